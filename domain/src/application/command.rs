@@ -1,0 +1,44 @@
+//! Application commands: what a caller asks for, with already-validated values. Every command
+//! carries the [`Actor`] so the aggregate can apply the ownership rule.
+
+use crate::identity::Actor;
+
+use super::values::ApplicationFields;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationCommand {
+    pub actor: Actor,
+    pub action: ApplicationAction,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApplicationAction {
+    Create(ApplicationFields),
+    Update(ApplicationFields),
+    Delete,
+    SelectSandboxHost { mep_host_id: String },
+    /// Configuration (VMs, helm charts) was added or changed.
+    MarkConfigured,
+    /// The package was built and zipped.
+    MarkPackaged,
+    /// A test task was started for the package.
+    MarkTested,
+    /// The application was published to the app store.
+    Release,
+}
+
+impl ApplicationAction {
+    /// A short name for metrics and logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ApplicationAction::Create(_) => "create",
+            ApplicationAction::Update(_) => "update",
+            ApplicationAction::Delete => "delete",
+            ApplicationAction::SelectSandboxHost { .. } => "select_sandbox_host",
+            ApplicationAction::MarkConfigured => "mark_configured",
+            ApplicationAction::MarkPackaged => "mark_packaged",
+            ApplicationAction::MarkTested => "mark_tested",
+            ApplicationAction::Release => "release",
+        }
+    }
+}

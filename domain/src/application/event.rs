@@ -1,0 +1,64 @@
+//! Application events: past-tense facts with the data a reader needs. Wire names are the variant
+//! names; versions are pinned in [`ApplicationEvent::VERSIONS`]. Envelope data (who, when,
+//! correlation) travels in the event metadata, not here.
+
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::values::{AppStatus, ApplicationFields};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all_fields = "camelCase")]
+pub enum ApplicationEvent {
+    /// An application was created, owned by `owner_id` (status CREATED).
+    ApplicationCreated {
+        #[serde(flatten)]
+        fields: ApplicationFields,
+        owner_id: String,
+        owner_name: String,
+    },
+    /// Its basic fields were replaced.
+    ApplicationUpdated {
+        #[serde(flatten)]
+        fields: ApplicationFields,
+    },
+    /// A sandbox edge host was selected for it.
+    SandboxHostSelected { mep_host_id: String },
+    /// Its life-cycle status moved.
+    ApplicationStatusChanged { from: AppStatus, to: AppStatus },
+    /// It was deleted; its (name, version, provider) is free again.
+    ApplicationDeleted {},
+}
+
+impl ApplicationEvent {
+    /// Every event type with its pinned wire version.
+    pub const VERSIONS: &'static [(&'static str, &'static str)] = &[
+        ("ApplicationCreated", "1"),
+        ("ApplicationUpdated", "1"),
+        ("SandboxHostSelected", "1"),
+        ("ApplicationStatusChanged", "1"),
+        ("ApplicationDeleted", "1"),
+    ];
+}
+
+impl DomainEvent for ApplicationEvent {
+    fn event_type(&self) -> String {
+        match self {
+            ApplicationEvent::ApplicationCreated { .. } => "ApplicationCreated",
+            ApplicationEvent::ApplicationUpdated { .. } => "ApplicationUpdated",
+            ApplicationEvent::SandboxHostSelected { .. } => "SandboxHostSelected",
+            ApplicationEvent::ApplicationStatusChanged { .. } => "ApplicationStatusChanged",
+            ApplicationEvent::ApplicationDeleted {} => "ApplicationDeleted",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        let name = self.event_type();
+        Self::VERSIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("1", |(_, v)| v)
+            .to_owned()
+    }
+}

@@ -1,0 +1,201 @@
+//! Validated value types of an application: each constructor enforces one rule of the
+//! original platform's rule table and returns the field's typed rejection.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::FieldError;
+
+/// `name`: 4-32 characters of letters, digits, CJK, `_`, `-` and inner spaces; must not start or
+/// end with `_`, `-` or whitespace and must not be all digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AppName(String);
+
+impl AppName {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let count = text.chars().count();
+        let allowed = |c: char| {
+            c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ' || is_cjk(c)
+        };
+        let edge_ok = |c: Option<char>| c.is_some_and(|c| !matches!(c, '_' | '-') && !c.is_whitespace());
+        if !(4..=32).contains(&count)
+            || !text.chars().all(allowed)
+            || !edge_ok(text.chars().next())
+            || !edge_ok(text.chars().last())
+            || text.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(FieldError::Name);
+        }
+        Ok(Self(text.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fa5}').contains(&c)
+}
+
+/// `version`: `^[\w\-][\w\-\s.]{0,9}$`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AppVersion(String);
+
+impl AppVersion {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+        let mut chars = text.chars();
+        let first_ok = chars.next().is_some_and(word);
+        let rest: Vec<char> = chars.collect();
+        if !first_ok || rest.len() > 9 || !rest.iter().all(|&c| word(c) || c.is_whitespace() || c == '.') {
+            return Err(FieldError::Version);
+        }
+        Ok(Self(text.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `provider`: `^\S.{0,29}$`: 1-30 characters, not starting with whitespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Provider(String);
+
+impl Provider {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let count = text.chars().count();
+        let first_ok = text.chars().next().is_some_and(|c| !c.is_whitespace());
+        if !first_ok || count > 30 || text.chars().any(char::is_control) {
+            return Err(FieldError::Provider);
+        }
+        Ok(Self(text.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `description`: 1-255 characters (the documented `tbl_application.description` column),
+/// not starting with whitespace and not all digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Description(String);
+
+impl Description {
+    pub const MAX_CHARS: usize = 255;
+
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let count = text.chars().count();
+        let first_ok = text.chars().next().is_some_and(|c| !c.is_whitespace());
+        if !first_ok || count > Self::MAX_CHARS || text.chars().all(|c| c.is_ascii_digit()) {
+            return Err(FieldError::Description);
+        }
+        Ok(Self(text.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A free-text label (`type`, `industry`) bounded by its column's width.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Label(String);
+
+impl Label {
+    pub fn parse(text: &str, max_chars: usize, field: FieldError) -> Result<Self, FieldError> {
+        if text.chars().count() > max_chars || text.chars().any(char::is_control) {
+            return Err(field);
+        }
+        Ok(Self(text.trim().to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A reference to an uploaded file or spec (`iconFileId`, `guideFileId`, `pkgSpecId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FileRef(String);
+
+impl FileRef {
+    pub fn parse(text: &str, field: FieldError) -> Result<Self, FieldError> {
+        let ok = !text.is_empty()
+            && text.len() <= 64
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return Err(field);
+        }
+        Ok(Self(text.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident, $err:expr, { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Parses the wire name, ignoring case.
+            pub fn parse(text: &str) -> Result<Self, FieldError> {
+                $(if text.eq_ignore_ascii_case($text) { return Ok(Self::$variant); })+
+                Err($err)
+            }
+            /// The wire name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// `appClass`: what the application is built from.
+    AppClass, FieldError::AppClass, { Vm = "VM", Container = "CONTAINER" }
+);
+wire_enum!(
+    /// `architecture` of the application's target hosts.
+    Architecture, FieldError::Architecture, { X86 = "X86", Arm = "ARM" }
+);
+wire_enum!(
+    /// `appCreateType`: developed on the platform or integrated from elsewhere.
+    AppCreateType, FieldError::AppCreateType, { Integrated = "INTEGRATED", Develop = "DEVELOP" }
+);
+wire_enum!(
+    /// The application life cycle: CREATED -> CONFIGURED -> PACKAGED -> TESTED -> RELEASED.
+    AppStatus, FieldError::Status, {
+        Created = "CREATED",
+        Configured = "CONFIGURED",
+        Packaged = "PACKAGED",
+        Tested = "TESTED",
+        Released = "RELEASED",
+    }
+);
+
+/// The basic fields of an application, all validated: what create and update carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationFields {
+    pub name: AppName,
+    pub description: Description,
+    pub version: AppVersion,
+    pub provider: Provider,
+    pub architecture: Architecture,
+    pub app_class: AppClass,
+    #[serde(rename = "type")]
+    pub app_type: Label,
+    pub industry: Label,
+    pub icon_file_id: FileRef,
+    pub guide_file_id: Option<FileRef>,
+    pub app_create_type: AppCreateType,
+    pub pkg_spec_id: Option<FileRef>,
+}
