@@ -1,1 +1,22 @@
-//! placeholder
+//! # edgedev write side
+//!
+//! Runs commands against aggregates and persists what they decide in the PostgreSQL event store
+//! (`events`, the postgres-es table with edgedev's extra columns). One command is one database
+//! transaction: the appended events, the uniqueness reservations the aggregate claims or releases
+//! and the idempotency record commit together or not at all.
+//!
+//! # Layout
+//! - [`metadata`]: who/why/correlation metadata recorded on every event.
+//! - [`store`]: loading an aggregate from its events and appending new ones.
+//! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
+//! - [`error`]: how a command can fail, classified for the HTTP layer.
+
+pub mod error;
+pub mod executor;
+pub mod metadata;
+pub mod store;
+
+pub use error::CommandError;
+pub use executor::{CommandExecutor, CommandOptions, Executed, IdempotencyRequest, Outcome, StoredResponse};
+pub use metadata::CommandMetadata;
+pub use store::{EventStore, LogPosition, StoredEvent};

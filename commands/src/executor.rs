@@ -1,0 +1,237 @@
+//! The command loop: load the aggregate, let it decide, and append what it decided together with
+//! its uniqueness reservations and the idempotency record, in one transaction. A concurrent append
+//! to the same aggregate is retried from a fresh load a bounded number of times.
+
+use std::collections::BTreeSet;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use domain::uniqueness::{HoldsUniqueKeys, UniqueKey};
+use serde_json::Value;
+use sqlx::{PgPool, Postgres, Row, Transaction};
+
+use crate::error::CommandError;
+use crate::metadata::CommandMetadata;
+use crate::store::{violated_constraint, AppendError, EventStore, LoadError, LogPosition};
+
+/// How often a command is retried after losing a race with a concurrent append.
+const MAX_ATTEMPTS: usize = 5;
+
+/// An Idempotency-Key sent with a command, and a fingerprint of the request it came with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRequest {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// Options of one command execution.
+#[derive(Debug, Clone, Default)]
+pub struct CommandOptions {
+    /// `If-Match`: the version the caller believes the aggregate is at.
+    pub expected_version: Option<i64>,
+    pub idempotency: Option<IdempotencyRequest>,
+}
+
+/// The HTTP answer recorded for an idempotent command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// What a successful command did.
+#[derive(Debug)]
+pub struct Executed<A> {
+    /// The aggregate after the command.
+    pub aggregate: A,
+    /// Its version (last sequence) after the command.
+    pub version: i64,
+    /// Where its last event landed in the log; `None` when the command appended nothing.
+    pub position: Option<LogPosition>,
+    /// The recorded response, when an idempotency key was sent.
+    pub response: Option<StoredResponse>,
+}
+
+/// A command either ran now, or was a retry answered from its first result.
+#[derive(Debug)]
+pub enum Outcome<A> {
+    Executed(Executed<A>),
+    Replayed(StoredResponse),
+}
+
+#[derive(Clone)]
+pub struct CommandExecutor {
+    store: EventStore,
+}
+
+impl CommandExecutor {
+    pub fn new(pool: PgPool) -> Self {
+        Self { store: EventStore::new(pool) }
+    }
+
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+
+    /// Executes `command` on aggregate `aggregate_id`. `respond` renders the response recorded
+    /// for an idempotency key from the aggregate after the command.
+    pub async fn execute<A, F>(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        services: &A::Services,
+        metadata: &CommandMetadata,
+        options: &CommandOptions,
+        respond: F,
+    ) -> Result<Outcome<A>, CommandError<A::Error>>
+    where
+        A: Aggregate + HoldsUniqueKeys,
+        A::Command: Clone,
+        F: Fn(&A, i64) -> StoredResponse,
+    {
+        if let Some(request) = &options.idempotency {
+            if let Some(stored) = self.stored_response(&metadata.user_id, request).await? {
+                return Ok(Outcome::Replayed(stored));
+            }
+        }
+        for _ in 0..MAX_ATTEMPTS {
+            let (mut aggregate, version) = self.store.load::<A>(aggregate_id).await.map_err(load_error)?;
+            if let Some(expected) = options.expected_version {
+                if expected != version {
+                    return Err(CommandError::VersionMismatch { expected, actual: version });
+                }
+            }
+            let before: BTreeSet<UniqueKey> = aggregate.unique_keys().into_iter().collect();
+            let sink = EventSink::default();
+            aggregate
+                .handle(command.clone(), services, &sink)
+                .await
+                .map_err(CommandError::Rejected)?;
+            let events = sink.collect().await;
+            if events.is_empty() {
+                return Ok(Outcome::Executed(Executed { aggregate, version, position: None, response: None }));
+            }
+            let after: BTreeSet<UniqueKey> = aggregate.unique_keys().into_iter().collect();
+            let new_version = version + events.len() as i64;
+            let response = options.idempotency.as_ref().map(|_| respond(&aggregate, new_version));
+
+            let mut tx = self.store.pool().begin().await?;
+            let appended = EventStore::append::<A>(&mut tx, aggregate_id, version, &events, metadata).await;
+            let position = match appended {
+                Ok(position) => position,
+                Err(AppendError::Database(e)) if violated_constraint(&e).as_deref() == Some("events_pkey") => {
+                    continue; // a concurrent command appended first: decide again on fresh state
+                }
+                Err(AppendError::Database(e)) => return Err(e.into()),
+                Err(AppendError::Encode(e)) => return Err(CommandError::Decode(e.to_string())),
+            };
+            release_keys(&mut tx, aggregate_id, before.difference(&after)).await?;
+            claim_keys(&mut tx, aggregate_id, after.difference(&before)).await?;
+            if let (Some(request), Some(response)) = (&options.idempotency, &response) {
+                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await {
+                    if violated_constraint(&e).as_deref() == Some("idempotency_keys_pkey") {
+                        // A concurrent retry with the same key committed first: answer as it did.
+                        drop(tx);
+                        return match self.stored_response(&metadata.user_id, request).await? {
+                            Some(stored) => Ok(Outcome::Replayed(stored)),
+                            None => Err(CommandError::Conflict),
+                        };
+                    }
+                    return Err(e.into());
+                }
+            }
+            tx.commit().await?;
+            return Ok(Outcome::Executed(Executed {
+                aggregate,
+                version: new_version,
+                position: Some(position),
+                response,
+            }));
+        }
+        Err(CommandError::Conflict)
+    }
+
+    async fn stored_response<E: std::error::Error>(
+        &self,
+        user_id: &str,
+        request: &IdempotencyRequest,
+    ) -> Result<Option<StoredResponse>, CommandError<E>> {
+        let row = sqlx::query("SELECT fingerprint, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user_id)
+            .bind(&request.key)
+            .fetch_optional(self.store.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let fingerprint: String = row.try_get("fingerprint")?;
+        if fingerprint != request.fingerprint {
+            return Err(CommandError::IdempotencyKeyReused);
+        }
+        let status: i16 = row.try_get("status")?;
+        Ok(Some(StoredResponse { status: status as u16, body: row.try_get("response")? }))
+    }
+}
+
+fn load_error<E: std::error::Error>(error: LoadError) -> CommandError<E> {
+    match error {
+        LoadError::Decode(message) => CommandError::Decode(message),
+        LoadError::Database(e) => CommandError::Database(e),
+    }
+}
+
+async fn release_keys<'k, E: std::error::Error>(
+    tx: &mut Transaction<'_, Postgres>,
+    aggregate_id: &str,
+    keys: impl Iterator<Item = &'k UniqueKey>,
+) -> Result<(), CommandError<E>> {
+    for key in keys {
+        sqlx::query("DELETE FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id = $3")
+            .bind(key.scope)
+            .bind(&key.key)
+            .bind(aggregate_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn claim_keys<'k, E: std::error::Error>(
+    tx: &mut Transaction<'_, Postgres>,
+    aggregate_id: &str,
+    keys: impl Iterator<Item = &'k UniqueKey>,
+) -> Result<(), CommandError<E>> {
+    for key in keys {
+        let claimed = sqlx::query("INSERT INTO unique_reservations (scope, key, aggregate_id) VALUES ($1, $2, $3)")
+            .bind(key.scope)
+            .bind(&key.key)
+            .bind(aggregate_id)
+            .execute(&mut **tx)
+            .await;
+        match claimed {
+            Ok(_) => {}
+            Err(e) if violated_constraint(&e).as_deref() == Some("unique_reservations_pkey") => {
+                return Err(CommandError::Duplicate { scope: key.scope });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+async fn record_response(
+    tx: &mut Transaction<'_, Postgres>,
+    user_id: &str,
+    request: &IdempotencyRequest,
+    response: &StoredResponse,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, response) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(&request.key)
+    .bind(&request.fingerprint)
+    .bind(response.status as i16)
+    .bind(&response.body)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
