@@ -1,1 +1,19 @@
-//! placeholder
+//! # edgedev read side
+//!
+//! Projections are named consumers of the global event log. Each reads events in
+//! `(transaction_id, global_position)` order, only from transactions older than the
+//! `pg_snapshot_xmin` horizon, and commits its read-model writes together with its checkpoint, so
+//! every event takes effect exactly once whatever crashes (docs/adr/0002-log-order-and-horizon.md).
+//!
+//! # Layout
+//! - [`runtime`]: the projector runtime: log reader, checkpoints and leases, runner loop,
+//!   wake-ups, read-your-writes waits, status and rebuild.
+//! - [`read_models`]: one module per read model (the seed tables) and the registry of all of them.
+
+pub mod read_models;
+pub mod runtime;
+
+pub use read_models::all_projections;
+pub use runtime::{
+    LogEvent, Projection, ProjectionError, ProjectionRuntime, ProjectionStatus, RuntimeConfig,
+};

@@ -1,0 +1,17 @@
+//! The read models: one module per seed table group, each a [`Projection`] that alone writes its
+//! tables. [`all_projections`] is the registry the server and the tools run.
+
+mod app_projects;
+mod applications;
+
+use std::sync::Arc;
+
+use crate::runtime::Projection;
+
+pub use app_projects::AppProjectsProjection;
+pub use applications::ApplicationsProjection;
+
+/// Every projection edgedev runs, in a stable order.
+pub fn all_projections() -> Vec<Arc<dyn Projection>> {
+    vec![Arc::new(ApplicationsProjection), Arc::new(AppProjectsProjection)]
+}

@@ -1,0 +1,77 @@
+//! The projector runtime (DESIGN.md §4).
+//!
+//! - [`log`]: reading a batch of the log past a checkpoint, below the commit horizon.
+//! - [`step`]: one batch: lease the checkpoint row, apply, advance, commit; poison handling.
+//! - [`runner`]: the loop per projection, woken by LISTEN/NOTIFY with a timed poll as backstop.
+//! - [`board`]: the checkpoints this process has seen, for read-your-writes waits.
+//! - [`admin`]: status, lag, rebuild and resume.
+
+mod admin;
+mod board;
+mod log;
+mod runner;
+mod step;
+
+pub use admin::ProjectionStatus;
+pub use board::CheckpointBoard;
+pub use log::LogEvent;
+pub use runner::{ProjectionRuntime, RuntimeConfig};
+pub use step::{FailPoint, StepOutcome};
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::PgConnection;
+
+/// A boxed future borrowing its inputs, so projections can live behind `dyn`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A read model fed from the log. It owns `tables` (truncated on rebuild) and applies batches of
+/// events inside the runtime's transaction; it never commits by itself.
+pub trait Projection: Send + Sync + 'static {
+    /// Stable name, also the checkpoint row's key.
+    fn name(&self) -> &'static str;
+    /// The tables this projection alone writes.
+    fn tables(&self) -> &'static [&'static str];
+    /// Applies `events` (in log order) to the read model through `conn`.
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [LogEvent],
+    ) -> BoxFuture<'a, Result<(), ProjectionError>>;
+}
+
+/// Why a projection could not apply an event.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    /// The event could not be decoded (unknown type or version, bad payload).
+    #[error("cannot decode {event_type} v{event_version}: {message}")]
+    Decode { event_type: String, event_version: String, message: String },
+    /// The read model refused the write.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl ProjectionError {
+    /// Transient failures (connection lost, serialization conflicts) are retried with backoff;
+    /// anything else poisons the projection until an operator acts.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ProjectionError::Decode { .. } => false,
+            ProjectionError::Database(e) => is_transient(e),
+        }
+    }
+}
+
+/// Whether a database error is worth retrying as is.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("40001" | "40P01" | "57P01" | "57P02" | "57P03" | "53300" | "08000" | "08003" | "08006")
+        ),
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,272 @@
+//! The runtime: one loop per projection, woken by LISTEN/NOTIFY on `edgedev_events` with a timed
+//! poll as the backstop, plus the administrative entry points (catch up, rebuild, resume).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::admin;
+use super::board::CheckpointBoard;
+use super::log::Checkpoint;
+use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
+use super::Projection;
+
+/// Tuning of the runtime.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Most events applied in one transaction.
+    pub batch_size: i64,
+    /// Backstop poll when no notification arrives.
+    pub poll_interval: Duration,
+    /// Wait before re-reading when committed events still sit behind the horizon.
+    pub horizon_retry: Duration,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 1000,
+            poll_interval: Duration::from_millis(500),
+            horizon_retry: Duration::from_millis(3),
+        }
+    }
+}
+
+/// The projector runtime of one process.
+#[derive(Clone)]
+pub struct ProjectionRuntime {
+    pool: PgPool,
+    projections: Arc<Vec<Arc<dyn Projection>>>,
+    config: RuntimeConfig,
+    board: CheckpointBoard,
+    fail_point: Arc<FailPoint>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl ProjectionRuntime {
+    pub fn new(pool: PgPool, projections: Vec<Arc<dyn Projection>>, config: RuntimeConfig) -> Self {
+        let names: Vec<&'static str> = projections.iter().map(|p| p.name()).collect();
+        Self {
+            board: CheckpointBoard::new(pool.clone(), &names),
+            pool,
+            projections: Arc::new(projections),
+            config,
+            fail_point: Arc::new(FailPoint::default()),
+            shutdown: watch::channel(false).0,
+        }
+    }
+
+    pub fn board(&self) -> &CheckpointBoard {
+        &self.board
+    }
+
+    pub fn fail_point(&self) -> &FailPoint {
+        &self.fail_point
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.projections.iter().map(|p| p.name()).collect()
+    }
+
+    fn find(&self, name: &str) -> Option<&Arc<dyn Projection>> {
+        self.projections.iter().find(|p| p.name() == name)
+    }
+
+    /// Ensures every projection has a checkpoint row.
+    pub async fn register_all(&self) -> Result<(), sqlx::Error> {
+        for projection in self.projections.iter() {
+            register(&self.pool, projection.name()).await?;
+        }
+        Ok(())
+    }
+
+    /// Starts the wake-up listener and one loop per projection.
+    pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, sqlx::Error> {
+        self.register_all().await?;
+        let (wake_tx, wake_rx) = watch::channel(0u64);
+        let mut handles = vec![tokio::spawn(listen(self.pool.clone(), wake_tx, self.shutdown.subscribe()))];
+        for projection in self.projections.iter() {
+            let runtime = self.clone();
+            let projection = projection.clone();
+            let wake = wake_rx.clone();
+            handles.push(tokio::spawn(async move { runtime.run(projection, wake).await }));
+        }
+        Ok(handles)
+    }
+
+    /// Asks every loop to stop after its current batch.
+    pub fn stop(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    async fn run(self, projection: Arc<dyn Projection>, mut wake: watch::Receiver<u64>) {
+        let name = projection.name();
+        let mut shutdown = self.shutdown.subscribe();
+        let mut backoff = Duration::from_millis(50);
+        // After a batch fails, step one event at a time up to its end to find the poison event.
+        let mut isolate_until: Option<Checkpoint> = None;
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            wake.borrow_and_update();
+            let limit = if isolate_until.is_some() { 1 } else { self.config.batch_size };
+            let pause = match step(&self.pool, projection.as_ref(), limit, &self.fail_point).await {
+                Ok(StepOutcome::Applied { checkpoint, .. }) => {
+                    self.board.publish(name, checkpoint);
+                    if isolate_until.is_some_and(|end| checkpoint >= end) {
+                        isolate_until = None;
+                    }
+                    backoff = Duration::from_millis(50);
+                    None
+                }
+                Ok(StepOutcome::CaughtUp { checkpoint, pending }) => {
+                    self.board.publish(name, checkpoint);
+                    isolate_until = None;
+                    if pending {
+                        // Committed events wait behind an older transaction still running.
+                        Some(self.config.horizon_retry)
+                    } else {
+                        Some(self.config.poll_interval)
+                    }
+                }
+                Ok(StepOutcome::Busy) | Ok(StepOutcome::Failed) => Some(self.config.poll_interval),
+                Err(StepError::Apply { error, .. }) if error.is_transient() => {
+                    tracing::warn!(projection = name, %error, "transient projection error; retrying");
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    Some(backoff)
+                }
+                Err(StepError::Apply { error, single: false, .. }) => {
+                    tracing::warn!(projection = name, %error, "batch failed; isolating the failing event");
+                    isolate_until = Some((i64::MAX, i64::MAX));
+                    None
+                }
+                Err(StepError::Apply { error, single: true, event }) => {
+                    tracing::error!(projection = name, %error, position = ?event.map(|e| e.1), "poison event: projection stopped");
+                    if let Err(e) = mark_failed(&self.pool, name, &error.to_string(), event).await {
+                        tracing::warn!(projection = name, error = %e, "could not record the projection failure");
+                    }
+                    isolate_until = None;
+                    Some(self.config.poll_interval)
+                }
+                Err(StepError::SimulatedCrash) => Some(Duration::from_millis(10)),
+                Err(StepError::Database(error)) => {
+                    tracing::warn!(projection = name, %error, "projection step failed; retrying");
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    Some(backoff)
+                }
+            };
+            if let Some(pause) = pause {
+                tokio::select! {
+                    _ = wake.changed(), if pause > self.config.horizon_retry => {}
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    }
+
+    /// Applies everything currently committed to `name`, in this task. Returns the events applied,
+    /// or the error that stopped the projection.
+    pub async fn catch_up(&self, name: &str) -> Result<u64, admin::AdminError> {
+        let projection = self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        register(&self.pool, name).await?;
+        let mut applied = 0u64;
+        let mut isolating = false;
+        loop {
+            let limit = if isolating { 1 } else { self.config.batch_size };
+            match step(&self.pool, projection.as_ref(), limit, &self.fail_point).await {
+                Ok(StepOutcome::Applied { events, checkpoint }) => {
+                    applied += events as u64;
+                    self.board.publish(name, checkpoint);
+                }
+                Ok(StepOutcome::CaughtUp { checkpoint, pending }) => {
+                    self.board.publish(name, checkpoint);
+                    if !pending {
+                        return Ok(applied);
+                    }
+                    tokio::time::sleep(self.config.horizon_retry).await;
+                }
+                Ok(StepOutcome::Busy) => tokio::time::sleep(Duration::from_millis(20)).await,
+                Ok(StepOutcome::Failed) => return Err(admin::AdminError::Failed(name.to_owned())),
+                Err(StepError::Apply { error, single: false, .. }) if !error.is_transient() => isolating = true,
+                Err(StepError::Apply { error, single: true, event }) if !error.is_transient() => {
+                    mark_failed(&self.pool, name, &error.to_string(), event).await?;
+                    return Err(admin::AdminError::Failed(name.to_owned()));
+                }
+                Err(StepError::SimulatedCrash) => {}
+                Err(StepError::Apply { error, .. }) => return Err(admin::AdminError::Projection(error.to_string())),
+                Err(StepError::Database(e)) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Rebuilds `name` from the start of the log: empties its tables and checkpoint in one
+    /// transaction (waiting for any batch in flight), then catches up.
+    pub async fn rebuild(&self, name: &str) -> Result<u64, admin::AdminError> {
+        let projection = self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        admin::reset(&self.pool, projection.as_ref()).await?;
+        self.catch_up(name).await
+    }
+
+    /// Clears a poison failure so the projection retries the event (after a fix was deployed).
+    pub async fn resume(&self, name: &str) -> Result<(), admin::AdminError> {
+        self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        admin::resume(&self.pool, name).await
+    }
+
+    /// Status and lag of every projection.
+    pub async fn status(&self) -> Result<Vec<admin::ProjectionStatus>, sqlx::Error> {
+        admin::status(&self.pool).await
+    }
+}
+
+/// Turns notifications into wake-ups. After a lost connection it bumps the counter too, since
+/// notifications may have been missed while it was down.
+async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot open the event listener; polling meanwhile");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.changed() => return,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen("edgedev_events").await {
+            tracing::warn!(%error, "cannot LISTEN for events; polling meanwhile");
+            continue;
+        }
+        backoff = Duration::from_millis(100);
+        wake.send_modify(|n| *n += 1);
+        loop {
+            tokio::select! {
+                received = listener.try_recv() => match received {
+                    Ok(Some(_)) => wake.send_modify(|n| *n += 1),
+                    Ok(None) => {
+                        // Connection lost and re-established by the listener: catch up.
+                        wake.send_modify(|n| *n += 1);
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "event listener failed; reconnecting");
+                        break;
+                    }
+                },
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
