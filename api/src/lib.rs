@@ -1,1 +1,29 @@
-//! placeholder
+//! # edgedev API and startup
+//!
+//! The only crate that sees all others: HTTP routes (actix-web), authentication, configuration,
+//! the private PostgreSQL cluster of the embedded default, and the `edgedev` CLI.
+//!
+//! # Layout
+//! - [`cli`]: `edgedev serve | migrate | token | projections` (clap, flags with env fallbacks).
+//! - [`config`]: server configuration and the data directory.
+//! - [`embedded_pg`]: the private PostgreSQL cluster started when no `DATABASE_URL` is given.
+//! - [`db`]: connection pool, migrations and their status.
+//! - [`auth`]: HS256 JWTs: minting, verifying, the signing key, and the `Actor` extractor.
+//! - [`error`]: the API error type and its JSON body.
+//! - [`middleware`]: request ids, request context, HTTP metrics.
+//! - [`metrics`]: the Prometheus registry.
+//! - [`routes`]: the HTTP endpoints, one module per resource.
+//! - [`openapi`]: the OpenAPI document and its offline UI.
+//! - [`server`]: wiring: state, projector runtime, HTTP server, graceful shutdown.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod embedded_pg;
+pub mod error;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod server;

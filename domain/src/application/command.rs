@@ -1,6 +1,8 @@
 //! Application commands: what a caller asks for, with already-validated values. Every command
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
+use chrono::{DateTime, Utc};
+
 use crate::identity::Actor;
 
 use super::values::ApplicationFields;
@@ -13,7 +15,8 @@ pub struct ApplicationCommand {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationAction {
-    Create(ApplicationFields),
+    /// Create with the given fields; `created_at` becomes the application's `createTime`.
+    Create { fields: ApplicationFields, created_at: DateTime<Utc> },
     Update(ApplicationFields),
     Delete,
     SelectSandboxHost { mep_host_id: String },
@@ -31,7 +34,7 @@ impl ApplicationAction {
     /// A short name for metrics and logs.
     pub fn name(&self) -> &'static str {
         match self {
-            ApplicationAction::Create(_) => "create",
+            ApplicationAction::Create { .. } => "create",
             ApplicationAction::Update(_) => "update",
             ApplicationAction::Delete => "delete",
             ApplicationAction::SelectSandboxHost { .. } => "select_sandbox_host",

@@ -2,6 +2,7 @@
 //! names; versions are pinned in [`ApplicationEvent::VERSIONS`]. Envelope data (who, when,
 //! correlation) travels in the event metadata, not here.
 
+use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,8 @@ pub enum ApplicationEvent {
         fields: ApplicationFields,
         owner_id: String,
         owner_name: String,
+        /// The application's `createTime`, a field of the resource (not the append time).
+        created_at: DateTime<Utc>,
     },
     /// Its basic fields were replaced.
     ApplicationUpdated {

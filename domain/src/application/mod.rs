@@ -40,6 +40,7 @@ pub struct LiveApplication {
     pub fields: ApplicationFields,
     pub owner_id: String,
     pub owner_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub status: AppStatus,
     pub mep_host_id: Option<String>,
 }
@@ -91,7 +92,7 @@ impl Aggregate for Application {
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
         let event = match &command.action {
-            ApplicationAction::Create(fields) => {
+            ApplicationAction::Create { fields, created_at } => {
                 if !command.actor.may_write() {
                     return Err(ApplicationError::Forbidden);
                 }
@@ -102,6 +103,7 @@ impl Aggregate for Application {
                     fields: fields.clone(),
                     owner_id: command.actor.user_id.clone(),
                     owner_name: command.actor.user_name.clone(),
+                    created_at: *created_at,
                 }
             }
             ApplicationAction::Update(fields) => {
@@ -145,11 +147,12 @@ impl Aggregate for Application {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name } => {
+            ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name, created_at } => {
                 self.state = Some(LiveApplication {
                     fields,
                     owner_id,
                     owner_name,
+                    created_at,
                     status: AppStatus::Created,
                     mep_host_id: None,
                 });

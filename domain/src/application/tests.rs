@@ -38,11 +38,20 @@ fn fields(name: &str) -> ApplicationFields {
     }
 }
 
+fn at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid time")
+}
+
+fn create(name: &str) -> ApplicationAction {
+    ApplicationAction::Create { fields: fields(name), created_at: at() }
+}
+
 fn created() -> ApplicationEvent {
     ApplicationEvent::ApplicationCreated {
         fields: fields("camera-app"),
         owner_id: "u-owner".into(),
         owner_name: "owner".into(),
+        created_at: at(),
     }
 }
 
@@ -58,7 +67,7 @@ fn cmd(actor: Actor, action: ApplicationAction) -> ApplicationCommand {
 fn a_tenant_creates_an_application_they_own() {
     Spec::with(())
         .given_no_previous_events()
-        .when(cmd(owner(), ApplicationAction::Create(fields("camera-app"))))
+        .when(cmd(owner(), create("camera-app")))
         .then_expect_events(vec![created()]);
 }
 
@@ -66,7 +75,7 @@ fn a_tenant_creates_an_application_they_own() {
 fn a_guest_cannot_create_an_application() {
     Spec::with(())
         .given_no_previous_events()
-        .when(cmd(guest(), ApplicationAction::Create(fields("camera-app"))))
+        .when(cmd(guest(), create("camera-app")))
         .then_expect_error(ApplicationError::Forbidden);
 }
 
@@ -74,7 +83,7 @@ fn a_guest_cannot_create_an_application() {
 fn an_existing_id_cannot_be_created_again() {
     Spec::with(())
         .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::Create(fields("camera-app"))))
+        .when(cmd(owner(), create("camera-app")))
         .then_expect_error(ApplicationError::AlreadyExists);
 }
 
@@ -82,7 +91,7 @@ fn an_existing_id_cannot_be_created_again() {
 fn a_deleted_id_is_never_reused() {
     Spec::with(())
         .given(vec![created(), ApplicationEvent::ApplicationDeleted {}])
-        .when(cmd(owner(), ApplicationAction::Create(fields("camera-app"))))
+        .when(cmd(owner(), create("camera-app")))
         .then_expect_error(ApplicationError::AlreadyExists);
 }
 

@@ -54,11 +54,11 @@ pub fn project_status(status: AppStatus) -> &'static str {
 async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated { fields, owner_id, .. } => {
+        ApplicationEvent::ApplicationCreated { fields, owner_id, created_at, .. } => {
             bind_fields(sqlx::query(INSERT).bind(id), &fields)
                 .bind(project_status(AppStatus::Created))
                 .bind(owner_id)
-                .bind(event.recorded_at)
+                .bind(created_at)
                 .execute(conn)
                 .await?;
         }

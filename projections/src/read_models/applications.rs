@@ -42,9 +42,9 @@ impl Projection for ApplicationsProjection {
 async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name } => {
+        ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name, created_at } => {
             bind_fields(sqlx::query(INSERT).bind(id), &fields)
-                .bind(event.recorded_at)
+                .bind(created_at)
                 .bind(AppStatus::Created.as_str())
                 .bind(owner_id)
                 .bind(owner_name)

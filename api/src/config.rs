@@ -1,0 +1,44 @@
+//! Server configuration: where to listen, which database, the data directory and its key.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything `serve` needs, resolved from flags and environment.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on (`EDGEDEV_BIND`); port 0 picks a free port.
+    pub bind: String,
+    /// `DATABASE_URL`; `None` starts the private cluster in the data directory.
+    pub database_url: Option<String>,
+    /// `EDGEDEV_DATA_DIR`: the private cluster, the signing key.
+    pub data_dir: PathBuf,
+    /// `EDGEDEV_JWT_SECRET`: the HS256 key; `None` uses (or creates) `<data_dir>/jwt.key`.
+    pub jwt_secret: Option<String>,
+    /// How long a command response waits for its read models (read-your-writes).
+    pub read_your_writes_timeout: Duration,
+    /// Largest accepted JSON body.
+    pub max_body_bytes: usize,
+    /// Database connections in the pool.
+    pub max_connections: u32,
+    /// HTTP worker threads (0 = one per core).
+    pub workers: usize,
+    /// Whether this process runs the projections (several processes may; one applies at a time).
+    pub run_projections: bool,
+}
+
+impl ServeConfig {
+    /// A configuration for tests and tools: given database, port 0, defaults elsewhere.
+    pub fn for_database(database_url: &str, data_dir: PathBuf) -> Self {
+        Self {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(database_url.into()),
+            data_dir,
+            jwt_secret: None,
+            read_your_writes_timeout: Duration::from_secs(2),
+            max_body_bytes: 64 * 1024,
+            max_connections: 16,
+            workers: 2,
+            run_projections: true,
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The API error: one type for every failure an endpoint can answer with. Each constructor says
+//! its status; the JSON body carries a stable `code`, a message a person understands, the request
+//! path and id, and the original platform's `retCode`/`params` where it had them. Database and
+//! internal failures are logged, never leaked.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::middleware::RequestInfo;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub ret_code: Option<u32>,
+    pub params: Vec<String>,
+}
+
+/// The JSON error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub timestamp: String,
+    /// HTTP status.
+    pub status: u16,
+    /// HTTP reason phrase.
+    pub error: String,
+    /// Stable machine-readable code, e.g. `DUPLICATE_APPLICATION`.
+    pub code: String,
+    pub message: String,
+    pub path: String,
+    pub request_id: String,
+    /// The original platform's error code, where it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_code: Option<u32>,
+    pub params: Vec<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), ret_code: None, params: Vec::new() }
+    }
+
+    pub fn with_ret_code(mut self, ret_code: u32) -> Self {
+        self.ret_code = Some(ret_code);
+        self
+    }
+
+    pub fn with_params(mut self, params: Vec<String>) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// 400: the request is malformed or breaks a rule.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message).with_ret_code(20002)
+    }
+
+    /// 401: no valid token.
+    pub fn unauthorized(message: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message).with_ret_code(20014)
+    }
+
+    /// 403: authenticated, but not allowed.
+    pub fn forbidden(message: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message).with_ret_code(20015)
+    }
+
+    /// 404: no such resource.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message).with_ret_code(20007)
+    }
+
+    /// 409: the request conflicts with the resource's state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 503: a dependency (the database) is unavailable.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", message)
+    }
+
+    /// 500: a bug or an unexpected failure; the detail is logged, not returned.
+    pub fn internal(detail: &str) -> Self {
+        tracing::error!(detail, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "an internal error occurred; it has been logged")
+    }
+
+    /// A database failure: 503 when the database is unreachable, 500 otherwise.
+    pub fn database(error: &sqlx::Error) -> Self {
+        if projections::runtime_is_transient(error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::unavailable("the database is unavailable; retry shortly")
+        } else {
+            Self::internal(&error.to_string())
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        let info = RequestInfo::current();
+        ErrorBody {
+            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            status: self.status.as_u16(),
+            error: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            code: self.code.to_owned(),
+            message: self.message.clone(),
+            path: info.as_ref().map(|i| i.path.clone()).unwrap_or_default(),
+            request_id: info.map(|i| i.request_id).unwrap_or_default(),
+            ret_code: self.ret_code,
+            params: self.params.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(self.body())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::database(&error)
+    }
+}
+
+/// Maps the extractors' own errors (bad JSON, oversize body, bad query) to API errors.
+pub mod extractors {
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::http::StatusCode;
+    use actix_web::HttpRequest;
+
+    use super::ApiError;
+
+    pub fn json(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+        let api = match &error {
+            JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("the request body is larger than the {limit} bytes allowed"),
+            ),
+            JsonPayloadError::ContentType => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "the request body must be JSON (Content-Type: application/json)",
+            ),
+            JsonPayloadError::Deserialize(e) => {
+                ApiError::bad_request("MALFORMED_JSON", format!("the request body is not valid JSON for this endpoint: {e}"))
+            }
+            other => ApiError::bad_request("MALFORMED_BODY", format!("the request body could not be read: {other}")),
+        };
+        api.into()
+    }
+
+    pub fn query(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+        ApiError::bad_request("INVALID_QUERY", format!("invalid query parameters: {error}")).into()
+    }
+
+    pub fn path(error: PathError, _: &HttpRequest) -> actix_web::Error {
+        ApiError::bad_request("INVALID_PATH", format!("invalid path parameter: {error}")).into()
+    }
+}

@@ -1,0 +1,82 @@
+//! Prometheus metrics: HTTP requests and latency, command latency, projection lag and failures.
+
+use prometheus::{
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub http_requests: IntCounterVec,
+    pub http_duration: HistogramVec,
+    pub command_duration: HistogramVec,
+    pub projection_lag_events: IntGaugeVec,
+    pub projection_lag_seconds: GaugeVec,
+    pub projection_failed: IntGaugeVec,
+}
+
+const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+
+impl Metrics {
+    pub fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new_custom(Some("edgedev".into()), None)?;
+        let http_requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            &["method", "route", "status"],
+        )?;
+        let http_duration = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(LATENCY_BUCKETS.to_vec()),
+            &["method", "route"],
+        )?;
+        let command_duration = HistogramVec::new(
+            HistogramOpts::new("command_duration_seconds", "Command latency: load, decide, append")
+                .buckets(LATENCY_BUCKETS.to_vec()),
+            &["aggregate", "command", "outcome"],
+        )?;
+        let projection_lag_events = IntGaugeVec::new(
+            Opts::new("projection_lag_events", "Events in the log not yet applied by the projection"),
+            &["projection"],
+        )?;
+        let projection_lag_seconds = GaugeVec::new(
+            Opts::new("projection_lag_seconds", "Age of the oldest event not yet applied by the projection"),
+            &["projection"],
+        )?;
+        let projection_failed = IntGaugeVec::new(
+            Opts::new("projection_failed", "1 when the projection is stopped on a poison event"),
+            &["projection"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_duration.clone()))?;
+        registry.register(Box::new(command_duration.clone()))?;
+        registry.register(Box::new(projection_lag_events.clone()))?;
+        registry.register(Box::new(projection_lag_seconds.clone()))?;
+        registry.register(Box::new(projection_failed.clone()))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            http_duration,
+            command_duration,
+            projection_lag_events,
+            projection_lag_seconds,
+            projection_failed,
+        })
+    }
+
+    /// Updates the projection gauges from a status snapshot.
+    pub fn observe_projections(&self, statuses: &[projections::ProjectionStatus]) {
+        for s in statuses {
+            self.projection_lag_events.with_label_values(&[&s.name]).set(s.lag_events);
+            self.projection_lag_seconds.with_label_values(&[&s.name]).set(s.lag_seconds);
+            self.projection_failed.with_label_values(&[&s.name]).set(i64::from(s.status == "failed"));
+        }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
+            tracing::warn!(%error, "cannot encode metrics");
+        }
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}

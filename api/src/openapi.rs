@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the handlers' annotations, and its UI (Swagger UI with
+//! its assets compiled in, so it works offline).
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ErrorBody;
+use crate::routes::applications::{self, dto};
+use crate::routes::{health, projections};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "edgedev", description = "Event-sourced backend of the edge-application developer platform."),
+    paths(
+        applications::create, applications::list, applications::get, applications::update,
+        applications::delete, applications::select_host,
+        projections::list, projections::rebuild, projections::resume,
+        health::health, health::livez, health::readyz, health::metrics,
+    ),
+    components(schemas(
+        ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
+        projections::ProjectionStatusDto,
+    )),
+    modifiers(&Security),
+    tags(
+        (name = "applications", description = "Applications (projects) of the developer platform"),
+        (name = "operations", description = "Health, metrics and projections"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "access_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("access_token"))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The UI at `/api-docs/ui/` serving the document at `/api-docs/openapi.json`.
+pub fn swagger_ui() -> SwaggerUi {
+    SwaggerUi::new("/api-docs/ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi())
+}

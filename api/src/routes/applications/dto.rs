@@ -1,0 +1,163 @@
+//! Request and response bodies of the application endpoints (camelCase, as the original), and
+//! the conversion of a request into validated domain values.
+
+use chrono::{DateTime, Utc};
+use domain::application::{
+    AppClass, AppCreateType, AppName, AppVersion, ApplicationFields, Architecture, Description, FieldError, FileRef,
+    Label, LiveApplication, Provider,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Body of `POST /applications` and `PUT /applications/{id}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationRequest {
+    /// 4-32 letters, digits, CJK, `_`, `-` or inner spaces.
+    #[schema(example = "camera-app")]
+    pub name: Option<String>,
+    #[schema(example = "Face recognition at the edge")]
+    pub description: Option<String>,
+    #[schema(example = "v1.0")]
+    pub version: Option<String>,
+    #[schema(example = "edgedev")]
+    pub provider: Option<String>,
+    /// X86 or ARM.
+    #[schema(example = "X86")]
+    pub architecture: Option<String>,
+    /// VM or CONTAINER.
+    #[schema(example = "VM")]
+    pub app_class: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(example = "Video Application")]
+    pub app_type: Option<String>,
+    #[schema(example = "Smart Park")]
+    pub industry: Option<String>,
+    /// Id of an uploaded icon file (required).
+    #[schema(example = "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c")]
+    pub icon_file_id: Option<String>,
+    pub guide_file_id: Option<String>,
+    /// INTEGRATED or DEVELOP (default DEVELOP).
+    pub app_create_type: Option<String>,
+    pub pkg_spec_id: Option<String>,
+}
+
+fn required(value: &Option<String>, field: FieldError) -> Result<&str, FieldError> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or(field)
+}
+
+impl TryFrom<&ApplicationRequest> for ApplicationFields {
+    type Error = FieldError;
+
+    fn try_from(r: &ApplicationRequest) -> Result<Self, FieldError> {
+        let optional_ref = |value: &Option<String>, field| match value.as_deref().filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => FileRef::parse(v, field).map(Some),
+        };
+        Ok(ApplicationFields {
+            name: AppName::parse(required(&r.name, FieldError::Name)?)?,
+            description: Description::parse(required(&r.description, FieldError::Description)?)?,
+            version: AppVersion::parse(required(&r.version, FieldError::Version)?)?,
+            provider: Provider::parse(required(&r.provider, FieldError::Provider)?)?,
+            architecture: Architecture::parse(required(&r.architecture, FieldError::Architecture)?)?,
+            app_class: AppClass::parse(required(&r.app_class, FieldError::AppClass)?)?,
+            app_type: Label::parse(r.app_type.as_deref().unwrap_or_default(), 50, FieldError::Type)?,
+            industry: Label::parse(r.industry.as_deref().unwrap_or_default(), 100, FieldError::Industry)?,
+            icon_file_id: FileRef::parse(required(&r.icon_file_id, FieldError::IconFileId)?, FieldError::IconFileId)?,
+            guide_file_id: optional_ref(&r.guide_file_id, FieldError::GuideFileId)?,
+            app_create_type: match r.app_create_type.as_deref().filter(|v| !v.is_empty()) {
+                None => AppCreateType::Develop,
+                Some(v) => AppCreateType::parse(v)?,
+            },
+            pkg_spec_id: optional_ref(&r.pkg_spec_id, FieldError::PkgSpecId)?,
+        })
+    }
+}
+
+/// The request field a rule belongs to, for the error's `params`.
+pub fn field_name(error: FieldError) -> &'static str {
+    match error {
+        FieldError::Name => "name",
+        FieldError::Version => "version",
+        FieldError::Provider => "provider",
+        FieldError::Description => "description",
+        FieldError::Type => "type",
+        FieldError::Industry => "industry",
+        FieldError::IconFileId => "iconFileId",
+        FieldError::GuideFileId => "guideFileId",
+        FieldError::PkgSpecId => "pkgSpecId",
+        FieldError::AppClass => "appClass",
+        FieldError::Architecture => "architecture",
+        FieldError::AppCreateType => "appCreateType",
+        FieldError::Status => "status",
+        FieldError::MepHostId => "mepHostId",
+    }
+}
+
+/// An application as the API shows it (the original's Application JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationResponse {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub version: String,
+    pub provider: String,
+    pub architecture: Option<String>,
+    pub app_class: Option<String>,
+    #[serde(rename = "type")]
+    #[sqlx(rename = "type")]
+    pub app_type: Option<String>,
+    pub industry: Option<String>,
+    pub icon_file_id: Option<String>,
+    pub guide_file_id: Option<String>,
+    pub app_create_type: Option<String>,
+    pub create_time: Option<DateTime<Utc>>,
+    pub status: Option<String>,
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+    pub mep_host_id: Option<String>,
+}
+
+impl ApplicationResponse {
+    /// The response for the write-side state, identical to what the read model will show.
+    pub fn from_state(id: &str, live: &LiveApplication) -> Self {
+        let f = &live.fields;
+        Self {
+            id: id.to_owned(),
+            name: f.name.as_str().to_owned(),
+            description: Some(f.description.as_str().to_owned()),
+            version: f.version.as_str().to_owned(),
+            provider: f.provider.as_str().to_owned(),
+            architecture: Some(f.architecture.as_str().to_owned()),
+            app_class: Some(f.app_class.as_str().to_owned()),
+            app_type: Some(f.app_type.as_str().to_owned()),
+            industry: Some(f.industry.as_str().to_owned()),
+            icon_file_id: Some(f.icon_file_id.as_str().to_owned()),
+            guide_file_id: f.guide_file_id.as_ref().map(|g| g.as_str().to_owned()),
+            app_create_type: Some(f.app_create_type.as_str().to_owned()),
+            create_time: Some(live.created_at),
+            status: Some(live.status.as_str().to_owned()),
+            user_id: Some(live.owner_id.clone()),
+            user_name: Some(live.owner_name.clone()),
+            mep_host_id: live.mep_host_id.clone(),
+        }
+    }
+}
+
+/// Body of `PUT /applications/{id}/action/sel-mephost`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectHostRequest {
+    #[schema(example = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50")]
+    pub mep_host_id: Option<String>,
+}
+
+/// Query of `GET /applications`.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Part of the name, any case.
+    pub name: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}

@@ -1,0 +1,297 @@
+//! `/mec/developer/v2/applications`: create, list, get, update, delete an application and select
+//! its sandbox host. Commands go through the Application aggregate; queries read
+//! `tbl_application`. Every endpoint is for tenants and admins, owner-or-admin per application.
+
+pub mod dto;
+pub mod queries;
+
+use std::time::Instant;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use commands::{CommandError, Outcome, StoredResponse};
+use domain::application::{Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields};
+use domain::Actor;
+
+use self::dto::{field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest};
+use super::commanding::{command_headers, metadata, options, AppState};
+use super::{paging, parse_uuid, Page};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+
+/// Projections that serve the application endpoints (read-your-writes waits for them).
+pub const READ_MODELS: &[&str] = &["applications"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/mec/developer/v2/applications")
+            .route("", web::post().to(create))
+            .route("", web::get().to(list))
+            .route("/{applicationId}", web::get().to(get))
+            .route("/{applicationId}", web::put().to(update))
+            .route("/{applicationId}", web::delete().to(delete))
+            .route("/{applicationId}/action/sel-mephost", web::put().to(select_host)),
+    );
+}
+
+/// Create an application owned by the caller (status CREATED).
+#[utoipa::path(
+    post, path = "/mec/developer/v2/applications", tag = "applications",
+    request_body = ApplicationRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")),
+    responses(
+        (status = 201, description = "Created and visible to queries", body = ApplicationResponse),
+        (status = 202, description = "Created; the read model had not caught up within the bound", body = ApplicationResponse),
+        (status = 400, description = "A field breaks its rule", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "(name, version, provider) exists", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<ApplicationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let fields = validate(&body)?;
+    let fingerprint = serde_json::to_vec(&*body).unwrap_or_default();
+    let options = options(req.headers(), &[b"POST applications ".as_slice(), &fingerprint].concat())?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let created_at = now_micros();
+    let action = ApplicationAction::Create { fields, created_at };
+    execute(&state, &actor, &id, action, options, StatusCode::CREATED).await
+}
+
+/// A page of the caller's applications (all applications for admins).
+#[utoipa::path(
+    get, path = "/mec/developer/v2/applications", tag = "applications",
+    params(ListQuery),
+    responses((status = 200, body = inline(Page<ApplicationResponse>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let (limit, offset) = paging(query.limit, query.offset)?;
+    state.wait_for_requested(&req, READ_MODELS).await?;
+    let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
+    let (results, total) = queries::list(&state.pool, owner, query.name.as_deref(), limit, offset).await?;
+    Ok(HttpResponse::Ok().json(Page { results, limit, offset, total }))
+}
+
+/// One application.
+#[utoipa::path(
+    get, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
+    params(("applicationId" = String, Path, description = "UUID")),
+    responses(
+        (status = 200, body = ApplicationResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "applicationId")?;
+    state.wait_for_requested(&req, READ_MODELS).await?;
+    let app = queries::find(&state.pool, &id).await?.ok_or_else(not_found)?;
+    if !actor.may_act_on(app.user_id.as_deref().unwrap_or_default()) {
+        return Err(forbidden());
+    }
+    Ok(HttpResponse::Ok().json(app))
+}
+
+/// Replace the basic fields. `If-Match` may demand the version given in `ETag`.
+#[utoipa::path(
+    put, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
+    params(("applicationId" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ApplicationRequest,
+    responses(
+        (status = 200, body = ApplicationResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<ApplicationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "applicationId")?;
+    let fields = validate(&body)?;
+    let options = options(req.headers(), b"")?;
+    execute(&state, &actor, &id, ApplicationAction::Update(fields), options, StatusCode::OK).await
+}
+
+/// Delete the application; its (name, version, provider) becomes free.
+#[utoipa::path(
+    delete, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
+    params(("applicationId" = String, Path)),
+    responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "applicationId")?;
+    let options = options(req.headers(), b"")?;
+    execute(&state, &actor, &id, ApplicationAction::Delete, options, StatusCode::OK).await
+}
+
+/// Select the sandbox edge host the application launches on.
+#[utoipa::path(
+    put, path = "/mec/developer/v2/applications/{applicationId}/action/sel-mephost", tag = "applications",
+    params(("applicationId" = String, Path)),
+    request_body = SelectHostRequest,
+    responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn select_host(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<SelectHostRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "applicationId")?;
+    let host = body.mep_host_id.as_deref().unwrap_or_default();
+    let mep_host_id = parse_uuid(host, "mepHostId")?;
+    let options = options(req.headers(), b"")?;
+    let action = ApplicationAction::SelectSandboxHost { mep_host_id };
+    execute(&state, &actor, &id, action, options, StatusCode::OK).await
+}
+
+fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
+    ApplicationFields::try_from(body).map_err(|e| {
+        let code = if matches!(e, domain::application::FieldError::IconFileId) { 20016 } else { 20002 };
+        ApiError::bad_request("INVALID_FIELD", e.to_string())
+            .with_ret_code(code)
+            .with_params(vec![field_name(e).to_owned()])
+    })
+}
+
+/// Runs one application command, waits for the read model, and renders the answer: the
+/// application for create and update, `true` for delete and host selection (as the original).
+async fn execute(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    action: ApplicationAction,
+    options: commands::CommandOptions,
+    success: StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let started = Instant::now();
+    let command_name = action.name();
+    let returns_app = matches!(action, ApplicationAction::Create { .. } | ApplicationAction::Update(_));
+    let render = |app: &Application| -> serde_json::Value {
+        match (&app.state, returns_app) {
+            (Some(live), true) => serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default(),
+            _ => serde_json::Value::Bool(true),
+        }
+    };
+    let metadata = metadata(actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let command = ApplicationCommand { actor: actor.clone(), action };
+    let result = state
+        .executor
+        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| StoredResponse {
+            status: success.as_u16(),
+            body: render(app),
+        })
+        .await;
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            state.observe_command("application", command_name, "rejected", started);
+            return Err(application_error(error));
+        }
+    };
+    state.observe_command("application", command_name, "ok", started);
+    match outcome {
+        Outcome::Replayed(stored) => {
+            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+            Ok(HttpResponse::build(status).insert_header(("idempotent-replayed", "true")).json(stored.body))
+        }
+        Outcome::Executed(executed) => {
+            let visible = match executed.position {
+                Some(position) => state.wait_visible(READ_MODELS, position).await,
+                None => true,
+            };
+            let status = if visible { success } else { StatusCode::ACCEPTED };
+            let mut builder = HttpResponse::build(status);
+            command_headers(&mut builder, executed.position, executed.version);
+            if success == StatusCode::CREATED {
+                builder.insert_header(("location", format!("/mec/developer/v2/applications/{id}")));
+            }
+            if !visible {
+                tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
+            }
+            Ok(builder.json(executed.response.map_or_else(|| render(&executed.aggregate), |r| r.body)))
+        }
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("APPLICATION_NOT_FOUND", "no application has this id")
+}
+
+fn forbidden() -> ApiError {
+    ApiError::forbidden("only the application's owner or an admin may access it")
+}
+
+/// Maps a failed application command to its HTTP answer.
+pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
+    match error {
+        CommandError::Rejected(rejection) => match rejection {
+            ApplicationError::InvalidField(field) => ApiError::bad_request("INVALID_FIELD", field.to_string())
+                .with_params(vec![field_name(field).to_owned()]),
+            ApplicationError::NotFound => not_found(),
+            ApplicationError::Forbidden => forbidden(),
+            ApplicationError::AlreadyExists => ApiError::conflict("APPLICATION_EXISTS", rejection.to_string()),
+            ApplicationError::InvalidTransition { .. } | ApplicationError::Released => {
+                ApiError::conflict("INVALID_STATUS", rejection.to_string())
+            }
+        },
+        CommandError::Duplicate { .. } => ApiError::conflict(
+            "DUPLICATE_APPLICATION",
+            "an application with the same name, version and provider already exists",
+        )
+        .with_ret_code(20002)
+        .with_params(vec!["name".into(), "version".into(), "provider".into()]),
+        CommandError::VersionMismatch { expected, actual } => ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "VERSION_MISMATCH",
+            format!("the application is at version {actual}, not {expected} (If-Match)"),
+        ),
+        CommandError::Conflict => ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string()),
+        CommandError::IdempotencyKeyReused => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "IDEMPOTENCY_KEY_REUSED", error.to_string())
+        }
+        CommandError::Decode(detail) => ApiError::internal(&detail),
+        CommandError::Database(e) => ApiError::database(&e),
+    }
+}
+
+/// Now, truncated to the microseconds PostgreSQL keeps, so responses equal the read model.
+fn now_micros() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}

@@ -1,0 +1,73 @@
+//! Probes and metrics: `/health` (the original's), `/livez`, `/readyz` (database reachable and
+//! migrations current) and Prometheus `/metrics`.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use super::AppState;
+use crate::db;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/livez", web::get().to(livez))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+/// Liveness as the original platform answered it (no auth).
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "UP")))]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "UP" }))
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/livez", tag = "operations", responses((status = 200, description = "alive")))]
+pub async fn livez() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "alive" }))
+}
+
+/// Ready to serve: the database answers and every migration is applied.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "not ready, with details")))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let (database, migrations) = match db::migration_status(&state.pool).await {
+        Ok(list) => {
+            let pending: Vec<i64> = list.iter().filter(|m| !m.applied).map(|m| m.version).collect();
+            let migrations = if pending.is_empty() {
+                json!({ "status": "current", "applied": list.len() })
+            } else {
+                json!({ "status": "pending", "pending": pending })
+            };
+            (json!({ "status": "up" }), migrations)
+        }
+        Err(error) => (json!({ "status": "down", "error": error.to_string() }), json!({ "status": "unknown" })),
+    };
+    let projections = match state.runtime.status().await {
+        Ok(list) => json!(list
+            .iter()
+            .map(|p| json!({ "name": p.name, "status": p.status, "lagEvents": p.lag_events }))
+            .collect::<Vec<_>>()),
+        Err(_) => json!([]),
+    };
+    let ready = database["status"] == "up" && migrations["status"] == "current";
+    let body = json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "database": database,
+        "migrations": migrations,
+        "projections": projections,
+    });
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus metrics; projection lag is read at scrape time.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    match state.runtime.status().await {
+        Ok(statuses) => state.metrics.observe_projections(&statuses),
+        Err(error) => tracing::warn!(%error, "cannot read projection status for metrics"),
+    }
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+}

@@ -1,0 +1,52 @@
+//! HTTP endpoints, one module per resource, plus what they share: the application state, id
+//! parsing, paging, command execution with metrics and read-your-writes.
+
+pub mod applications;
+pub mod commanding;
+pub mod health;
+pub mod projections;
+
+use actix_web::web;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+pub use commanding::AppState;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    applications::configure(cfg);
+    projections::configure(cfg);
+}
+
+/// The original platform's page shape.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub results: Vec<T>,
+    pub limit: i64,
+    pub offset: i64,
+    pub total: i64,
+}
+
+/// Paging parameters: `limit` 1..=500 (default 20), `offset` >= 0 (default 0).
+pub fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(20);
+    let offset = offset.unwrap_or(0);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::bad_request("INVALID_PAGING", "limit must be between 1 and 500").with_params(vec!["limit".into()]));
+    }
+    if offset < 0 {
+        return Err(ApiError::bad_request("INVALID_PAGING", "offset must be 0 or more").with_params(vec!["offset".into()]));
+    }
+    Ok((limit, offset))
+}
+
+/// Parses a path id that must be a UUID (the original's rule), answering 400 otherwise.
+pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
+    let parsed = uuid::Uuid::parse_str(text).map_err(|_| {
+        ApiError::bad_request("INVALID_ID", format!("{what} must be a UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6"))
+            .with_params(vec![what.to_owned()])
+    })?;
+    Ok(parsed.hyphenated().to_string())
+}

@@ -1,0 +1,112 @@
+//! Wiring: connects state, the projector runtime and the HTTP server, and shuts them down in
+//! order (stop accepting, drain requests, stop projections).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+use commands::CommandExecutor;
+use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
+use sqlx::PgPool;
+use tokio::task::JoinHandle;
+
+use crate::auth::JwtKeys;
+use crate::config::ServeConfig;
+use crate::error::{extractors, ApiError};
+use crate::metrics::Metrics;
+use crate::routes::{self, AppState};
+
+/// A server listening and, unless disabled, running the projections.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    handle: ServerHandle,
+    server: JoinHandle<std::io::Result<()>>,
+    runtime_tasks: Vec<JoinHandle<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot read or create the signing key: {0}")]
+    Key(std::io::Error),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+    #[error("cannot start the projections: {0}")]
+    Projections(sqlx::Error),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+}
+
+/// Starts serving `pool` (already migrated) with `config`.
+pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, StartError> {
+    let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir).map_err(StartError::Key)?;
+    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
+    let runtime_tasks = if config.run_projections {
+        runtime.start().await.map_err(StartError::Projections)?
+    } else {
+        runtime.register_all().await.map_err(StartError::Projections)?;
+        Vec::new()
+    };
+    let state = AppState {
+        pool: pool.clone(),
+        executor: CommandExecutor::new(pool),
+        runtime,
+        metrics: Metrics::new()?,
+        read_your_writes_timeout: config.read_your_writes_timeout,
+    };
+    let data = web::Data::new(state.clone());
+    let metrics = web::Data::new(state.metrics.clone());
+    let keys = web::Data::new(keys);
+    let max_body = config.max_body_bytes;
+    let openapi = Arc::new(crate::openapi::swagger_ui());
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(metrics.clone())
+            .app_data(keys.clone())
+            .app_data(web::JsonConfig::default().limit(max_body).error_handler(extractors::json))
+            .app_data(web::QueryConfig::default().error_handler(extractors::query))
+            .app_data(web::PathConfig::default().error_handler(extractors::path))
+            .app_data(web::PayloadConfig::default().limit(max_body))
+            .wrap(middleware::from_fn(crate::middleware::observe))
+            .configure(routes::configure)
+            .service((*openapi).clone())
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(10);
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    let server = server.bind(&config.bind).map_err(|e| StartError::Bind(config.bind.clone(), e))?;
+    let addr = server.addrs().first().copied().ok_or_else(|| {
+        StartError::Bind(config.bind.clone(), std::io::Error::other("no address bound"))
+    })?;
+    let server = server.run();
+    let handle = server.handle();
+    tracing::info!(%addr, "edgedev listening");
+    Ok(RunningServer { addr, state, handle, server: tokio::spawn(server), runtime_tasks })
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("ROUTE_NOT_FOUND", "no endpoint has this path and method"))
+}
+
+impl RunningServer {
+    /// Serves until the server stops (SIGINT/SIGTERM drain requests first), then stops the
+    /// projections.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = self.server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.state.runtime.stop();
+        for task in self.runtime_tasks {
+            let _ = task.await;
+        }
+        result
+    }
+
+    /// Stops gracefully: drains requests, then stops the projections.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.wait().await;
+    }
+}
