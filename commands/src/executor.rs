@@ -116,6 +116,20 @@ impl CommandExecutor {
             let response = options.idempotency.as_ref().map(|_| respond(&aggregate, new_version));
 
             let mut tx = self.store.pool().begin().await?;
+            // The idempotency record goes first: a concurrent retry with the same key waits on it
+            // and then answers with this command's result instead of racing it.
+            if let (Some(request), Some(response)) = (&options.idempotency, &response) {
+                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await {
+                    if violated_constraint(&e).as_deref() == Some("idempotency_keys_pkey") {
+                        drop(tx);
+                        return match self.stored_response(&metadata.user_id, request).await? {
+                            Some(stored) => Ok(Outcome::Replayed(stored)),
+                            None => Err(CommandError::Conflict),
+                        };
+                    }
+                    return Err(e.into());
+                }
+            }
             let appended = EventStore::append::<A>(&mut tx, aggregate_id, version, &events, metadata).await;
             let position = match appended {
                 Ok(position) => position,
@@ -127,19 +141,6 @@ impl CommandExecutor {
             };
             release_keys(&mut tx, aggregate_id, before.difference(&after)).await?;
             claim_keys(&mut tx, aggregate_id, after.difference(&before)).await?;
-            if let (Some(request), Some(response)) = (&options.idempotency, &response) {
-                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await {
-                    if violated_constraint(&e).as_deref() == Some("idempotency_keys_pkey") {
-                        // A concurrent retry with the same key committed first: answer as it did.
-                        drop(tx);
-                        return match self.stored_response(&metadata.user_id, request).await? {
-                            Some(stored) => Ok(Outcome::Replayed(stored)),
-                            None => Err(CommandError::Conflict),
-                        };
-                    }
-                    return Err(e.into());
-                }
-            }
             tx.commit().await?;
             return Ok(Outcome::Executed(Executed {
                 aggregate,

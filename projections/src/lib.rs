@@ -16,5 +16,5 @@ pub mod runtime;
 pub use read_models::all_projections;
 pub use runtime::is_transient as runtime_is_transient;
 pub use runtime::{
-    LogEvent, Projection, ProjectionError, ProjectionRuntime, ProjectionStatus, RuntimeConfig,
+    AdminError, LogEvent, Projection, ProjectionError, ProjectionRuntime, ProjectionStatus, RuntimeConfig,
 };

@@ -1,1 +1,10 @@
+//! Black-box tests of edgedev: the real application (in-process on port 0, or as real server
+//! processes) against a real PostgreSQL, one freshly migrated database per test.
 
+mod helpers;
+
+mod applications;
+mod auth_and_errors;
+mod migrations;
+mod processes;
+mod projector;

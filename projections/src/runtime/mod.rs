@@ -15,6 +15,7 @@ mod step;
 pub use admin::ProjectionStatus;
 pub use board::CheckpointBoard;
 pub use log::LogEvent;
+pub use admin::AdminError;
 pub use runner::{ProjectionRuntime, RuntimeConfig};
 pub use step::{FailPoint, StepOutcome};
 

@@ -174,9 +174,24 @@ impl ProjectionRuntime {
         }
     }
 
-    /// Applies everything currently committed to `name`, in this task. Returns the events applied,
-    /// or the error that stopped the projection.
+    /// Applies everything currently committed to `name`, in this task, waiting out transactions
+    /// that still hold events behind the horizon. Returns the events applied, or the error that
+    /// stopped the projection.
     pub async fn catch_up(&self, name: &str) -> Result<u64, admin::AdminError> {
+        let mut applied = 0;
+        loop {
+            let (events, pending) = self.apply_visible(name).await?;
+            applied += events;
+            if !pending {
+                return Ok(applied);
+            }
+            tokio::time::sleep(self.config.horizon_retry).await;
+        }
+    }
+
+    /// Applies every event visible below the horizon to `name`, in this task. Returns the events
+    /// applied and whether newer committed events still wait behind an open transaction.
+    pub async fn apply_visible(&self, name: &str) -> Result<(u64, bool), admin::AdminError> {
         let projection = self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
         register(&self.pool, name).await?;
         let mut applied = 0u64;
@@ -190,10 +205,7 @@ impl ProjectionRuntime {
                 }
                 Ok(StepOutcome::CaughtUp { checkpoint, pending }) => {
                     self.board.publish(name, checkpoint);
-                    if !pending {
-                        return Ok(applied);
-                    }
-                    tokio::time::sleep(self.config.horizon_retry).await;
+                    return Ok((applied, pending));
                 }
                 Ok(StepOutcome::Busy) => tokio::time::sleep(Duration::from_millis(20)).await,
                 Ok(StepOutcome::Failed) => return Err(admin::AdminError::Failed(name.to_owned())),

@@ -1,0 +1,206 @@
+//! The test harness: a migrated template database made once per run, a fresh database per test
+//! cloned from it, and `spawn_app` starting the real server on port 0 against it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use api::auth::JwtKeys;
+use api::config::ServeConfig;
+use api::server::RunningServer;
+use domain::{Actor, Role};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+
+pub const JWT_SECRET: &str = "edgedev-test-secret";
+
+/// The server all test databases live on: `EDGEDEV_TEST_DATABASE_URL`, else the local one.
+pub fn server_url() -> String {
+    std::env::var("EDGEDEV_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn database_url(name: &str) -> String {
+    format!("{}/{name}", server_url())
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// The migrated template (built once per run; leftovers of earlier runs are dropped first).
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let admin = PgPool::connect(&database_url("postgres")).await.expect("test PostgreSQL reachable");
+            sqlx::query("SELECT pg_advisory_lock(727274)").execute(&admin).await.expect("lock");
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'edgedev\\_t\\_%' OR datname LIKE 'edgedev\\_tpl\\_%'",
+            )
+            .fetch_all(&admin)
+            .await
+            .expect("list databases");
+            for name in stale {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&admin).await;
+            }
+            let name = format!("edgedev_tpl_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&admin).await.expect("create template");
+            let pool = PgPool::connect(&database_url(&name)).await.expect("connect template");
+            api::db::migrate_up(&pool).await.expect("migrations apply");
+            pool.close().await;
+            sqlx::query("SELECT pg_advisory_unlock(727274)").execute(&admin).await.expect("unlock");
+            admin.close().await;
+            name
+        })
+        .await
+}
+
+/// A fresh, migrated database; returns its URL.
+pub async fn fresh_database() -> String {
+    let template = template().await;
+    let name = format!("edgedev_t_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgPool::connect(&database_url("postgres")).await.expect("connect");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+        .execute(&admin)
+        .await
+        .expect("clone template");
+    admin.close().await;
+    database_url(&name)
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgedev-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The real application, serving on a free port against its own database.
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    pub server: RunningServer,
+    keys: JwtKeys,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let database_url = fresh_database().await;
+    let mut config = ServeConfig::for_database(&database_url, temp_dir());
+    config.jwt_secret = Some(JWT_SECRET.into());
+    adjust(&mut config);
+    let pool = api::db::connect(&database_url, config.max_connections).await.expect("connect");
+    let server = api::server::start(&config, pool.clone()).await.expect("server starts");
+    TestApp {
+        base: format!("http://{}", server.addr),
+        pool,
+
+        server,
+        keys: JwtKeys::new(JWT_SECRET.as_bytes().to_vec()),
+    }
+}
+
+pub fn token_for(user_id: &str, user_name: &str, role: Role) -> String {
+    JwtKeys::new(JWT_SECRET.as_bytes().to_vec()).mint(&Actor::new(user_id, user_name, vec![role]), 3600)
+}
+
+/// A response reduced to what tests look at.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn token(&self, user_id: &str, user_name: &str, role: Role) -> String {
+        self.keys.mint(&Actor::new(user_id, user_name, vec![role]), 3600)
+    }
+
+    pub fn tenant(&self, n: u32) -> String {
+        self.token(&format!("tenant-{n}"), &format!("tenant{n}"), Role::Tenant)
+    }
+
+    pub fn admin(&self) -> String {
+        self.token("admin-1", "admin", Role::Admin)
+    }
+
+    pub async fn request(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
+        call(&self.base, method, path, token, body, headers).await
+    }
+
+    pub async fn create_app(&self, token: &str, body: &Value) -> Reply {
+        self.request("POST", "/mec/developer/v2/applications", Some(token), Some(body), &[]).await
+    }
+
+    /// Number of events in the store.
+    pub async fn event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&self.pool).await.expect("count")
+    }
+
+    /// Rows of a table as JSON, ordered by `order`.
+    pub async fn rows(&self, table: &str, order: &str) -> Vec<Value> {
+        rows(&self.pool, table, order).await
+    }
+}
+
+pub async fn rows(pool: &PgPool, table: &str, order: &str) -> Vec<Value> {
+    sqlx::query_scalar(&format!("SELECT row_to_json(t)::jsonb FROM {table} t ORDER BY {order}"))
+        .fetch_all(pool)
+        .await
+        .expect("rows")
+}
+
+/// One HTTP call to `base`.
+pub async fn call(base: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
+    let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(method, format!("{base}{path}"));
+    if let Some(token) = token {
+        request = request.insert_header(("access_token", token));
+    }
+    for (name, value) in headers {
+        request = request.insert_header((*name, *value));
+    }
+    let mut response = match body {
+        Some(body) => request.send_json(body).await,
+        None => request.send().await,
+    }
+    .expect("request sent");
+    let bytes = response.body().limit(10 * 1024 * 1024).await.expect("body read");
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Reply { status: response.status().as_u16(), headers: response.headers().clone(), body }
+}
+
+/// A valid application body with the given name.
+pub fn app_body(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "an application under test",
+        "version": "v1.0",
+        "provider": "edgedev",
+        "architecture": "X86",
+        "appClass": "VM",
+        "type": "Video Application",
+        "industry": "Smart Park",
+        "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
+        "appCreateType": "DEVELOP"
+    })
+}
+
+/// Waits until every projection has applied the whole log (bounded).
+pub async fn wait_caught_up(pool: &PgPool) {
+    for _ in 0..500 {
+        let lagging: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM projection_checkpoints c WHERE EXISTS (SELECT 1 FROM events e \
+             WHERE (e.transaction_id, e.global_position) > (c.last_txid, c.last_position))",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("lag");
+        if lagging == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("projections did not catch up within 10 s");
+}

@@ -1,0 +1,102 @@
+//! Real `edgedev` server processes: two at once on one database (each event applied once), and a
+//! process killed while serving.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+use crate::applications::futures_join;
+use crate::helpers::{app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, JWT_SECRET};
+
+/// A server process of the real binary.
+struct ServerProcess {
+    child: Child,
+    base: String,
+}
+
+impl ServerProcess {
+    fn start(database_url: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db-connections", "8"])
+            .env("DATABASE_URL", database_url)
+            .env("EDGEDEV_DATA_DIR", temp_dir())
+            .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("server process starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+        let base = line.trim().rsplit(' ').next().expect("address").to_owned();
+        assert!(base.starts_with("http://"), "unexpected first line: {line:?}");
+        Self { child, base }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[actix_web::test]
+async fn two_server_processes_apply_each_event_exactly_once() {
+    let database_url = fresh_database().await;
+    let first = ServerProcess::start(&database_url);
+    let second = ServerProcess::start(&database_url);
+    let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
+    let bases = [first.base.clone(), second.base.clone()];
+    let bodies: Vec<Value> = (0..40).map(|n| app_body(&format!("app-{n:02}-two"))).collect();
+    let replies = futures_join(bodies.iter().enumerate().map(|(n, body)| {
+        call(&bases[n % 2], "POST", "/mec/developer/v2/applications", Some(&token), Some(body), &[])
+    }))
+    .await;
+    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+
+    // Each process reads what either wrote.
+    let id = replies[0].body["id"].as_str().expect("id");
+    let via_second = call(&bases[1], "GET", &format!("/mec/developer/v2/applications/{id}"), Some(&token), None, &[]).await;
+    assert_eq!(via_second.status, 200);
+
+    let pool = api::db::connect(&database_url, 2).await.expect("connect");
+    wait_caught_up(&pool).await;
+    assert_eq!(rows(&pool, "tbl_application", "id").await.len(), 40);
+    assert_eq!(rows(&pool, "tbl_app_project", "id").await.len(), 40);
+    let checkpoints: Vec<(String, i64, String)> =
+        sqlx::query_as("SELECT name, events_applied, status FROM projection_checkpoints ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .expect("checkpoints");
+    for (name, events, status) in checkpoints {
+        assert_eq!((events, status.as_str()), (40, "running"), "{name}");
+    }
+}
+
+#[actix_web::test]
+async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over() {
+    let database_url = fresh_database().await;
+    let mut first = ServerProcess::start(&database_url);
+    let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
+    let mut acknowledged = Vec::new();
+    for n in 0..10 {
+        let reply = call(&first.base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body(&format!("app-{n}-kill"))), &[]).await;
+        assert_eq!(reply.status, 201);
+        acknowledged.push(reply.body["id"].as_str().expect("id").to_owned());
+    }
+    first.kill(); // SIGKILL: no graceful shutdown
+    let second = ServerProcess::start(&database_url);
+    for id in &acknowledged {
+        let reply = call(&second.base, "GET", &format!("/mec/developer/v2/applications/{id}"), Some(&token), None, &[]).await;
+        assert_eq!(reply.status, 200, "acknowledged application {id} survives");
+    }
+    let after = call(&second.base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body("after-kill")), &[]).await;
+    assert_eq!(after.status, 201, "the survivor runs the projections the dead process held");
+}
