@@ -55,7 +55,9 @@ pub enum TokenError {
 
 impl JwtKeys {
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Self { secret: Arc::new(secret.into()) }
+        Self {
+            secret: Arc::new(secret.into()),
+        }
     }
 
     /// The key from `secret`, or from `<data_dir>/jwt.key`, generated (0600) when missing.
@@ -69,7 +71,11 @@ impl JwtKeys {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir)?;
                 // Two v4 UUIDs: 244 bits from the operating system's random source.
-                let text = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+                let text = format!(
+                    "{}{}",
+                    uuid::Uuid::new_v4().simple(),
+                    uuid::Uuid::new_v4().simple()
+                );
                 write_private(&path, &text)?;
                 Ok(Self::new(text.into_bytes()))
             }
@@ -79,7 +85,8 @@ impl JwtKeys {
 
     fn mac(&self) -> HmacSha256 {
         // HMAC accepts keys of any length; this cannot fail.
-        HmacSha256::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+        HmacSha256::new_from_slice(&self.secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
     }
 
     /// Mints a token for `actor`, valid for `ttl_seconds`.
@@ -88,7 +95,11 @@ impl JwtKeys {
         let claims = Claims {
             user_id: actor.user_id.clone(),
             user_name: actor.user_name.clone(),
-            authorities: actor.roles.iter().map(|r| r.authority().to_owned()).collect(),
+            authorities: actor
+                .roles
+                .iter()
+                .map(|r| r.authority().to_owned())
+                .collect(),
             exp: now + ttl_seconds,
             iat: now,
         };
@@ -104,7 +115,8 @@ impl JwtKeys {
     /// Verifies `token` and returns the actor it names.
     pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
         let mut parts = token.split('.');
-        let (Some(header), Some(body), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(body), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(TokenError::Malformed);
         };
@@ -112,10 +124,13 @@ impl JwtKeys {
         if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
             return Err(TokenError::Algorithm);
         }
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenError::Malformed)?;
         let mut mac = self.mac();
         mac.update(header_body(token).as_bytes());
-        mac.verify_slice(&signature).map_err(|_| TokenError::BadSignature)?;
+        mac.verify_slice(&signature)
+            .map_err(|_| TokenError::BadSignature)?;
         let claims: Claims = decode_json(body)?;
         if claims.exp <= chrono::Utc::now().timestamp() {
             return Err(TokenError::Expired);
@@ -123,7 +138,11 @@ impl JwtKeys {
         if claims.user_id.is_empty() || claims.user_name.is_empty() {
             return Err(TokenError::NoIdentity);
         }
-        let roles = claims.authorities.iter().filter_map(|a| Role::parse(a)).collect();
+        let roles = claims
+            .authorities
+            .iter()
+            .filter_map(|a| Role::parse(a))
+            .collect();
         Ok(Actor::new(claims.user_id, claims.user_name, roles))
     }
 }
@@ -133,24 +152,38 @@ fn header_body(token: &str) -> &str {
 }
 
 fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, TokenError> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| TokenError::Malformed)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| TokenError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
 }
 
 /// The bearer token of a request, from `access_token` or `Authorization: Bearer`.
 pub fn token_of(req: &HttpRequest) -> Option<&str> {
-    if let Some(value) = req.headers().get("access_token").and_then(|v| v.to_str().ok()) {
+    if let Some(value) = req
+        .headers()
+        .get("access_token")
+        .and_then(|v| v.to_str().ok())
+    {
         return Some(value.trim());
     }
-    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
@@ -172,9 +205,13 @@ fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| ApiError::internal("signing key not configured"))?;
     let token = token_of(req).ok_or_else(|| {
-        ApiError::unauthorized("a token is required: send it in the access_token header or as Authorization: Bearer")
+        ApiError::unauthorized(
+            "a token is required: send it in the access_token header or as Authorization: Bearer",
+        )
     })?;
-    let actor = keys.verify(token).map_err(|e| ApiError::unauthorized(&e.to_string()))?;
+    let actor = keys
+        .verify(token)
+        .map_err(|e| ApiError::unauthorized(&e.to_string()))?;
     check_identity_params(req, &actor)?;
     Ok(actor)
 }
@@ -182,16 +219,21 @@ fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
 /// Like the original filter: `userId` / `userName` query parameters must name the caller.
 fn check_identity_params(req: &HttpRequest, actor: &Actor) -> Result<(), ApiError> {
     for (key, value) in url_pairs(req.query_string()) {
-        let mismatch = (key == "userId" && value != actor.user_id) || (key == "userName" && value != actor.user_name);
+        let mismatch = (key == "userId" && value != actor.user_id)
+            || (key == "userName" && value != actor.user_name);
         if mismatch {
-            return Err(ApiError::unauthorized("Illegal userId/userName: the parameters must name the token's user"));
+            return Err(ApiError::unauthorized(
+                "Illegal userId/userName: the parameters must name the token's user",
+            ));
         }
     }
     Ok(())
 }
 
 fn url_pairs(query: &str) -> Vec<(String, String)> {
-    web::Query::<Vec<(String, String)>>::from_query(query).map(|q| q.into_inner()).unwrap_or_default()
+    web::Query::<Vec<(String, String)>>::from_query(query)
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
 }
 
 impl Caller {
@@ -200,7 +242,9 @@ impl Caller {
         if self.0.may_write() {
             Ok(self.0)
         } else {
-            Err(ApiError::forbidden("this endpoint needs the DEVELOPER_TENANT or DEVELOPER_ADMIN role"))
+            Err(ApiError::forbidden(
+                "this endpoint needs the DEVELOPER_TENANT or DEVELOPER_ADMIN role",
+            ))
         }
     }
 
@@ -209,7 +253,9 @@ impl Caller {
         if self.0.is_admin() {
             Ok(self.0)
         } else {
-            Err(ApiError::forbidden("this endpoint needs the DEVELOPER_ADMIN role"))
+            Err(ApiError::forbidden(
+                "this endpoint needs the DEVELOPER_ADMIN role",
+            ))
         }
     }
 }
@@ -231,13 +277,19 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_rejected() {
         let token = JwtKeys::new(b"other".to_vec()).mint(&tenant(), 60);
-        assert_eq!(JwtKeys::new(b"secret".to_vec()).verify(&token), Err(TokenError::BadSignature));
+        assert_eq!(
+            JwtKeys::new(b"secret".to_vec()).verify(&token),
+            Err(TokenError::BadSignature)
+        );
     }
 
     #[test]
     fn an_expired_token_is_rejected() {
         let keys = JwtKeys::new(b"secret".to_vec());
-        assert_eq!(keys.verify(&keys.mint(&tenant(), -1)), Err(TokenError::Expired));
+        assert_eq!(
+            keys.verify(&keys.mint(&tenant(), -1)),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]
@@ -251,7 +303,10 @@ mod tests {
         let forged = format!("{}.{}.{}", parts[0], admin_body, parts[2]);
         assert_eq!(keys.verify(&forged), Err(TokenError::BadSignature));
         let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
-        assert_eq!(keys.verify(&format!("{none_header}.{admin_body}.")), Err(TokenError::Algorithm));
+        assert_eq!(
+            keys.verify(&format!("{none_header}.{admin_body}.")),
+            Err(TokenError::Algorithm)
+        );
         assert_eq!(keys.verify("garbage"), Err(TokenError::Malformed));
     }
 }

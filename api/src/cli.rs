@@ -16,12 +16,22 @@ use crate::db;
 use crate::embedded_pg::EmbeddedPostgres;
 
 #[derive(Debug, Parser)]
-#[command(name = "edgedev", version, about = "Event-sourced backend of the edge-application developer platform")]
+#[command(
+    name = "edgedev",
+    version,
+    about = "Event-sourced backend of the edge-application developer platform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// Log format.
-    #[arg(long, global = true, env = "EDGEDEV_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "EDGEDEV_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 }
 
@@ -141,7 +151,10 @@ pub enum ProjectionsAction {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("edgedev: cannot start the async runtime: {error}");
@@ -161,7 +174,9 @@ pub fn main() -> ExitCode {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,actix_server=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
@@ -175,7 +190,11 @@ pub async fn run(command: Command) -> CliResult {
     match command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate { database, action } => {
-            with_database(&database, |pool| async move { migrate(&pool, action).await }).await
+            with_database(
+                &database,
+                |pool| async move { migrate(&pool, action).await },
+            )
+            .await
         }
         Command::Token(args) => {
             let keys = JwtKeys::load_or_create(args.jwt_secret.as_deref(), &args.data_dir)?;
@@ -184,7 +203,10 @@ pub async fn run(command: Command) -> CliResult {
             Ok(())
         }
         Command::Projections { database, action } => {
-            with_database(&database, |pool| async move { projections_command(pool, action).await }).await
+            with_database(&database, |pool| async move {
+                projections_command(pool, action).await
+            })
+            .await
         }
     }
 }
@@ -206,7 +228,9 @@ where
     result
 }
 
-async fn resolve_database(args: &DatabaseArgs) -> Result<(String, Option<EmbeddedPostgres>), Box<dyn std::error::Error>> {
+async fn resolve_database(
+    args: &DatabaseArgs,
+) -> Result<(String, Option<EmbeddedPostgres>), Box<dyn std::error::Error>> {
     if let Some(url) = &args.database_url {
         return Ok((url.clone(), None));
     }
@@ -254,7 +278,12 @@ async fn migrate(pool: &PgPool, action: MigrateAction) -> CliResult {
         MigrateAction::Status => {}
     }
     for m in db::migration_status(pool).await? {
-        println!("{:>16}  {:<8}  {}", m.version, if m.applied { "applied" } else { "pending" }, m.description);
+        println!(
+            "{:>16}  {:<8}  {}",
+            m.version,
+            if m.applied { "applied" } else { "pending" },
+            m.description
+        );
     }
     Ok(())
 }
@@ -273,7 +302,10 @@ async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResu
             for name in names {
                 let started = std::time::Instant::now();
                 let events = runtime.rebuild(&name).await?;
-                println!("rebuilt {name}: {events} events in {:.2}s", started.elapsed().as_secs_f64());
+                println!(
+                    "rebuilt {name}: {events} events in {:.2}s",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         ProjectionsAction::Resume { name } => runtime.resume(&name).await?,
@@ -288,7 +320,9 @@ async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResu
             s.events_applied,
             s.lag_events,
             s.lag_seconds,
-            s.last_error.map(|e| format!("  error: {e}")).unwrap_or_default()
+            s.last_error
+                .map(|e| format!("  error: {e}"))
+                .unwrap_or_default()
         );
     }
     Ok(())

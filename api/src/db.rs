@@ -11,7 +11,8 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
 /// Opens a pool to `url`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
-    let options: PgConnectOptions = url.parse::<PgConnectOptions>()?
+    let options: PgConnectOptions = url
+        .parse::<PgConnectOptions>()?
         .log_statements(log::LevelFilter::Trace)
         .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500));
     PgPoolOptions::new()

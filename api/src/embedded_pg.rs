@@ -31,31 +31,61 @@ pub enum EmbeddedError {
     #[error("{command} failed: {detail}")]
     Command { command: String, detail: String },
     #[error("data directory {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl EmbeddedPostgres {
     /// Starts (or reuses, when already running) the cluster in `<data_dir>/pg`.
     pub fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let bin = find_binaries().ok_or(EmbeddedError::NoBinaries)?;
-        let run_as = if is_root() { Some(postgres_user().ok_or(EmbeddedError::RootWithoutPostgresUser)?) } else { None };
+        let run_as = if is_root() {
+            Some(postgres_user().ok_or(EmbeddedError::RootWithoutPostgresUser)?)
+        } else {
+            None
+        };
         let data_dir = absolute(data_dir)?;
         let pgdata = data_dir.join("pg");
-        let mut cluster = Self { pgdata, bin, run_as, port: 0, started_here: false };
+        let mut cluster = Self {
+            pgdata,
+            bin,
+            run_as,
+            port: 0,
+            started_here: false,
+        };
         if !cluster.pgdata.join("PG_VERSION").exists() {
             cluster.init(&data_dir)?;
         }
         if let Some(port) = cluster.running_port() {
-            tracing::info!(port, "reusing the private PostgreSQL cluster already running");
+            tracing::info!(
+                port,
+                "reusing the private PostgreSQL cluster already running"
+            );
             cluster.port = port;
             return Ok(cluster);
         }
         cluster.port = free_port()?;
-        let options = format!("-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories=''", cluster.port);
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories=''",
+            cluster.port
+        );
         let log = cluster.pgdata.join("server.log");
         cluster.run(
             "pg_ctl",
-            &["-D", path_str(&cluster.pgdata), "-l", path_str(&log), "-w", "-t", "60", "-o", &options, "start"],
+            &[
+                "-D",
+                path_str(&cluster.pgdata),
+                "-l",
+                path_str(&log),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                &options,
+                "start",
+            ],
         )?;
         cluster.started_here = true;
         tracing::info!(port = cluster.port, pgdata = %cluster.pgdata.display(), "private PostgreSQL cluster started");
@@ -70,12 +100,15 @@ impl EmbeddedPostgres {
     /// Creates `database` if it does not exist.
     pub async fn ensure_database(&self, database: &str) -> Result<(), sqlx::Error> {
         let pool = crate::db::connect(&self.url("postgres"), 1).await?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(database)
-            .fetch_one(&pool)
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(database)
+                .fetch_one(&pool)
+                .await?;
         if !exists {
-            sqlx::query(&format!("CREATE DATABASE \"{database}\"")).execute(&pool).await?;
+            sqlx::query(&format!("CREATE DATABASE \"{database}\""))
+                .execute(&pool)
+                .await?;
         }
         pool.close().await;
         Ok(())
@@ -86,14 +119,20 @@ impl EmbeddedPostgres {
         if !self.started_here {
             return;
         }
-        match self.run("pg_ctl", &["-D", path_str(&self.pgdata), "-m", "fast", "-w", "stop"]) {
+        match self.run(
+            "pg_ctl",
+            &["-D", path_str(&self.pgdata), "-m", "fast", "-w", "stop"],
+        ) {
             Ok(()) => tracing::info!("private PostgreSQL cluster stopped"),
             Err(error) => tracing::warn!(%error, "could not stop the private PostgreSQL cluster"),
         }
     }
 
     fn init(&self, data_dir: &Path) -> Result<(), EmbeddedError> {
-        let io = |source| EmbeddedError::Io { path: self.pgdata.display().to_string(), source };
+        let io = |source| EmbeddedError::Io {
+            path: self.pgdata.display().to_string(),
+            source,
+        };
         std::fs::create_dir_all(&self.pgdata).map_err(io)?;
         if let Some((uid, gid)) = self.run_as {
             std::os::unix::fs::chown(&self.pgdata, Some(uid), Some(gid)).map_err(io)?;
@@ -103,14 +142,26 @@ impl EmbeddedPostgres {
         }
         self.run(
             "initdb",
-            &["-D", path_str(&self.pgdata), "-U", "edgedev", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+            &[
+                "-D",
+                path_str(&self.pgdata),
+                "-U",
+                "edgedev",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
         )
     }
 
     /// The port of a postmaster already serving this data directory.
     fn running_port(&self) -> Option<u16> {
         let pid_file = std::fs::read_to_string(self.pgdata.join("postmaster.pid")).ok()?;
-        self.run("pg_ctl", &["-D", path_str(&self.pgdata), "status"]).ok()?;
+        self.run("pg_ctl", &["-D", path_str(&self.pgdata), "status"])
+            .ok()?;
         pid_file.lines().nth(3)?.trim().parse().ok()
     }
 
@@ -133,9 +184,15 @@ impl EmbeddedPostgres {
         }
         if let Ok(log) = std::fs::read_to_string(self.pgdata.join("server.log")) {
             let tail: Vec<&str> = log.lines().rev().take(5).collect();
-            detail.push_str(&format!(" (server log: {})", tail.into_iter().rev().collect::<Vec<_>>().join(" | ")));
+            detail.push_str(&format!(
+                " (server log: {})",
+                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+            ));
         }
-        Err(EmbeddedError::Command { command: program.to_owned(), detail })
+        Err(EmbeddedError::Command {
+            command: program.to_owned(),
+            detail,
+        })
     }
 }
 
@@ -144,8 +201,14 @@ fn path_str(path: &Path) -> &str {
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, EmbeddedError> {
-    std::fs::create_dir_all(path).map_err(|source| EmbeddedError::Io { path: path.display().to_string(), source })?;
-    std::fs::canonicalize(path).map_err(|source| EmbeddedError::Io { path: path.display().to_string(), source })
+    std::fs::create_dir_all(path).map_err(|source| EmbeddedError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    std::fs::canonicalize(path).map_err(|source| EmbeddedError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// `EDGEDEV_PG_BIN`, else `pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`.
@@ -165,7 +228,11 @@ fn find_binaries() -> Option<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
         .filter(|d| has_initdb(d))
         .collect();
-    versions.sort_by_key(|d| d.parent().and_then(|p| p.file_name()).and_then(|v| v.to_str()?.parse::<u32>().ok()));
+    versions.sort_by_key(|d| {
+        d.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|v| v.to_str()?.parse::<u32>().ok())
+    });
     versions.pop()
 }
 
@@ -190,10 +257,16 @@ fn postgres_user() -> Option<(u32, u32)> {
 }
 
 fn free_port() -> Result<u16, EmbeddedError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|source| EmbeddedError::Io { path: "127.0.0.1:0".into(), source })?;
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|source| EmbeddedError::Io {
+            path: "127.0.0.1:0".into(),
+            source,
+        })?;
     listener
         .local_addr()
         .map(|a| a.port())
-        .map_err(|source| EmbeddedError::Io { path: "127.0.0.1:0".into(), source })
+        .map_err(|source| EmbeddedError::Io {
+            path: "127.0.0.1:0".into(),
+            source,
+        })
 }

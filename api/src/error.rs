@@ -40,7 +40,13 @@ pub struct ErrorBody {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), ret_code: None, params: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            ret_code: None,
+            params: Vec::new(),
+        }
     }
 
     pub fn with_ret_code(mut self, ret_code: u32) -> Self {
@@ -80,13 +86,21 @@ impl ApiError {
 
     /// 503: a dependency (the database) is unavailable.
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", message)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            message,
+        )
     }
 
     /// 500: a bug or an unexpected failure; the detail is logged, not returned.
     pub fn internal(detail: &str) -> Self {
         tracing::error!(detail, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "an internal error occurred; it has been logged")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "an internal error occurred; it has been logged",
+        )
     }
 
     /// A database failure: 503 when the database is unreachable, 500 otherwise.
@@ -117,7 +131,13 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -147,7 +167,8 @@ pub mod extractors {
 
     pub fn json(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         let api = match &error {
-            JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            JsonPayloadError::Overflow { limit }
+            | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
                 format!("the request body is larger than the {limit} bytes allowed"),
@@ -157,16 +178,24 @@ pub mod extractors {
                 "UNSUPPORTED_MEDIA_TYPE",
                 "the request body must be JSON (Content-Type: application/json)",
             ),
-            JsonPayloadError::Deserialize(e) => {
-                ApiError::bad_request("MALFORMED_JSON", format!("the request body is not valid JSON for this endpoint: {e}"))
-            }
-            other => ApiError::bad_request("MALFORMED_BODY", format!("the request body could not be read: {other}")),
+            JsonPayloadError::Deserialize(e) => ApiError::bad_request(
+                "MALFORMED_JSON",
+                format!("the request body is not valid JSON for this endpoint: {e}"),
+            ),
+            other => ApiError::bad_request(
+                "MALFORMED_BODY",
+                format!("the request body could not be read: {other}"),
+            ),
         };
         api.into()
     }
 
     pub fn query(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-        ApiError::bad_request("INVALID_QUERY", format!("invalid query parameters: {error}")).into()
+        ApiError::bad_request(
+            "INVALID_QUERY",
+            format!("invalid query parameters: {error}"),
+        )
+        .into()
     }
 
     pub fn path(error: PathError, _: &HttpRequest) -> actix_web::Error {

@@ -1,7 +1,8 @@
 //! Prometheus metrics: HTTP requests and latency, command latency, projection lag and failures.
 
 use prometheus::{
-    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 #[derive(Clone)]
@@ -15,34 +16,52 @@ pub struct Metrics {
     pub projection_failed: IntGaugeVec,
 }
 
-const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
 
 impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("edgedev".into()), None)?;
         let http_requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
             &["method", "route", "status"],
         )?;
         let http_duration = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(LATENCY_BUCKETS.to_vec()),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency")
+                .buckets(LATENCY_BUCKETS.to_vec()),
             &["method", "route"],
         )?;
         let command_duration = HistogramVec::new(
-            HistogramOpts::new("command_duration_seconds", "Command latency: load, decide, append")
-                .buckets(LATENCY_BUCKETS.to_vec()),
+            HistogramOpts::new(
+                "command_duration_seconds",
+                "Command latency: load, decide, append",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
             &["aggregate", "command", "outcome"],
         )?;
         let projection_lag_events = IntGaugeVec::new(
-            Opts::new("projection_lag_events", "Events in the log not yet applied by the projection"),
+            Opts::new(
+                "projection_lag_events",
+                "Events in the log not yet applied by the projection",
+            ),
             &["projection"],
         )?;
         let projection_lag_seconds = GaugeVec::new(
-            Opts::new("projection_lag_seconds", "Age of the oldest event not yet applied by the projection"),
+            Opts::new(
+                "projection_lag_seconds",
+                "Age of the oldest event not yet applied by the projection",
+            ),
             &["projection"],
         )?;
         let projection_failed = IntGaugeVec::new(
-            Opts::new("projection_failed", "1 when the projection is stopped on a poison event"),
+            Opts::new(
+                "projection_failed",
+                "1 when the projection is stopped on a poison event",
+            ),
             &["projection"],
         )?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -65,9 +84,15 @@ impl Metrics {
     /// Updates the projection gauges from a status snapshot.
     pub fn observe_projections(&self, statuses: &[projections::ProjectionStatus]) {
         for s in statuses {
-            self.projection_lag_events.with_label_values(&[&s.name]).set(s.lag_events);
-            self.projection_lag_seconds.with_label_values(&[&s.name]).set(s.lag_seconds);
-            self.projection_failed.with_label_values(&[&s.name]).set(i64::from(s.status == "failed"));
+            self.projection_lag_events
+                .with_label_values(&[&s.name])
+                .set(s.lag_events);
+            self.projection_lag_seconds
+                .with_label_values(&[&s.name])
+                .set(s.lag_seconds);
+            self.projection_failed
+                .with_label_values(&[&s.name])
+                .set(i64::from(s.status == "failed"));
         }
     }
 

@@ -45,7 +45,8 @@ pub async fn observe(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let info = RequestInfo {
-        request_id: header(&req, "x-request-id").unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        request_id: header(&req, "x-request-id")
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         correlation_id: header(&req, "x-correlation-id"),
         path: req.path().to_owned(),
     };
@@ -53,15 +54,24 @@ pub async fn observe(
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
     let mut response = REQUEST.scope(info, next.call(req)).await?;
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
     let status = response.status();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     let elapsed = started.elapsed();
     if let Some(metrics) = metrics {
-        metrics.http_requests.with_label_values(&[&method, &route, status.as_str()]).inc();
-        metrics.http_duration.with_label_values(&[&method, &route]).observe(elapsed.as_secs_f64());
+        metrics
+            .http_requests
+            .with_label_values(&[&method, &route, status.as_str()])
+            .inc();
+        metrics
+            .http_duration
+            .with_label_values(&[&method, &route])
+            .observe(elapsed.as_secs_f64());
     }
     tracing::debug!(%method, %route, status = status.as_u16(), micros = elapsed.as_micros() as u64, %request_id, "request");
     Ok(response)

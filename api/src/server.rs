@@ -40,12 +40,16 @@ pub enum StartError {
 
 /// Starts serving `pool` (already migrated) with `config`.
 pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, StartError> {
-    let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir).map_err(StartError::Key)?;
+    let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)
+        .map_err(StartError::Key)?;
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
     let runtime_tasks = if config.run_projections {
         runtime.start().await.map_err(StartError::Projections)?
     } else {
-        runtime.register_all().await.map_err(StartError::Projections)?;
+        runtime
+            .register_all()
+            .await
+            .map_err(StartError::Projections)?;
         Vec::new()
     };
     let state = AppState {
@@ -65,7 +69,11 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
             .app_data(data.clone())
             .app_data(metrics.clone())
             .app_data(keys.clone())
-            .app_data(web::JsonConfig::default().limit(max_body).error_handler(extractors::json))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_body)
+                    .error_handler(extractors::json),
+            )
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
@@ -78,25 +86,42 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
-    let server = server.bind(&config.bind).map_err(|e| StartError::Bind(config.bind.clone(), e))?;
+    let server = server
+        .bind(&config.bind)
+        .map_err(|e| StartError::Bind(config.bind.clone(), e))?;
     let addr = server.addrs().first().copied().ok_or_else(|| {
-        StartError::Bind(config.bind.clone(), std::io::Error::other("no address bound"))
+        StartError::Bind(
+            config.bind.clone(),
+            std::io::Error::other("no address bound"),
+        )
     })?;
     let server = server.run();
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
-    Ok(RunningServer { addr, state, handle, server: tokio::spawn(server), runtime_tasks })
+    Ok(RunningServer {
+        addr,
+        state,
+        handle,
+        server: tokio::spawn(server),
+        runtime_tasks,
+    })
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("ROUTE_NOT_FOUND", "no endpoint has this path and method"))
+    Err(ApiError::not_found(
+        "ROUTE_NOT_FOUND",
+        "no endpoint has this path and method",
+    ))
 }
 
 impl RunningServer {
     /// Serves until the server stops (SIGINT/SIGTERM drain requests first), then stops the
     /// projections.
     pub async fn wait(self) -> std::io::Result<()> {
-        let result = self.server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        let result = self
+            .server
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
         self.state.runtime.stop();
         for task in self.runtime_tasks {
             let _ = task.await;

@@ -66,7 +66,9 @@ pub struct CommandExecutor {
 
 impl CommandExecutor {
     pub fn new(pool: PgPool) -> Self {
-        Self { store: EventStore::new(pool) }
+        Self {
+            store: EventStore::new(pool),
+        }
     }
 
     pub fn store(&self) -> &EventStore {
@@ -95,10 +97,17 @@ impl CommandExecutor {
             }
         }
         for _ in 0..MAX_ATTEMPTS {
-            let (mut aggregate, version) = self.store.load::<A>(aggregate_id).await.map_err(load_error)?;
+            let (mut aggregate, version) = self
+                .store
+                .load::<A>(aggregate_id)
+                .await
+                .map_err(load_error)?;
             if let Some(expected) = options.expected_version {
                 if expected != version {
-                    return Err(CommandError::VersionMismatch { expected, actual: version });
+                    return Err(CommandError::VersionMismatch {
+                        expected,
+                        actual: version,
+                    });
                 }
             }
             let before: BTreeSet<UniqueKey> = aggregate.unique_keys().into_iter().collect();
@@ -109,17 +118,26 @@ impl CommandExecutor {
                 .map_err(CommandError::Rejected)?;
             let events = sink.collect().await;
             if events.is_empty() {
-                return Ok(Outcome::Executed(Executed { aggregate, version, position: None, response: None }));
+                return Ok(Outcome::Executed(Executed {
+                    aggregate,
+                    version,
+                    position: None,
+                    response: None,
+                }));
             }
             let after: BTreeSet<UniqueKey> = aggregate.unique_keys().into_iter().collect();
             let new_version = version + events.len() as i64;
-            let response = options.idempotency.as_ref().map(|_| respond(&aggregate, new_version));
+            let response = options
+                .idempotency
+                .as_ref()
+                .map(|_| respond(&aggregate, new_version));
 
             let mut tx = self.store.pool().begin().await?;
             // The idempotency record goes first: a concurrent retry with the same key waits on it
             // and then answers with this command's result instead of racing it.
             if let (Some(request), Some(response)) = (&options.idempotency, &response) {
-                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await {
+                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await
+                {
                     if violated_constraint(&e).as_deref() == Some("idempotency_keys_pkey") {
                         drop(tx);
                         return match self.stored_response(&metadata.user_id, request).await? {
@@ -130,10 +148,13 @@ impl CommandExecutor {
                     return Err(e.into());
                 }
             }
-            let appended = EventStore::append::<A>(&mut tx, aggregate_id, version, &events, metadata).await;
+            let appended =
+                EventStore::append::<A>(&mut tx, aggregate_id, version, &events, metadata).await;
             let position = match appended {
                 Ok(position) => position,
-                Err(AppendError::Database(e)) if violated_constraint(&e).as_deref() == Some("events_pkey") => {
+                Err(AppendError::Database(e))
+                    if violated_constraint(&e).as_deref() == Some("events_pkey") =>
+                {
                     continue; // a concurrent command appended first: decide again on fresh state
                 }
                 Err(AppendError::Database(e)) => return Err(e.into()),
@@ -168,7 +189,10 @@ impl CommandExecutor {
             return Err(CommandError::IdempotencyKeyReused);
         }
         let status: i16 = row.try_get("status")?;
-        Ok(Some(StoredResponse { status: status as u16, body: row.try_get("response")? }))
+        Ok(Some(StoredResponse {
+            status: status as u16,
+            body: row.try_get("response")?,
+        }))
     }
 }
 
@@ -185,12 +209,14 @@ async fn release_keys<'k, E: std::error::Error>(
     keys: impl Iterator<Item = &'k UniqueKey>,
 ) -> Result<(), CommandError<E>> {
     for key in keys {
-        sqlx::query("DELETE FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id = $3")
-            .bind(key.scope)
-            .bind(&key.key)
-            .bind(aggregate_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id = $3",
+        )
+        .bind(key.scope)
+        .bind(&key.key)
+        .bind(aggregate_id)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -201,12 +227,14 @@ async fn claim_keys<'k, E: std::error::Error>(
     keys: impl Iterator<Item = &'k UniqueKey>,
 ) -> Result<(), CommandError<E>> {
     for key in keys {
-        let claimed = sqlx::query("INSERT INTO unique_reservations (scope, key, aggregate_id) VALUES ($1, $2, $3)")
-            .bind(key.scope)
-            .bind(&key.key)
-            .bind(aggregate_id)
-            .execute(&mut **tx)
-            .await;
+        let claimed = sqlx::query(
+            "INSERT INTO unique_reservations (scope, key, aggregate_id) VALUES ($1, $2, $3)",
+        )
+        .bind(key.scope)
+        .bind(&key.key)
+        .bind(aggregate_id)
+        .execute(&mut **tx)
+        .await;
         match claimed {
             Ok(_) => {}
             Err(e) if violated_constraint(&e).as_deref() == Some("unique_reservations_pkey") => {

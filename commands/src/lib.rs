@@ -17,6 +17,8 @@ pub mod metadata;
 pub mod store;
 
 pub use error::CommandError;
-pub use executor::{CommandExecutor, CommandOptions, Executed, IdempotencyRequest, Outcome, StoredResponse};
+pub use executor::{
+    CommandExecutor, CommandOptions, Executed, IdempotencyRequest, Outcome, StoredResponse,
+};
 pub use metadata::CommandMetadata;
 pub use store::{EventStore, LogPosition, StoredEvent};

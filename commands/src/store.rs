@@ -9,7 +9,18 @@ use sqlx::{PgPool, Postgres, Row, Transaction};
 use crate::metadata::CommandMetadata;
 
 /// A place in the global log: projectors read in `(transaction_id, global_position)` order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct LogPosition {
     pub txid: i64,
     pub position: i64,
@@ -104,7 +115,10 @@ impl EventStore {
             .await?;
         let mut last = LogPosition::default();
         for row in rows {
-            let at = LogPosition { txid: row.try_get("txid")?, position: row.try_get("global_position")? };
+            let at = LogPosition {
+                txid: row.try_get("txid")?,
+                position: row.try_get("global_position")?,
+            };
             last = last.max(at);
         }
         Ok(last)

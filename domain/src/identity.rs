@@ -59,7 +59,9 @@ impl Actor {
 
     /// Tenants and admins may change things; a guest-only caller may not.
     pub fn may_write(&self) -> bool {
-        self.roles.iter().any(|r| matches!(r, Role::Admin | Role::Tenant))
+        self.roles
+            .iter()
+            .any(|r| matches!(r, Role::Admin | Role::Tenant))
     }
 
     /// The ownership rule of every owned resource: the owner or an admin.

@@ -21,7 +21,10 @@ pub fn to_wire<E: Serialize>(event: &E) -> Result<(String, Value), serde_json::E
 }
 
 /// Rebuilds an event from its stored type name and body.
-pub fn from_wire<E: DeserializeOwned>(event_type: &str, body: Value) -> Result<E, serde_json::Error> {
+pub fn from_wire<E: DeserializeOwned>(
+    event_type: &str,
+    body: Value,
+) -> Result<E, serde_json::Error> {
     let mut map = serde_json::Map::with_capacity(1);
     map.insert(event_type.to_owned(), body);
     serde_json::from_value(Value::Object(map))

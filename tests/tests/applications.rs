@@ -15,12 +15,23 @@ async fn a_created_application_is_visible_to_the_next_get_and_in_both_read_model
     let id = created.body["id"].as_str().expect("id").to_owned();
     assert_eq!(created.body["status"], "CREATED");
     assert_eq!(created.body["userId"], "tenant-1");
-    assert_eq!(created.headers.get("location").and_then(|v| v.to_str().ok()), Some(format!("{APPS}/{id}").as_str()));
+    assert_eq!(
+        created
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("{APPS}/{id}").as_str())
+    );
 
     // Read-your-writes: no waiting between POST and GET.
-    let fetched = app.request("GET", &format!("{APPS}/{id}"), Some(&token), None, &[]).await;
+    let fetched = app
+        .request("GET", &format!("{APPS}/{id}"), Some(&token), None, &[])
+        .await;
     assert_eq!(fetched.status, 200);
-    assert_eq!(fetched.body, created.body, "GET shows exactly what POST answered");
+    assert_eq!(
+        fetched.body, created.body,
+        "GET shows exactly what POST answered"
+    );
 
     wait_caught_up(&app.pool).await;
     let project = app.rows("tbl_app_project", "id").await;
@@ -38,31 +49,60 @@ async fn a_created_application_is_visible_to_the_next_get_and_in_both_read_model
 async fn an_application_is_updated_hosted_and_deleted_by_its_owner() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"].as_str().expect("id").to_owned();
+    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let path = format!("{APPS}/{id}");
 
     let mut changed = app_body("camera-app-2");
     changed["description"] = json!("now with night vision");
     changed["appClass"] = json!("CONTAINER");
-    let updated = app.request("PUT", &path, Some(&token), Some(&changed), &[]).await;
+    let updated = app
+        .request("PUT", &path, Some(&token), Some(&changed), &[])
+        .await;
     assert_eq!(updated.status, 200, "{:?}", updated.body);
     assert_eq!(updated.body["name"], "camera-app-2");
-    assert_eq!(updated.headers.get("etag").and_then(|v| v.to_str().ok()), Some("\"2\""));
+    assert_eq!(
+        updated.headers.get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"2\"")
+    );
     let fetched = app.request("GET", &path, Some(&token), None, &[]).await;
     assert_eq!(fetched.body["description"], "now with night vision");
     assert_eq!(fetched.body["appClass"], "CONTAINER");
 
     let host = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50";
     let selected = app
-        .request("PUT", &format!("{path}/action/sel-mephost"), Some(&token), Some(&json!({ "mepHostId": host })), &[])
+        .request(
+            "PUT",
+            &format!("{path}/action/sel-mephost"),
+            Some(&token),
+            Some(&json!({ "mepHostId": host })),
+            &[],
+        )
         .await;
     assert_eq!((selected.status, &selected.body), (200, &Value::Bool(true)));
-    assert_eq!(app.request("GET", &path, Some(&token), None, &[]).await.body["mepHostId"], host);
+    assert_eq!(
+        app.request("GET", &path, Some(&token), None, &[])
+            .await
+            .body["mepHostId"],
+        host
+    );
 
     let deleted = app.request("DELETE", &path, Some(&token), None, &[]).await;
     assert_eq!((deleted.status, &deleted.body), (200, &Value::Bool(true)));
-    assert_eq!(app.request("GET", &path, Some(&token), None, &[]).await.status, 404);
-    assert_eq!(app.request("DELETE", &path, Some(&token), None, &[]).await.status, 404);
+    assert_eq!(
+        app.request("GET", &path, Some(&token), None, &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.request("DELETE", &path, Some(&token), None, &[])
+            .await
+            .status,
+        404
+    );
     wait_caught_up(&app.pool).await;
     assert!(app.rows("tbl_application", "id").await.is_empty());
     assert!(app.rows("tbl_app_project", "id").await.is_empty());
@@ -96,7 +136,9 @@ async fn every_invalid_field_is_rejected_with_400_naming_it_and_nothing_is_appen
         assert_eq!(reply.body["code"], "INVALID_FIELD");
         assert_eq!(reply.body["params"], json!([field]), "{field} = {value}");
         assert_eq!(reply.body["path"], APPS);
-        assert!(reply.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(reply.body["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
     }
     let missing_icon = {
         let mut body = app_body("camera-app");
@@ -104,7 +146,11 @@ async fn every_invalid_field_is_rejected_with_400_naming_it_and_nothing_is_appen
         app.create_app(&token, &body).await
     };
     assert_eq!(missing_icon.body["retCode"], 20016);
-    assert_eq!(app.event_count().await, 0, "a rejected command appends nothing");
+    assert_eq!(
+        app.event_count().await,
+        0,
+        "a rejected command appends nothing"
+    );
 }
 
 #[actix_web::test]
@@ -114,8 +160,16 @@ async fn concurrent_creates_of_the_same_triple_yield_exactly_one_application() {
     let body = app_body("same-app");
     let replies = futures_join(tokens.iter().map(|t| app.create_app(t, &body))).await;
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 7, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
     let conflict = replies.iter().find(|r| r.status == 409).expect("a 409");
     assert_eq!(conflict.body["code"], "DUPLICATE_APPLICATION");
     assert_eq!(app.event_count().await, 1);
@@ -127,31 +181,78 @@ async fn concurrent_creates_of_the_same_triple_yield_exactly_one_application() {
 async fn the_same_name_with_another_version_or_provider_is_a_different_application() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    assert_eq!(app.create_app(&token, &app_body("camera-app")).await.status, 201);
+    assert_eq!(
+        app.create_app(&token, &app_body("camera-app")).await.status,
+        201
+    );
     let mut v2 = app_body("camera-app");
     v2["version"] = json!("v2.0");
     assert_eq!(app.create_app(&token, &v2).await.status, 201);
     let mut other = app_body("camera-app");
     other["provider"] = json!("another vendor");
     assert_eq!(app.create_app(&token, &other).await.status, 201);
-    assert_eq!(app.create_app(&token, &app_body("camera-app")).await.status, 409);
+    assert_eq!(
+        app.create_app(&token, &app_body("camera-app")).await.status,
+        409
+    );
 }
 
 #[actix_web::test]
 async fn deleting_or_renaming_an_application_frees_its_triple() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let first = app.create_app(&token, &app_body("camera-app")).await.body["id"].as_str().expect("id").to_owned();
-    let second = app.create_app(&token, &app_body("other-app")).await.body["id"].as_str().expect("id").to_owned();
+    let first = app.create_app(&token, &app_body("camera-app")).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let second = app.create_app(&token, &app_body("other-app")).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     // Renaming the second onto the first's triple conflicts; renaming the first frees it.
-    let onto_first = app.request("PUT", &format!("{APPS}/{second}"), Some(&token), Some(&app_body("camera-app")), &[]).await;
+    let onto_first = app
+        .request(
+            "PUT",
+            &format!("{APPS}/{second}"),
+            Some(&token),
+            Some(&app_body("camera-app")),
+            &[],
+        )
+        .await;
     assert_eq!(onto_first.status, 409);
-    let renamed = app.request("PUT", &format!("{APPS}/{first}"), Some(&token), Some(&app_body("renamed-app")), &[]).await;
+    let renamed = app
+        .request(
+            "PUT",
+            &format!("{APPS}/{first}"),
+            Some(&token),
+            Some(&app_body("renamed-app")),
+            &[],
+        )
+        .await;
     assert_eq!(renamed.status, 200);
-    assert_eq!(app.create_app(&token, &app_body("camera-app")).await.status, 201);
+    assert_eq!(
+        app.create_app(&token, &app_body("camera-app")).await.status,
+        201
+    );
     // Deleting frees the triple for anyone.
-    assert_eq!(app.request("DELETE", &format!("{APPS}/{second}"), Some(&token), None, &[]).await.status, 200);
-    assert_eq!(app.create_app(&app.tenant(2), &app_body("other-app")).await.status, 201);
+    assert_eq!(
+        app.request(
+            "DELETE",
+            &format!("{APPS}/{second}"),
+            Some(&token),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        app.create_app(&app.tenant(2), &app_body("other-app"))
+            .await
+            .status,
+        201
+    );
 }
 
 #[actix_web::test]
@@ -159,17 +260,52 @@ async fn a_retried_post_with_the_same_idempotency_key_returns_the_first_result()
     let app = spawn_app().await;
     let token = app.tenant(1);
     let key = [("Idempotency-Key", "create-camera-1")];
-    let first = app.request("POST", APPS, Some(&token), Some(&app_body("camera-app")), &key).await;
-    let retry = app.request("POST", APPS, Some(&token), Some(&app_body("camera-app")), &key).await;
+    let first = app
+        .request(
+            "POST",
+            APPS,
+            Some(&token),
+            Some(&app_body("camera-app")),
+            &key,
+        )
+        .await;
+    let retry = app
+        .request(
+            "POST",
+            APPS,
+            Some(&token),
+            Some(&app_body("camera-app")),
+            &key,
+        )
+        .await;
     assert_eq!(first.status, 201);
     assert_eq!(retry.status, 201);
-    assert_eq!(retry.body, first.body, "same application, not a duplicate error");
+    assert_eq!(
+        retry.body, first.body,
+        "same application, not a duplicate error"
+    );
     assert_eq!(app.event_count().await, 1);
-    let other_body = app.request("POST", APPS, Some(&token), Some(&app_body("another-app")), &key).await;
+    let other_body = app
+        .request(
+            "POST",
+            APPS,
+            Some(&token),
+            Some(&app_body("another-app")),
+            &key,
+        )
+        .await;
     assert_eq!(other_body.status, 422);
     assert_eq!(other_body.body["code"], "IDEMPOTENCY_KEY_REUSED");
     // Keys are per user: another tenant's identical key is independent.
-    let other_user = app.request("POST", APPS, Some(&app.tenant(2)), Some(&app_body("third-app")), &key).await;
+    let other_user = app
+        .request(
+            "POST",
+            APPS,
+            Some(&app.tenant(2)),
+            Some(&app_body("third-app")),
+            &key,
+        )
+        .await;
     assert_eq!(other_user.status, 201);
     assert_eq!(app.event_count().await, 2);
 }
@@ -180,10 +316,18 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_application() {
     let token = app.tenant(1);
     let key = [("Idempotency-Key", "burst-1")];
     let body = app_body("camera-app");
-    let replies = futures_join((0..6).map(|_| app.request("POST", APPS, Some(&token), Some(&body), &key))).await;
-    let ids: std::collections::BTreeSet<String> =
-        replies.iter().map(|r| r.body["id"].as_str().unwrap_or("none").to_owned()).collect();
-    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    let replies =
+        futures_join((0..6).map(|_| app.request("POST", APPS, Some(&token), Some(&body), &key)))
+            .await;
+    let ids: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|r| r.body["id"].as_str().unwrap_or("none").to_owned())
+        .collect();
+    assert!(
+        replies.iter().all(|r| r.status == 201),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(app.event_count().await, 1);
 }
@@ -192,12 +336,31 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_application() {
 async fn if_match_with_a_stale_version_is_refused_with_412() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"].as_str().expect("id").to_owned();
+    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let path = format!("{APPS}/{id}");
-    let stale = app.request("PUT", &path, Some(&token), Some(&app_body("camera-app-2")), &[("If-Match", "\"7\"")]).await;
+    let stale = app
+        .request(
+            "PUT",
+            &path,
+            Some(&token),
+            Some(&app_body("camera-app-2")),
+            &[("If-Match", "\"7\"")],
+        )
+        .await;
     assert_eq!(stale.status, 412);
     assert_eq!(stale.body["code"], "VERSION_MISMATCH");
-    let current = app.request("PUT", &path, Some(&token), Some(&app_body("camera-app-2")), &[("If-Match", "\"1\"")]).await;
+    let current = app
+        .request(
+            "PUT",
+            &path,
+            Some(&token),
+            Some(&app_body("camera-app-2")),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
     assert_eq!(current.status, 200);
 }
 
@@ -209,26 +372,64 @@ async fn the_list_pages_filters_by_name_and_shows_tenants_only_their_own() {
     for name in ["camera-one", "camera-two", "radar-one"] {
         assert_eq!(app.create_app(&alice, &app_body(name)).await.status, 201);
     }
-    assert_eq!(app.create_app(&bob, &app_body("bob-camera")).await.status, 201);
+    assert_eq!(
+        app.create_app(&bob, &app_body("bob-camera")).await.status,
+        201
+    );
 
-    let page = app.request("GET", &format!("{APPS}?limit=2&offset=0"), Some(&alice), None, &[]).await;
+    let page = app
+        .request(
+            "GET",
+            &format!("{APPS}?limit=2&offset=0"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body["total"], 3);
     assert_eq!(page.body["limit"], 2);
     assert_eq!(page.body["results"].as_array().map(Vec::len), Some(2));
-    let rest = app.request("GET", &format!("{APPS}?limit=2&offset=2"), Some(&alice), None, &[]).await;
+    let rest = app
+        .request(
+            "GET",
+            &format!("{APPS}?limit=2&offset=2"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(rest.body["results"].as_array().map(Vec::len), Some(1));
 
-    let cameras = app.request("GET", &format!("{APPS}?name=CAMERA"), Some(&alice), None, &[]).await;
-    let names: Vec<&str> = cameras.body["results"].as_array().expect("results").iter().filter_map(|a| a["name"].as_str()).collect();
+    let cameras = app
+        .request(
+            "GET",
+            &format!("{APPS}?name=CAMERA"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    let names: Vec<&str> = cameras.body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| n.starts_with("camera")));
 
-    let all = app.request("GET", APPS, Some(&app.admin()), None, &[]).await;
+    let all = app
+        .request("GET", APPS, Some(&app.admin()), None, &[])
+        .await;
     assert_eq!(all.body["total"], 4, "admins see every application");
-    let bad = app.request("GET", &format!("{APPS}?limit=0"), Some(&alice), None, &[]).await;
+    let bad = app
+        .request("GET", &format!("{APPS}?limit=0"), Some(&alice), None, &[])
+        .await;
     assert_eq!(bad.status, 400);
-    let percent = app.request("GET", &format!("{APPS}?name=%25"), Some(&alice), None, &[]).await;
+    let percent = app
+        .request("GET", &format!("{APPS}?name=%25"), Some(&alice), None, &[])
+        .await;
     assert_eq!(percent.body["total"], 0, "a % in the filter is literal");
 }
 
@@ -236,15 +437,26 @@ async fn the_list_pages_filters_by_name_and_shows_tenants_only_their_own() {
 async fn a_selected_host_id_must_be_a_uuid() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"].as_str().expect("id").to_owned();
+    let id = app.create_app(&token, &app_body("camera-app")).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let reply = app
-        .request("PUT", &format!("{APPS}/{id}/action/sel-mephost"), Some(&token), Some(&json!({ "mepHostId": "host-1" })), &[])
+        .request(
+            "PUT",
+            &format!("{APPS}/{id}/action/sel-mephost"),
+            Some(&token),
+            Some(&json!({ "mepHostId": "host-1" })),
+            &[],
+        )
         .await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.body["params"], json!(["mepHostId"]));
 }
 
 /// Runs the futures concurrently on this task.
-pub async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+pub async fn futures_join<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     futures_util::future::join_all(futures).await
 }

@@ -15,11 +15,26 @@ async fn requests_without_a_valid_token_get_401() {
     assert_eq!(none.body["code"], "UNAUTHORIZED");
     let forged = api::auth::JwtKeys::new(b"another-key".to_vec())
         .mint(&domain::Actor::new("u1", "mallory", vec![Role::Admin]), 60);
-    assert_eq!(app.request("GET", APPS, Some(&forged), None, &[]).await.status, 401);
+    assert_eq!(
+        app.request("GET", APPS, Some(&forged), None, &[])
+            .await
+            .status,
+        401
+    );
     let expired = api::auth::JwtKeys::new(JWT_SECRET.as_bytes().to_vec())
         .mint(&domain::Actor::new("u1", "alice", vec![Role::Tenant]), -5);
-    assert_eq!(app.request("GET", APPS, Some(&expired), None, &[]).await.status, 401);
-    assert_eq!(app.create_app("not-a-jwt", &app_body("camera-app")).await.status, 401);
+    assert_eq!(
+        app.request("GET", APPS, Some(&expired), None, &[])
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.create_app("not-a-jwt", &app_body("camera-app"))
+            .await
+            .status,
+        401
+    );
     assert_eq!(app.event_count().await, 0);
 }
 
@@ -28,7 +43,15 @@ async fn a_bearer_token_works_like_access_token() {
     let app = spawn_app().await;
     let token = app.tenant(1);
     let bearer = format!("Bearer {token}");
-    let reply = app.request("GET", APPS, None, None, &[("Authorization", bearer.as_str())]).await;
+    let reply = app
+        .request(
+            "GET",
+            APPS,
+            None,
+            None,
+            &[("Authorization", bearer.as_str())],
+        )
+        .await;
     assert_eq!(reply.status, 200);
 }
 
@@ -44,32 +67,70 @@ async fn another_tenant_can_neither_see_nor_change_an_application() {
 
     let read = app.request("GET", &path, Some(&intruder), None, &[]).await;
     assert_eq!(read.status, 403);
-    assert!(read.body.get("name").is_none(), "no data leaks in the error");
+    assert!(
+        read.body.get("name").is_none(),
+        "no data leaks in the error"
+    );
     for (method, suffix, body) in [
         ("PUT", "", Some(app_body("stolen-app"))),
         ("DELETE", "", None),
-        ("PUT", "/action/sel-mephost", Some(json!({ "mepHostId": "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50" }))),
+        (
+            "PUT",
+            "/action/sel-mephost",
+            Some(json!({ "mepHostId": "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50" })),
+        ),
     ] {
-        let reply = app.request(method, &format!("{path}{suffix}"), Some(&intruder), body.as_ref(), &[]).await;
+        let reply = app
+            .request(
+                method,
+                &format!("{path}{suffix}"),
+                Some(&intruder),
+                body.as_ref(),
+                &[],
+            )
+            .await;
         assert_eq!(reply.status, 403, "{method} {suffix}");
         assert_eq!(reply.body["code"], "FORBIDDEN");
     }
     let list = app.request("GET", APPS, Some(&intruder), None, &[]).await;
     assert_eq!(list.body["total"], 0);
     assert_eq!(app.event_count().await, events, "nothing appended");
-    assert_eq!(app.request("GET", &path, Some(&owner), None, &[]).await.body["name"], "camera-app");
+    assert_eq!(
+        app.request("GET", &path, Some(&owner), None, &[])
+            .await
+            .body["name"],
+        "camera-app"
+    );
 
     let admin = app.admin();
-    assert_eq!(app.request("GET", &path, Some(&admin), None, &[]).await.status, 200);
-    assert_eq!(app.request("DELETE", &path, Some(&admin), None, &[]).await.status, 200);
+    assert_eq!(
+        app.request("GET", &path, Some(&admin), None, &[])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.request("DELETE", &path, Some(&admin), None, &[])
+            .await
+            .status,
+        200
+    );
 }
 
 #[actix_web::test]
 async fn guests_may_not_use_application_endpoints() {
     let app = spawn_app().await;
     let guest = app.token("guest-1", "guest", Role::Guest);
-    assert_eq!(app.create_app(&guest, &app_body("camera-app")).await.status, 403);
-    assert_eq!(app.request("GET", APPS, Some(&guest), None, &[]).await.status, 403);
+    assert_eq!(
+        app.create_app(&guest, &app_body("camera-app")).await.status,
+        403
+    );
+    assert_eq!(
+        app.request("GET", APPS, Some(&guest), None, &[])
+            .await
+            .status,
+        403
+    );
     assert_eq!(app.event_count().await, 0);
 }
 
@@ -77,9 +138,25 @@ async fn guests_may_not_use_application_endpoints() {
 async fn a_user_id_parameter_must_name_the_caller() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let reply = app.request("GET", &format!("{APPS}?userId=tenant-2"), Some(&token), None, &[]).await;
+    let reply = app
+        .request(
+            "GET",
+            &format!("{APPS}?userId=tenant-2"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(reply.status, 401);
-    let own = app.request("GET", &format!("{APPS}?userId=tenant-1"), Some(&token), None, &[]).await;
+    let own = app
+        .request(
+            "GET",
+            &format!("{APPS}?userId=tenant-1"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(own.status, 200);
 }
 
@@ -87,17 +164,44 @@ async fn a_user_id_parameter_must_name_the_caller() {
 async fn client_mistakes_get_4xx_with_a_stable_code_never_500() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    let bad_id = app.request("GET", &format!("{APPS}/not-a-uuid"), Some(&token), None, &[]).await;
-    assert_eq!((bad_id.status, bad_id.body["code"].as_str()), (400, Some("INVALID_ID")));
-    let unknown = app.request("GET", &format!("{APPS}/3fa85f64-5717-4562-b3fc-2c963f66afa6"), Some(&token), None, &[]).await;
-    assert_eq!((unknown.status, unknown.body["code"].as_str()), (404, Some("APPLICATION_NOT_FOUND")));
-    let bad_delete = app.request("DELETE", &format!("{APPS}/1234"), Some(&token), None, &[]).await;
+    let bad_id = app
+        .request(
+            "GET",
+            &format!("{APPS}/not-a-uuid"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (bad_id.status, bad_id.body["code"].as_str()),
+        (400, Some("INVALID_ID"))
+    );
+    let unknown = app
+        .request(
+            "GET",
+            &format!("{APPS}/3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.body["code"].as_str()),
+        (404, Some("APPLICATION_NOT_FOUND"))
+    );
+    let bad_delete = app
+        .request("DELETE", &format!("{APPS}/1234"), Some(&token), None, &[])
+        .await;
     assert_eq!(bad_delete.status, 400);
 
     let mut huge = app_body("camera-app");
     huge["description"] = json!("x".repeat(100_000));
     let oversize = app.create_app(&token, &huge).await;
-    assert_eq!((oversize.status, oversize.body["code"].as_str()), (413, Some("PAYLOAD_TOO_LARGE")));
+    assert_eq!(
+        (oversize.status, oversize.body["code"].as_str()),
+        (413, Some("PAYLOAD_TOO_LARGE"))
+    );
 
     let malformed = call_raw(&app.base, &token, "{\"name\": ").await;
     assert_eq!(malformed.0, 400);
@@ -105,31 +209,58 @@ async fn client_mistakes_get_4xx_with_a_stable_code_never_500() {
     let wrong_type = app.create_app(&token, &json!({ "name": 12 })).await;
     assert_eq!(wrong_type.status, 400);
 
-    let no_route = app.request("GET", "/mec/developer/v2/nothing-here", Some(&token), None, &[]).await;
-    assert_eq!((no_route.status, no_route.body["code"].as_str()), (404, Some("ROUTE_NOT_FOUND")));
+    let no_route = app
+        .request(
+            "GET",
+            "/mec/developer/v2/nothing-here",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (no_route.status, no_route.body["code"].as_str()),
+        (404, Some("ROUTE_NOT_FOUND"))
+    );
     assert_eq!(app.event_count().await, 0);
 }
 
 #[actix_web::test]
 async fn health_readiness_metrics_and_the_api_document_are_served() {
     let app = spawn_app().await;
-    assert_eq!(app.request("GET", "/health", None, None, &[]).await.status, 200);
-    assert_eq!(app.request("GET", "/livez", None, None, &[]).await.status, 200);
+    assert_eq!(
+        app.request("GET", "/health", None, None, &[]).await.status,
+        200
+    );
+    assert_eq!(
+        app.request("GET", "/livez", None, None, &[]).await.status,
+        200
+    );
     let ready = app.request("GET", "/readyz", None, None, &[]).await;
     assert_eq!(ready.status, 200);
     assert_eq!(ready.body["migrations"]["status"], "current");
-    assert_eq!(app.create_app(&app.tenant(1), &app_body("camera-app")).await.status, 201);
+    assert_eq!(
+        app.create_app(&app.tenant(1), &app_body("camera-app"))
+            .await
+            .status,
+        201
+    );
     let metrics = app.request("GET", "/metrics", None, None, &[]).await;
     let text = metrics.body.as_str().expect("text").to_owned();
     assert!(text.contains("edgedev_http_requests_total{method=\"POST\",route=\"/mec/developer/v2/applications\",status=\"201\"} 1"), "{text}");
     assert!(text.contains("edgedev_command_duration_seconds_count{aggregate=\"application\",command=\"create\",outcome=\"ok\"} 1"));
     assert!(text.contains("edgedev_projection_lag_events{projection=\"applications\"}"));
-    let doc = app.request("GET", "/api-docs/openapi.json", None, None, &[]).await;
+    let doc = app
+        .request("GET", "/api-docs/openapi.json", None, None, &[])
+        .await;
     assert!(doc.body["paths"]["/mec/developer/v2/applications"]["post"].is_object());
     assert!(doc.body["components"]["schemas"]["ApplicationRequest"].is_object());
     let ui = app.request("GET", "/api-docs/ui/", None, None, &[]).await;
     assert_eq!(ui.status, 200);
-    assert!(ui.body.as_str().is_some_and(|html| html.contains("swagger")));
+    assert!(ui
+        .body
+        .as_str()
+        .is_some_and(|html| html.contains("swagger")));
 }
 
 async fn call_raw(base: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
@@ -142,5 +273,8 @@ async fn call_raw(base: &str, token: &str, body: &str) -> (u16, serde_json::Valu
         .await
         .expect("sent");
     let bytes = response.body().await.expect("body");
-    (response.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or_default())
+    (
+        response.status().as_u16(),
+        serde_json::from_slice(&bytes).unwrap_or_default(),
+    )
 }

@@ -16,7 +16,8 @@ pub const JWT_SECRET: &str = "edgedev-test-secret";
 
 /// The server all test databases live on: `EDGEDEV_TEST_DATABASE_URL`, else the local one.
 pub fn server_url() -> String {
-    std::env::var("EDGEDEV_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("EDGEDEV_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 fn database_url(name: &str) -> String {
@@ -56,11 +57,15 @@ async fn template() -> &'static str {
 pub async fn fresh_database() -> String {
     let template = template().await;
     let name = format!("edgedev_t_{}", uuid::Uuid::new_v4().simple());
-    let admin = PgPool::connect(&database_url("postgres")).await.expect("connect");
-    sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
-        .execute(&admin)
+    let admin = PgPool::connect(&database_url("postgres"))
         .await
-        .expect("clone template");
+        .expect("connect");
+    sqlx::query(&format!(
+        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+    ))
+    .execute(&admin)
+    .await
+    .expect("clone template");
     admin.close().await;
     database_url(&name)
 }
@@ -88,8 +93,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let mut config = ServeConfig::for_database(&database_url, temp_dir());
     config.jwt_secret = Some(JWT_SECRET.into());
     adjust(&mut config);
-    let pool = api::db::connect(&database_url, config.max_connections).await.expect("connect");
-    let server = api::server::start(&config, pool.clone()).await.expect("server starts");
+    let pool = api::db::connect(&database_url, config.max_connections)
+        .await
+        .expect("connect");
+    let server = api::server::start(&config, pool.clone())
+        .await
+        .expect("server starts");
     TestApp {
         base: format!("http://{}", server.addr),
         pool,
@@ -100,7 +109,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
 }
 
 pub fn token_for(user_id: &str, user_name: &str, role: Role) -> String {
-    JwtKeys::new(JWT_SECRET.as_bytes().to_vec()).mint(&Actor::new(user_id, user_name, vec![role]), 3600)
+    JwtKeys::new(JWT_SECRET.as_bytes().to_vec())
+        .mint(&Actor::new(user_id, user_name, vec![role]), 3600)
 }
 
 /// A response reduced to what tests look at.
@@ -113,7 +123,8 @@ pub struct Reply {
 
 impl TestApp {
     pub fn token(&self, user_id: &str, user_name: &str, role: Role) -> String {
-        self.keys.mint(&Actor::new(user_id, user_name, vec![role]), 3600)
+        self.keys
+            .mint(&Actor::new(user_id, user_name, vec![role]), 3600)
     }
 
     pub fn tenant(&self, n: u32) -> String {
@@ -124,17 +135,34 @@ impl TestApp {
         self.token("admin-1", "admin", Role::Admin)
     }
 
-    pub async fn request(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         call(&self.base, method, path, token, body, headers).await
     }
 
     pub async fn create_app(&self, token: &str, body: &Value) -> Reply {
-        self.request("POST", "/mec/developer/v2/applications", Some(token), Some(body), &[]).await
+        self.request(
+            "POST",
+            "/mec/developer/v2/applications",
+            Some(token),
+            Some(body),
+            &[],
+        )
+        .await
     }
 
     /// Number of events in the store.
     pub async fn event_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&self.pool).await.expect("count")
+        sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
     }
 
     /// Rows of a table as JSON, ordered by `order`.
@@ -144,15 +172,26 @@ impl TestApp {
 }
 
 pub async fn rows(pool: &PgPool, table: &str, order: &str) -> Vec<Value> {
-    sqlx::query_scalar(&format!("SELECT row_to_json(t)::jsonb FROM {table} t ORDER BY {order}"))
-        .fetch_all(pool)
-        .await
-        .expect("rows")
+    sqlx::query_scalar(&format!(
+        "SELECT row_to_json(t)::jsonb FROM {table} t ORDER BY {order}"
+    ))
+    .fetch_all(pool)
+    .await
+    .expect("rows")
 }
 
 /// One HTTP call to `base`.
-pub async fn call(base: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
-    let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+pub async fn call(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .finish();
     let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
     let mut request = client.request(method, format!("{base}{path}"));
     if let Some(token) = token {
@@ -166,9 +205,18 @@ pub async fn call(base: &str, method: &str, path: &str, token: Option<&str>, bod
         None => request.send().await,
     }
     .expect("request sent");
-    let bytes = response.body().limit(10 * 1024 * 1024).await.expect("body read");
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    Reply { status: response.status().as_u16(), headers: response.headers().clone(), body }
+    let bytes = response
+        .body()
+        .limit(10 * 1024 * 1024)
+        .await
+        .expect("body read");
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Reply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body,
+    }
 }
 
 /// A valid application body with the given name.

@@ -7,7 +7,9 @@ use std::process::{Child, Command, Stdio};
 use serde_json::Value;
 
 use crate::applications::futures_join;
-use crate::helpers::{app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, JWT_SECRET};
+use crate::helpers::{
+    app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, JWT_SECRET,
+};
 
 /// A server process of the real binary.
 struct ServerProcess {
@@ -18,7 +20,15 @@ struct ServerProcess {
 impl ServerProcess {
     fn start(database_url: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db-connections", "8"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--db-connections",
+                "8",
+            ])
             .env("DATABASE_URL", database_url)
             .env("EDGEDEV_DATA_DIR", temp_dir())
             .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
@@ -29,9 +39,14 @@ impl ServerProcess {
             .expect("server process starts");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
         let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-        assert!(base.starts_with("http://"), "unexpected first line: {line:?}");
+        assert!(
+            base.starts_with("http://"),
+            "unexpected first line: {line:?}"
+        );
         Self { child, base }
     }
 
@@ -54,27 +69,49 @@ async fn two_server_processes_apply_each_event_exactly_once() {
     let second = ServerProcess::start(&database_url);
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let bases = [first.base.clone(), second.base.clone()];
-    let bodies: Vec<Value> = (0..40).map(|n| app_body(&format!("app-{n:02}-two"))).collect();
+    let bodies: Vec<Value> = (0..40)
+        .map(|n| app_body(&format!("app-{n:02}-two")))
+        .collect();
     let replies = futures_join(bodies.iter().enumerate().map(|(n, body)| {
-        call(&bases[n % 2], "POST", "/mec/developer/v2/applications", Some(&token), Some(body), &[])
+        call(
+            &bases[n % 2],
+            "POST",
+            "/mec/developer/v2/applications",
+            Some(&token),
+            Some(body),
+            &[],
+        )
     }))
     .await;
-    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert!(
+        replies.iter().all(|r| r.status == 201),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
 
     // Each process reads what either wrote.
     let id = replies[0].body["id"].as_str().expect("id");
-    let via_second = call(&bases[1], "GET", &format!("/mec/developer/v2/applications/{id}"), Some(&token), None, &[]).await;
+    let via_second = call(
+        &bases[1],
+        "GET",
+        &format!("/mec/developer/v2/applications/{id}"),
+        Some(&token),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(via_second.status, 200);
 
     let pool = api::db::connect(&database_url, 2).await.expect("connect");
     wait_caught_up(&pool).await;
     assert_eq!(rows(&pool, "tbl_application", "id").await.len(), 40);
     assert_eq!(rows(&pool, "tbl_app_project", "id").await.len(), 40);
-    let checkpoints: Vec<(String, i64, String)> =
-        sqlx::query_as("SELECT name, events_applied, status FROM projection_checkpoints ORDER BY name")
-            .fetch_all(&pool)
-            .await
-            .expect("checkpoints");
+    let checkpoints: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT name, events_applied, status FROM projection_checkpoints ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("checkpoints");
     for (name, events, status) in checkpoints {
         assert_eq!((events, status.as_str()), (40, "running"), "{name}");
     }
@@ -87,16 +124,80 @@ async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over()
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let mut acknowledged = Vec::new();
     for n in 0..10 {
-        let reply = call(&first.base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body(&format!("app-{n}-kill"))), &[]).await;
+        let reply = call(
+            &first.base,
+            "POST",
+            "/mec/developer/v2/applications",
+            Some(&token),
+            Some(&app_body(&format!("app-{n}-kill"))),
+            &[],
+        )
+        .await;
         assert_eq!(reply.status, 201);
         acknowledged.push(reply.body["id"].as_str().expect("id").to_owned());
     }
     first.kill(); // SIGKILL: no graceful shutdown
     let second = ServerProcess::start(&database_url);
     for id in &acknowledged {
-        let reply = call(&second.base, "GET", &format!("/mec/developer/v2/applications/{id}"), Some(&token), None, &[]).await;
+        let reply = call(
+            &second.base,
+            "GET",
+            &format!("/mec/developer/v2/applications/{id}"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(reply.status, 200, "acknowledged application {id} survives");
     }
-    let after = call(&second.base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body("after-kill")), &[]).await;
-    assert_eq!(after.status, 201, "the survivor runs the projections the dead process held");
+    let after = call(
+        &second.base,
+        "POST",
+        "/mec/developer/v2/applications",
+        Some(&token),
+        Some(&app_body("after-kill")),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        after.status, 201,
+        "the survivor runs the projections the dead process held"
+    );
+}
+
+#[actix_web::test]
+async fn with_no_database_configured_the_server_runs_its_own_cluster_and_stops_it() {
+    let data_dir = temp_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .env_remove("DATABASE_URL")
+        .env("EDGEDEV_DATA_DIR", &data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    let base = line.trim().rsplit(' ').next().expect("address").to_owned();
+    assert!(base.starts_with("http://"), "unexpected first line: {line:?}");
+
+    let ready = call(&base, "GET", "/readyz", None, None, &[]).await;
+    assert_eq!(ready.status, 200, "{:?}", ready.body);
+    // A token minted by the CLI for the generated key is accepted.
+    let minted = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .args(["token", "--user-id", "u1", "--user-name", "alice", "--role", "TENANT"])
+        .env("EDGEDEV_DATA_DIR", &data_dir)
+        .env_remove("EDGEDEV_JWT_SECRET")
+        .output()
+        .expect("token command");
+    let token = String::from_utf8(minted.stdout).expect("utf-8").trim().to_owned();
+    let created = call(&base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body("embedded-app")), &[]).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert!(data_dir.join("pg").join("postmaster.pid").exists());
+
+    let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(stopped.success());
+    let status = child.wait().expect("exit");
+    assert!(status.success(), "graceful exit: {status:?}");
+    assert!(!data_dir.join("pg").join("postmaster.pid").exists(), "the private cluster was stopped");
 }

@@ -9,8 +9,13 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::helpers::{app_body, fresh_database, spawn_app, wait_caught_up};
 
 fn fields(name: &str) -> ApplicationFields {
-    ApplicationFields::try_from(&serde_json::from_value::<api::routes::applications::dto::ApplicationRequest>(app_body(name)).expect("dto"))
-        .expect("valid fields")
+    ApplicationFields::try_from(
+        &serde_json::from_value::<api::routes::applications::dto::ApplicationRequest>(app_body(
+            name,
+        ))
+        .expect("dto"),
+    )
+    .expect("valid fields")
 }
 
 /// Appends an ApplicationCreated for a new aggregate inside `tx`, as the write side would.
@@ -27,7 +32,12 @@ async fn append_created(tx: &mut Transaction<'_, Postgres>, name: &str) -> Strin
     id
 }
 
-async fn insert_raw(tx: &mut Transaction<'_, Postgres>, id: &str, event_type: &str, payload: Value) {
+async fn insert_raw(
+    tx: &mut Transaction<'_, Postgres>,
+    id: &str,
+    event_type: &str,
+    payload: Value,
+) {
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
          VALUES ('application', $1, 1, $2, '1', $3, '{}')",
@@ -57,7 +67,10 @@ async fn applied(pool: &PgPool, name: &str) -> i64 {
 }
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.expect("count")
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .expect("count")
 }
 
 #[actix_web::test]
@@ -73,11 +86,13 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
         let pool = pool.clone();
         let id = id.to_owned();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT global_position FROM events WHERE aggregate_id = $1")
-                .bind(id)
-                .fetch_optional(&pool)
-                .await
-                .expect("position")
+            sqlx::query_scalar::<_, i64>(
+                "SELECT global_position FROM events WHERE aggregate_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&pool)
+            .await
+            .expect("position")
         }
     };
     assert_eq!(position(&late).await, None, "tx1 is not committed yet");
@@ -85,7 +100,11 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
 
     // While tx1 is open, the horizon holds tx2's event back: nothing may be applied past tx1.
     let (events, pending) = runtime.apply_visible("applications").await.expect("step");
-    assert_eq!((events, pending), (0, true), "tx2's event waits behind the open tx1");
+    assert_eq!(
+        (events, pending),
+        (0, true),
+        "tx2's event waits behind the open tx1"
+    );
 
     tx1.commit().await.expect("commit tx1");
     runtime.catch_up("applications").await.expect("catch up");
@@ -94,7 +113,11 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
         .await
         .expect("rows");
     assert_eq!(ids, vec![early, late], "both applied, neither skipped");
-    assert_eq!(applied(&pool, "applications").await, 2, "each applied exactly once");
+    assert_eq!(
+        applied(&pool, "applications").await,
+        2,
+        "each applied exactly once"
+    );
     assert_eq!(runtime.catch_up("applications").await.expect("again"), 0);
 }
 
@@ -108,11 +131,19 @@ async fn a_crash_between_the_writes_and_the_checkpoint_has_no_double_effect() {
     tx.commit().await.expect("commit");
     // The first batch writes its rows and then "crashes" before its checkpoint commits.
     runtime.fail_point().arm(1);
-    runtime.catch_up("applications").await.expect("catch up after the crash");
+    runtime
+        .catch_up("applications")
+        .await
+        .expect("catch up after the crash");
     assert_eq!(count(&pool, "tbl_application").await, 3);
     assert_eq!(applied(&pool, "applications").await, 3);
     let status = runtime.status().await.expect("status");
-    assert!(status.iter().all(|s| s.status == "running" && s.last_error.is_none()), "{status:?}");
+    assert!(
+        status
+            .iter()
+            .all(|s| s.status == "running" && s.last_error.is_none()),
+        "{status:?}"
+    );
 }
 
 #[actix_web::test]
@@ -121,29 +152,60 @@ async fn a_rebuild_produces_exactly_the_rows_of_incremental_projection() {
     let token = app.tenant(1);
     let mut ids = Vec::new();
     for n in 0..12 {
-        let reply = app.create_app(&token, &app_body(&format!("app-{n:02}-rebuild"))).await;
+        let reply = app
+            .create_app(&token, &app_body(&format!("app-{n:02}-rebuild")))
+            .await;
         ids.push(reply.body["id"].as_str().expect("id").to_owned());
     }
     let base = "/mec/developer/v2/applications";
     for id in &ids[0..4] {
         let mut body = app_body(&format!("renamed-{}", &id[..8]));
         body["description"] = json!("changed");
-        assert_eq!(app.request("PUT", &format!("{base}/{id}"), Some(&token), Some(&body), &[]).await.status, 200);
+        assert_eq!(
+            app.request(
+                "PUT",
+                &format!("{base}/{id}"),
+                Some(&token),
+                Some(&body),
+                &[]
+            )
+            .await
+            .status,
+            200
+        );
     }
     for id in &ids[4..6] {
-        assert_eq!(app.request("DELETE", &format!("{base}/{id}"), Some(&token), None, &[]).await.status, 200);
+        assert_eq!(
+            app.request("DELETE", &format!("{base}/{id}"), Some(&token), None, &[])
+                .await
+                .status,
+            200
+        );
     }
     let host = json!({ "mepHostId": "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50" });
-    app.request("PUT", &format!("{base}/{}/action/sel-mephost", ids[7]), Some(&token), Some(&host), &[]).await;
+    app.request(
+        "PUT",
+        &format!("{base}/{}/action/sel-mephost", ids[7]),
+        Some(&token),
+        Some(&host),
+        &[],
+    )
+    .await;
     wait_caught_up(&app.pool).await;
-    let before = (app.rows("tbl_application", "id").await, app.rows("tbl_app_project", "id").await);
+    let before = (
+        app.rows("tbl_application", "id").await,
+        app.rows("tbl_app_project", "id").await,
+    );
     assert_eq!(before.0.len(), 10);
 
     let runtime = &app.server.state.runtime;
     for name in runtime.names() {
         runtime.rebuild(name).await.expect("rebuild");
     }
-    let after = (app.rows("tbl_application", "id").await, app.rows("tbl_app_project", "id").await);
+    let after = (
+        app.rows("tbl_application", "id").await,
+        app.rows("tbl_app_project", "id").await,
+    );
     assert_eq!(after, before);
     let events = app.event_count().await;
     assert_eq!(applied(&app.pool, "applications").await, events);
@@ -154,15 +216,43 @@ async fn a_rebuild_requested_over_http_refills_the_tables() {
     let app = spawn_app().await;
     let token = app.tenant(1);
     for n in 0..3 {
-        app.create_app(&token, &app_body(&format!("app-{n}-http"))).await;
+        app.create_app(&token, &app_body(&format!("app-{n}-http")))
+            .await;
     }
     wait_caught_up(&app.pool).await;
     let before = app.rows("tbl_application", "id").await;
-    let tenant_try = app.request("POST", "/api/v1/projections/applications/rebuild", Some(&token), None, &[]).await;
+    let tenant_try = app
+        .request(
+            "POST",
+            "/api/v1/projections/applications/rebuild",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(tenant_try.status, 403);
-    let reply = app.request("POST", "/api/v1/projections/applications/rebuild", Some(&app.admin()), None, &[]).await;
+    let reply = app
+        .request(
+            "POST",
+            "/api/v1/projections/applications/rebuild",
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(reply.status, 202);
-    assert_eq!(app.request("POST", "/api/v1/projections/nothing/rebuild", Some(&app.admin()), None, &[]).await.status, 404);
+    assert_eq!(
+        app.request(
+            "POST",
+            "/api/v1/projections/nothing/rebuild",
+            Some(&app.admin()),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        404
+    );
     wait_caught_up(&app.pool).await;
     for _ in 0..100 {
         if app.rows("tbl_application", "id").await == before {
@@ -177,9 +267,20 @@ async fn a_rebuild_requested_over_http_refills_the_tables() {
 async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
     let app = spawn_app().await;
     let token = app.tenant(1);
-    assert_eq!(app.create_app(&token, &app_body("good-before")).await.status, 201);
+    assert_eq!(
+        app.create_app(&token, &app_body("good-before"))
+            .await
+            .status,
+        201
+    );
     let mut tx = app.pool.begin().await.expect("tx");
-    insert_raw(&mut tx, &uuid::Uuid::new_v4().to_string(), "ApplicationCreated", json!({ "name": 42 })).await;
+    insert_raw(
+        &mut tx,
+        &uuid::Uuid::new_v4().to_string(),
+        "ApplicationCreated",
+        json!({ "name": 42 }),
+    )
+    .await;
     tx.commit().await.expect("commit");
     let poison_position: i64 = sqlx::query_scalar("SELECT max(global_position) FROM events")
         .fetch_one(&app.pool)
@@ -188,24 +289,43 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
 
     let status = wait_for_failed(&app, "applications").await;
     assert_eq!(status["failedPosition"], poison_position);
-    assert!(status["lastError"].as_str().is_some_and(|e| e.contains("ApplicationCreated")), "{status}");
+    assert!(
+        status["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("ApplicationCreated")),
+        "{status}"
+    );
     assert_eq!(status["lagEvents"], 1);
 
     // Later events are not applied past it, even by another command.
     let later = app.create_app(&token, &app_body("good-after")).await;
-    assert_eq!(later.status, 202, "read model cannot catch up past the poison event");
-    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM tbl_application").fetch_all(&app.pool).await.expect("rows");
+    assert_eq!(
+        later.status, 202,
+        "read model cannot catch up past the poison event"
+    );
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM tbl_application")
+        .fetch_all(&app.pool)
+        .await
+        .expect("rows");
     assert_eq!(names, vec!["good-before".to_owned()]);
     let metrics = app.request("GET", "/metrics", None, None, &[]).await;
-    assert!(metrics.body.as_str().is_some_and(|m| m.contains("edgedev_projection_failed{projection=\"applications\"} 1")));
+    assert!(metrics
+        .body
+        .as_str()
+        .is_some_and(|m| m.contains("edgedev_projection_failed{projection=\"applications\"} 1")));
     // The other projection fails on the same event too; neither skipped it.
     wait_for_failed(&app, "app_projects").await;
 }
 
 async fn wait_for_failed(app: &crate::helpers::TestApp, name: &str) -> Value {
     for _ in 0..250 {
-        let list = app.request("GET", "/api/v1/projections", Some(&app.admin()), None, &[]).await;
-        let found = list.body.as_array().and_then(|all| all.iter().find(|p| p["name"] == name).cloned());
+        let list = app
+            .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
+            .await;
+        let found = list
+            .body
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == name).cloned());
         if let Some(status) = found.filter(|p| p["status"] == "failed") {
             return status;
         }

@@ -33,16 +33,33 @@ impl AppState {
     pub async fn wait_visible(&self, names: &[&str], position: LogPosition) -> bool {
         self.runtime
             .board()
-            .wait_for(names, (position.txid, position.position), self.read_your_writes_timeout)
+            .wait_for(
+                names,
+                (position.txid, position.position),
+                self.read_your_writes_timeout,
+            )
             .await
     }
 
     /// Honours a query's `X-Edgedev-Position` header: waits (bounded) until `names` passed it.
-    pub async fn wait_for_requested(&self, req: &HttpRequest, names: &[&str]) -> Result<(), ApiError> {
-        let Some(value) = req.headers().get(POSITION_HEADER) else { return Ok(()) };
-        let position = value.to_str().ok().and_then(parse_position).ok_or_else(|| {
-            ApiError::bad_request("INVALID_POSITION", "X-Edgedev-Position must be '<transaction id>:<position>'")
-        })?;
+    pub async fn wait_for_requested(
+        &self,
+        req: &HttpRequest,
+        names: &[&str],
+    ) -> Result<(), ApiError> {
+        let Some(value) = req.headers().get(POSITION_HEADER) else {
+            return Ok(());
+        };
+        let position = value
+            .to_str()
+            .ok()
+            .and_then(parse_position)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "INVALID_POSITION",
+                    "X-Edgedev-Position must be '<transaction id>:<position>'",
+                )
+            })?;
         self.wait_visible(names, position).await;
         Ok(())
     }
@@ -58,7 +75,10 @@ impl AppState {
 
 fn parse_position(text: &str) -> Option<LogPosition> {
     let (txid, position) = text.split_once(':')?;
-    Some(LogPosition { txid: txid.trim().parse().ok()?, position: position.trim().parse().ok()? })
+    Some(LogPosition {
+        txid: txid.trim().parse().ok()?,
+        position: position.trim().parse().ok()?,
+    })
 }
 
 /// Renders a log position for the header.
@@ -67,7 +87,11 @@ pub fn position_value(position: LogPosition) -> String {
 }
 
 /// Adds the position and version headers of a command response.
-pub fn command_headers(builder: &mut HttpResponseBuilder, position: Option<LogPosition>, version: i64) {
+pub fn command_headers(
+    builder: &mut HttpResponseBuilder,
+    position: Option<LogPosition>,
+    version: i64,
+) {
     if let Some(position) = position {
         builder.insert_header((POSITION_HEADER, position_value(position)));
     }
@@ -77,7 +101,10 @@ pub fn command_headers(builder: &mut HttpResponseBuilder, position: Option<LogPo
 /// Metadata of a command caused by the current request.
 pub fn metadata(actor: &Actor, idempotency_key: Option<&str>) -> CommandMetadata {
     let info = RequestInfo::current();
-    let request_id = info.as_ref().map_or_else(|| uuid::Uuid::new_v4().to_string(), |i| i.request_id.clone());
+    let request_id = info.as_ref().map_or_else(
+        || uuid::Uuid::new_v4().to_string(),
+        |i| i.request_id.clone(),
+    );
     let correlation = info.as_ref().and_then(|i| i.correlation_id.as_deref());
     let mut metadata = CommandMetadata::for_request(actor, &request_id, correlation);
     metadata.idempotency_key = idempotency_key.map(str::to_owned);
@@ -90,9 +117,17 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
     let expected_version = match headers.get(header::IF_MATCH) {
         None => None,
         Some(value) => {
-            let text = value.to_str().unwrap_or_default().trim().trim_start_matches("W/").trim_matches('"');
+            let text = value
+                .to_str()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("W/")
+                .trim_matches('"');
             Some(text.parse::<i64>().map_err(|_| {
-                ApiError::bad_request("INVALID_IF_MATCH", "If-Match must be a version number as given in ETag")
+                ApiError::bad_request(
+                    "INVALID_IF_MATCH",
+                    "If-Match must be a version number as given in ETag",
+                )
             })?)
         }
     };
@@ -101,11 +136,23 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
         Some(value) => {
             let key = value.to_str().unwrap_or_default().trim();
             if key.is_empty() || key.len() > 255 {
-                return Err(ApiError::bad_request("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-255 visible characters"));
+                return Err(ApiError::bad_request(
+                    "INVALID_IDEMPOTENCY_KEY",
+                    "Idempotency-Key must be 1-255 visible characters",
+                ));
             }
-            let fingerprint = Sha256::digest(fingerprint_input).iter().map(|b| format!("{b:02x}")).collect();
-            Some(IdempotencyRequest { key: key.to_owned(), fingerprint })
+            let fingerprint = Sha256::digest(fingerprint_input)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Some(IdempotencyRequest {
+                key: key.to_owned(),
+                fingerprint,
+            })
         }
     };
-    Ok(CommandOptions { expected_version, idempotency })
+    Ok(CommandOptions {
+        expected_version,
+        idempotency,
+    })
 }

@@ -31,7 +31,11 @@ pub async fn livez() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let (database, migrations) = match db::migration_status(&state.pool).await {
         Ok(list) => {
-            let pending: Vec<i64> = list.iter().filter(|m| !m.applied).map(|m| m.version).collect();
+            let pending: Vec<i64> = list
+                .iter()
+                .filter(|m| !m.applied)
+                .map(|m| m.version)
+                .collect();
             let migrations = if pending.is_empty() {
                 json!({ "status": "current", "applied": list.len() })
             } else {
@@ -39,7 +43,10 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             };
             (json!({ "status": "up" }), migrations)
         }
-        Err(error) => (json!({ "status": "down", "error": error.to_string() }), json!({ "status": "unknown" })),
+        Err(error) => (
+            json!({ "status": "down", "error": error.to_string() }),
+            json!({ "status": "unknown" }),
+        ),
     };
     let projections = match state.runtime.status().await {
         Ok(list) => json!(list
@@ -69,5 +76,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         Ok(statuses) => state.metrics.observe_projections(&statuses),
         Err(error) => tracing::warn!(%error, "cannot read projection status for metrics"),
     }
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
 }

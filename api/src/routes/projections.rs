@@ -10,7 +10,10 @@ use crate::error::{ApiError, ErrorBody};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/projections", web::get().to(list))
-        .route("/api/v1/projections/{name}/rebuild", web::post().to(rebuild))
+        .route(
+            "/api/v1/projections/{name}/rebuild",
+            web::post().to(rebuild),
+        )
         .route("/api/v1/projections/{name}/resume", web::post().to(resume));
 }
 
@@ -35,7 +38,11 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller) -> Result<HttpRes
     responses((status = 202, description = "reset; catching up"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn rebuild(state: web::Data<AppState>, caller: Caller, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn rebuild(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     caller.admin()?;
     let name = known(&state, &name)?;
     let runtime = state.runtime.clone();
@@ -56,10 +63,18 @@ pub async fn rebuild(state: web::Data<AppState>, caller: Caller, name: web::Path
     responses((status = 200, description = "resumed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn resume(state: web::Data<AppState>, caller: Caller, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn resume(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     caller.admin()?;
     let name = known(&state, &name)?;
-    state.runtime.resume(name).await.map_err(|e| ApiError::internal(&e.to_string()))?;
+    state
+        .runtime
+        .resume(name)
+        .await
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(HttpResponse::Ok().json(json!({ "name": name, "status": "running" })))
 }
 
@@ -69,7 +84,12 @@ fn known(state: &AppState, name: &str) -> Result<&'static str, ApiError> {
         .names()
         .into_iter()
         .find(|n| *n == name)
-        .ok_or_else(|| ApiError::not_found("PROJECTION_NOT_FOUND", format!("no projection is named {name}")))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "PROJECTION_NOT_FOUND",
+                format!("no projection is named {name}"),
+            )
+        })
 }
 
 /// One projection as the API shows it.

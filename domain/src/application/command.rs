@@ -16,10 +16,15 @@ pub struct ApplicationCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationAction {
     /// Create with the given fields; `created_at` becomes the application's `createTime`.
-    Create { fields: ApplicationFields, created_at: DateTime<Utc> },
+    Create {
+        fields: ApplicationFields,
+        created_at: DateTime<Utc>,
+    },
     Update(ApplicationFields),
     Delete,
-    SelectSandboxHost { mep_host_id: String },
+    SelectSandboxHost {
+        mep_host_id: String,
+    },
     /// Configuration (VMs, helm charts) was added or changed.
     MarkConfigured,
     /// The package was built and zipped.

@@ -50,7 +50,10 @@ pub enum ApplicationError {
     #[error("only the application's owner or an admin may do this")]
     Forbidden,
     #[error("cannot {action} an application in status {from}")]
-    InvalidTransition { action: &'static str, from: &'static str },
+    InvalidTransition {
+        action: &'static str,
+        from: &'static str,
+    },
     #[error("a released application cannot be changed")]
     Released,
 }
@@ -63,6 +66,9 @@ impl From<FieldError> for ApplicationError {
 
 impl ApplicationError {
     pub(crate) fn transition(action: &'static str, from: AppStatus) -> Self {
-        ApplicationError::InvalidTransition { action, from: from.as_str() }
+        ApplicationError::InvalidTransition {
+            action,
+            from: from.as_str(),
+        }
     }
 }

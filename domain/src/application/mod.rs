@@ -63,10 +63,14 @@ impl Application {
         let from = live.status;
         let (name, to, allowed): (&'static str, AppStatus, &[AppStatus]) = match action {
             // A configuration change invalidates an earlier package or test.
-            ApplicationAction::MarkConfigured => {
-                ("configure", Configured, &[Created, Configured, Packaged, Tested])
+            ApplicationAction::MarkConfigured => (
+                "configure",
+                Configured,
+                &[Created, Configured, Packaged, Tested],
+            ),
+            ApplicationAction::MarkPackaged => {
+                ("package", Packaged, &[Configured, Packaged, Tested])
             }
-            ApplicationAction::MarkPackaged => ("package", Packaged, &[Configured, Packaged, Tested]),
             ApplicationAction::MarkTested => ("test", Tested, &[Packaged, Tested]),
             ApplicationAction::Release => ("release", Released, &[Tested]),
             _ => return Ok(None),
@@ -114,7 +118,9 @@ impl Aggregate for Application {
                 if live.fields == *fields {
                     return Ok(());
                 }
-                ApplicationEvent::ApplicationUpdated { fields: fields.clone() }
+                ApplicationEvent::ApplicationUpdated {
+                    fields: fields.clone(),
+                }
             }
             ApplicationAction::Delete => {
                 self.live_for(&command)?;
@@ -131,12 +137,17 @@ impl Aggregate for Application {
                 if live.mep_host_id.as_deref() == Some(mep_host_id.as_str()) {
                     return Ok(());
                 }
-                ApplicationEvent::SandboxHostSelected { mep_host_id: mep_host_id.clone() }
+                ApplicationEvent::SandboxHostSelected {
+                    mep_host_id: mep_host_id.clone(),
+                }
             }
             transition => {
                 let live = self.live_for(&command)?;
                 match Self::transition(live, transition)? {
-                    Some(to) => ApplicationEvent::ApplicationStatusChanged { from: live.status, to },
+                    Some(to) => ApplicationEvent::ApplicationStatusChanged {
+                        from: live.status,
+                        to,
+                    },
                     None => return Ok(()),
                 }
             }
@@ -147,7 +158,12 @@ impl Aggregate for Application {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name, created_at } => {
+            ApplicationEvent::ApplicationCreated {
+                fields,
+                owner_id,
+                owner_name,
+                created_at,
+            } => {
                 self.state = Some(LiveApplication {
                     fields,
                     owner_id,
@@ -194,6 +210,10 @@ impl HoldsUniqueKeys for Application {
 
 /// The reservation key of (name, version, provider): a JSON array, so no separator is ambiguous.
 pub fn name_version_provider_key(fields: &ApplicationFields) -> String {
-    serde_json::json!([fields.name.as_str(), fields.version.as_str(), fields.provider.as_str()])
-        .to_string()
+    serde_json::json!([
+        fields.name.as_str(),
+        fields.version.as_str(),
+        fields.provider.as_str()
+    ])
+    .to_string()
 }

@@ -30,8 +30,11 @@ fn fields(name: &str) -> ApplicationFields {
         app_class: AppClass::Vm,
         app_type: Label::parse("Video", 50, FieldError::Type).expect("valid type"),
         industry: Label::parse("Smart Park", 100, FieldError::Industry).expect("valid industry"),
-        icon_file_id: FileRef::parse("7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c", FieldError::IconFileId)
-            .expect("valid icon"),
+        icon_file_id: FileRef::parse(
+            "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
+            FieldError::IconFileId,
+        )
+        .expect("valid icon"),
         guide_file_id: None,
         app_create_type: AppCreateType::Develop,
         pkg_spec_id: None,
@@ -43,7 +46,10 @@ fn at() -> chrono::DateTime<chrono::Utc> {
 }
 
 fn create(name: &str) -> ApplicationAction {
-    ApplicationAction::Create { fields: fields(name), created_at: at() }
+    ApplicationAction::Create {
+        fields: fields(name),
+        created_at: at(),
+    }
 }
 
 fn created() -> ApplicationEvent {
@@ -99,15 +105,23 @@ fn a_deleted_id_is_never_reused() {
 fn the_owner_updates_the_basic_fields() {
     Spec::with(())
         .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::Update(fields("camera-app-2"))))
-        .then_expect_events(vec![ApplicationEvent::ApplicationUpdated { fields: fields("camera-app-2") }]);
+        .when(cmd(
+            owner(),
+            ApplicationAction::Update(fields("camera-app-2")),
+        ))
+        .then_expect_events(vec![ApplicationEvent::ApplicationUpdated {
+            fields: fields("camera-app-2"),
+        }]);
 }
 
 #[test]
 fn an_update_that_changes_nothing_appends_nothing() {
     Spec::with(())
         .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::Update(fields("camera-app"))))
+        .when(cmd(
+            owner(),
+            ApplicationAction::Update(fields("camera-app")),
+        ))
         .then_expect_events(vec![]);
 }
 
@@ -116,7 +130,9 @@ fn another_tenant_cannot_update_delete_or_select_a_host() {
     for action in [
         ApplicationAction::Update(fields("camera-app-2")),
         ApplicationAction::Delete,
-        ApplicationAction::SelectSandboxHost { mep_host_id: "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50".into() },
+        ApplicationAction::SelectSandboxHost {
+            mep_host_id: "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50".into(),
+        },
         ApplicationAction::MarkConfigured,
     ] {
         Spec::with(())
@@ -145,7 +161,11 @@ fn a_guest_cannot_change_even_their_own_looking_application() {
 
 #[test]
 fn commands_on_a_missing_application_are_not_found() {
-    for action in [ApplicationAction::Update(fields("camera-app")), ApplicationAction::Delete, ApplicationAction::MarkConfigured] {
+    for action in [
+        ApplicationAction::Update(fields("camera-app")),
+        ApplicationAction::Delete,
+        ApplicationAction::MarkConfigured,
+    ] {
         Spec::with(())
             .given_no_previous_events()
             .when(cmd(owner(), action))
@@ -166,11 +186,26 @@ fn selecting_a_sandbox_host_records_it_once() {
     let host = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50".to_owned();
     Spec::with(())
         .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::SelectSandboxHost { mep_host_id: host.clone() }))
-        .then_expect_events(vec![ApplicationEvent::SandboxHostSelected { mep_host_id: host.clone() }]);
+        .when(cmd(
+            owner(),
+            ApplicationAction::SelectSandboxHost {
+                mep_host_id: host.clone(),
+            },
+        ))
+        .then_expect_events(vec![ApplicationEvent::SandboxHostSelected {
+            mep_host_id: host.clone(),
+        }]);
     Spec::with(())
-        .given(vec![created(), ApplicationEvent::SandboxHostSelected { mep_host_id: host.clone() }])
-        .when(cmd(owner(), ApplicationAction::SelectSandboxHost { mep_host_id: host }))
+        .given(vec![
+            created(),
+            ApplicationEvent::SandboxHostSelected {
+                mep_host_id: host.clone(),
+            },
+        ])
+        .when(cmd(
+            owner(),
+            ApplicationAction::SelectSandboxHost { mep_host_id: host },
+        ))
         .then_expect_events(vec![]);
 }
 
@@ -178,7 +213,12 @@ fn selecting_a_sandbox_host_records_it_once() {
 fn a_sandbox_host_id_must_be_a_uuid() {
     Spec::with(())
         .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::SelectSandboxHost { mep_host_id: "not-a-uuid".into() }))
+        .when(cmd(
+            owner(),
+            ApplicationAction::SelectSandboxHost {
+                mep_host_id: "not-a-uuid".into(),
+            },
+        ))
         .then_expect_error(ApplicationError::InvalidField(FieldError::MepHostId));
 }
 
@@ -194,11 +234,20 @@ fn the_status_walks_created_configured_packaged_tested_released() {
         .when(cmd(owner(), ApplicationAction::MarkPackaged))
         .then_expect_events(vec![moved(Configured, Packaged)]);
     Spec::with(())
-        .given(vec![created(), moved(Created, Configured), moved(Configured, Packaged)])
+        .given(vec![
+            created(),
+            moved(Created, Configured),
+            moved(Configured, Packaged),
+        ])
         .when(cmd(owner(), ApplicationAction::MarkTested))
         .then_expect_events(vec![moved(Packaged, Tested)]);
     Spec::with(())
-        .given(vec![created(), moved(Created, Configured), moved(Configured, Packaged), moved(Packaged, Tested)])
+        .given(vec![
+            created(),
+            moved(Created, Configured),
+            moved(Configured, Packaged),
+            moved(Packaged, Tested),
+        ])
         .when(cmd(owner(), ApplicationAction::Release))
         .then_expect_events(vec![moved(Tested, Released)]);
 }
@@ -207,13 +256,42 @@ fn the_status_walks_created_configured_packaged_tested_released() {
 fn a_status_cannot_skip_a_step() {
     use AppStatus::*;
     let cases = [
-        (vec![created()], ApplicationAction::MarkPackaged, "package", "CREATED"),
-        (vec![created()], ApplicationAction::MarkTested, "test", "CREATED"),
-        (vec![created()], ApplicationAction::Release, "release", "CREATED"),
-        (vec![created(), moved(Created, Configured)], ApplicationAction::MarkTested, "test", "CONFIGURED"),
-        (vec![created(), moved(Created, Configured)], ApplicationAction::Release, "release", "CONFIGURED"),
         (
-            vec![created(), moved(Created, Configured), moved(Configured, Packaged)],
+            vec![created()],
+            ApplicationAction::MarkPackaged,
+            "package",
+            "CREATED",
+        ),
+        (
+            vec![created()],
+            ApplicationAction::MarkTested,
+            "test",
+            "CREATED",
+        ),
+        (
+            vec![created()],
+            ApplicationAction::Release,
+            "release",
+            "CREATED",
+        ),
+        (
+            vec![created(), moved(Created, Configured)],
+            ApplicationAction::MarkTested,
+            "test",
+            "CONFIGURED",
+        ),
+        (
+            vec![created(), moved(Created, Configured)],
+            ApplicationAction::Release,
+            "release",
+            "CONFIGURED",
+        ),
+        (
+            vec![
+                created(),
+                moved(Created, Configured),
+                moved(Configured, Packaged),
+            ],
             ApplicationAction::Release,
             "release",
             "PACKAGED",
@@ -239,23 +317,36 @@ fn a_released_application_is_frozen() {
     ];
     Spec::with(())
         .given(released.clone())
-        .when(cmd(owner(), ApplicationAction::Update(fields("camera-app-2"))))
+        .when(cmd(
+            owner(),
+            ApplicationAction::Update(fields("camera-app-2")),
+        ))
         .then_expect_error(ApplicationError::Released);
     Spec::with(())
         .given(released.clone())
         .when(cmd(owner(), ApplicationAction::MarkConfigured))
-        .then_expect_error(ApplicationError::InvalidTransition { action: "configure", from: "RELEASED" });
+        .then_expect_error(ApplicationError::InvalidTransition {
+            action: "configure",
+            from: "RELEASED",
+        });
     Spec::with(())
         .given(released)
         .when(cmd(owner(), ApplicationAction::Release))
-        .then_expect_error(ApplicationError::InvalidTransition { action: "release", from: "RELEASED" });
+        .then_expect_error(ApplicationError::InvalidTransition {
+            action: "release",
+            from: "RELEASED",
+        });
 }
 
 #[test]
 fn reconfiguring_a_packaged_application_sends_it_back_to_configured() {
     use AppStatus::*;
     Spec::with(())
-        .given(vec![created(), moved(Created, Configured), moved(Configured, Packaged)])
+        .given(vec![
+            created(),
+            moved(Created, Configured),
+            moved(Configured, Packaged),
+        ])
         .when(cmd(owner(), ApplicationAction::MarkConfigured))
         .then_expect_events(vec![moved(Packaged, Configured)]);
 }
@@ -265,36 +356,68 @@ fn the_unique_key_is_held_while_live_and_released_on_delete() {
     let mut app = Application::default();
     cqrs_es::Aggregate::apply(&mut app, created());
     assert_eq!(app.unique_keys().len(), 1);
-    assert_eq!(app.unique_keys()[0].key, r#"["camera-app","v1.0","edgedev"]"#);
+    assert_eq!(
+        app.unique_keys()[0].key,
+        r#"["camera-app","v1.0","edgedev"]"#
+    );
     cqrs_es::Aggregate::apply(&mut app, ApplicationEvent::ApplicationDeleted {});
     assert!(app.unique_keys().is_empty());
 }
 
 #[test]
 fn field_rules_reject_what_the_rule_table_rejects() {
-    for bad in ["abc", "_camera", "camera-", " camera", "12345", "cam@ra", &"x".repeat(33)] {
+    for bad in [
+        "abc",
+        "_camera",
+        "camera-",
+        " camera",
+        "12345",
+        "cam@ra",
+        &"x".repeat(33),
+    ] {
         assert_eq!(AppName::parse(bad), Err(FieldError::Name), "name {bad:?}");
     }
     for good in ["camera", "Camera App", "相机应用程序", "cam_era-1"] {
         assert!(AppName::parse(good).is_ok(), "name {good:?}");
     }
     for bad in ["", ".1", "v1.0.0.0.0.0", "v1/0"] {
-        assert_eq!(AppVersion::parse(bad), Err(FieldError::Version), "version {bad:?}");
+        assert_eq!(
+            AppVersion::parse(bad),
+            Err(FieldError::Version),
+            "version {bad:?}"
+        );
     }
     assert!(AppVersion::parse("v1.0").is_ok());
     for bad in ["", " acme", &"p".repeat(31)] {
-        assert_eq!(Provider::parse(bad), Err(FieldError::Provider), "provider {bad:?}");
+        assert_eq!(
+            Provider::parse(bad),
+            Err(FieldError::Provider),
+            "provider {bad:?}"
+        );
     }
     for bad in ["", " starts with space", "123456", &"d".repeat(256)] {
-        assert_eq!(Description::parse(bad), Err(FieldError::Description), "description {bad:?}");
+        assert_eq!(
+            Description::parse(bad),
+            Err(FieldError::Description),
+            "description {bad:?}"
+        );
     }
     assert_eq!(AppClass::parse("vm"), Ok(AppClass::Vm));
     assert_eq!(AppClass::parse("VMWARE"), Err(FieldError::AppClass));
     assert_eq!(Architecture::parse("arm"), Ok(Architecture::Arm));
     assert_eq!(Architecture::parse("riscv"), Err(FieldError::Architecture));
-    assert_eq!(AppCreateType::parse("integrated"), Ok(AppCreateType::Integrated));
-    assert_eq!(AppCreateType::parse("MIGRATED"), Err(FieldError::AppCreateType));
-    assert_eq!(FileRef::parse("", FieldError::IconFileId), Err(FieldError::IconFileId));
+    assert_eq!(
+        AppCreateType::parse("integrated"),
+        Ok(AppCreateType::Integrated)
+    );
+    assert_eq!(
+        AppCreateType::parse("MIGRATED"),
+        Err(FieldError::AppCreateType)
+    );
+    assert_eq!(
+        FileRef::parse("", FieldError::IconFileId),
+        Err(FieldError::IconFileId)
+    );
 }
 
 #[test]
@@ -307,6 +430,7 @@ fn events_round_trip_through_their_wire_form() {
     assert_eq!(body["ownerId"], "u-owner");
     let back: ApplicationEvent = crate::wire::from_wire(&name, body).expect("deserializes");
     assert_eq!(back, event);
-    let deleted = crate::wire::to_wire(&ApplicationEvent::ApplicationDeleted {}).expect("serializes");
+    let deleted =
+        crate::wire::to_wire(&ApplicationEvent::ApplicationDeleted {}).expect("serializes");
     assert_eq!(deleted.0, "ApplicationDeleted");
 }

@@ -14,10 +14,10 @@ pub struct AppName(String);
 impl AppName {
     pub fn parse(text: &str) -> Result<Self, FieldError> {
         let count = text.chars().count();
-        let allowed = |c: char| {
-            c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ' || is_cjk(c)
-        };
-        let edge_ok = |c: Option<char>| c.is_some_and(|c| !matches!(c, '_' | '-') && !c.is_whitespace());
+        let allowed =
+            |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ' || is_cjk(c);
+        let edge_ok =
+            |c: Option<char>| c.is_some_and(|c| !matches!(c, '_' | '-') && !c.is_whitespace());
         if !(4..=32).contains(&count)
             || !text.chars().all(allowed)
             || !edge_ok(text.chars().next())
@@ -48,7 +48,12 @@ impl AppVersion {
         let mut chars = text.chars();
         let first_ok = chars.next().is_some_and(word);
         let rest: Vec<char> = chars.collect();
-        if !first_ok || rest.len() > 9 || !rest.iter().all(|&c| word(c) || c.is_whitespace() || c == '.') {
+        if !first_ok
+            || rest.len() > 9
+            || !rest
+                .iter()
+                .all(|&c| word(c) || c.is_whitespace() || c == '.')
+        {
             return Err(FieldError::Version);
         }
         Ok(Self(text.to_owned()))
@@ -125,7 +130,9 @@ impl FileRef {
     pub fn parse(text: &str, field: FieldError) -> Result<Self, FieldError> {
         let ok = !text.is_empty()
             && text.len() <= 64
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return Err(field);
         }

@@ -4,14 +4,17 @@
 //! -> `deploy_platform` VIRTUALMACHINE/KUBERNETES, and the status onto the older vocabulary
 //! (CREATED, CONFIGURED and PACKAGED are ONLINE; TESTED and RELEASED keep their names).
 
-use domain::application::{AppClass, AppCreateType, AppStatus, ApplicationEvent, ApplicationFields};
+use domain::application::{
+    AppClass, AppCreateType, AppStatus, ApplicationEvent, ApplicationFields,
+};
 use sqlx::PgConnection;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
 pub struct AppProjectsProjection;
 
-const INSERT: &str = "INSERT INTO tbl_app_project (id, name, provider, platform, industries, type, description, \
+const INSERT: &str =
+    "INSERT INTO tbl_app_project (id, name, provider, platform, industries, type, description, \
     version, icon_file_id, project_type, deploy_platform, status, user_id, create_date) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
@@ -54,7 +57,12 @@ pub fn project_status(status: AppStatus) -> &'static str {
 async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated { fields, owner_id, created_at, .. } => {
+        ApplicationEvent::ApplicationCreated {
+            fields,
+            owner_id,
+            created_at,
+            ..
+        } => {
             bind_fields(sqlx::query(INSERT).bind(id), &fields)
                 .bind(project_status(AppStatus::Created))
                 .bind(owner_id)
@@ -63,7 +71,9 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
                 .await?;
         }
         ApplicationEvent::ApplicationUpdated { fields } => {
-            bind_fields(sqlx::query(UPDATE).bind(id), &fields).execute(conn).await?;
+            bind_fields(sqlx::query(UPDATE).bind(id), &fields)
+                .execute(conn)
+                .await?;
         }
         ApplicationEvent::ApplicationStatusChanged { to, .. } => {
             sqlx::query("UPDATE tbl_app_project SET status = $2 WHERE id = $1")
@@ -74,7 +84,10 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
         }
         ApplicationEvent::SandboxHostSelected { .. } => {} // the project model has no host column
         ApplicationEvent::ApplicationDeleted {} => {
-            sqlx::query("DELETE FROM tbl_app_project WHERE id = $1").bind(id).execute(conn).await?;
+            sqlx::query("DELETE FROM tbl_app_project WHERE id = $1")
+                .bind(id)
+                .execute(conn)
+                .await?;
         }
     }
     Ok(())

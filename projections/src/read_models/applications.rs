@@ -42,7 +42,12 @@ impl Projection for ApplicationsProjection {
 async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name, created_at } => {
+        ApplicationEvent::ApplicationCreated {
+            fields,
+            owner_id,
+            owner_name,
+            created_at,
+        } => {
             bind_fields(sqlx::query(INSERT).bind(id), &fields)
                 .bind(created_at)
                 .bind(AppStatus::Created.as_str())
@@ -52,7 +57,9 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
                 .await?;
         }
         ApplicationEvent::ApplicationUpdated { fields } => {
-            bind_fields(sqlx::query(UPDATE).bind(id), &fields).execute(conn).await?;
+            bind_fields(sqlx::query(UPDATE).bind(id), &fields)
+                .execute(conn)
+                .await?;
         }
         ApplicationEvent::SandboxHostSelected { mep_host_id } => {
             sqlx::query("UPDATE tbl_application SET mep_host_id = $2 WHERE id = $1")
@@ -69,7 +76,10 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
                 .await?;
         }
         ApplicationEvent::ApplicationDeleted {} => {
-            sqlx::query("DELETE FROM tbl_application WHERE id = $1").bind(id).execute(conn).await?;
+            sqlx::query("DELETE FROM tbl_application WHERE id = $1")
+                .bind(id)
+                .execute(conn)
+                .await?;
         }
     }
     Ok(())

@@ -13,5 +13,8 @@ pub use applications::ApplicationsProjection;
 
 /// Every projection edgedev runs, in a stable order.
 pub fn all_projections() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(ApplicationsProjection), Arc::new(AppProjectsProjection)]
+    vec![
+        Arc::new(ApplicationsProjection),
+        Arc::new(AppProjectsProjection),
+    ]
 }

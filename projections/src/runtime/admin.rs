@@ -34,7 +34,8 @@ pub enum AdminError {
     Database(#[from] sqlx::Error),
 }
 
-const STATUS: &str = "SELECT c.name, c.status, c.last_txid::text::bigint AS txid, c.last_position, \
+const STATUS: &str =
+    "SELECT c.name, c.status, c.last_txid::text::bigint AS txid, c.last_position, \
         c.events_applied, c.last_error, c.failed_position, c.updated_at, \
         lag.events AS lag_events, \
         COALESCE(EXTRACT(EPOCH FROM now() - lag.oldest)::float8, 0) AS lag_seconds \
@@ -76,7 +77,9 @@ pub async fn reset(pool: &PgPool, projection: &dyn Projection) -> Result<(), Adm
         .await?;
     if !projection.tables().is_empty() {
         let tables = projection.tables().join(", ");
-        sqlx::query(&format!("TRUNCATE {tables}")).execute(&mut *tx).await?;
+        sqlx::query(&format!("TRUNCATE {tables}"))
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query(
         "UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \

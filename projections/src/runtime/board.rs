@@ -24,8 +24,14 @@ const POLL: Duration = Duration::from_millis(20);
 
 impl CheckpointBoard {
     pub fn new(pool: PgPool, names: &[&'static str]) -> Self {
-        let channels = names.iter().map(|n| (*n, watch::channel((0, 0)).0)).collect();
-        Self { pool, channels: Arc::new(channels) }
+        let channels = names
+            .iter()
+            .map(|n| (*n, watch::channel((0, 0)).0))
+            .collect();
+        Self {
+            pool,
+            channels: Arc::new(channels),
+        }
     }
 
     /// Records that `name` has committed up to `checkpoint`.
@@ -46,7 +52,9 @@ impl CheckpointBoard {
     pub async fn wait_for(&self, names: &[&str], target: Checkpoint, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         for name in names {
-            let Some(sender) = self.channels.get(name) else { continue };
+            let Some(sender) = self.channels.get(name) else {
+                continue;
+            };
             let mut receiver = sender.subscribe();
             loop {
                 if *receiver.borrow_and_update() >= target {
@@ -57,7 +65,10 @@ impl CheckpointBoard {
                     return false;
                 }
                 let wait = POLL.min(deadline - now);
-                if tokio::time::timeout(wait, receiver.changed()).await.is_err() {
+                if tokio::time::timeout(wait, receiver.changed())
+                    .await
+                    .is_err()
+                {
                     // No local progress: the projection may run in another process.
                     if let Ok(Some(checkpoint)) = read_checkpoint(&self.pool, name).await {
                         self.publish(name, checkpoint);

@@ -51,7 +51,8 @@ impl LogEvent {
     }
 }
 
-const READ_BATCH: &str = "SELECT transaction_id::text::bigint AS txid, global_position, event_id, recorded_at, \
+const READ_BATCH: &str =
+    "SELECT transaction_id::text::bigint AS txid, global_position, event_id, recorded_at, \
         aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata \
     FROM events \
     WHERE (transaction_id, global_position) > ($1::text::xid8, $2) \
@@ -63,7 +64,11 @@ const HAS_PENDING: &str = "SELECT EXISTS (SELECT 1 FROM events \
     WHERE (transaction_id, global_position) > ($1::text::xid8, $2))";
 
 /// Up to `limit` events after `after`, below the commit horizon, in log order.
-pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Vec<LogEvent>, sqlx::Error> {
+pub async fn read_batch(
+    conn: &mut PgConnection,
+    after: Checkpoint,
+    limit: i64,
+) -> Result<Vec<LogEvent>, sqlx::Error> {
     let rows = sqlx::query(READ_BATCH)
         .bind(after.0.to_string())
         .bind(after.1)
@@ -91,5 +96,9 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
 
 /// Whether events exist after `after` at all, including ones still above the horizon.
 pub async fn has_pending(conn: &mut PgConnection, after: Checkpoint) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(HAS_PENDING).bind(after.0.to_string()).bind(after.1).fetch_one(conn).await
+    sqlx::query_scalar(HAS_PENDING)
+        .bind(after.0.to_string())
+        .bind(after.1)
+        .fetch_one(conn)
+        .await
 }

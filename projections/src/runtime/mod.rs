@@ -12,10 +12,10 @@ mod log;
 mod runner;
 mod step;
 
+pub use admin::AdminError;
 pub use admin::ProjectionStatus;
 pub use board::CheckpointBoard;
 pub use log::LogEvent;
-pub use admin::AdminError;
 pub use runner::{ProjectionRuntime, RuntimeConfig};
 pub use step::{FailPoint, StepOutcome};
 
@@ -47,7 +47,11 @@ pub trait Projection: Send + Sync + 'static {
 pub enum ProjectionError {
     /// The event could not be decoded (unknown type or version, bad payload).
     #[error("cannot decode {event_type} v{event_version}: {message}")]
-    Decode { event_type: String, event_version: String, message: String },
+    Decode {
+        event_type: String,
+        event_version: String,
+        message: String,
+    },
     /// The read model refused the write.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -69,9 +73,22 @@ pub fn is_transient(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => matches!(
             db.code().as_deref(),
-            Some("40001" | "40P01" | "57P01" | "57P02" | "57P03" | "53300" | "08000" | "08003" | "08006")
+            Some(
+                "40001"
+                    | "40P01"
+                    | "57P01"
+                    | "57P02"
+                    | "57P03"
+                    | "53300"
+                    | "08000"
+                    | "08003"
+                    | "08006"
+            )
         ),
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
         sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) => true,
         _ => false,
     }

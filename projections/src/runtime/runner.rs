@@ -92,12 +92,18 @@ impl ProjectionRuntime {
     pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, sqlx::Error> {
         self.register_all().await?;
         let (wake_tx, wake_rx) = watch::channel(0u64);
-        let mut handles = vec![tokio::spawn(listen(self.pool.clone(), wake_tx, self.shutdown.subscribe()))];
+        let mut handles = vec![tokio::spawn(listen(
+            self.pool.clone(),
+            wake_tx,
+            self.shutdown.subscribe(),
+        ))];
         for projection in self.projections.iter() {
             let runtime = self.clone();
             let projection = projection.clone();
             let wake = wake_rx.clone();
-            handles.push(tokio::spawn(async move { runtime.run(projection, wake).await }));
+            handles.push(tokio::spawn(
+                async move { runtime.run(projection, wake).await },
+            ));
         }
         Ok(handles)
     }
@@ -118,7 +124,11 @@ impl ProjectionRuntime {
                 return;
             }
             wake.borrow_and_update();
-            let limit = if isolate_until.is_some() { 1 } else { self.config.batch_size };
+            let limit = if isolate_until.is_some() {
+                1
+            } else {
+                self.config.batch_size
+            };
             let pause = match step(&self.pool, projection.as_ref(), limit, &self.fail_point).await {
                 Ok(StepOutcome::Applied { checkpoint, .. }) => {
                     self.board.publish(name, checkpoint);
@@ -128,7 +138,10 @@ impl ProjectionRuntime {
                     backoff = Duration::from_millis(50);
                     None
                 }
-                Ok(StepOutcome::CaughtUp { checkpoint, pending }) => {
+                Ok(StepOutcome::CaughtUp {
+                    checkpoint,
+                    pending,
+                }) => {
                     self.board.publish(name, checkpoint);
                     isolate_until = None;
                     if pending {
@@ -144,12 +157,20 @@ impl ProjectionRuntime {
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                     Some(backoff)
                 }
-                Err(StepError::Apply { error, single: false, .. }) => {
+                Err(StepError::Apply {
+                    error,
+                    single: false,
+                    ..
+                }) => {
                     tracing::warn!(projection = name, %error, "batch failed; isolating the failing event");
                     isolate_until = Some((i64::MAX, i64::MAX));
                     None
                 }
-                Err(StepError::Apply { error, single: true, event }) => {
+                Err(StepError::Apply {
+                    error,
+                    single: true,
+                    event,
+                }) => {
                     tracing::error!(projection = name, %error, position = ?event.map(|e| e.1), "poison event: projection stopped");
                     if let Err(e) = mark_failed(&self.pool, name, &error.to_string(), event).await {
                         tracing::warn!(projection = name, error = %e, "could not record the projection failure");
@@ -192,7 +213,9 @@ impl ProjectionRuntime {
     /// Applies every event visible below the horizon to `name`, in this task. Returns the events
     /// applied and whether newer committed events still wait behind an open transaction.
     pub async fn apply_visible(&self, name: &str) -> Result<(u64, bool), admin::AdminError> {
-        let projection = self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        let projection = self
+            .find(name)
+            .ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
         register(&self.pool, name).await?;
         let mut applied = 0u64;
         let mut isolating = false;
@@ -203,19 +226,32 @@ impl ProjectionRuntime {
                     applied += events as u64;
                     self.board.publish(name, checkpoint);
                 }
-                Ok(StepOutcome::CaughtUp { checkpoint, pending }) => {
+                Ok(StepOutcome::CaughtUp {
+                    checkpoint,
+                    pending,
+                }) => {
                     self.board.publish(name, checkpoint);
                     return Ok((applied, pending));
                 }
                 Ok(StepOutcome::Busy) => tokio::time::sleep(Duration::from_millis(20)).await,
                 Ok(StepOutcome::Failed) => return Err(admin::AdminError::Failed(name.to_owned())),
-                Err(StepError::Apply { error, single: false, .. }) if !error.is_transient() => isolating = true,
-                Err(StepError::Apply { error, single: true, event }) if !error.is_transient() => {
+                Err(StepError::Apply {
+                    error,
+                    single: false,
+                    ..
+                }) if !error.is_transient() => isolating = true,
+                Err(StepError::Apply {
+                    error,
+                    single: true,
+                    event,
+                }) if !error.is_transient() => {
                     mark_failed(&self.pool, name, &error.to_string(), event).await?;
                     return Err(admin::AdminError::Failed(name.to_owned()));
                 }
                 Err(StepError::SimulatedCrash) => {}
-                Err(StepError::Apply { error, .. }) => return Err(admin::AdminError::Projection(error.to_string())),
+                Err(StepError::Apply { error, .. }) => {
+                    return Err(admin::AdminError::Projection(error.to_string()))
+                }
                 Err(StepError::Database(e)) => return Err(e.into()),
             }
         }
@@ -224,14 +260,17 @@ impl ProjectionRuntime {
     /// Rebuilds `name` from the start of the log: empties its tables and checkpoint in one
     /// transaction (waiting for any batch in flight), then catches up.
     pub async fn rebuild(&self, name: &str) -> Result<u64, admin::AdminError> {
-        let projection = self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        let projection = self
+            .find(name)
+            .ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
         admin::reset(&self.pool, projection.as_ref()).await?;
         self.catch_up(name).await
     }
 
     /// Clears a poison failure so the projection retries the event (after a fix was deployed).
     pub async fn resume(&self, name: &str) -> Result<(), admin::AdminError> {
-        self.find(name).ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        self.find(name)
+            .ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
         admin::resume(&self.pool, name).await
     }
 

@@ -14,9 +14,15 @@ use super::{Projection, ProjectionError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepOutcome {
     /// Applied this many events and committed the new checkpoint.
-    Applied { events: usize, checkpoint: Checkpoint },
+    Applied {
+        events: usize,
+        checkpoint: Checkpoint,
+    },
     /// Nothing visible to apply; `pending` says whether newer events wait behind the horizon.
-    CaughtUp { checkpoint: Checkpoint, pending: bool },
+    CaughtUp {
+        checkpoint: Checkpoint,
+        pending: bool,
+    },
     /// Another process holds the lease.
     Busy,
     /// The projection is stopped on a poison event.
@@ -46,7 +52,11 @@ impl FailPoint {
 pub enum StepError {
     /// The projection rejected an event; `single` says whether the batch held only that event.
     #[error("{error}")]
-    Apply { error: ProjectionError, single: bool, event: Option<(uuid::Uuid, i64)> },
+    Apply {
+        error: ProjectionError,
+        single: bool,
+        event: Option<(uuid::Uuid, i64)>,
+    },
     #[error("simulated crash before the checkpoint")]
     SimulatedCrash,
     #[error(transparent)]
@@ -68,7 +78,11 @@ pub async fn step(
     fail_point: &FailPoint,
 ) -> Result<StepOutcome, StepError> {
     let mut tx = pool.begin().await?;
-    let Some(row) = sqlx::query(LEASE).bind(projection.name()).fetch_optional(&mut *tx).await? else {
+    let Some(row) = sqlx::query(LEASE)
+        .bind(projection.name())
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
         return Ok(StepOutcome::Busy);
     };
     if row.try_get::<String, _>("status")? == "failed" {
@@ -79,12 +93,19 @@ pub async fn step(
     let Some(last) = events.last() else {
         let pending = has_pending(&mut tx, checkpoint).await?;
         tx.commit().await?;
-        return Ok(StepOutcome::CaughtUp { checkpoint, pending });
+        return Ok(StepOutcome::CaughtUp {
+            checkpoint,
+            pending,
+        });
     };
     let next = last.checkpoint();
     if let Err(error) = projection.apply(&mut tx, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply { error, single: events.len() == 1, event });
+        return Err(StepError::Apply {
+            error,
+            single: events.len() == 1,
+            event,
+        });
     }
     if fail_point.fire() {
         return Err(StepError::SimulatedCrash); // dropping `tx` rolls the writes back
@@ -97,7 +118,10 @@ pub async fn step(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(StepOutcome::Applied { events: events.len(), checkpoint: next })
+    Ok(StepOutcome::Applied {
+        events: events.len(),
+        checkpoint: next,
+    })
 }
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.
@@ -122,9 +146,11 @@ pub async fn mark_failed(
 
 /// Makes sure `name` has a checkpoint row (at the start of the log).
 pub async fn register(pool: &PgPool, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .execute(pool)
+    .await?;
     Ok(())
 }

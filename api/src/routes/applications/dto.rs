@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::application::{
-    AppClass, AppCreateType, AppName, AppVersion, ApplicationFields, Architecture, Description, FieldError, FileRef,
-    Label, LiveApplication, Provider,
+    AppClass, AppCreateType, AppName, AppVersion, ApplicationFields, Architecture, Description,
+    FieldError, FileRef, Label, LiveApplication, Provider,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,20 +50,35 @@ impl TryFrom<&ApplicationRequest> for ApplicationFields {
     type Error = FieldError;
 
     fn try_from(r: &ApplicationRequest) -> Result<Self, FieldError> {
-        let optional_ref = |value: &Option<String>, field| match value.as_deref().filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => FileRef::parse(v, field).map(Some),
-        };
+        let optional_ref =
+            |value: &Option<String>, field| match value.as_deref().filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => FileRef::parse(v, field).map(Some),
+            };
         Ok(ApplicationFields {
             name: AppName::parse(required(&r.name, FieldError::Name)?)?,
             description: Description::parse(required(&r.description, FieldError::Description)?)?,
             version: AppVersion::parse(required(&r.version, FieldError::Version)?)?,
             provider: Provider::parse(required(&r.provider, FieldError::Provider)?)?,
-            architecture: Architecture::parse(required(&r.architecture, FieldError::Architecture)?)?,
+            architecture: Architecture::parse(required(
+                &r.architecture,
+                FieldError::Architecture,
+            )?)?,
             app_class: AppClass::parse(required(&r.app_class, FieldError::AppClass)?)?,
-            app_type: Label::parse(r.app_type.as_deref().unwrap_or_default(), 50, FieldError::Type)?,
-            industry: Label::parse(r.industry.as_deref().unwrap_or_default(), 100, FieldError::Industry)?,
-            icon_file_id: FileRef::parse(required(&r.icon_file_id, FieldError::IconFileId)?, FieldError::IconFileId)?,
+            app_type: Label::parse(
+                r.app_type.as_deref().unwrap_or_default(),
+                50,
+                FieldError::Type,
+            )?,
+            industry: Label::parse(
+                r.industry.as_deref().unwrap_or_default(),
+                100,
+                FieldError::Industry,
+            )?,
+            icon_file_id: FileRef::parse(
+                required(&r.icon_file_id, FieldError::IconFileId)?,
+                FieldError::IconFileId,
+            )?,
             guide_file_id: optional_ref(&r.guide_file_id, FieldError::GuideFileId)?,
             app_create_type: match r.app_create_type.as_deref().filter(|v| !v.is_empty()) {
                 None => AppCreateType::Develop,

@@ -10,10 +10,14 @@ use std::time::Instant;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::{CommandError, Outcome, StoredResponse};
-use domain::application::{Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields};
+use domain::application::{
+    Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields,
+};
 use domain::Actor;
 
-use self::dto::{field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest};
+use self::dto::{
+    field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
+};
 use super::commanding::{command_headers, metadata, options, AppState};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
@@ -30,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{applicationId}", web::get().to(get))
             .route("/{applicationId}", web::put().to(update))
             .route("/{applicationId}", web::delete().to(delete))
-            .route("/{applicationId}/action/sel-mephost", web::put().to(select_host)),
+            .route(
+                "/{applicationId}/action/sel-mephost",
+                web::put().to(select_host),
+            ),
     );
 }
 
@@ -58,7 +65,10 @@ pub async fn create(
     let actor = caller.tenant_or_admin()?;
     let fields = validate(&body)?;
     let fingerprint = serde_json::to_vec(&*body).unwrap_or_default();
-    let options = options(req.headers(), &[b"POST applications ".as_slice(), &fingerprint].concat())?;
+    let options = options(
+        req.headers(),
+        &[b"POST applications ".as_slice(), &fingerprint].concat(),
+    )?;
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = now_micros();
     let action = ApplicationAction::Create { fields, created_at };
@@ -82,8 +92,14 @@ pub async fn list(
     let (limit, offset) = paging(query.limit, query.offset)?;
     state.wait_for_requested(&req, READ_MODELS).await?;
     let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
-    let (results, total) = queries::list(&state.pool, owner, query.name.as_deref(), limit, offset).await?;
-    Ok(HttpResponse::Ok().json(Page { results, limit, offset, total }))
+    let (results, total) =
+        queries::list(&state.pool, owner, query.name.as_deref(), limit, offset).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        results,
+        limit,
+        offset,
+        total,
+    }))
 }
 
 /// One application.
@@ -105,7 +121,9 @@ pub async fn get(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     state.wait_for_requested(&req, READ_MODELS).await?;
-    let app = queries::find(&state.pool, &id).await?.ok_or_else(not_found)?;
+    let app = queries::find(&state.pool, &id)
+        .await?
+        .ok_or_else(not_found)?;
     if !actor.may_act_on(app.user_id.as_deref().unwrap_or_default()) {
         return Err(forbidden());
     }
@@ -134,7 +152,15 @@ pub async fn update(
     let id = parse_uuid(&path, "applicationId")?;
     let fields = validate(&body)?;
     let options = options(req.headers(), b"")?;
-    execute(&state, &actor, &id, ApplicationAction::Update(fields), options, StatusCode::OK).await
+    execute(
+        &state,
+        &actor,
+        &id,
+        ApplicationAction::Update(fields),
+        options,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Delete the application; its (name, version, provider) becomes free.
@@ -153,7 +179,15 @@ pub async fn delete(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     let options = options(req.headers(), b"")?;
-    execute(&state, &actor, &id, ApplicationAction::Delete, options, StatusCode::OK).await
+    execute(
+        &state,
+        &actor,
+        &id,
+        ApplicationAction::Delete,
+        options,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Select the sandbox edge host the application launches on.
@@ -182,7 +216,11 @@ pub async fn select_host(
 
 fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
     ApplicationFields::try_from(body).map_err(|e| {
-        let code = if matches!(e, domain::application::FieldError::IconFileId) { 20016 } else { 20002 };
+        let code = if matches!(e, domain::application::FieldError::IconFileId) {
+            20016
+        } else {
+            20002
+        };
         ApiError::bad_request("INVALID_FIELD", e.to_string())
             .with_ret_code(code)
             .with_params(vec![field_name(e).to_owned()])
@@ -201,20 +239,30 @@ async fn execute(
 ) -> Result<HttpResponse, ApiError> {
     let started = Instant::now();
     let command_name = action.name();
-    let returns_app = matches!(action, ApplicationAction::Create { .. } | ApplicationAction::Update(_));
+    let returns_app = matches!(
+        action,
+        ApplicationAction::Create { .. } | ApplicationAction::Update(_)
+    );
     let render = |app: &Application| -> serde_json::Value {
         match (&app.state, returns_app) {
-            (Some(live), true) => serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default(),
+            (Some(live), true) => {
+                serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default()
+            }
             _ => serde_json::Value::Bool(true),
         }
     };
     let metadata = metadata(actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
-    let command = ApplicationCommand { actor: actor.clone(), action };
+    let command = ApplicationCommand {
+        actor: actor.clone(),
+        action,
+    };
     let result = state
         .executor
-        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| StoredResponse {
-            status: success.as_u16(),
-            body: render(app),
+        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| {
+            StoredResponse {
+                status: success.as_u16(),
+                body: render(app),
+            }
         })
         .await;
     let outcome = match result {
@@ -228,14 +276,20 @@ async fn execute(
     match outcome {
         Outcome::Replayed(stored) => {
             let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            Ok(HttpResponse::build(status).insert_header(("idempotent-replayed", "true")).json(stored.body))
+            Ok(HttpResponse::build(status)
+                .insert_header(("idempotent-replayed", "true"))
+                .json(stored.body))
         }
         Outcome::Executed(executed) => {
             let visible = match executed.position {
                 Some(position) => state.wait_visible(READ_MODELS, position).await,
                 None => true,
             };
-            let status = if visible { success } else { StatusCode::ACCEPTED };
+            let status = if visible {
+                success
+            } else {
+                StatusCode::ACCEPTED
+            };
             let mut builder = HttpResponse::build(status);
             command_headers(&mut builder, executed.position, executed.version);
             if success == StatusCode::CREATED {
@@ -244,7 +298,11 @@ async fn execute(
             if !visible {
                 tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
             }
-            Ok(builder.json(executed.response.map_or_else(|| render(&executed.aggregate), |r| r.body)))
+            Ok(builder.json(
+                executed
+                    .response
+                    .map_or_else(|| render(&executed.aggregate), |r| r.body),
+            ))
         }
     }
 }
@@ -261,11 +319,15 @@ fn forbidden() -> ApiError {
 pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
     match error {
         CommandError::Rejected(rejection) => match rejection {
-            ApplicationError::InvalidField(field) => ApiError::bad_request("INVALID_FIELD", field.to_string())
-                .with_params(vec![field_name(field).to_owned()]),
+            ApplicationError::InvalidField(field) => {
+                ApiError::bad_request("INVALID_FIELD", field.to_string())
+                    .with_params(vec![field_name(field).to_owned()])
+            }
             ApplicationError::NotFound => not_found(),
             ApplicationError::Forbidden => forbidden(),
-            ApplicationError::AlreadyExists => ApiError::conflict("APPLICATION_EXISTS", rejection.to_string()),
+            ApplicationError::AlreadyExists => {
+                ApiError::conflict("APPLICATION_EXISTS", rejection.to_string())
+            }
             ApplicationError::InvalidTransition { .. } | ApplicationError::Released => {
                 ApiError::conflict("INVALID_STATUS", rejection.to_string())
             }
@@ -282,9 +344,11 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
             format!("the application is at version {actual}, not {expected} (If-Match)"),
         ),
         CommandError::Conflict => ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string()),
-        CommandError::IdempotencyKeyReused => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "IDEMPOTENCY_KEY_REUSED", error.to_string())
-        }
+        CommandError::IdempotencyKeyReused => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED",
+            error.to_string(),
+        ),
         CommandError::Decode(detail) => ApiError::internal(&detail),
         CommandError::Database(e) => ApiError::database(&e),
     }

@@ -8,10 +8,12 @@ const COLUMNS: &str = "id, name, description, version, provider, architecture, a
     icon_file_id, guide_file_id, app_create_type, create_time, status, user_id, user_name, mep_host_id";
 
 pub async fn find(pool: &PgPool, id: &str) -> Result<Option<ApplicationResponse>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM tbl_application WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM tbl_application WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// One page of applications, optionally of one owner and matching part of a name.
@@ -22,7 +24,9 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApplicationResponse>, i64), sqlx::Error> {
-    let pattern = name.filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape_like(n)));
+    let pattern = name
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", escape_like(n)));
     let filter = "WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')";
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM tbl_application {filter} ORDER BY create_time DESC, id LIMIT $3 OFFSET $4"
@@ -42,5 +46,7 @@ pub async fn list(
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
