@@ -1,0 +1,149 @@
+//! The command load: N clients, each creating an application and then updating it, over and over,
+//! so aggregates are loaded as well as created. Optionally samples projection lag: the time from
+//! a command's response until the projection's checkpoint has passed the position it reported.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::http::Connection;
+
+pub struct LoadResult {
+    pub elapsed: Duration,
+    pub ok: u64,
+    pub errors: u64,
+    pub latencies_us: Vec<u32>,
+    pub lag_us: Vec<u32>,
+}
+
+fn body(name: &str, description: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "name": name, "description": description, "version": "v1.0", "provider": "bench",
+        "architecture": "X86", "appClass": "VM", "type": "Video", "industry": "Smart Park",
+        "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c"
+    }))
+    .unwrap_or_default()
+}
+
+fn parse_position(text: &str) -> Option<(i64, i64)> {
+    let (txid, position) = text.split_once(':')?;
+    Some((txid.parse().ok()?, position.parse().ok()?))
+}
+
+type Pending = Arc<Mutex<BTreeMap<(i64, i64), Vec<Instant>>>>;
+
+/// Runs `clients` clients against `addr` for `duration`. `run` distinguishes repeated runs on
+/// one database. With `lag_pool`, samples projection lag of `applications`.
+pub async fn run(addr: &str, tokens: &[String], clients: usize, duration: Duration, run: usize, lag_pool: Option<PgPool>) -> LoadResult {
+    let deadline = Instant::now() + duration;
+    let pending: Pending = Arc::default();
+    let lags: Arc<Mutex<Vec<u32>>> = Arc::default();
+    let watcher = lag_pool.map(|pool| tokio::spawn(watch_lag(pool, pending.clone(), lags.clone(), deadline)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let addr = addr.to_owned();
+        let token = tokens[client % tokens.len()].clone();
+        let pending = pending.clone();
+        let sample = watcher.is_some();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let (mut ok, mut errors) = (0u64, 0u64);
+            let Ok(mut conn) = Connection::open(&addr).await else { return (latencies, ok, 1) };
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                n += 1;
+                let name = format!("b{run}c{client}n{n}");
+                let sent = Instant::now();
+                let created = conn.send("POST", "/mec/developer/v2/applications", &token, Some(&body(&name, "first"))).await;
+                let Ok(created) = created else { errors += 1; break };
+                latencies.push(sent.elapsed().as_micros() as u32);
+                if !(200..300).contains(&created.status) {
+                    errors += 1;
+                    continue;
+                }
+                ok += 1;
+                let now = Instant::now();
+                if sample {
+                    if let Some(position) = created.position.as_deref().and_then(parse_position) {
+                        if let Ok(mut map) = pending.lock() {
+                            map.entry(position).or_default().push(now);
+                        }
+                    }
+                }
+                let id = serde_json::from_slice::<serde_json::Value>(&created.body)
+                    .ok()
+                    .and_then(|v| v["id"].as_str().map(str::to_owned));
+                let Some(id) = id else { continue };
+                let sent = Instant::now();
+                let path = format!("/mec/developer/v2/applications/{id}");
+                match conn.send("PUT", &path, &token, Some(&body(&name, "second"))).await {
+                    Ok(updated) if (200..300).contains(&updated.status) => ok += 1,
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+                latencies.push(sent.elapsed().as_micros() as u32);
+            }
+            (latencies, ok, errors)
+        }));
+    }
+    let mut result = LoadResult { elapsed: Duration::ZERO, ok: 0, errors: 0, latencies_us: Vec::new(), lag_us: Vec::new() };
+    for task in tasks {
+        if let Ok((latencies, ok, errors)) = task.await {
+            result.latencies_us.extend(latencies);
+            result.ok += ok;
+            result.errors += errors;
+        }
+    }
+    result.elapsed = started.elapsed();
+    if let Some(watcher) = watcher {
+        let _ = watcher.await;
+        result.lag_us = lags.lock().map(|l| l.clone()).unwrap_or_default();
+    }
+    result
+}
+
+/// Polls the `applications` checkpoint every millisecond and resolves the samples it passed.
+async fn watch_lag(pool: PgPool, pending: Pending, lags: Arc<Mutex<Vec<u32>>>, deadline: Instant) {
+    let end = deadline + Duration::from_secs(5);
+    while Instant::now() < end {
+        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = 'applications'",
+        )
+        .fetch_optional(&pool)
+        .await
+        .ok()
+        .flatten();
+        let now = Instant::now();
+        if let Some(checkpoint) = checkpoint {
+            if let (Ok(mut map), Ok(mut lags)) = (pending.lock(), lags.lock()) {
+                let passed: Vec<(i64, i64)> = map.range(..=checkpoint).map(|(k, _)| *k).collect();
+                for key in passed {
+                    for sent in map.remove(&key).unwrap_or_default() {
+                        lags.push(now.saturating_duration_since(sent).as_micros() as u32);
+                    }
+                }
+                if Instant::now() > deadline && map.is_empty() {
+                    return;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// The `q` quantile (0..=1) of `values` (sorted in place), in milliseconds.
+pub fn quantile_ms(values: &mut [u32], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_unstable();
+    let index = ((values.len() - 1) as f64 * q).round() as usize;
+    f64::from(values[index]) / 1000.0
+}

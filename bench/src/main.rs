@@ -1,0 +1,196 @@
+//! `edgedev-bench`: one command that measures edgedev and the raw PostgreSQL references in the same
+//! run, and prints one report (docs/benchmarks.md explains the sections and the figures).
+//!
+//! Sections: HTTP commands (throughput and latency at several concurrencies, projections running,
+//! read-your-writes on), projection lag, full rebuild over a generated log, and the references
+//! (`pgbench` one-row inserts at the same concurrency, an ordered scan of the events table).
+
+mod generator;
+mod http;
+mod load;
+mod reference;
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use domain::{Actor, Role};
+use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
+use sqlx::PgPool;
+
+#[derive(Debug, Parser)]
+#[command(name = "edgedev-bench", about = "edgedev benchmarks beside raw PostgreSQL")]
+struct Args {
+    /// PostgreSQL server to create the benchmark databases on (they are dropped afterwards).
+    #[arg(long, env = "EDGEDEV_BENCH_SERVER", default_value = "postgres://postgres@127.0.0.1:5432")]
+    server: String,
+    /// Concurrent clients, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    clients: Vec<usize>,
+    /// Seconds per load run.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Events in the generated log of the rebuild benchmark.
+    #[arg(long, default_value_t = 1_000_000)]
+    rebuild_events: i64,
+    /// Sections to run.
+    #[arg(long, value_delimiter = ',', default_value = "commands,lag,rebuild")]
+    sections: Vec<String>,
+}
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> BenchResult<()> {
+    let args = Args::parse();
+    let started = Instant::now();
+    println!("# edgedev benchmark report");
+    println!("machine: {} cores, {}", cores(), memory());
+    let wants = |s: &str| args.sections.iter().any(|x| x == s);
+    if wants("commands") {
+        commands(&args).await?;
+    }
+    if wants("lag") {
+        lag(&args).await?;
+    }
+    if wants("rebuild") {
+        rebuild(&args).await?;
+    }
+    println!("\ntotal time: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn create_database(server: &str) -> BenchResult<(String, String)> {
+    let admin = PgPool::connect(&format!("{server}/postgres")).await?;
+    let name = format!("edgedev_bench_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&admin).await?;
+    admin.close().await;
+    let url = format!("{server}/{name}");
+    let pool = PgPool::connect(&url).await?;
+    api::db::migrate_up(&pool).await?;
+    pool.close().await;
+    Ok((url, name))
+}
+
+async fn drop_database(server: &str, name: &str) -> BenchResult<()> {
+    let admin = PgPool::connect(&format!("{server}/postgres")).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&admin).await?;
+    admin.close().await;
+    Ok(())
+}
+
+/// Starts the real server in this process against `url`.
+async fn start_server(url: &str, ryw: Duration) -> BenchResult<(api::server::RunningServer, Vec<String>)> {
+    let data_dir = std::env::temp_dir().join(format!("edgedev-bench-{}", uuid::Uuid::new_v4().simple()));
+    let mut config = api::config::ServeConfig::for_database(url, data_dir);
+    config.jwt_secret = Some("bench-secret".into());
+    config.read_your_writes_timeout = ryw;
+    config.max_connections = 32;
+    config.workers = 0;
+    let pool = api::db::connect(url, config.max_connections).await?;
+    let server = api::server::start(&config, pool).await?;
+    let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec());
+    let tokens = (0..64)
+        .map(|n| keys.mint(&Actor::new(format!("tenant-{n}"), format!("tenant{n}"), vec![Role::Tenant]), 3600))
+        .collect();
+    Ok((server, tokens))
+}
+
+async fn commands(args: &Args) -> BenchResult<()> {
+    println!("\n## 1. HTTP commands (create + update mix, projections running, read-your-writes on)\n");
+    println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (run, &clients) in args.clients.iter().enumerate() {
+        let (url, name) = create_database(&args.server).await?;
+        let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
+        let addr = server.addr.to_string();
+        // Warm up connections and caches.
+        load::run(&addr, &tokens, clients, Duration::from_secs(1), run * 10 + 1, None).await;
+        let mut result = load::run(&addr, &tokens, clients, Duration::from_secs(args.seconds), run * 10 + 2, None).await;
+        server.stop().await;
+        let reference_pool = PgPool::connect(&url).await?;
+        let tps = reference::pgbench_insert_tps(&url, &reference_pool, clients, args.seconds).await?;
+        reference_pool.close().await;
+        let throughput = result.ok as f64 / result.elapsed.as_secs_f64();
+        let l = &mut result.latencies_us;
+        println!(
+            "| {clients} | {throughput:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {tps:.0} | {:.2}x |",
+            load::quantile_ms(l, 0.50),
+            load::quantile_ms(l, 0.95),
+            load::quantile_ms(l, 0.99),
+            load::quantile_ms(l, 1.0),
+            result.errors,
+            throughput / tps
+        );
+        drop_database(&args.server, &name).await?;
+    }
+    Ok(())
+}
+
+async fn lag(args: &Args) -> BenchResult<()> {
+    println!("\n## 2. Projection lag (response -> row visible; read-your-writes off so responses do not wait)\n");
+    println!("| clients | samples | p50 ms | p99 ms | max ms |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (run, &clients) in args.clients.iter().enumerate() {
+        let (url, name) = create_database(&args.server).await?;
+        let (server, tokens) = start_server(&url, Duration::ZERO).await?;
+        let addr = server.addr.to_string();
+        let watch = PgPool::connect(&url).await?;
+        let mut result = load::run(&addr, &tokens, clients, Duration::from_secs(args.seconds), run * 10 + 3, Some(watch.clone())).await;
+        watch.close().await;
+        server.stop().await;
+        let l = &mut result.lag_us;
+        println!(
+            "| {clients} | {} | {:.2} | {:.2} | {:.2} |",
+            l.len(),
+            load::quantile_ms(l, 0.50),
+            load::quantile_ms(l, 0.99),
+            load::quantile_ms(l, 1.0)
+        );
+        drop_database(&args.server, &name).await?;
+    }
+    Ok(())
+}
+
+async fn rebuild(args: &Args) -> BenchResult<()> {
+    println!("\n## 3. Full rebuild of all projections over a generated log\n");
+    let (url, name) = create_database(&args.server).await?;
+    let pool = api::db::connect(&url, 8).await?;
+    let (events, seconds) = generator::generate(&pool, args.rebuild_events).await?;
+    println!("generated {events} events in {seconds:.1} s");
+    let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
+    println!("reference: ordered scan of events read by the client: {rows} rows at {scan_rate:.0} rows/s\n");
+    let config = RuntimeConfig { batch_size: 5000, ..RuntimeConfig::default() };
+    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), config);
+    runtime.register_all().await?;
+    println!("| projection | events | seconds | events/s | ratio to scan |");
+    println!("|---|---:|---:|---:|---:|");
+    let all_started = Instant::now();
+    for projection in runtime.names() {
+        let started = Instant::now();
+        let applied = runtime.rebuild(projection).await?;
+        let secs = started.elapsed().as_secs_f64();
+        println!("| {projection} | {applied} | {secs:.1} | {:.0} | {:.2}x |", applied as f64 / secs, applied as f64 / secs / scan_rate);
+    }
+    let total = all_started.elapsed().as_secs_f64();
+    println!(
+        "| **all ({} projections)** | {events} | {total:.1} | {:.0} log events/s | {:.2}x |",
+        runtime.names().len(),
+        events as f64 / total,
+        events as f64 / total / scan_rate
+    );
+    pool.close().await;
+    drop_database(&args.server, &name).await?;
+    Ok(())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn memory() -> String {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned()))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or_else(|| "unknown memory".into(), |kb| format!("{} GiB", kb / 1024 / 1024))
+}
