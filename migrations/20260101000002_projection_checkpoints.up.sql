@@ -1,6 +1,6 @@
 -- One row per projection (and per log consumer such as the AMQP relay): where it is in the log,
--- whether it runs, and why it stopped. The row lock is also the projection's lease: a batch holds
--- it `FOR UPDATE SKIP LOCKED`, so one process applies a projection at a time.
+-- whether it runs, and why it stopped. A batch holds the projection's lease, a transaction-scoped
+-- advisory lock (727275, hashtext(name)), so one process applies a projection at a time.
 CREATE TABLE projection_checkpoints (
     name              text        NOT NULL,
     last_txid         xid8        NOT NULL DEFAULT '0',

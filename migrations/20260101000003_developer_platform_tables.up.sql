@@ -7,7 +7,8 @@
 -- tbl_vm_system.system_disk. Tables whose evident key the seed left undeclared (tbl_service_host,
 -- tbl_host_log, tbl_vm_regulation) get it as a primary key so projectors can upsert them.
 -- tbl_application's unique constraint covers (name, version, provider): the platform's documented
--- uniqueness rule (docs/adr/0003-uniqueness-reservations.md).
+-- uniqueness rule (docs/adr/0003-uniqueness-reservations.md), checked at commit (DEFERRABLE
+-- INITIALLY DEFERRED) because a projection writes a batch's net changes in set-based statements.
 
 CREATE TABLE tbl_plugin (
     pluginid              varchar(255)   NOT NULL,
@@ -417,7 +418,7 @@ CREATE TABLE tbl_application (
     user_id          varchar(255)   DEFAULT NULL,
     user_name        varchar(255)   DEFAULT NULL,
     mep_host_id      varchar(255)   DEFAULT NULL,
-    CONSTRAINT tbl_application_unique_name_version UNIQUE (name, version, provider),
+    CONSTRAINT tbl_application_unique_name_version UNIQUE (name, version, provider) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT tbl_application_pkey PRIMARY KEY (id)
 );
 -- The list query filters by owner and sorts by creation time.

@@ -14,11 +14,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
     let options: PgConnectOptions = url
         .parse::<PgConnectOptions>()?
         .log_statements(log::LevelFilter::Trace)
-        .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500));
+        .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(2));
     PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(2)
         .acquire_timeout(Duration::from_secs(5))
+        // No ping before every acquire: a broken connection fails its query and is replaced.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
 }

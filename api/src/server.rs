@@ -58,6 +58,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         runtime,
         metrics: Metrics::new()?,
         read_your_writes_timeout: config.read_your_writes_timeout,
+        database_runtime: tokio::runtime::Handle::current(),
     };
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());

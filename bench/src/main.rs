@@ -42,6 +42,9 @@ type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 #[tokio::main]
 async fn main() -> BenchResult<()> {
     let args = Args::parse();
+    if let Ok(filter) = std::env::var("RUST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter)).try_init();
+    }
     let started = Instant::now();
     println!("# edgedev benchmark report");
     println!("machine: {} cores, {}", cores(), memory());

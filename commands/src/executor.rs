@@ -1,5 +1,5 @@
 //! The command loop: load the aggregate, let it decide, and append what it decided together with
-//! its uniqueness reservations and the idempotency record, in one transaction. A concurrent append
+//! its uniqueness reservations and the idempotency record, in one statement (one round trip). A concurrent append
 //! to the same aggregate is retried from a fresh load a bounded number of times.
 
 use std::collections::BTreeSet;
@@ -8,11 +8,13 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use domain::uniqueness::{HoldsUniqueKeys, UniqueKey};
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use sqlx::{PgPool, Row};
 
 use crate::error::CommandError;
 use crate::metadata::CommandMetadata;
-use crate::store::{violated_constraint, AppendError, EventStore, LoadError, LogPosition};
+use crate::store::{
+    violated_constraint, AppendError, AppendRequest, EventStore, IdempotencyRecord, LoadError, LogPosition,
+};
 
 /// How often a command is retried after losing a race with a concurrent append.
 const MAX_ATTEMPTS: usize = 5;
@@ -132,43 +134,62 @@ impl CommandExecutor {
                 .as_ref()
                 .map(|_| respond(&aggregate, new_version));
 
-            let mut tx = self.store.pool().begin().await?;
-            // The idempotency record goes first: a concurrent retry with the same key waits on it
-            // and then answers with this command's result instead of racing it.
-            if let (Some(request), Some(response)) = (&options.idempotency, &response) {
-                if let Err(e) = record_response(&mut tx, &metadata.user_id, request, response).await
-                {
-                    if violated_constraint(&e).as_deref() == Some("idempotency_keys_pkey") {
-                        drop(tx);
-                        return match self.stored_response(&metadata.user_id, request).await? {
-                            Some(stored) => Ok(Outcome::Replayed(stored)),
-                            None => Err(CommandError::Conflict),
-                        };
+            let release: Vec<UniqueKey> = before.difference(&after).cloned().collect();
+            let claim: Vec<UniqueKey> = after.difference(&before).cloned().collect();
+            let idempotency = match (&options.idempotency, &response) {
+                (Some(request), Some(response)) => Some(IdempotencyRecord {
+                    user_id: &metadata.user_id,
+                    key: &request.key,
+                    fingerprint: &request.fingerprint,
+                    status: response.status as i16,
+                    response: &response.body,
+                }),
+                _ => None,
+            };
+            let appended = self
+                .store
+                .append_command(AppendRequest {
+                    aggregate_type: A::TYPE,
+                    aggregate_id,
+                    version,
+                    events: &events,
+                    metadata,
+                    release,
+                    claim: claim.clone(),
+                    idempotency,
+                })
+                .await;
+            let error = match appended {
+                Ok(position) => {
+                    return Ok(Outcome::Executed(Executed {
+                        aggregate,
+                        version: new_version,
+                        position: Some(position),
+                        response,
+                    }))
+                }
+                Err(AppendError::Encode(e)) => return Err(CommandError::Decode(e.to_string())),
+                Err(AppendError::Database(e)) => e,
+            };
+            // A retry with the same idempotency key that committed first wins every race: answer
+            // with its result, whatever constraint this attempt tripped on.
+            if let Some(request) = &options.idempotency {
+                if violated_constraint(&error).is_some() {
+                    if let Some(stored) = self.stored_response(&metadata.user_id, request).await? {
+                        return Ok(Outcome::Replayed(stored));
                     }
-                    return Err(e.into());
                 }
             }
-            let appended =
-                EventStore::append::<A>(&mut tx, aggregate_id, version, &events, metadata).await;
-            let position = match appended {
-                Ok(position) => position,
-                Err(AppendError::Database(e))
-                    if violated_constraint(&e).as_deref() == Some("events_pkey") =>
-                {
-                    continue; // a concurrent command appended first: decide again on fresh state
+            match violated_constraint(&error).as_deref() {
+                // A concurrent command appended first: decide again on fresh state.
+                Some("events_pkey") => continue,
+                Some("unique_reservations_pkey") => {
+                    let scope = self.store.held_elsewhere(aggregate_id, &claim).await?;
+                    return Err(CommandError::Duplicate { scope: scope.unwrap_or("unique key") });
                 }
-                Err(AppendError::Database(e)) => return Err(e.into()),
-                Err(AppendError::Encode(e)) => return Err(CommandError::Decode(e.to_string())),
-            };
-            release_keys(&mut tx, aggregate_id, before.difference(&after)).await?;
-            claim_keys(&mut tx, aggregate_id, after.difference(&before)).await?;
-            tx.commit().await?;
-            return Ok(Outcome::Executed(Executed {
-                aggregate,
-                version: new_version,
-                position: Some(position),
-                response,
-            }));
+                Some("idempotency_keys_pkey") => return Err(CommandError::Conflict),
+                _ => return Err(error.into()),
+            }
         }
         Err(CommandError::Conflict)
     }
@@ -201,66 +222,4 @@ fn load_error<E: std::error::Error>(error: LoadError) -> CommandError<E> {
         LoadError::Decode(message) => CommandError::Decode(message),
         LoadError::Database(e) => CommandError::Database(e),
     }
-}
-
-async fn release_keys<'k, E: std::error::Error>(
-    tx: &mut Transaction<'_, Postgres>,
-    aggregate_id: &str,
-    keys: impl Iterator<Item = &'k UniqueKey>,
-) -> Result<(), CommandError<E>> {
-    for key in keys {
-        sqlx::query(
-            "DELETE FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id = $3",
-        )
-        .bind(key.scope)
-        .bind(&key.key)
-        .bind(aggregate_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn claim_keys<'k, E: std::error::Error>(
-    tx: &mut Transaction<'_, Postgres>,
-    aggregate_id: &str,
-    keys: impl Iterator<Item = &'k UniqueKey>,
-) -> Result<(), CommandError<E>> {
-    for key in keys {
-        let claimed = sqlx::query(
-            "INSERT INTO unique_reservations (scope, key, aggregate_id) VALUES ($1, $2, $3)",
-        )
-        .bind(key.scope)
-        .bind(&key.key)
-        .bind(aggregate_id)
-        .execute(&mut **tx)
-        .await;
-        match claimed {
-            Ok(_) => {}
-            Err(e) if violated_constraint(&e).as_deref() == Some("unique_reservations_pkey") => {
-                return Err(CommandError::Duplicate { scope: key.scope });
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
-async fn record_response(
-    tx: &mut Transaction<'_, Postgres>,
-    user_id: &str,
-    request: &IdempotencyRequest,
-    response: &StoredResponse,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, response) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(user_id)
-    .bind(&request.key)
-    .bind(&request.fingerprint)
-    .bind(response.status as i16)
-    .bind(&response.body)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

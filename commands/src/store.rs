@@ -4,7 +4,8 @@
 
 use cqrs_es::{Aggregate, DomainEvent};
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use domain::uniqueness::UniqueKey;
+use sqlx::{PgPool, Row};
 
 use crate::metadata::CommandMetadata;
 
@@ -41,11 +42,46 @@ pub struct StoredEvent {
 const LOAD: &str = "SELECT sequence, event_type, payload FROM events \
                     WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
 
-const APPEND: &str = "INSERT INTO events \
-    (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-    SELECT $1, $2, s, t, v, p, $7 \
-    FROM unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[]) AS e(s, t, v, p) \
-    RETURNING transaction_id::text::bigint AS txid, global_position";
+/// One command's whole write in one statement (one round trip, autocommit): release and claim
+/// uniqueness reservations, remember the idempotent response, append the events. Any violated
+/// constraint aborts all of it; the caller classifies the violation by constraint name.
+const APPEND_COMMAND: &str = "WITH \
+    released AS ( \
+        DELETE FROM unique_reservations r USING unnest($8::text[], $9::text[]) AS x(scope, key) \
+        WHERE r.scope = x.scope AND r.key = x.key AND r.aggregate_id = $2), \
+    claimed AS ( \
+        INSERT INTO unique_reservations (scope, key, aggregate_id) \
+        SELECT scope, key, $2 FROM unnest($10::text[], $11::text[]) AS c(scope, key)), \
+    remembered AS ( \
+        INSERT INTO idempotency_keys (user_id, key, fingerprint, status, response) \
+        SELECT $12, $13, $14, $15, $16 WHERE $13::text IS NOT NULL), \
+    appended AS ( \
+        INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+        SELECT $1, $2, s, t, v, p, $7 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[]) AS e(s, t, v, p) \
+        RETURNING transaction_id::text::bigint AS txid, global_position) \
+    SELECT max(txid) AS txid, max(global_position) AS global_position FROM appended";
+
+/// Everything one command writes.
+pub struct AppendRequest<'a, E> {
+    pub aggregate_type: &'static str,
+    pub aggregate_id: &'a str,
+    /// The aggregate's version the events follow.
+    pub version: i64,
+    pub events: &'a [E],
+    pub metadata: &'a CommandMetadata,
+    pub release: Vec<UniqueKey>,
+    pub claim: Vec<UniqueKey>,
+    pub idempotency: Option<IdempotencyRecord<'a>>,
+}
+
+/// The response remembered for an idempotency key.
+pub struct IdempotencyRecord<'a> {
+    pub user_id: &'a str,
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub status: i16,
+    pub response: &'a Value,
+}
 
 #[derive(Clone)]
 pub struct EventStore {
@@ -82,46 +118,61 @@ impl EventStore {
         Ok((aggregate, version))
     }
 
-    /// Appends `events` after `version` in `tx`. A concurrent append to the same aggregate makes
-    /// this fail on `events_pkey`, which the executor treats as a conflict.
-    pub async fn append<A: Aggregate>(
-        tx: &mut Transaction<'_, Postgres>,
-        aggregate_id: &str,
-        version: i64,
-        events: &[A::Event],
-        metadata: &CommandMetadata,
-    ) -> Result<LogPosition, AppendError> {
-        let mut sequences = Vec::with_capacity(events.len());
-        let mut types = Vec::with_capacity(events.len());
-        let mut versions = Vec::with_capacity(events.len());
-        let mut payloads = Vec::with_capacity(events.len());
-        for (i, event) in events.iter().enumerate() {
+    /// Writes one command: reservations, idempotency record and events, atomically.
+    pub async fn append_command<E: DomainEvent>(&self, request: AppendRequest<'_, E>) -> Result<LogPosition, AppendError> {
+        let mut sequences = Vec::with_capacity(request.events.len());
+        let mut types = Vec::with_capacity(request.events.len());
+        let mut versions = Vec::with_capacity(request.events.len());
+        let mut payloads = Vec::with_capacity(request.events.len());
+        for (i, event) in request.events.iter().enumerate() {
             let (name, body) = domain::wire::to_wire(event).map_err(AppendError::Encode)?;
-            sequences.push(version + 1 + i as i64);
+            sequences.push(request.version + 1 + i as i64);
             types.push(name);
             versions.push(event.event_version());
             payloads.push(body);
         }
-        let metadata = serde_json::to_value(metadata).map_err(AppendError::Encode)?;
-        let rows = sqlx::query(APPEND)
-            .bind(A::TYPE)
-            .bind(aggregate_id)
+        let metadata = serde_json::to_value(request.metadata).map_err(AppendError::Encode)?;
+        let scopes = |keys: &[UniqueKey]| keys.iter().map(|k| k.scope.to_owned()).collect::<Vec<_>>();
+        let keys = |keys: &[UniqueKey]| keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>();
+        let idem = request.idempotency.as_ref();
+        let row = sqlx::query(APPEND_COMMAND)
+            .bind(request.aggregate_type)
+            .bind(request.aggregate_id)
             .bind(&sequences)
             .bind(&types)
             .bind(&versions)
             .bind(&payloads)
             .bind(&metadata)
-            .fetch_all(&mut **tx)
+            .bind(scopes(&request.release))
+            .bind(keys(&request.release))
+            .bind(scopes(&request.claim))
+            .bind(keys(&request.claim))
+            .bind(idem.map(|i| i.user_id))
+            .bind(idem.map(|i| i.key))
+            .bind(idem.map(|i| i.fingerprint))
+            .bind(idem.map(|i| i.status))
+            .bind(idem.map(|i| i.response))
+            .fetch_one(&self.pool)
             .await?;
-        let mut last = LogPosition::default();
-        for row in rows {
-            let at = LogPosition {
-                txid: row.try_get("txid")?,
-                position: row.try_get("global_position")?,
-            };
-            last = last.max(at);
+        Ok(LogPosition { txid: row.try_get("txid")?, position: row.try_get("global_position")? })
+    }
+
+    /// The scope of the first of `keys` held by an aggregate other than `aggregate_id`.
+    pub async fn held_elsewhere(&self, aggregate_id: &str, keys: &[UniqueKey]) -> Result<Option<&'static str>, sqlx::Error> {
+        for key in keys {
+            let held: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id <> $3)",
+            )
+            .bind(key.scope)
+            .bind(&key.key)
+            .bind(aggregate_id)
+            .fetch_one(&self.pool)
+            .await?;
+            if held {
+                return Ok(Some(key.scope));
+            }
         }
-        Ok(last)
+        Ok(None)
     }
 }
 

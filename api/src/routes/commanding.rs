@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{self, HeaderMap};
-use actix_web::{HttpRequest, HttpResponseBuilder};
+use actix_web::HttpRequest;
 use commands::{CommandExecutor, CommandMetadata, CommandOptions, IdempotencyRequest, LogPosition};
 use domain::Actor;
 use projections::ProjectionRuntime;
@@ -23,6 +23,10 @@ pub struct AppState {
     pub runtime: ProjectionRuntime,
     pub metrics: Metrics,
     pub read_your_writes_timeout: Duration,
+    /// The runtime that owns the database connections. Handlers run on actix's per-worker
+    /// runtimes; database work is sent here, so a connection's I/O is never driven by another
+    /// worker's (possibly busy) runtime.
+    pub database_runtime: tokio::runtime::Handle,
 }
 
 /// Header that reports where a command's events landed, and that queries may send to wait for.
@@ -41,27 +45,16 @@ impl AppState {
             .await
     }
 
-    /// Honours a query's `X-Edgedev-Position` header: waits (bounded) until `names` passed it.
-    pub async fn wait_for_requested(
-        &self,
-        req: &HttpRequest,
-        names: &[&str],
-    ) -> Result<(), ApiError> {
-        let Some(value) = req.headers().get(POSITION_HEADER) else {
-            return Ok(());
-        };
-        let position = value
-            .to_str()
-            .ok()
-            .and_then(parse_position)
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "INVALID_POSITION",
-                    "X-Edgedev-Position must be '<transaction id>:<position>'",
-                )
-            })?;
-        self.wait_visible(names, position).await;
-        Ok(())
+    /// Runs `work` (database work) on the database runtime and returns its result.
+    pub async fn offload<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.database_runtime
+            .spawn(work)
+            .await
+            .unwrap_or_else(|e| Err(ApiError::internal(&format!("request task failed: {e}"))))
     }
 
     /// Records a command's latency.
@@ -70,6 +63,36 @@ impl AppState {
             .command_duration
             .with_label_values(&[aggregate, command, outcome])
             .observe(started.elapsed().as_secs_f64());
+    }
+}
+
+/// The position a query's `X-Edgedev-Position` header asks to see, if any.
+pub fn requested_position(req: &HttpRequest) -> Result<Option<LogPosition>, ApiError> {
+    let Some(value) = req.headers().get(POSITION_HEADER) else { return Ok(None) };
+    value.to_str().ok().and_then(parse_position).map(Some).ok_or_else(|| {
+        ApiError::bad_request("INVALID_POSITION", "X-Edgedev-Position must be '<transaction id>:<position>'")
+    })
+}
+
+/// A response computed off the HTTP worker (`HttpResponse` itself cannot cross runtimes).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: actix_web::http::StatusCode,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: serde_json::Value,
+}
+
+impl Reply {
+    pub fn ok(body: serde_json::Value) -> Self {
+        Self { status: actix_web::http::StatusCode::OK, headers: Vec::new(), body }
+    }
+
+    pub fn into_response(self) -> actix_web::HttpResponse {
+        let mut builder = actix_web::HttpResponse::build(self.status);
+        for header in self.headers {
+            builder.insert_header(header);
+        }
+        builder.json(self.body)
     }
 }
 
@@ -86,16 +109,13 @@ pub fn position_value(position: LogPosition) -> String {
     format!("{}:{}", position.txid, position.position)
 }
 
-/// Adds the position and version headers of a command response.
-pub fn command_headers(
-    builder: &mut HttpResponseBuilder,
-    position: Option<LogPosition>,
-    version: i64,
-) {
+/// The position and version headers of a command response.
+pub fn command_headers(position: Option<LogPosition>, version: i64) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("etag", format!("\"{version}\""))];
     if let Some(position) = position {
-        builder.insert_header((POSITION_HEADER, position_value(position)));
+        headers.push((POSITION_HEADER, position_value(position)));
     }
-    builder.insert_header((header::ETAG, format!("\"{version}\"")));
+    headers
 }
 
 /// Metadata of a command caused by the current request.

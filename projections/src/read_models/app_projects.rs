@@ -4,23 +4,37 @@
 //! -> `deploy_platform` VIRTUALMACHINE/KUBERNETES, and the status onto the older vocabulary
 //! (CREATED, CONFIGURED and PACKAGED are ONLINE; TESTED and RELEASED keep their names).
 
-use domain::application::{
-    AppClass, AppCreateType, AppStatus, ApplicationEvent, ApplicationFields,
-};
+use domain::application::{AppClass, AppCreateType, AppStatus, ApplicationFields};
 use sqlx::PgConnection;
 
+use super::application_changes::{fold, Change};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
 pub struct AppProjectsProjection;
 
-const INSERT: &str =
-    "INSERT INTO tbl_app_project (id, name, provider, platform, industries, type, description, \
+/// A batch's net changes in one statement: deletes, updates of existing rows, inserts.
+const WRITE: &str = "WITH deleted AS (DELETE FROM tbl_app_project WHERE id = ANY($1)), \
+    updated AS (UPDATE tbl_app_project t SET \
+    name = CASE WHEN u.has_fields THEN u.name ELSE t.name END, \
+    provider = CASE WHEN u.has_fields THEN u.provider ELSE t.provider END, \
+    platform = CASE WHEN u.has_fields THEN u.platform ELSE t.platform END, \
+    industries = CASE WHEN u.has_fields THEN u.industries ELSE t.industries END, \
+    type = CASE WHEN u.has_fields THEN u.type ELSE t.type END, \
+    description = CASE WHEN u.has_fields THEN u.description ELSE t.description END, \
+    version = CASE WHEN u.has_fields THEN u.version ELSE t.version END, \
+    icon_file_id = CASE WHEN u.has_fields THEN u.icon_file_id ELSE t.icon_file_id END, \
+    project_type = CASE WHEN u.has_fields THEN u.project_type ELSE t.project_type END, \
+    deploy_platform = CASE WHEN u.has_fields THEN u.deploy_platform ELSE t.deploy_platform END, \
+    status = COALESCE(u.status, t.status) \
+    FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], \
+                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) \
+      AS u(id, has_fields, name, provider, platform, industries, type, description, version, icon_file_id, \
+           project_type, deploy_platform, status) \
+    WHERE t.id = u.id) \
+    INSERT INTO tbl_app_project (id, name, provider, platform, industries, type, description, \
     version, icon_file_id, project_type, deploy_platform, status, user_id, create_date) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-
-const UPDATE: &str = "UPDATE tbl_app_project SET name = $2, provider = $3, platform = $4, industries = $5, \
-    type = $6, description = $7, version = $8, icon_file_id = $9, project_type = $10, deploy_platform = $11 \
-    WHERE id = $1";
+    SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], \
+        $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[])";
 
 impl Projection for AppProjectsProjection {
     fn name(&self) -> &'static str {
@@ -36,12 +50,7 @@ impl Projection for AppProjectsProjection {
         conn: &'a mut PgConnection,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            for event in events.iter().filter(|e| e.aggregate_type == "application") {
-                apply_one(conn, event).await?;
-            }
-            Ok(())
-        })
+        Box::pin(async move { write(conn, fold(events)?).await })
     }
 }
 
@@ -54,63 +63,99 @@ pub fn project_status(status: AppStatus) -> &'static str {
     }
 }
 
-async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
-    let id = event.aggregate_id.as_str();
-    match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated {
-            fields,
-            owner_id,
-            created_at,
-            ..
-        } => {
-            bind_fields(sqlx::query(INSERT).bind(id), &fields)
-                .bind(project_status(AppStatus::Created))
-                .bind(owner_id)
-                .bind(created_at)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::ApplicationUpdated { fields } => {
-            bind_fields(sqlx::query(UPDATE).bind(id), &fields)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::ApplicationStatusChanged { to, .. } => {
-            sqlx::query("UPDATE tbl_app_project SET status = $2 WHERE id = $1")
-                .bind(id)
-                .bind(project_status(to))
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::SandboxHostSelected { .. } => {} // the project model has no host column
-        ApplicationEvent::ApplicationDeleted {} => {
-            sqlx::query("DELETE FROM tbl_app_project WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
-        }
-    }
-    Ok(())
+/// The project model's columns of the basic fields, in the order of the SQL above.
+#[derive(Default)]
+struct Columns {
+    name: Vec<String>,
+    provider: Vec<String>,
+    platform: Vec<String>,
+    industries: Vec<String>,
+    project_type_label: Vec<String>,
+    description: Vec<String>,
+    version: Vec<String>,
+    icon_file_id: Vec<String>,
+    project_type: Vec<String>,
+    deploy_platform: Vec<String>,
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-fn bind_fields<'q>(query: Query<'q>, fields: &ApplicationFields) -> Query<'q> {
-    query
-        .bind(fields.name.as_str().to_owned())
-        .bind(fields.provider.as_str().to_owned())
-        .bind(fields.architecture.as_str())
-        .bind(fields.industry.as_str().to_owned())
-        .bind(fields.app_type.as_str().to_owned())
-        .bind(fields.description.as_str().to_owned())
-        .bind(fields.version.as_str().to_owned())
-        .bind(fields.icon_file_id.as_str().to_owned())
-        .bind(match fields.app_create_type {
+impl Columns {
+    fn push(&mut self, f: Option<&ApplicationFields>) {
+        let text = |get: fn(&ApplicationFields) -> &str| f.map(get).unwrap_or_default().to_owned();
+        self.name.push(text(|f| f.name.as_str()));
+        self.provider.push(text(|f| f.provider.as_str()));
+        self.platform.push(text(|f| f.architecture.as_str()));
+        self.industries.push(text(|f| f.industry.as_str()));
+        self.project_type_label.push(text(|f| f.app_type.as_str()));
+        self.description.push(text(|f| f.description.as_str()));
+        self.version.push(text(|f| f.version.as_str()));
+        self.icon_file_id.push(text(|f| f.icon_file_id.as_str()));
+        self.project_type.push(text(|f| match f.app_create_type {
             AppCreateType::Develop => "CREATE_NEW",
             AppCreateType::Integrated => "INTEGRATED",
-        })
-        .bind(match fields.app_class {
+        }));
+        self.deploy_platform.push(text(|f| match f.app_class {
             AppClass::Vm => "VIRTUALMACHINE",
             AppClass::Container => "KUBERNETES",
-        })
+        }));
+    }
+}
+
+async fn write(conn: &mut PgConnection, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
+    let mut deletes = Vec::new();
+    let (mut update_ids, mut has_fields, mut update_status, mut updates) = (Vec::new(), Vec::new(), Vec::new(), Columns::default());
+    let (mut insert_ids, mut inserts, mut status, mut owner, mut created) =
+        (Vec::new(), Columns::default(), Vec::new(), Vec::new(), Vec::new());
+    for (id, change) in changes {
+        match change {
+            Change::Delete => deletes.push(id),
+            Change::Update(patch) => {
+                if patch.fields.is_none() && patch.status.is_none() {
+                    continue; // the project model has no host column
+                }
+                update_ids.push(id);
+                has_fields.push(patch.fields.is_some());
+                updates.push(patch.fields.as_ref());
+                update_status.push(patch.status.map(|s| project_status(s).to_owned()));
+            }
+            Change::Insert(row) => {
+                insert_ids.push(id);
+                inserts.push(Some(&row.fields));
+                status.push(project_status(row.status).to_owned());
+                owner.push(row.owner_id);
+                created.push(row.created_at);
+            }
+        }
+    }
+    sqlx::query(WRITE)
+        .bind(&deletes)
+        .bind(&update_ids)
+        .bind(&has_fields)
+        .bind(&updates.name)
+        .bind(&updates.provider)
+        .bind(&updates.platform)
+        .bind(&updates.industries)
+        .bind(&updates.project_type_label)
+        .bind(&updates.description)
+        .bind(&updates.version)
+        .bind(&updates.icon_file_id)
+        .bind(&updates.project_type)
+        .bind(&updates.deploy_platform)
+        .bind(&update_status)
+        .bind(&insert_ids)
+        .bind(&inserts.name)
+        .bind(&inserts.provider)
+        .bind(&inserts.platform)
+        .bind(&inserts.industries)
+        .bind(&inserts.project_type_label)
+        .bind(&inserts.description)
+        .bind(&inserts.version)
+        .bind(&inserts.icon_file_id)
+        .bind(&inserts.project_type)
+        .bind(&inserts.deploy_platform)
+        .bind(&status)
+        .bind(&owner)
+        .bind(&created)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -1,20 +1,40 @@
-//! `tbl_application`: the v1.5 application model, one row per live application.
+//! `tbl_application`: the v1.5 application model, one row per live application. A batch is
+//! written with three set-based statements (deletes, updates, inserts) of its net changes.
 
-use domain::application::{AppStatus, ApplicationEvent, ApplicationFields};
 use sqlx::PgConnection;
 
+use super::application_changes::{fold, Change, FieldColumns};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
 pub struct ApplicationsProjection;
 
-const INSERT: &str = "INSERT INTO tbl_application (id, name, description, version, provider, architecture, \
+/// A batch's net changes in one statement: deletes, updates of existing rows, inserts.
+const WRITE: &str = "WITH deleted AS (DELETE FROM tbl_application WHERE id = ANY($1)), \
+    updated AS (UPDATE tbl_application t SET \
+    name = CASE WHEN u.has_fields THEN u.name ELSE t.name END, \
+    description = CASE WHEN u.has_fields THEN u.description ELSE t.description END, \
+    version = CASE WHEN u.has_fields THEN u.version ELSE t.version END, \
+    provider = CASE WHEN u.has_fields THEN u.provider ELSE t.provider END, \
+    architecture = CASE WHEN u.has_fields THEN u.architecture ELSE t.architecture END, \
+    app_class = CASE WHEN u.has_fields THEN u.app_class ELSE t.app_class END, \
+    type = CASE WHEN u.has_fields THEN u.app_type ELSE t.type END, \
+    industry = CASE WHEN u.has_fields THEN u.industry ELSE t.industry END, \
+    icon_file_id = CASE WHEN u.has_fields THEN u.icon_file_id ELSE t.icon_file_id END, \
+    guide_file_id = CASE WHEN u.has_fields THEN u.guide_file_id ELSE t.guide_file_id END, \
+    app_create_type = CASE WHEN u.has_fields THEN u.app_create_type ELSE t.app_create_type END, \
+    status = COALESCE(u.status, t.status), \
+    mep_host_id = COALESCE(u.mep_host_id, t.mep_host_id) \
+    FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], \
+                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) \
+      AS u(id, has_fields, name, description, version, provider, architecture, app_class, app_type, industry, \
+           icon_file_id, guide_file_id, app_create_type, status, mep_host_id) \
+    WHERE t.id = u.id) \
+    INSERT INTO tbl_application (id, name, description, version, provider, architecture, \
     app_class, type, industry, icon_file_id, guide_file_id, app_create_type, create_time, status, user_id, \
     user_name, mep_host_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, NULL)";
-
-const UPDATE: &str = "UPDATE tbl_application SET name = $2, description = $3, version = $4, provider = $5, \
-    architecture = $6, app_class = $7, type = $8, industry = $9, icon_file_id = $10, guide_file_id = $11, \
-    app_create_type = $12 WHERE id = $1";
+    SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], \
+        $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::timestamptz[], $30::text[], \
+        $31::text[], $32::text[], $33::text[])";
 
 impl Projection for ApplicationsProjection {
     fn name(&self) -> &'static str {
@@ -30,75 +50,93 @@ impl Projection for ApplicationsProjection {
         conn: &'a mut PgConnection,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            for event in events.iter().filter(|e| e.aggregate_type == "application") {
-                apply_one(conn, event).await?;
+        Box::pin(async move { write(conn, fold(events)?).await })
+    }
+}
+
+#[derive(Default)]
+struct Updates {
+    ids: Vec<String>,
+    has_fields: Vec<bool>,
+    fields: FieldColumns,
+    status: Vec<Option<String>>,
+    host: Vec<Option<String>>,
+}
+
+#[derive(Default)]
+struct Inserts {
+    ids: Vec<String>,
+    fields: FieldColumns,
+    created: Vec<chrono::DateTime<chrono::Utc>>,
+    status: Vec<String>,
+    owner_id: Vec<String>,
+    owner_name: Vec<String>,
+    host: Vec<Option<String>>,
+}
+
+async fn write(conn: &mut PgConnection, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
+    let mut deletes = Vec::new();
+    let mut updates = Updates::default();
+    let mut inserts = Inserts::default();
+    for (id, change) in changes {
+        match change {
+            Change::Delete => deletes.push(id),
+            Change::Update(patch) => {
+                updates.ids.push(id);
+                updates.has_fields.push(patch.fields.is_some());
+                match &patch.fields {
+                    Some(f) => updates.fields.push(f),
+                    None => updates.fields.push_none(),
+                }
+                updates.status.push(patch.status.map(|s| s.as_str().to_owned()));
+                updates.host.push(patch.mep_host_id);
             }
-            Ok(())
-        })
-    }
-}
-
-async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
-    let id = event.aggregate_id.as_str();
-    match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::ApplicationCreated {
-            fields,
-            owner_id,
-            owner_name,
-            created_at,
-        } => {
-            bind_fields(sqlx::query(INSERT).bind(id), &fields)
-                .bind(created_at)
-                .bind(AppStatus::Created.as_str())
-                .bind(owner_id)
-                .bind(owner_name)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::ApplicationUpdated { fields } => {
-            bind_fields(sqlx::query(UPDATE).bind(id), &fields)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::SandboxHostSelected { mep_host_id } => {
-            sqlx::query("UPDATE tbl_application SET mep_host_id = $2 WHERE id = $1")
-                .bind(id)
-                .bind(mep_host_id)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::ApplicationStatusChanged { to, .. } => {
-            sqlx::query("UPDATE tbl_application SET status = $2 WHERE id = $1")
-                .bind(id)
-                .bind(to.as_str())
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::ApplicationDeleted {} => {
-            sqlx::query("DELETE FROM tbl_application WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
+            Change::Insert(row) => {
+                inserts.ids.push(id);
+                inserts.fields.push(&row.fields);
+                inserts.created.push(row.created_at);
+                inserts.status.push(row.status.as_str().to_owned());
+                inserts.owner_id.push(row.owner_id);
+                inserts.owner_name.push(row.owner_name);
+                inserts.host.push(row.mep_host_id);
+            }
         }
     }
+    sqlx::query(WRITE)
+        .bind(&deletes)
+        .bind(&updates.ids)
+        .bind(&updates.has_fields)
+        .bind(&updates.fields.name)
+        .bind(&updates.fields.description)
+        .bind(&updates.fields.version)
+        .bind(&updates.fields.provider)
+        .bind(&updates.fields.architecture)
+        .bind(&updates.fields.app_class)
+        .bind(&updates.fields.app_type)
+        .bind(&updates.fields.industry)
+        .bind(&updates.fields.icon_file_id)
+        .bind(&updates.fields.guide_file_id)
+        .bind(&updates.fields.app_create_type)
+        .bind(&updates.status)
+        .bind(&updates.host)
+        .bind(&inserts.ids)
+        .bind(&inserts.fields.name)
+        .bind(&inserts.fields.description)
+        .bind(&inserts.fields.version)
+        .bind(&inserts.fields.provider)
+        .bind(&inserts.fields.architecture)
+        .bind(&inserts.fields.app_class)
+        .bind(&inserts.fields.app_type)
+        .bind(&inserts.fields.industry)
+        .bind(&inserts.fields.icon_file_id)
+        .bind(&inserts.fields.guide_file_id)
+        .bind(&inserts.fields.app_create_type)
+        .bind(&inserts.created)
+        .bind(&inserts.status)
+        .bind(&inserts.owner_id)
+        .bind(&inserts.owner_name)
+        .bind(&inserts.host)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
-}
-
-type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-/// Binds the basic fields in the column order shared by INSERT and UPDATE ($2..$12).
-fn bind_fields<'q>(query: Query<'q>, fields: &ApplicationFields) -> Query<'q> {
-    query
-        .bind(fields.name.as_str().to_owned())
-        .bind(fields.description.as_str().to_owned())
-        .bind(fields.version.as_str().to_owned())
-        .bind(fields.provider.as_str().to_owned())
-        .bind(fields.architecture.as_str())
-        .bind(fields.app_class.as_str())
-        .bind(fields.app_type.as_str().to_owned())
-        .bind(fields.industry.as_str().to_owned())
-        .bind(fields.icon_file_id.as_str().to_owned())
-        .bind(fields.guide_file_id.as_ref().map(|f| f.as_str().to_owned()))
-        .bind(fields.app_create_type.as_str())
 }

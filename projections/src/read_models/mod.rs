@@ -2,6 +2,7 @@
 //! tables. [`all_projections`] is the registry the server and the tools run.
 
 mod app_projects;
+mod application_changes;
 mod applications;
 
 use std::sync::Arc;

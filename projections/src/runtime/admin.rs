@@ -66,14 +66,14 @@ pub async fn status(pool: &PgPool) -> Result<Vec<ProjectionStatus>, sqlx::Error>
         .collect()
 }
 
-/// Empties the projection's tables and resets its checkpoint, in one transaction. The row lock
+/// Empties the projection's tables and resets its checkpoint, in one transaction. Taking the lease
 /// waits for a batch in flight in any process, so no batch straddles the reset.
 pub async fn reset(pool: &PgPool, projection: &dyn Projection) -> Result<(), AdminError> {
     super::step::register(pool, projection.name()).await?;
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT name FROM projection_checkpoints WHERE name = $1 FOR UPDATE")
+    sqlx::query("SELECT pg_advisory_xact_lock(727275, hashtext($1))")
         .bind(projection.name())
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
     if !projection.tables().is_empty() {
         let tables = projection.tables().join(", ");

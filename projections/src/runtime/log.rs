@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::{PgConnection, Row};
+use sqlx::Row;
 use uuid::Uuid;
 
 /// A place in the log, as `(transaction id, global position)`.
@@ -51,54 +51,25 @@ impl LogEvent {
     }
 }
 
-const READ_BATCH: &str =
-    "SELECT transaction_id::text::bigint AS txid, global_position, event_id, recorded_at, \
-        aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata \
-    FROM events \
-    WHERE (transaction_id, global_position) > ($1::text::xid8, $2) \
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-    ORDER BY transaction_id, global_position \
-    LIMIT $3";
+/// The columns of a log read, in the shape [`LogEvent::from_row`] decodes.
+pub const SELECT_EVENTS: &str = "SELECT transaction_id::text::bigint AS txid, global_position, event_id, \
+    recorded_at, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata FROM events";
 
-const HAS_PENDING: &str = "SELECT EXISTS (SELECT 1 FROM events \
-    WHERE (transaction_id, global_position) > ($1::text::xid8, $2))";
-
-/// Up to `limit` events after `after`, below the commit horizon, in log order.
-pub async fn read_batch(
-    conn: &mut PgConnection,
-    after: Checkpoint,
-    limit: i64,
-) -> Result<Vec<LogEvent>, sqlx::Error> {
-    let rows = sqlx::query(READ_BATCH)
-        .bind(after.0.to_string())
-        .bind(after.1)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(LogEvent {
-                txid: row.try_get("txid")?,
-                global_position: row.try_get("global_position")?,
-                event_id: row.try_get("event_id")?,
-                recorded_at: row.try_get("recorded_at")?,
-                aggregate_type: row.try_get("aggregate_type")?,
-                aggregate_id: row.try_get("aggregate_id")?,
-                sequence: row.try_get("sequence")?,
-                event_type: row.try_get("event_type")?,
-                event_version: row.try_get("event_version")?,
-                payload: row.try_get("payload")?,
-                metadata: row.try_get("metadata")?,
-            })
+impl LogEvent {
+    /// Decodes a row selected with [`SELECT_EVENTS`].
+    pub fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        Ok(LogEvent {
+            txid: row.try_get("txid")?,
+            global_position: row.try_get("global_position")?,
+            event_id: row.try_get("event_id")?,
+            recorded_at: row.try_get("recorded_at")?,
+            aggregate_type: row.try_get("aggregate_type")?,
+            aggregate_id: row.try_get("aggregate_id")?,
+            sequence: row.try_get("sequence")?,
+            event_type: row.try_get("event_type")?,
+            event_version: row.try_get("event_version")?,
+            payload: row.try_get("payload")?,
+            metadata: row.try_get("metadata")?,
         })
-        .collect()
-}
-
-/// Whether events exist after `after` at all, including ones still above the horizon.
-pub async fn has_pending(conn: &mut PgConnection, after: Checkpoint) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(HAS_PENDING)
-        .bind(after.0.to_string())
-        .bind(after.1)
-        .fetch_one(conn)
-        .await
+    }
 }

@@ -129,7 +129,10 @@ impl ProjectionRuntime {
             } else {
                 self.config.batch_size
             };
-            let pause = match step(&self.pool, projection.as_ref(), limit, &self.fail_point).await {
+            let started = std::time::Instant::now();
+            let outcome = step(&self.pool, projection.as_ref(), limit, &self.fail_point).await;
+            tracing::trace!(projection = name, micros = started.elapsed().as_micros() as u64, ?outcome, "step");
+            let pause = match outcome {
                 Ok(StepOutcome::Applied { checkpoint, .. }) => {
                     self.board.publish(name, checkpoint);
                     if isolate_until.is_some_and(|end| checkpoint >= end) {

@@ -1,13 +1,18 @@
-//! One batch of one projection, in one transaction: lease the checkpoint row, read the next
-//! events, apply them, advance the checkpoint, commit. The row lock (`FOR UPDATE SKIP LOCKED`) is
-//! the lease: while one process holds it the others skip the projection, and a process that dies
-//! loses its connection and with it the lock.
+//! One batch of one projection, in one transaction: take the lease, read the next events, apply
+//! them, advance the checkpoint, commit. The lease is a transaction-scoped advisory lock on the
+//! projection's name: while one process holds it the others skip the projection, and a process
+//! that dies loses its connection and with it the lock. (An advisory lock, unlike a row lock,
+//! takes no transaction id, so reading does not hold back the horizon of other readers.)
+//!
+//! Projection transactions commit with `synchronous_commit = off`: the log they read is durable,
+//! and a batch lost in a database crash is lost together with its checkpoint, so it is simply
+//! applied again. Atomicity (exactly once) is kept; only the fsync wait is saved.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{PgPool, Row};
+use sqlx::{Column, Executor, PgConnection, PgPool, Row};
 
-use super::log::{has_pending, read_batch, Checkpoint};
+use super::log::{Checkpoint, LogEvent};
 use super::{Projection, ProjectionError};
 
 /// What one step did.
@@ -63,12 +68,31 @@ pub enum StepError {
     Database(#[from] sqlx::Error),
 }
 
-const LEASE: &str = "SELECT last_txid::text::bigint AS txid, last_position, status \
-    FROM projection_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED";
+/// Quotes a projection name as an SQL literal (names are static identifiers; quotes are doubled
+/// all the same).
+fn literal(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
 
-const ADVANCE: &str = "UPDATE projection_checkpoints \
-    SET last_txid = $2::text::xid8, last_position = $3, events_applied = events_applied + $4, updated_at = now() \
-    WHERE name = $1";
+/// The opening round trip of a step, as one simple-protocol message: begin, take the lease, read
+/// the checkpoint, read the next batch below the horizon, and say whether committed events wait
+/// behind the horizon. Statements run in order, so the batch is read after the lease is held.
+fn opening_sql(name: &str, limit: i64) -> String {
+    let name = literal(name);
+    let checkpoint = format!("(SELECT last_txid, last_position FROM projection_checkpoints WHERE name = {name})");
+    format!(
+        "BEGIN; SET LOCAL synchronous_commit = off; \
+         SELECT pg_try_advisory_xact_lock(727275, hashtext({name})) AS leased, \
+                last_txid::text::bigint AS txid, last_position, status \
+           FROM projection_checkpoints WHERE name = {name}; \
+         {} WHERE (transaction_id, global_position) > {checkpoint} \
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+          ORDER BY transaction_id, global_position LIMIT {limit}; \
+         SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > {checkpoint} \
+            AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending",
+        super::log::SELECT_EVENTS
+    )
+}
 
 /// Runs one step of `projection` with at most `limit` events.
 pub async fn step(
@@ -77,51 +101,71 @@ pub async fn step(
     limit: i64,
     fail_point: &FailPoint,
 ) -> Result<StepOutcome, StepError> {
-    let mut tx = pool.begin().await?;
-    let Some(row) = sqlx::query(LEASE)
-        .bind(projection.name())
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
-        return Ok(StepOutcome::Busy);
+    let mut conn = pool.acquire().await?;
+    let result = step_on(&mut conn, projection, limit, fail_point).await;
+    if result.is_err() {
+        // Leave nothing open on a pooled connection: roll back, or drop the connection.
+        if conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
+            let _ = conn.close().await;
+        }
+    }
+    result
+}
+
+async fn step_on(
+    conn: &mut PgConnection,
+    projection: &dyn Projection,
+    limit: i64,
+    fail_point: &FailPoint,
+) -> Result<StepOutcome, StepError> {
+    let name = projection.name();
+    let opening = opening_sql(name, limit);
+    let rows = conn.fetch_all(sqlx::raw_sql(&opening)).await?;
+    let mut lease = None;
+    let mut events = Vec::new();
+    let mut pending = false;
+    for row in &rows {
+        match row.columns().first().map(|c| c.name()) {
+            Some("leased") => lease = Some(row),
+            Some("pending") => pending = row.try_get("pending")?,
+            _ => events.push(LogEvent::from_row(row)?),
+        }
+    }
+    let Some(lease) = lease else {
+        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
+        return Ok(StepOutcome::Busy); // not registered yet
     };
-    if row.try_get::<String, _>("status")? == "failed" {
+    if !lease.try_get::<bool, _>("leased")? {
+        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
+        return Ok(StepOutcome::Busy);
+    }
+    if lease.try_get::<String, _>("status")? == "failed" {
+        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
         return Ok(StepOutcome::Failed);
     }
-    let checkpoint: Checkpoint = (row.try_get("txid")?, row.try_get("last_position")?);
-    let events = read_batch(&mut tx, checkpoint, limit).await?;
+    let checkpoint: Checkpoint = (lease.try_get("txid")?, lease.try_get("last_position")?);
     let Some(last) = events.last() else {
-        let pending = has_pending(&mut tx, checkpoint).await?;
-        tx.commit().await?;
-        return Ok(StepOutcome::CaughtUp {
-            checkpoint,
-            pending,
-        });
+        conn.execute(sqlx::raw_sql("COMMIT")).await?;
+        return Ok(StepOutcome::CaughtUp { checkpoint, pending });
     };
     let next = last.checkpoint();
-    if let Err(error) = projection.apply(&mut tx, &events).await {
+    if let Err(error) = projection.apply(&mut *conn, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply {
-            error,
-            single: events.len() == 1,
-            event,
-        });
+        return Err(StepError::Apply { error, single: events.len() == 1, event });
     }
     if fail_point.fire() {
-        return Err(StepError::SimulatedCrash); // dropping `tx` rolls the writes back
+        return Err(StepError::SimulatedCrash); // the caller rolls the writes back
     }
-    sqlx::query(ADVANCE)
-        .bind(projection.name())
-        .bind(next.0.to_string())
-        .bind(next.1)
-        .bind(events.len() as i64)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(StepOutcome::Applied {
-        events: events.len(),
-        checkpoint: next,
-    })
+    let close = format!(
+        "UPDATE projection_checkpoints SET last_txid = '{}', last_position = {}, \
+         events_applied = events_applied + {}, updated_at = now() WHERE name = {}; COMMIT",
+        next.0,
+        next.1,
+        events.len(),
+        literal(name)
+    );
+    conn.execute(sqlx::raw_sql(&close)).await?;
+    Ok(StepOutcome::Applied { events: events.len(), checkpoint: next })
 }
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.

@@ -18,7 +18,7 @@ use domain::Actor;
 use self::dto::{
     field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
 };
-use super::commanding::{command_headers, metadata, options, AppState};
+use super::commanding::{command_headers, metadata, options, requested_position, AppState, Reply};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -72,7 +72,7 @@ pub async fn create(
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = now_micros();
     let action = ApplicationAction::Create { fields, created_at };
-    execute(&state, &actor, &id, action, options, StatusCode::CREATED).await
+    execute(state, actor, id, action, options, StatusCode::CREATED).await
 }
 
 /// A page of the caller's applications (all applications for admins).
@@ -90,16 +90,20 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let (limit, offset) = paging(query.limit, query.offset)?;
-    state.wait_for_requested(&req, READ_MODELS).await?;
-    let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
-    let (results, total) =
-        queries::list(&state.pool, owner, query.name.as_deref(), limit, offset).await?;
-    Ok(HttpResponse::Ok().json(Page {
-        results,
-        limit,
-        offset,
-        total,
-    }))
+    let position = requested_position(&req)?;
+    let name = query.into_inner().name;
+    let st = state.clone();
+    let page = state
+        .offload(async move {
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
+            let (results, total) = queries::list(&st.pool, owner, name.as_deref(), limit, offset).await?;
+            Ok(Page { results, limit, offset, total })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One application.
@@ -120,8 +124,15 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
-    state.wait_for_requested(&req, READ_MODELS).await?;
-    let app = queries::find(&state.pool, &id)
+    let position = requested_position(&req)?;
+    let st = state.clone();
+    let app = state
+        .offload(async move {
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            queries::find(&st.pool, &id).await.map_err(ApiError::from)
+        })
         .await?
         .ok_or_else(not_found)?;
     if !actor.may_act_on(app.user_id.as_deref().unwrap_or_default()) {
@@ -152,11 +163,7 @@ pub async fn update(
     let id = parse_uuid(&path, "applicationId")?;
     let fields = validate(&body)?;
     let options = options(req.headers(), b"")?;
-    execute(
-        &state,
-        &actor,
-        &id,
-        ApplicationAction::Update(fields),
+    execute(state, actor, id, ApplicationAction::Update(fields),
         options,
         StatusCode::OK,
     )
@@ -179,11 +186,7 @@ pub async fn delete(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     let options = options(req.headers(), b"")?;
-    execute(
-        &state,
-        &actor,
-        &id,
-        ApplicationAction::Delete,
+    execute(state, actor, id, ApplicationAction::Delete,
         options,
         StatusCode::OK,
     )
@@ -211,7 +214,7 @@ pub async fn select_host(
     let mep_host_id = parse_uuid(host, "mepHostId")?;
     let options = options(req.headers(), b"")?;
     let action = ApplicationAction::SelectSandboxHost { mep_host_id };
-    execute(&state, &actor, &id, action, options, StatusCode::OK).await
+    execute(state, actor, id, action, options, StatusCode::OK).await
 }
 
 fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
@@ -227,42 +230,47 @@ fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
     })
 }
 
-/// Runs one application command, waits for the read model, and renders the answer: the
-/// application for create and update, `true` for delete and host selection (as the original).
+/// Runs one application command on the database runtime, waits for the read model, and renders
+/// the answer: the application for create and update, `true` for delete and host selection (as the
+/// original).
 async fn execute(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: String,
     action: ApplicationAction,
     options: commands::CommandOptions,
     success: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
+    let metadata = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let st = state.clone();
+    let reply = state.offload(async move { run_command(&st, actor, &id, action, options, metadata, success).await });
+    Ok(reply.await?.into_response())
+}
+
+async fn run_command(
+    state: &AppState,
+    actor: Actor,
+    id: &str,
+    action: ApplicationAction,
+    options: commands::CommandOptions,
+    metadata: commands::CommandMetadata,
+    success: StatusCode,
+) -> Result<Reply, ApiError> {
     let started = Instant::now();
     let command_name = action.name();
-    let returns_app = matches!(
-        action,
-        ApplicationAction::Create { .. } | ApplicationAction::Update(_)
-    );
+    let returns_app = matches!(action, ApplicationAction::Create { .. } | ApplicationAction::Update(_));
     let render = |app: &Application| -> serde_json::Value {
         match (&app.state, returns_app) {
-            (Some(live), true) => {
-                serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default()
-            }
+            (Some(live), true) => serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default(),
             _ => serde_json::Value::Bool(true),
         }
     };
-    let metadata = metadata(actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
-    let command = ApplicationCommand {
-        actor: actor.clone(),
-        action,
-    };
+    let command = ApplicationCommand { actor, action };
     let result = state
         .executor
-        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| {
-            StoredResponse {
-                status: success.as_u16(),
-                body: render(app),
-            }
+        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| StoredResponse {
+            status: success.as_u16(),
+            body: render(app),
         })
         .await;
     let outcome = match result {
@@ -274,35 +282,28 @@ async fn execute(
     };
     state.observe_command("application", command_name, "ok", started);
     match outcome {
-        Outcome::Replayed(stored) => {
-            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            Ok(HttpResponse::build(status)
-                .insert_header(("idempotent-replayed", "true"))
-                .json(stored.body))
-        }
+        Outcome::Replayed(stored) => Ok(Reply {
+            status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+            headers: vec![("idempotent-replayed", "true".to_owned())],
+            body: stored.body,
+        }),
         Outcome::Executed(executed) => {
             let visible = match executed.position {
                 Some(position) => state.wait_visible(READ_MODELS, position).await,
                 None => true,
             };
-            let status = if visible {
-                success
-            } else {
-                StatusCode::ACCEPTED
-            };
-            let mut builder = HttpResponse::build(status);
-            command_headers(&mut builder, executed.position, executed.version);
-            if success == StatusCode::CREATED {
-                builder.insert_header(("location", format!("/mec/developer/v2/applications/{id}")));
-            }
             if !visible {
                 tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
             }
-            Ok(builder.json(
-                executed
-                    .response
-                    .map_or_else(|| render(&executed.aggregate), |r| r.body),
-            ))
+            let mut headers = command_headers(executed.position, executed.version);
+            if success == StatusCode::CREATED {
+                headers.push(("location", format!("/mec/developer/v2/applications/{id}")));
+            }
+            Ok(Reply {
+                status: if visible { success } else { StatusCode::ACCEPTED },
+                headers,
+                body: executed.response.map_or_else(|| render(&executed.aggregate), |r| r.body),
+            })
         }
     }
 }
