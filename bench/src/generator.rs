@@ -47,10 +47,16 @@ pub async fn generate(pool: &PgPool, events: i64) -> Result<(i64, f64), sqlx::Er
     let mut first = 1;
     while first <= applications {
         let last = (first + CHUNK_APPLICATIONS - 1).min(applications);
-        sqlx::query(GENERATE).bind(first).bind(last).execute(pool).await?;
+        sqlx::query(GENERATE)
+            .bind(first)
+            .bind(last)
+            .execute(pool)
+            .await?;
         first = last + 1;
     }
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?;
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(pool)
+        .await?;
     sqlx::query("ANALYZE events").execute(pool).await?;
     Ok((total, started.elapsed().as_secs_f64()))
 }

@@ -21,10 +21,19 @@ impl Connection {
     pub async fn open(addr: &str) -> std::io::Result<Self> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        Ok(Self { stream: BufReader::new(stream), host: addr.to_owned() })
+        Ok(Self {
+            stream: BufReader::new(stream),
+            host: addr.to_owned(),
+        })
     }
 
-    pub async fn send(&mut self, method: &str, path: &str, token: &str, body: Option<&[u8]>) -> std::io::Result<Response> {
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&[u8]>,
+    ) -> std::io::Result<Response> {
         let body = body.unwrap_or_default();
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\naccess_token: {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
@@ -40,9 +49,16 @@ impl Connection {
     async fn read_response(&mut self) -> std::io::Result<Response> {
         let mut line = String::new();
         self.stream.read_line(&mut line).await?;
-        let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("bad status line {line:?}"))
-        })?;
+        let status = line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("bad status line {line:?}"),
+                )
+            })?;
         let mut length = 0usize;
         let mut position = None;
         loop {
@@ -62,6 +78,10 @@ impl Connection {
         }
         let mut body = vec![0; length];
         self.stream.read_exact(&mut body).await?;
-        Ok(Response { status, position, body })
+        Ok(Response {
+            status,
+            position,
+            body,
+        })
     }
 }

@@ -36,12 +36,21 @@ fn parse_position(text: &str) -> Option<(i64, i64)> {
 type Pending = Arc<Mutex<BTreeMap<(i64, i64), Vec<Instant>>>>;
 
 /// Runs `clients` clients against `addr` for `duration`. `run` distinguishes repeated runs on
-/// one database. With `lag_pool`, samples projection lag of `applications`.
-pub async fn run(addr: &str, tokens: &[String], clients: usize, duration: Duration, run: usize, lag_pool: Option<PgPool>) -> LoadResult {
+/// one database; `create_only` sends only `POST /applications`. With `lag_pool`, samples projection lag of `applications`.
+pub async fn run(
+    addr: &str,
+    tokens: &[String],
+    clients: usize,
+    duration: Duration,
+    run: usize,
+    create_only: bool,
+    lag_pool: Option<PgPool>,
+) -> LoadResult {
     let deadline = Instant::now() + duration;
     let pending: Pending = Arc::default();
     let lags: Arc<Mutex<Vec<u32>>> = Arc::default();
-    let watcher = lag_pool.map(|pool| tokio::spawn(watch_lag(pool, pending.clone(), lags.clone(), deadline)));
+    let watcher =
+        lag_pool.map(|pool| tokio::spawn(watch_lag(pool, pending.clone(), lags.clone(), deadline)));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for client in 0..clients {
@@ -52,14 +61,26 @@ pub async fn run(addr: &str, tokens: &[String], clients: usize, duration: Durati
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let (mut ok, mut errors) = (0u64, 0u64);
-            let Ok(mut conn) = Connection::open(&addr).await else { return (latencies, ok, 1) };
+            let Ok(mut conn) = Connection::open(&addr).await else {
+                return (latencies, ok, 1);
+            };
             let mut n = 0u64;
             while Instant::now() < deadline {
                 n += 1;
                 let name = format!("b{run}c{client}n{n}");
                 let sent = Instant::now();
-                let created = conn.send("POST", "/mec/developer/v2/applications", &token, Some(&body(&name, "first"))).await;
-                let Ok(created) = created else { errors += 1; break };
+                let created = conn
+                    .send(
+                        "POST",
+                        "/mec/developer/v2/applications",
+                        &token,
+                        Some(&body(&name, "first")),
+                    )
+                    .await;
+                let Ok(created) = created else {
+                    errors += 1;
+                    break;
+                };
                 latencies.push(sent.elapsed().as_micros() as u32);
                 if !(200..300).contains(&created.status) {
                     errors += 1;
@@ -77,10 +98,15 @@ pub async fn run(addr: &str, tokens: &[String], clients: usize, duration: Durati
                 let id = serde_json::from_slice::<serde_json::Value>(&created.body)
                     .ok()
                     .and_then(|v| v["id"].as_str().map(str::to_owned));
-                let Some(id) = id else { continue };
+                let Some(id) = id.filter(|_| !create_only) else {
+                    continue;
+                };
                 let sent = Instant::now();
                 let path = format!("/mec/developer/v2/applications/{id}");
-                match conn.send("PUT", &path, &token, Some(&body(&name, "second"))).await {
+                match conn
+                    .send("PUT", &path, &token, Some(&body(&name, "second")))
+                    .await
+                {
                     Ok(updated) if (200..300).contains(&updated.status) => ok += 1,
                     Ok(_) => errors += 1,
                     Err(_) => {
@@ -93,7 +119,13 @@ pub async fn run(addr: &str, tokens: &[String], clients: usize, duration: Durati
             (latencies, ok, errors)
         }));
     }
-    let mut result = LoadResult { elapsed: Duration::ZERO, ok: 0, errors: 0, latencies_us: Vec::new(), lag_us: Vec::new() };
+    let mut result = LoadResult {
+        elapsed: Duration::ZERO,
+        ok: 0,
+        errors: 0,
+        latencies_us: Vec::new(),
+        lag_us: Vec::new(),
+    };
     for task in tasks {
         if let Ok((latencies, ok, errors)) = task.await {
             result.latencies_us.extend(latencies);

@@ -18,10 +18,17 @@ use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
 use sqlx::PgPool;
 
 #[derive(Debug, Parser)]
-#[command(name = "edgedev-bench", about = "edgedev benchmarks beside raw PostgreSQL")]
+#[command(
+    name = "edgedev-bench",
+    about = "edgedev benchmarks beside raw PostgreSQL"
+)]
 struct Args {
     /// PostgreSQL server to create the benchmark databases on (they are dropped afterwards).
-    #[arg(long, env = "EDGEDEV_BENCH_SERVER", default_value = "postgres://postgres@127.0.0.1:5432")]
+    #[arg(
+        long,
+        env = "EDGEDEV_BENCH_SERVER",
+        default_value = "postgres://postgres@127.0.0.1:5432"
+    )]
     server: String,
     /// Concurrent clients, comma separated.
     #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
@@ -32,6 +39,9 @@ struct Args {
     /// Events in the generated log of the rebuild benchmark.
     #[arg(long, default_value_t = 1_000_000)]
     rebuild_events: i64,
+    /// Command mix: `create-update` (create, then update what was created) or `create`.
+    #[arg(long, default_value = "create-update")]
+    mix: String,
     /// Sections to run.
     #[arg(long, value_delimiter = ',', default_value = "commands,lag,rebuild")]
     sections: Vec<String>,
@@ -43,12 +53,36 @@ type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 async fn main() -> BenchResult<()> {
     let args = Args::parse();
     if let Ok(filter) = std::env::var("RUST_LOG") {
-        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter)).try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .try_init();
     }
     let started = Instant::now();
     println!("# edgedev benchmark report");
     println!("machine: {} cores, {}", cores(), memory());
     let wants = |s: &str| args.sections.iter().any(|x| x == s);
+    if wants("rtt") {
+        let pool = api::db::connect(&format!("{}/postgres", args.server), 4).await?;
+        for _ in 0..3 {
+            let started = Instant::now();
+            for _ in 0..200 {
+                sqlx::query("SELECT 1").execute(&pool).await?;
+            }
+            println!(
+                "SELECT 1 through the pool: {:.3} ms",
+                started.elapsed().as_secs_f64() * 1000.0 / 200.0
+            );
+        }
+        let mut conn = pool.acquire().await?;
+        let started = Instant::now();
+        for _ in 0..200 {
+            sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        }
+        println!(
+            "SELECT 1 on one connection: {:.3} ms",
+            started.elapsed().as_secs_f64() * 1000.0 / 200.0
+        );
+    }
     if wants("commands") {
         commands(&args).await?;
     }
@@ -65,7 +99,9 @@ async fn main() -> BenchResult<()> {
 async fn create_database(server: &str) -> BenchResult<(String, String)> {
     let admin = PgPool::connect(&format!("{server}/postgres")).await?;
     let name = format!("edgedev_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&admin).await?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&admin)
+        .await?;
     admin.close().await;
     let url = format!("{server}/{name}");
     let pool = PgPool::connect(&url).await?;
@@ -76,14 +112,20 @@ async fn create_database(server: &str) -> BenchResult<(String, String)> {
 
 async fn drop_database(server: &str, name: &str) -> BenchResult<()> {
     let admin = PgPool::connect(&format!("{server}/postgres")).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&admin)
+        .await?;
     admin.close().await;
     Ok(())
 }
 
 /// Starts the real server in this process against `url`.
-async fn start_server(url: &str, ryw: Duration) -> BenchResult<(api::server::RunningServer, Vec<String>)> {
-    let data_dir = std::env::temp_dir().join(format!("edgedev-bench-{}", uuid::Uuid::new_v4().simple()));
+async fn start_server(
+    url: &str,
+    ryw: Duration,
+) -> BenchResult<(api::server::RunningServer, Vec<String>)> {
+    let data_dir =
+        std::env::temp_dir().join(format!("edgedev-bench-{}", uuid::Uuid::new_v4().simple()));
     let mut config = api::config::ServeConfig::for_database(url, data_dir);
     config.jwt_secret = Some("bench-secret".into());
     config.read_your_writes_timeout = ryw;
@@ -93,13 +135,28 @@ async fn start_server(url: &str, ryw: Duration) -> BenchResult<(api::server::Run
     let server = api::server::start(&config, pool).await?;
     let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec());
     let tokens = (0..64)
-        .map(|n| keys.mint(&Actor::new(format!("tenant-{n}"), format!("tenant{n}"), vec![Role::Tenant]), 3600))
+        .map(|n| {
+            keys.mint(
+                &Actor::new(
+                    format!("tenant-{n}"),
+                    format!("tenant{n}"),
+                    vec![Role::Tenant],
+                ),
+                3600,
+            )
+        })
         .collect();
     Ok((server, tokens))
 }
 
 async fn commands(args: &Args) -> BenchResult<()> {
-    println!("\n## 1. HTTP commands (create + update mix, projections running, read-your-writes on)\n");
+    let create_only = args.mix == "create";
+    let mix = if create_only {
+        "POST /applications only"
+    } else {
+        "create + update mix"
+    };
+    println!("\n## 1. HTTP commands ({mix}, projections running, read-your-writes on)\n");
     println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (run, &clients) in args.clients.iter().enumerate() {
@@ -107,11 +164,30 @@ async fn commands(args: &Args) -> BenchResult<()> {
         let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
         let addr = server.addr.to_string();
         // Warm up connections and caches.
-        load::run(&addr, &tokens, clients, Duration::from_secs(1), run * 10 + 1, None).await;
-        let mut result = load::run(&addr, &tokens, clients, Duration::from_secs(args.seconds), run * 10 + 2, None).await;
+        load::run(
+            &addr,
+            &tokens,
+            clients,
+            Duration::from_secs(1),
+            run * 10 + 1,
+            create_only,
+            None,
+        )
+        .await;
+        let mut result = load::run(
+            &addr,
+            &tokens,
+            clients,
+            Duration::from_secs(args.seconds),
+            run * 10 + 2,
+            create_only,
+            None,
+        )
+        .await;
         server.stop().await;
         let reference_pool = PgPool::connect(&url).await?;
-        let tps = reference::pgbench_insert_tps(&url, &reference_pool, clients, args.seconds).await?;
+        let tps =
+            reference::pgbench_insert_tps(&url, &reference_pool, clients, args.seconds).await?;
         reference_pool.close().await;
         let throughput = result.ok as f64 / result.elapsed.as_secs_f64();
         let l = &mut result.latencies_us;
@@ -138,7 +214,16 @@ async fn lag(args: &Args) -> BenchResult<()> {
         let (server, tokens) = start_server(&url, Duration::ZERO).await?;
         let addr = server.addr.to_string();
         let watch = PgPool::connect(&url).await?;
-        let mut result = load::run(&addr, &tokens, clients, Duration::from_secs(args.seconds), run * 10 + 3, Some(watch.clone())).await;
+        let mut result = load::run(
+            &addr,
+            &tokens,
+            clients,
+            Duration::from_secs(args.seconds),
+            run * 10 + 3,
+            false,
+            Some(watch.clone()),
+        )
+        .await;
         watch.close().await;
         server.stop().await;
         let l = &mut result.lag_us;
@@ -162,7 +247,10 @@ async fn rebuild(args: &Args) -> BenchResult<()> {
     println!("generated {events} events in {seconds:.1} s");
     let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
     println!("reference: ordered scan of events read by the client: {rows} rows at {scan_rate:.0} rows/s\n");
-    let config = RuntimeConfig { batch_size: 5000, ..RuntimeConfig::default() };
+    let config = RuntimeConfig {
+        batch_size: 5000,
+        ..RuntimeConfig::default()
+    };
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), config);
     runtime.register_all().await?;
     println!("| projection | events | seconds | events/s | ratio to scan |");
@@ -172,7 +260,11 @@ async fn rebuild(args: &Args) -> BenchResult<()> {
         let started = Instant::now();
         let applied = runtime.rebuild(projection).await?;
         let secs = started.elapsed().as_secs_f64();
-        println!("| {projection} | {applied} | {secs:.1} | {:.0} | {:.2}x |", applied as f64 / secs, applied as f64 / secs / scan_rate);
+        println!(
+            "| {projection} | {applied} | {secs:.1} | {:.0} | {:.2}x |",
+            applied as f64 / secs,
+            applied as f64 / secs / scan_rate
+        );
     }
     let total = all_started.elapsed().as_secs_f64();
     println!(
@@ -193,7 +285,14 @@ fn cores() -> usize {
 fn memory() -> String {
     std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned()))
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
         .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or_else(|| "unknown memory".into(), |kb| format!("{} GiB", kb / 1024 / 1024))
+        .map_or_else(
+            || "unknown memory".into(),
+            |kb| format!("{} GiB", kb / 1024 / 1024),
+        )
 }

@@ -8,18 +8,41 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 
 /// `pgbench` transactions per second at `clients`, one `INSERT` of one row per transaction.
-pub async fn pgbench_insert_tps(url: &str, pool: &PgPool, clients: usize, seconds: u64) -> Result<f64, String> {
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text NOT NULL)")
-        .execute(pool)
-        .await
-        .map_err(|e| e.to_string())?;
+pub async fn pgbench_insert_tps(
+    url: &str,
+    pool: &PgPool,
+    clients: usize,
+    seconds: u64,
+) -> Result<f64, String> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text NOT NULL)",
+    )
+    .execute(pool)
+    .await
+    .map_err(|e| e.to_string())?;
     let script = std::env::temp_dir().join(format!("edgedev-pgbench-{}.sql", std::process::id()));
-    std::fs::write(&script, "INSERT INTO bench_insert (payload) VALUES ('one row per transaction');\n")
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        &script,
+        "INSERT INTO bench_insert (payload) VALUES ('one row per transaction');\n",
+    )
+    .map_err(|e| e.to_string())?;
     let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| e.to_string())?;
     let output = Command::new("pgbench")
-        .args(["-n", "-c", &clients.to_string(), "-j", &clients.min(2).to_string(), "-T", &seconds.to_string()])
-        .args(["-h", options.get_host(), "-p", &options.get_port().to_string()])
+        .args([
+            "-n",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            &clients.min(2).to_string(),
+            "-T",
+            &seconds.to_string(),
+        ])
+        .args([
+            "-h",
+            options.get_host(),
+            "-p",
+            &options.get_port().to_string(),
+        ])
         .args(["-U", options.get_username(), "-f"])
         .arg(&script)
         .arg(options.get_database().unwrap_or("postgres"))
@@ -29,8 +52,19 @@ pub async fn pgbench_insert_tps(url: &str, pool: &PgPool, clients: usize, second
     let text = String::from_utf8_lossy(&output.stdout);
     text.lines()
         .find(|l| l.starts_with("tps = "))
-        .and_then(|l| l.trim_start_matches("tps = ").split_whitespace().next()?.parse().ok())
-        .ok_or_else(|| format!("pgbench printed no tps: {text} {}", String::from_utf8_lossy(&output.stderr)))
+        .and_then(|l| {
+            l.trim_start_matches("tps = ")
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .ok_or_else(|| {
+            format!(
+                "pgbench printed no tps: {text} {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
 }
 
 /// Rows per second of a plain scan of `events` in log order, every row read by the client (as a

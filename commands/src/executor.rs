@@ -13,7 +13,8 @@ use sqlx::{PgPool, Row};
 use crate::error::CommandError;
 use crate::metadata::CommandMetadata;
 use crate::store::{
-    violated_constraint, AppendError, AppendRequest, EventStore, IdempotencyRecord, LoadError, LogPosition,
+    violated_constraint, AppendError, AppendRequest, EventStore, IdempotencyRecord, LoadError,
+    LogPosition,
 };
 
 /// How often a command is retried after losing a race with a concurrent append.
@@ -185,7 +186,9 @@ impl CommandExecutor {
                 Some("events_pkey") => continue,
                 Some("unique_reservations_pkey") => {
                     let scope = self.store.held_elsewhere(aggregate_id, &claim).await?;
-                    return Err(CommandError::Duplicate { scope: scope.unwrap_or("unique key") });
+                    return Err(CommandError::Duplicate {
+                        scope: scope.unwrap_or("unique key"),
+                    });
                 }
                 Some("idempotency_keys_pkey") => return Err(CommandError::Conflict),
                 _ => return Err(error.into()),

@@ -3,8 +3,8 @@
 //! read-your-writes waits for.
 
 use cqrs_es::{Aggregate, DomainEvent};
-use serde_json::Value;
 use domain::uniqueness::UniqueKey;
+use serde_json::Value;
 use sqlx::{PgPool, Row};
 
 use crate::metadata::CommandMetadata;
@@ -119,7 +119,10 @@ impl EventStore {
     }
 
     /// Writes one command: reservations, idempotency record and events, atomically.
-    pub async fn append_command<E: DomainEvent>(&self, request: AppendRequest<'_, E>) -> Result<LogPosition, AppendError> {
+    pub async fn append_command<E: DomainEvent>(
+        &self,
+        request: AppendRequest<'_, E>,
+    ) -> Result<LogPosition, AppendError> {
         let mut sequences = Vec::with_capacity(request.events.len());
         let mut types = Vec::with_capacity(request.events.len());
         let mut versions = Vec::with_capacity(request.events.len());
@@ -132,7 +135,8 @@ impl EventStore {
             payloads.push(body);
         }
         let metadata = serde_json::to_value(request.metadata).map_err(AppendError::Encode)?;
-        let scopes = |keys: &[UniqueKey]| keys.iter().map(|k| k.scope.to_owned()).collect::<Vec<_>>();
+        let scopes =
+            |keys: &[UniqueKey]| keys.iter().map(|k| k.scope.to_owned()).collect::<Vec<_>>();
         let keys = |keys: &[UniqueKey]| keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>();
         let idem = request.idempotency.as_ref();
         let row = sqlx::query(APPEND_COMMAND)
@@ -154,11 +158,18 @@ impl EventStore {
             .bind(idem.map(|i| i.response))
             .fetch_one(&self.pool)
             .await?;
-        Ok(LogPosition { txid: row.try_get("txid")?, position: row.try_get("global_position")? })
+        Ok(LogPosition {
+            txid: row.try_get("txid")?,
+            position: row.try_get("global_position")?,
+        })
     }
 
     /// The scope of the first of `keys` held by an aggregate other than `aggregate_id`.
-    pub async fn held_elsewhere(&self, aggregate_id: &str, keys: &[UniqueKey]) -> Result<Option<&'static str>, sqlx::Error> {
+    pub async fn held_elsewhere(
+        &self,
+        aggregate_id: &str,
+        keys: &[UniqueKey],
+    ) -> Result<Option<&'static str>, sqlx::Error> {
         for key in keys {
             let held: bool = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id <> $3)",

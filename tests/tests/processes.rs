@@ -177,27 +177,57 @@ async fn with_no_database_configured_the_server_runs_its_own_cluster_and_stops_i
         .spawn()
         .expect("server starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("listening line");
     let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-    assert!(base.starts_with("http://"), "unexpected first line: {line:?}");
+    assert!(
+        base.starts_with("http://"),
+        "unexpected first line: {line:?}"
+    );
 
     let ready = call(&base, "GET", "/readyz", None, None, &[]).await;
     assert_eq!(ready.status, 200, "{:?}", ready.body);
     // A token minted by the CLI for the generated key is accepted.
     let minted = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["token", "--user-id", "u1", "--user-name", "alice", "--role", "TENANT"])
+        .args([
+            "token",
+            "--user-id",
+            "u1",
+            "--user-name",
+            "alice",
+            "--role",
+            "TENANT",
+        ])
         .env("EDGEDEV_DATA_DIR", &data_dir)
         .env_remove("EDGEDEV_JWT_SECRET")
         .output()
         .expect("token command");
-    let token = String::from_utf8(minted.stdout).expect("utf-8").trim().to_owned();
-    let created = call(&base, "POST", "/mec/developer/v2/applications", Some(&token), Some(&app_body("embedded-app")), &[]).await;
+    let token = String::from_utf8(minted.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let created = call(
+        &base,
+        "POST",
+        "/mec/developer/v2/applications",
+        Some(&token),
+        Some(&app_body("embedded-app")),
+        &[],
+    )
+    .await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     assert!(data_dir.join("pg").join("postmaster.pid").exists());
 
-    let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(stopped.success());
     let status = child.wait().expect("exit");
     assert!(status.success(), "graceful exit: {status:?}");
-    assert!(!data_dir.join("pg").join("postmaster.pid").exists(), "the private cluster was stopped");
+    assert!(
+        !data_dir.join("pg").join("postmaster.pid").exists(),
+        "the private cluster was stopped"
+    );
 }

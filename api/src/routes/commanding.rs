@@ -68,10 +68,20 @@ impl AppState {
 
 /// The position a query's `X-Edgedev-Position` header asks to see, if any.
 pub fn requested_position(req: &HttpRequest) -> Result<Option<LogPosition>, ApiError> {
-    let Some(value) = req.headers().get(POSITION_HEADER) else { return Ok(None) };
-    value.to_str().ok().and_then(parse_position).map(Some).ok_or_else(|| {
-        ApiError::bad_request("INVALID_POSITION", "X-Edgedev-Position must be '<transaction id>:<position>'")
-    })
+    let Some(value) = req.headers().get(POSITION_HEADER) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(parse_position)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_POSITION",
+                "X-Edgedev-Position must be '<transaction id>:<position>'",
+            )
+        })
 }
 
 /// A response computed off the HTTP worker (`HttpResponse` itself cannot cross runtimes).
@@ -84,7 +94,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn ok(body: serde_json::Value) -> Self {
-        Self { status: actix_web::http::StatusCode::OK, headers: Vec::new(), body }
+        Self {
+            status: actix_web::http::StatusCode::OK,
+            headers: Vec::new(),
+            body,
+        }
     }
 
     pub fn into_response(self) -> actix_web::HttpResponse {

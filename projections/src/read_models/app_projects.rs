@@ -100,11 +100,20 @@ impl Columns {
     }
 }
 
-async fn write(conn: &mut PgConnection, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
+async fn write(
+    conn: &mut PgConnection,
+    changes: Vec<(String, Change)>,
+) -> Result<(), ProjectionError> {
     let mut deletes = Vec::new();
-    let (mut update_ids, mut has_fields, mut update_status, mut updates) = (Vec::new(), Vec::new(), Vec::new(), Columns::default());
-    let (mut insert_ids, mut inserts, mut status, mut owner, mut created) =
-        (Vec::new(), Columns::default(), Vec::new(), Vec::new(), Vec::new());
+    let (mut update_ids, mut has_fields, mut update_status, mut updates) =
+        (Vec::new(), Vec::new(), Vec::new(), Columns::default());
+    let (mut insert_ids, mut inserts, mut status, mut owner, mut created) = (
+        Vec::new(),
+        Columns::default(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for (id, change) in changes {
         match change {
             Change::Delete => deletes.push(id),

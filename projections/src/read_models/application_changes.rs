@@ -33,7 +33,7 @@ pub struct Patch {
 #[derive(Debug, Clone)]
 pub enum Change {
     Insert(Box<NewRow>),
-    Update(Patch),
+    Update(Box<Patch>),
     Delete,
 }
 
@@ -49,22 +49,30 @@ pub fn fold(events: &[LogEvent]) -> Result<Vec<(String, Change)>, ProjectionErro
             order.push(id.clone());
         }
         let next = match (current, decoded) {
-            (_, ApplicationEvent::ApplicationCreated { fields, owner_id, owner_name, created_at }) => {
-                Change::Insert(Box::new(NewRow {
+            (
+                _,
+                ApplicationEvent::ApplicationCreated {
                     fields,
                     owner_id,
                     owner_name,
                     created_at,
-                    status: AppStatus::Created,
-                    mep_host_id: None,
-                }))
-            }
+                },
+            ) => Change::Insert(Box::new(NewRow {
+                fields,
+                owner_id,
+                owner_name,
+                created_at,
+                status: AppStatus::Created,
+                mep_host_id: None,
+            })),
             (_, ApplicationEvent::ApplicationDeleted {}) => Change::Delete,
             (Some(Change::Delete), _) => Change::Delete,
             (Some(Change::Insert(mut row)), event) => {
                 match event {
                     ApplicationEvent::ApplicationUpdated { fields } => row.fields = fields,
-                    ApplicationEvent::SandboxHostSelected { mep_host_id } => row.mep_host_id = Some(mep_host_id),
+                    ApplicationEvent::SandboxHostSelected { mep_host_id } => {
+                        row.mep_host_id = Some(mep_host_id)
+                    }
                     ApplicationEvent::ApplicationStatusChanged { to, .. } => row.status = to,
                     _ => {}
                 }
@@ -73,12 +81,16 @@ pub fn fold(events: &[LogEvent]) -> Result<Vec<(String, Change)>, ProjectionErro
             (current, event) => {
                 let mut patch = match current {
                     Some(Change::Update(patch)) => patch,
-                    _ => Patch::default(),
+                    _ => Box::default(),
                 };
                 match event {
                     ApplicationEvent::ApplicationUpdated { fields } => patch.fields = Some(fields),
-                    ApplicationEvent::SandboxHostSelected { mep_host_id } => patch.mep_host_id = Some(mep_host_id),
-                    ApplicationEvent::ApplicationStatusChanged { to, .. } => patch.status = Some(to),
+                    ApplicationEvent::SandboxHostSelected { mep_host_id } => {
+                        patch.mep_host_id = Some(mep_host_id)
+                    }
+                    ApplicationEvent::ApplicationStatusChanged { to, .. } => {
+                        patch.status = Some(to)
+                    }
                     _ => {}
                 }
                 Change::Update(patch)
@@ -119,8 +131,10 @@ impl FieldColumns {
         self.app_type.push(f.app_type.as_str().to_owned());
         self.industry.push(f.industry.as_str().to_owned());
         self.icon_file_id.push(f.icon_file_id.as_str().to_owned());
-        self.guide_file_id.push(f.guide_file_id.as_ref().map(|g| g.as_str().to_owned()));
-        self.app_create_type.push(f.app_create_type.as_str().to_owned());
+        self.guide_file_id
+            .push(f.guide_file_id.as_ref().map(|g| g.as_str().to_owned()));
+        self.app_create_type
+            .push(f.app_create_type.as_str().to_owned());
     }
 
     /// A placeholder row for patches that do not change the fields (ignored by the SQL).

@@ -74,7 +74,10 @@ struct Inserts {
     host: Vec<Option<String>>,
 }
 
-async fn write(conn: &mut PgConnection, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
+async fn write(
+    conn: &mut PgConnection,
+    changes: Vec<(String, Change)>,
+) -> Result<(), ProjectionError> {
     let mut deletes = Vec::new();
     let mut updates = Updates::default();
     let mut inserts = Inserts::default();
@@ -88,7 +91,9 @@ async fn write(conn: &mut PgConnection, changes: Vec<(String, Change)>) -> Resul
                     Some(f) => updates.fields.push(f),
                     None => updates.fields.push_none(),
                 }
-                updates.status.push(patch.status.map(|s| s.as_str().to_owned()));
+                updates
+                    .status
+                    .push(patch.status.map(|s| s.as_str().to_owned()));
                 updates.host.push(patch.mep_host_id);
             }
             Change::Insert(row) => {

@@ -131,7 +131,12 @@ impl ProjectionRuntime {
             };
             let started = std::time::Instant::now();
             let outcome = step(&self.pool, projection.as_ref(), limit, &self.fail_point).await;
-            tracing::trace!(projection = name, micros = started.elapsed().as_micros() as u64, ?outcome, "step");
+            tracing::trace!(
+                projection = name,
+                micros = started.elapsed().as_micros() as u64,
+                ?outcome,
+                "step"
+            );
             let pause = match outcome {
                 Ok(StepOutcome::Applied { checkpoint, .. }) => {
                     self.board.publish(name, checkpoint);

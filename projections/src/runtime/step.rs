@@ -79,7 +79,9 @@ fn literal(name: &str) -> String {
 /// behind the horizon. Statements run in order, so the batch is read after the lease is held.
 fn opening_sql(name: &str, limit: i64) -> String {
     let name = literal(name);
-    let checkpoint = format!("(SELECT last_txid, last_position FROM projection_checkpoints WHERE name = {name})");
+    let checkpoint = format!(
+        "(SELECT last_txid, last_position FROM projection_checkpoints WHERE name = {name})"
+    );
     format!(
         "BEGIN; SET LOCAL synchronous_commit = off; \
          SELECT pg_try_advisory_xact_lock(727275, hashtext({name})) AS leased, \
@@ -146,12 +148,19 @@ async fn step_on(
     let checkpoint: Checkpoint = (lease.try_get("txid")?, lease.try_get("last_position")?);
     let Some(last) = events.last() else {
         conn.execute(sqlx::raw_sql("COMMIT")).await?;
-        return Ok(StepOutcome::CaughtUp { checkpoint, pending });
+        return Ok(StepOutcome::CaughtUp {
+            checkpoint,
+            pending,
+        });
     };
     let next = last.checkpoint();
     if let Err(error) = projection.apply(&mut *conn, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply { error, single: events.len() == 1, event });
+        return Err(StepError::Apply {
+            error,
+            single: events.len() == 1,
+            event,
+        });
     }
     if fail_point.fire() {
         return Err(StepError::SimulatedCrash); // the caller rolls the writes back
@@ -165,7 +174,10 @@ async fn step_on(
         literal(name)
     );
     conn.execute(sqlx::raw_sql(&close)).await?;
-    Ok(StepOutcome::Applied { events: events.len(), checkpoint: next })
+    Ok(StepOutcome::Applied {
+        events: events.len(),
+        checkpoint: next,
+    })
 }
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.

@@ -99,8 +99,14 @@ pub async fn list(
                 st.wait_visible(READ_MODELS, position).await;
             }
             let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
-            let (results, total) = queries::list(&st.pool, owner, name.as_deref(), limit, offset).await?;
-            Ok(Page { results, limit, offset, total })
+            let (results, total) =
+                queries::list(&st.pool, owner, name.as_deref(), limit, offset).await?;
+            Ok(Page {
+                results,
+                limit,
+                offset,
+                total,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -163,7 +169,11 @@ pub async fn update(
     let id = parse_uuid(&path, "applicationId")?;
     let fields = validate(&body)?;
     let options = options(req.headers(), b"")?;
-    execute(state, actor, id, ApplicationAction::Update(fields),
+    execute(
+        state,
+        actor,
+        id,
+        ApplicationAction::Update(fields),
         options,
         StatusCode::OK,
     )
@@ -186,7 +196,11 @@ pub async fn delete(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     let options = options(req.headers(), b"")?;
-    execute(state, actor, id, ApplicationAction::Delete,
+    execute(
+        state,
+        actor,
+        id,
+        ApplicationAction::Delete,
         options,
         StatusCode::OK,
     )
@@ -243,7 +257,9 @@ async fn execute(
 ) -> Result<HttpResponse, ApiError> {
     let metadata = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     let st = state.clone();
-    let reply = state.offload(async move { run_command(&st, actor, &id, action, options, metadata, success).await });
+    let reply = state.offload(async move {
+        run_command(&st, actor, &id, action, options, metadata, success).await
+    });
     Ok(reply.await?.into_response())
 }
 
@@ -258,19 +274,26 @@ async fn run_command(
 ) -> Result<Reply, ApiError> {
     let started = Instant::now();
     let command_name = action.name();
-    let returns_app = matches!(action, ApplicationAction::Create { .. } | ApplicationAction::Update(_));
+    let returns_app = matches!(
+        action,
+        ApplicationAction::Create { .. } | ApplicationAction::Update(_)
+    );
     let render = |app: &Application| -> serde_json::Value {
         match (&app.state, returns_app) {
-            (Some(live), true) => serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default(),
+            (Some(live), true) => {
+                serde_json::to_value(ApplicationResponse::from_state(id, live)).unwrap_or_default()
+            }
             _ => serde_json::Value::Bool(true),
         }
     };
     let command = ApplicationCommand { actor, action };
     let result = state
         .executor
-        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| StoredResponse {
-            status: success.as_u16(),
-            body: render(app),
+        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| {
+            StoredResponse {
+                status: success.as_u16(),
+                body: render(app),
+            }
         })
         .await;
     let outcome = match result {
@@ -300,9 +323,15 @@ async fn run_command(
                 headers.push(("location", format!("/mec/developer/v2/applications/{id}")));
             }
             Ok(Reply {
-                status: if visible { success } else { StatusCode::ACCEPTED },
+                status: if visible {
+                    success
+                } else {
+                    StatusCode::ACCEPTED
+                },
                 headers,
-                body: executed.response.map_or_else(|| render(&executed.aggregate), |r| r.body),
+                body: executed
+                    .response
+                    .map_or_else(|| render(&executed.aggregate), |r| r.body),
             })
         }
     }
