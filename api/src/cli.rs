@@ -54,6 +54,9 @@ pub enum Command {
     },
     /// Mint a token for the configured signing key.
     Token(TokenArgs),
+    /// Consume events from RabbitMQ: declare a durable quorum queue with a dead-letter exchange,
+    /// bind it, and print each event as one JSON line.
+    Subscribe(SubscribeArgs),
     /// Inspect, rebuild or resume projections.
     Projections {
         #[command(flatten)]
@@ -96,6 +99,19 @@ pub struct ServeArgs {
     /// Do not run projections in this process (another process runs them).
     #[arg(long, env = "EDGEDEV_NO_PROJECTIONS")]
     pub no_projections: bool,
+    #[command(flatten)]
+    pub amqp: AmqpArgs,
+}
+
+/// The broker: unset leaves the relay idle.
+#[derive(Debug, Clone, Args)]
+pub struct AmqpArgs {
+    /// RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2f.
+    #[arg(long, env = "AMQP_URL", hide_env_values = true)]
+    pub amqp_url: Option<String>,
+    /// The topic exchange events are published to.
+    #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
+    pub amqp_exchange: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +149,25 @@ fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| format!("unknown role {text}: use ADMIN, TENANT or GUEST"))
 }
 
+#[derive(Debug, Args)]
+pub struct SubscribeArgs {
+    /// Queue name (durable, quorum).
+    #[arg(long)]
+    pub queue: String,
+    /// Routing-key patterns, e.g. 'vm.*', 'application.#' (repeatable).
+    #[arg(long = "bind", required = true)]
+    pub bindings: Vec<String>,
+    /// RabbitMQ URL.
+    #[arg(long, env = "AMQP_URL", default_value = "amqp://guest:guest@127.0.0.1:5672/%2f", hide_env_values = true)]
+    pub amqp_url: String,
+    /// The exchange the relay publishes to.
+    #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
+    pub exchange: String,
+    /// Stop after this many messages (default: run until interrupted).
+    #[arg(long)]
+    pub count: Option<u64>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ProjectionsAction {
     /// Checkpoint, lag and status of every projection.
@@ -145,6 +180,8 @@ pub enum ProjectionsAction {
     },
     /// Clear a poison-event failure so the projection retries.
     Resume { name: String },
+    /// Reset the AMQP relay's checkpoint so it publishes the whole log again.
+    ReplayRelay,
 }
 
 /// Entry point of the binary.
@@ -202,6 +239,7 @@ pub async fn run(command: Command) -> CliResult {
             println!("{}", keys.mint(&actor, args.ttl));
             Ok(())
         }
+        Command::Subscribe(args) => crate::subscribe::run(args).await,
         Command::Projections { database, action } => {
             with_database(&database, |pool| async move {
                 projections_command(pool, action).await
@@ -263,6 +301,11 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,
+        amqp: args
+            .amqp
+            .amqp_url
+            .as_ref()
+            .map(|url| projections::relay::RelayConfig::new(url.clone(), args.amqp.amqp_exchange.clone())),
     };
     let server = crate::server::start(&config, pool.clone()).await?;
     println!("edgedev listening on http://{}", server.addr);
@@ -309,6 +352,10 @@ async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResu
             }
         }
         ProjectionsAction::Resume { name } => runtime.resume(&name).await?,
+        ProjectionsAction::ReplayRelay => {
+            projections::runtime::reset_checkpoint(runtime.pool(), projections::relay::RELAY).await?;
+            println!("the relay will publish the whole log again (consumers deduplicate on the event id)");
+        }
     }
     for s in runtime.status().await? {
         println!(

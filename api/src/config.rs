@@ -24,6 +24,8 @@ pub struct ServeConfig {
     pub workers: usize,
     /// Whether this process runs the projections (several processes may; one applies at a time).
     pub run_projections: bool,
+    /// The AMQP relay (`AMQP_URL`); `None` leaves it idle.
+    pub amqp: Option<projections::relay::RelayConfig>,
 }
 
 impl ServeConfig {
@@ -39,6 +41,7 @@ impl ServeConfig {
             max_connections: 16,
             workers: 2,
             run_projections: true,
+            amqp: None,
         }
     }
 }

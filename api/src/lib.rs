@@ -15,6 +15,7 @@
 //! - [`routes`]: the HTTP endpoints, one module per resource.
 //! - [`openapi`]: the OpenAPI document and its offline UI.
 //! - [`server`]: wiring: state, projector runtime, HTTP server, graceful shutdown.
+//! - [`subscribe`]: `edgedev subscribe`, a RabbitMQ consumer printing events as JSON lines.
 
 pub mod auth;
 pub mod cli;
@@ -27,3 +28,4 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod server;
+pub mod subscribe;

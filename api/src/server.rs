@@ -42,7 +42,8 @@ pub enum StartError {
 pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, StartError> {
     let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(StartError::Key)?;
-    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
+    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default())
+        .with_relay(config.amqp.clone());
     let runtime_tasks = if config.run_projections {
         runtime.start().await.map_err(StartError::Projections)?
     } else {

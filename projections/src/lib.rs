@@ -11,6 +11,7 @@
 //! - [`read_models`]: one module per read model (the seed tables) and the registry of all of them.
 
 pub mod read_models;
+pub mod relay;
 pub mod runtime;
 
 pub use read_models::all_projections;

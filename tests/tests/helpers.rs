@@ -239,8 +239,8 @@ pub fn app_body(name: &str) -> Value {
 pub async fn wait_caught_up(pool: &PgPool) {
     for _ in 0..500 {
         let lagging: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM projection_checkpoints c WHERE EXISTS (SELECT 1 FROM events e \
-             WHERE (e.transaction_id, e.global_position) > (c.last_txid, c.last_position))",
+            "SELECT count(*) FROM projection_checkpoints c WHERE c.status = 'running' AND EXISTS \
+             (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.last_txid, c.last_position))",
         )
         .fetch_one(pool)
         .await

@@ -8,3 +8,4 @@ mod auth_and_errors;
 mod migrations;
 mod processes;
 mod projector;
+mod relay;

@@ -107,7 +107,7 @@ async fn two_server_processes_apply_each_event_exactly_once() {
     assert_eq!(rows(&pool, "tbl_application", "id").await.len(), 40);
     assert_eq!(rows(&pool, "tbl_app_project", "id").await.len(), 40);
     let checkpoints: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT name, events_applied, status FROM projection_checkpoints ORDER BY name",
+        "SELECT name, events_applied, status FROM projection_checkpoints WHERE name <> 'amqp_relay' ORDER BY name",
     )
     .fetch_all(&pool)
     .await

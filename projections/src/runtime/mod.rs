@@ -12,12 +12,12 @@ mod log;
 mod runner;
 mod step;
 
-pub use admin::AdminError;
+pub use admin::{reset_checkpoint, AdminError};
 pub use admin::ProjectionStatus;
 pub use board::CheckpointBoard;
 pub use log::LogEvent;
 pub use runner::{ProjectionRuntime, RuntimeConfig};
-pub use step::{FailPoint, StepOutcome};
+pub use step::{close_batch, open_batch, FailPoint, Opening, StepOutcome};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -14,6 +14,7 @@ use super::board::CheckpointBoard;
 use super::log::Checkpoint;
 use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
 use super::Projection;
+use crate::relay::RelayConfig;
 
 /// Tuning of the runtime.
 #[derive(Debug, Clone)]
@@ -45,6 +46,7 @@ pub struct ProjectionRuntime {
     board: CheckpointBoard,
     fail_point: Arc<FailPoint>,
     shutdown: watch::Sender<bool>,
+    relay: Option<RelayConfig>,
 }
 
 impl ProjectionRuntime {
@@ -57,7 +59,14 @@ impl ProjectionRuntime {
             config,
             fail_point: Arc::new(FailPoint::default()),
             shutdown: watch::channel(false).0,
+            relay: None,
         }
+    }
+
+    /// Publishes the log to RabbitMQ too (the relay is idle without it).
+    pub fn with_relay(mut self, relay: Option<RelayConfig>) -> Self {
+        self.relay = relay;
+        self
     }
 
     pub fn board(&self) -> &CheckpointBoard {
@@ -80,12 +89,12 @@ impl ProjectionRuntime {
         self.projections.iter().find(|p| p.name() == name)
     }
 
-    /// Ensures every projection has a checkpoint row.
+    /// Ensures every projection, and the relay, has a checkpoint row.
     pub async fn register_all(&self) -> Result<(), sqlx::Error> {
         for projection in self.projections.iter() {
             register(&self.pool, projection.name()).await?;
         }
-        Ok(())
+        crate::relay::register(&self.pool, self.relay.is_some()).await
     }
 
     /// Starts the wake-up listener and one loop per projection.
@@ -104,6 +113,10 @@ impl ProjectionRuntime {
             handles.push(tokio::spawn(
                 async move { runtime.run(projection, wake).await },
             ));
+        }
+        if let Some(relay) = self.relay.clone() {
+            let relay_task = crate::relay::run(self.pool.clone(), relay, wake_rx.clone(), self.shutdown.subscribe());
+            handles.push(tokio::spawn(relay_task));
         }
         Ok(handles)
     }

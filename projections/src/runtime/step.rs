@@ -114,13 +114,22 @@ pub async fn step(
     result
 }
 
-async fn step_on(
-    conn: &mut PgConnection,
-    projection: &dyn Projection,
-    limit: i64,
-    fail_point: &FailPoint,
-) -> Result<StepOutcome, StepError> {
-    let name = projection.name();
+/// What the opening round trip of a step found.
+pub enum Opening {
+    /// Another process holds the lease (or the consumer is not registered); the transaction is
+    /// closed.
+    Busy,
+    /// The consumer is stopped on a poison event; the transaction is closed.
+    Failed,
+    /// Nothing visible to apply; the transaction is closed.
+    CaughtUp { checkpoint: Checkpoint, pending: bool },
+    /// A batch to apply; the transaction (with the lease) stays open until [`close_batch`] or
+    /// a rollback.
+    Batch { events: Vec<LogEvent> },
+}
+
+/// Opens a step of consumer `name` on `conn`: begin, lease, checkpoint, batch, horizon check.
+pub async fn open_batch(conn: &mut PgConnection, name: &str, limit: i64) -> Result<Opening, sqlx::Error> {
     let opening = opening_sql(name, limit);
     let rows = conn.fetch_all(sqlx::raw_sql(&opening)).await?;
     let mut lease = None;
@@ -133,51 +142,58 @@ async fn step_on(
             _ => events.push(LogEvent::from_row(row)?),
         }
     }
-    let Some(lease) = lease else {
-        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
-        return Ok(StepOutcome::Busy); // not registered yet
-    };
-    if !lease.try_get::<bool, _>("leased")? {
-        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
-        return Ok(StepOutcome::Busy);
-    }
-    if lease.try_get::<String, _>("status")? == "failed" {
-        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
-        return Ok(StepOutcome::Failed);
-    }
-    let checkpoint: Checkpoint = (lease.try_get("txid")?, lease.try_get("last_position")?);
-    let Some(last) = events.last() else {
-        conn.execute(sqlx::raw_sql("COMMIT")).await?;
-        return Ok(StepOutcome::CaughtUp {
-            checkpoint,
+    let outcome = match lease {
+        None => Opening::Busy,
+        Some(lease) if !lease.try_get::<bool, _>("leased")? => Opening::Busy,
+        Some(lease) if lease.try_get::<String, _>("status")? == "failed" => Opening::Failed,
+        Some(lease) if events.is_empty() => Opening::CaughtUp {
+            checkpoint: (lease.try_get("txid")?, lease.try_get("last_position")?),
             pending,
-        });
+        },
+        Some(_) => return Ok(Opening::Batch { events }),
     };
-    let next = last.checkpoint();
-    if let Err(error) = projection.apply(&mut *conn, &events).await {
-        let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply {
-            error,
-            single: events.len() == 1,
-            event,
-        });
-    }
-    if fail_point.fire() {
-        return Err(StepError::SimulatedCrash); // the caller rolls the writes back
-    }
+    let end = if matches!(outcome, Opening::CaughtUp { .. }) { "COMMIT" } else { "ROLLBACK" };
+    conn.execute(sqlx::raw_sql(end)).await?;
+    Ok(outcome)
+}
+
+/// Advances consumer `name`'s checkpoint past `events` and commits the step.
+pub async fn close_batch(conn: &mut PgConnection, name: &str, events: &[LogEvent]) -> Result<Checkpoint, sqlx::Error> {
+    let next = events.last().map(LogEvent::checkpoint).unwrap_or_default();
     let close = format!(
         "UPDATE projection_checkpoints SET last_txid = '{}', last_position = {}, \
-         events_applied = events_applied + {}, updated_at = now() WHERE name = {}; COMMIT",
+         events_applied = events_applied + {}, last_error = NULL, updated_at = now() WHERE name = {}; COMMIT",
         next.0,
         next.1,
         events.len(),
         literal(name)
     );
     conn.execute(sqlx::raw_sql(&close)).await?;
-    Ok(StepOutcome::Applied {
-        events: events.len(),
-        checkpoint: next,
-    })
+    Ok(next)
+}
+
+async fn step_on(
+    conn: &mut PgConnection,
+    projection: &dyn Projection,
+    limit: i64,
+    fail_point: &FailPoint,
+) -> Result<StepOutcome, StepError> {
+    let name = projection.name();
+    let events = match open_batch(conn, name, limit).await? {
+        Opening::Busy => return Ok(StepOutcome::Busy),
+        Opening::Failed => return Ok(StepOutcome::Failed),
+        Opening::CaughtUp { checkpoint, pending } => return Ok(StepOutcome::CaughtUp { checkpoint, pending }),
+        Opening::Batch { events } => events,
+    };
+    if let Err(error) = projection.apply(&mut *conn, &events).await {
+        let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
+        return Err(StepError::Apply { error, single: events.len() == 1, event });
+    }
+    if fail_point.fire() {
+        return Err(StepError::SimulatedCrash); // the caller rolls the writes back
+    }
+    let checkpoint = close_batch(conn, name, &events).await?;
+    Ok(StepOutcome::Applied { events: events.len(), checkpoint })
 }
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.
