@@ -77,10 +77,11 @@ async fn burst(pool: &PgPool, apps: usize, updates: usize, tasks: usize) {
     }
 }
 
-/// What a subscriber received: every message in arrival order.
+/// What a subscriber received: every message in arrival order, and the distinct event ids.
 #[derive(Default)]
 struct Received {
     messages: Vec<Value>,
+    ids: HashSet<String>,
 }
 
 /// Consumes `exchange` with a durable queue bound to `#`, reconnecting whenever the broker drops
@@ -107,10 +108,7 @@ async fn subscribe(exchange: String, received: Arc<Mutex<Received>>, expected: u
                 .basic_consume(ShortString::from(queue.as_str()), ShortString::from("test"), BasicConsumeOptions::default(), FieldTable::default())
                 .await?;
             loop {
-                let distinct = {
-                    let received = received.lock().await;
-                    received.messages.iter().filter_map(|m| m["id"].as_str()).collect::<HashSet<_>>().len()
-                };
+                let distinct = received.lock().await.ids.len();
                 if distinct >= expected || Instant::now() >= deadline {
                     return Ok::<(), lapin::Error>(());
                 }
@@ -123,7 +121,10 @@ async fn subscribe(exchange: String, received: Arc<Mutex<Received>>, expected: u
                     delivery.properties.message_id().as_ref().map(|m| m.to_string()).unwrap_or_default(),
                 );
                 message["_delivery_mode"] = Value::from(delivery.properties.delivery_mode().unwrap_or(0));
-                received.lock().await.messages.push(message);
+                let mut received = received.lock().await;
+                received.ids.insert(message["id"].as_str().unwrap_or_default().to_owned());
+                received.messages.push(message);
+                drop(received);
                 delivery.ack(BasicAckOptions::default()).await?;
             }
         };
@@ -156,7 +157,7 @@ async fn event_ids(pool: &PgPool) -> HashSet<String> {
 }
 
 fn distinct_ids(received: &Received) -> HashSet<String> {
-    received.messages.iter().filter_map(|m| m["id"].as_str().map(str::to_owned)).collect()
+    received.ids.clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
