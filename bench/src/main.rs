@@ -42,8 +42,14 @@ struct Args {
     /// Command mix: `create-update` (create, then update what was created) or `create`.
     #[arg(long, default_value = "create-update")]
     mix: String,
+    /// Events the relay benchmark publishes.
+    #[arg(long, default_value_t = 200_000)]
+    relay_events: i64,
+    /// RabbitMQ for the relay benchmark; the section is skipped when unset.
+    #[arg(long, env = "AMQP_URL")]
+    amqp_url: Option<String>,
     /// Sections to run.
-    #[arg(long, value_delimiter = ',', default_value = "commands,lag,rebuild")]
+    #[arg(long, value_delimiter = ',', default_value = "commands,lag,rebuild,relay")]
     sections: Vec<String>,
 }
 
@@ -91,6 +97,12 @@ async fn main() -> BenchResult<()> {
     }
     if wants("rebuild") {
         rebuild(&args).await?;
+    }
+    if wants("relay") {
+        match &args.amqp_url {
+            Some(url) => relay(&args, url).await?,
+            None => println!("\n## 4. Relay: skipped (set AMQP_URL)"),
+        }
     }
     println!("\ntotal time: {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
@@ -295,4 +307,42 @@ fn memory() -> String {
             || "unknown memory".into(),
             |kb| format!("{} GiB", kb / 1024 / 1024),
         )
+}
+
+async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
+    use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+    use lapin::types::ShortString;
+    println!("\n## 4. AMQP relay to RabbitMQ (publisher confirms, persistent, batches of 1000)\n");
+    let (url, name) = create_database(&args.server).await?;
+    let pool = api::db::connect(&url, 8).await?;
+    let (events, _) = generator::generate(&pool, args.relay_events).await?;
+    let exchange = format!("edgedev.bench.{}", uuid::Uuid::new_v4().simple());
+    let config = projections::relay::RelayConfig::new(amqp_url, exchange.clone());
+    let publisher = projections::relay::publisher::Publisher::connect(&config).await?;
+    projections::relay::register(&pool, true).await?;
+    let started = Instant::now();
+    let mut published = 0usize;
+    loop {
+        match projections::relay::relay_step(&pool, &publisher, &config).await? {
+            projections::relay::RelayStep::Published(n) => published += n,
+            projections::relay::RelayStep::CaughtUp { pending: false } => break,
+            _ => tokio::time::sleep(Duration::from_millis(3)).await,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    publisher.close().await;
+    println!("| events | seconds | events/s |");
+    println!("|---:|---:|---:|");
+    println!("| {published} of {events} | {seconds:.1} | {:.0} |", published as f64 / seconds);
+    // Remove what the run left on the broker.
+    let connection = lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
+    let channel = connection.create_channel().await?;
+    let alternate = projections::relay::publisher::alternate_exchange(&exchange);
+    channel.queue_delete(ShortString::from(alternate.as_str()), QueueDeleteOptions::default()).await?;
+    channel.exchange_delete(ShortString::from(exchange.as_str()), ExchangeDeleteOptions::default()).await?;
+    channel.exchange_delete(ShortString::from(alternate.as_str()), ExchangeDeleteOptions::default()).await?;
+    let _ = connection.close(200, ShortString::from("done")).await;
+    pool.close().await;
+    drop_database(&args.server, &name).await?;
+    Ok(())
 }

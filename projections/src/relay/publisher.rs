@@ -6,11 +6,21 @@ use lapin::options::{
     BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
-use lapin::{Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
+use lapin::{Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm};
 
 use super::envelope::{cloud_event, properties, routing_key};
 use super::{RelayConfig, RelayError};
 use crate::runtime::LogEvent;
+
+/// A publish after its first poll: finished, or still waiting for its frames to be written.
+enum Sent<'a> {
+    Done(lapin::Result<PublisherConfirm>),
+    Pending(Pin<Box<dyn Future<Output = lapin::Result<PublisherConfirm>> + Send + 'a>>),
+}
 
 pub struct Publisher {
     connection: Connection,
@@ -35,22 +45,37 @@ impl Publisher {
 
     /// Publishes `events` (persistent, mandatory) and waits until the broker confirmed all of
     /// them. Any nack, or a lost connection, fails the whole batch.
+    ///
+    /// Every publish is polled once, in log order, before any is awaited: that first poll queues
+    /// the message's frames (and takes its delivery tag), so the whole batch is in flight at once
+    /// and still leaves in order.
     pub async fn publish_confirmed(&self, events: &[LogEvent], config: &RelayConfig) -> Result<(), RelayError> {
         let exchange = ShortString::from(config.exchange.as_str());
-        let mut confirms = Vec::with_capacity(events.len());
-        for event in events {
-            let body = serde_json::to_vec(&cloud_event(event, &config.source)).unwrap_or_default();
-            let confirm = self
-                .channel
-                .basic_publish(
-                    exchange.clone(),
-                    ShortString::from(routing_key(event)),
-                    BasicPublishOptions { mandatory: true, ..BasicPublishOptions::default() },
-                    &body,
-                    properties(event),
-                )
-                .await?;
-            confirms.push(confirm);
+        let bodies: Vec<Vec<u8>> = events
+            .iter()
+            .map(|event| serde_json::to_vec(&cloud_event(event, &config.source)).unwrap_or_default())
+            .collect();
+        let mut sends = Vec::with_capacity(events.len());
+        for (event, body) in events.iter().zip(&bodies) {
+            let mut send = Box::pin(self.channel.basic_publish(
+                exchange.clone(),
+                ShortString::from(routing_key(event)),
+                BasicPublishOptions { mandatory: true, ..BasicPublishOptions::default() },
+                body,
+                properties(event),
+            ));
+            let first = std::future::poll_fn(|cx| Poll::Ready(send.as_mut().poll(cx))).await;
+            sends.push(match first {
+                Poll::Ready(result) => Sent::Done(result),
+                Poll::Pending => Sent::Pending(send),
+            });
+        }
+        let mut confirms = Vec::with_capacity(sends.len());
+        for send in sends {
+            confirms.push(match send {
+                Sent::Done(result) => result?,
+                Sent::Pending(send) => send.await?,
+            });
         }
         for confirm in confirms {
             match confirm.await? {
