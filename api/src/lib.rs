@@ -10,6 +10,7 @@
 //! - [`db`]: connection pool, migrations and their status.
 //! - [`auth`]: HS256 JWTs: minting, verifying, the signing key, and the `Actor` extractor.
 //! - [`error`]: the API error type and its JSON body.
+//! - [`files`]: the content-addressed file store (uploads, checks, orphan sweeping).
 //! - [`middleware`]: request ids, request context, HTTP metrics.
 //! - [`metrics`]: the Prometheus registry.
 //! - [`routes`]: the HTTP endpoints, one module per resource.
@@ -23,6 +24,7 @@ pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod error;
+pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

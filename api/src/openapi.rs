@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
-use crate::routes::{health, projections};
+use crate::routes::{health, plugins, projections};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,16 +15,19 @@ use crate::routes::{health, projections};
     paths(
         applications::create, applications::list, applications::get, applications::update,
         applications::delete, applications::select_host,
+        plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::download, plugins::logo,
+        plugins::api_file, plugins::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
         health::health, health::livez, health::readyz, health::metrics,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
-        projections::ProjectionStatusDto,
+        projections::ProjectionStatusDto, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
     )),
     modifiers(&Security),
     tags(
         (name = "applications", description = "Applications (projects) of the developer platform"),
+        (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
         (name = "operations", description = "Health, metrics and projections"),
     )
 )]

@@ -44,7 +44,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         .map_err(StartError::Key)?;
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default())
         .with_relay(config.amqp.clone());
-    let runtime_tasks = if config.run_projections {
+    let mut runtime_tasks = if config.run_projections {
         runtime.start().await.map_err(StartError::Projections)?
     } else {
         runtime
@@ -60,6 +60,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         metrics: Metrics::new()?,
         read_your_writes_timeout: config.read_your_writes_timeout,
         database_runtime: tokio::runtime::Handle::current(),
+        files: crate::files::FileStore::new(&config.data_dir),
     };
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());
@@ -98,6 +99,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         )
     })?;
     let server = server.run();
+    runtime_tasks.push(tokio::spawn(sweep_periodically(state.clone())));
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
     Ok(RunningServer {
@@ -107,6 +109,23 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         server: tokio::spawn(server),
         runtime_tasks,
     })
+}
+
+/// Removes stored files nothing refers to, every 10 minutes, once they are an hour old (so an
+/// upload in flight, or one the read model has not shown yet, is never swept).
+async fn sweep_periodically(state: AppState) {
+    let mut shutdown = state.runtime.shutdown_signal();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            _ = shutdown.changed() => return,
+        }
+        match crate::files::sweep_orphans(&state.pool, &state.files, std::time::Duration::from_secs(3600)).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "swept orphaned files"),
+            Err(error) => tracing::warn!(%error, "file sweep failed"),
+        }
+    }
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

@@ -8,11 +8,13 @@
 //! # Layout
 //! - [`identity`]: who is acting (`Actor`, roles) and the ownership rule.
 //! - [`application`]: the Application (our "Project") aggregate.
+//! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
 //! - [`uniqueness`]: the keys an aggregate holds that must be unique across aggregates.
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
 
 pub mod application;
 pub mod identity;
+pub mod plugin;
 pub mod uniqueness;
 pub mod wire;
 

@@ -23,6 +23,8 @@ pub struct AppState {
     pub runtime: ProjectionRuntime,
     pub metrics: Metrics,
     pub read_your_writes_timeout: Duration,
+    /// The content-addressed file store.
+    pub files: crate::files::FileStore,
     /// The runtime that owns the database connections. Handlers run on actix's per-worker
     /// runtimes; database work is sent here, so a connection's I/O is never driven by another
     /// worker's (possibly busy) runtime.

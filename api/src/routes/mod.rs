@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod commanding;
 pub mod health;
+pub mod plugins;
 pub mod projections;
 
 use actix_web::web;
@@ -17,6 +18,7 @@ pub use commanding::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     applications::configure(cfg);
+    plugins::configure(cfg);
     projections::configure(cfg);
 }
 
@@ -58,4 +60,15 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
         .with_params(vec![what.to_owned()])
     })?;
     Ok(parsed.hyphenated().to_string())
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Now, truncated to the microseconds PostgreSQL keeps, so responses equal the read models.
+pub fn now_micros() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }

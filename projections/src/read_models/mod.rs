@@ -4,6 +4,7 @@
 mod app_projects;
 mod application_changes;
 mod applications;
+mod plugins;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use crate::runtime::Projection;
 
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
+pub use plugins::{store_path, PluginsProjection};
 
 /// Every projection edgedev runs, in a stable order.
 pub fn all_projections() -> Vec<Arc<dyn Projection>> {

@@ -121,6 +121,11 @@ impl ProjectionRuntime {
         Ok(handles)
     }
 
+    /// A receiver that changes when the runtime is asked to stop.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
     /// Asks every loop to stop after its current batch.
     pub fn stop(&self) {
         self.shutdown.send_replace(true);

@@ -70,7 +70,7 @@ pub async fn create(
         &[b"POST applications ".as_slice(), &fingerprint].concat(),
     )?;
     let id = uuid::Uuid::new_v4().to_string();
-    let created_at = now_micros();
+    let created_at = crate::routes::now_micros();
     let action = ApplicationAction::Create { fields, created_at };
     execute(state, actor, id, action, options, StatusCode::CREATED).await
 }
@@ -382,10 +382,4 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
         CommandError::Decode(detail) => ApiError::internal(&detail),
         CommandError::Database(e) => ApiError::database(&e),
     }
-}
-
-/// Now, truncated to the microseconds PostgreSQL keeps, so responses equal the read model.
-fn now_micros() -> chrono::DateTime<chrono::Utc> {
-    let now = chrono::Utc::now();
-    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }

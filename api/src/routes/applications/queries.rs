@@ -26,7 +26,7 @@ pub async fn list(
 ) -> Result<(Vec<ApplicationResponse>, i64), sqlx::Error> {
     let pattern = name
         .filter(|n| !n.is_empty())
-        .map(|n| format!("%{}%", escape_like(n)));
+        .map(|n| format!("%{}%", crate::routes::escape_like(n)));
     let filter = "WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')";
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM tbl_application {filter} ORDER BY create_time DESC, id LIMIT $3 OFFSET $4"
@@ -43,10 +43,4 @@ pub async fn list(
         .fetch_one(pool)
         .await?;
     Ok((rows, total))
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

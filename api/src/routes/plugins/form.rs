@@ -1,0 +1,85 @@
+//! Reading a plugin's multipart form: files stream into the store's staging area (hashed and
+//! size-limited as they arrive, never held in memory), text fields are read with a small limit.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use futures_util::StreamExt;
+
+use crate::error::ApiError;
+use crate::files::{FileError, FileStore, Staged};
+
+/// The size limits of the original platform.
+pub const PLUGIN_FILE_LIMIT: u64 = 50 * 1024 * 1024;
+pub const LOGO_FILE_LIMIT: u64 = 10 * 1024 * 1024;
+pub const API_FILE_LIMIT: u64 = 10 * 1024 * 1024;
+const TEXT_LIMIT: usize = 4096;
+
+/// The parts of a plugin form.
+#[derive(Default)]
+pub struct PluginForm {
+    pub text: HashMap<String, String>,
+    pub plugin_file: Option<Staged>,
+    pub logo_file: Option<Staged>,
+    pub api_file: Option<Staged>,
+}
+
+impl PluginForm {
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.text.get(name).map(String::as_str)
+    }
+}
+
+fn file_limit(name: &str) -> Option<u64> {
+    match name {
+        "pluginFile" => Some(PLUGIN_FILE_LIMIT),
+        "logoFile" => Some(LOGO_FILE_LIMIT),
+        "apiFile" => Some(API_FILE_LIMIT),
+        _ => None,
+    }
+}
+
+/// Reads the whole form; files go to staging.
+pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
+    let mut form = PluginForm::default();
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", format!("the multipart body is malformed: {e}")))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(limit) = file_limit(&name) {
+            let file_name = field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .map(str::to_owned)
+                .unwrap_or_default();
+            let staged = store.stage(&file_name, &mut field, limit).await.map_err(|e| match e {
+                FileError::TooLarge { limit } => ApiError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "FILE_TOO_LARGE",
+                    format!("{name} is larger than the {} MB allowed", limit / 1024 / 1024),
+                )
+                .with_params(vec![name.clone()]),
+                FileError::Upload(detail) => ApiError::bad_request("MALFORMED_MULTIPART", format!("{name} could not be read: {detail}")),
+                FileError::Io(error) => ApiError::internal(&error.to_string()),
+            })?;
+            match name.as_str() {
+                "pluginFile" => form.plugin_file = Some(staged),
+                "logoFile" => form.logo_file = Some(staged),
+                _ => form.api_file = Some(staged),
+            }
+        } else {
+            let mut value = Vec::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", e.to_string()))?;
+                value.extend_from_slice(&chunk);
+                if value.len() > TEXT_LIMIT {
+                    return Err(ApiError::bad_request("INVALID_FIELD", format!("{name} is longer than {TEXT_LIMIT} bytes"))
+                        .with_params(vec![name]));
+                }
+            }
+            let value = String::from_utf8(value)
+                .map_err(|_| ApiError::bad_request("INVALID_FIELD", format!("{name} is not UTF-8 text")).with_params(vec![name.clone()]))?;
+            form.text.insert(name, value);
+        }
+    }
+    Ok(form)
+}
