@@ -158,7 +158,12 @@ pub struct SubscribeArgs {
     #[arg(long = "bind", required = true)]
     pub bindings: Vec<String>,
     /// RabbitMQ URL.
-    #[arg(long, env = "AMQP_URL", default_value = "amqp://guest:guest@127.0.0.1:5672/%2f", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
+        hide_env_values = true
+    )]
     pub amqp_url: String,
     /// The exchange the relay publishes to.
     #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
@@ -301,11 +306,9 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,
-        amqp: args
-            .amqp
-            .amqp_url
-            .as_ref()
-            .map(|url| projections::relay::RelayConfig::new(url.clone(), args.amqp.amqp_exchange.clone())),
+        amqp: args.amqp.amqp_url.as_ref().map(|url| {
+            projections::relay::RelayConfig::new(url.clone(), args.amqp.amqp_exchange.clone())
+        }),
     };
     let server = crate::server::start(&config, pool.clone()).await?;
     println!("edgedev listening on http://{}", server.addr);
@@ -353,7 +356,8 @@ async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResu
         }
         ProjectionsAction::Resume { name } => runtime.resume(&name).await?,
         ProjectionsAction::ReplayRelay => {
-            projections::runtime::reset_checkpoint(runtime.pool(), projections::relay::RELAY).await?;
+            projections::runtime::reset_checkpoint(runtime.pool(), projections::relay::RELAY)
+                .await?;
             println!("the relay will publish the whole log again (consumers deduplicate on the event id)");
         }
     }

@@ -120,7 +120,13 @@ async fn sweep_periodically(state: AppState) {
             _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
             _ = shutdown.changed() => return,
         }
-        match crate::files::sweep_orphans(&state.pool, &state.files, std::time::Duration::from_secs(3600)).await {
+        match crate::files::sweep_orphans(
+            &state.pool,
+            &state.files,
+            std::time::Duration::from_secs(3600),
+        )
+        .await
+        {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "swept orphaned files"),
             Err(error) => tracing::warn!(%error, "file sweep failed"),

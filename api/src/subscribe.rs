@@ -7,8 +7,8 @@ use std::io::Write;
 
 use futures_util::StreamExt;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, ExchangeDeclareOptions,
-    QueueBindOptions, QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+    ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{Connection, ConnectionProperties, ExchangeKind};
@@ -21,19 +21,37 @@ pub fn dead_letter_exchange(exchange: &str) -> String {
 }
 
 pub async fn run(args: SubscribeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let properties = ConnectionProperties::default().with_connection_name(LongString::from("edgedev-subscribe"));
+    let properties =
+        ConnectionProperties::default().with_connection_name(LongString::from("edgedev-subscribe"));
     let connection = Connection::connect(&args.amqp_url, properties).await?;
     let channel = connection.create_channel().await?;
     projections::relay::publisher::declare_topology(&channel, &args.exchange).await?;
 
     let dlx = dead_letter_exchange(&args.exchange);
-    let durable = ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() };
-    channel.exchange_declare(ShortString::from(dlx.as_str()), ExchangeKind::Topic, durable, FieldTable::default()).await?;
+    let durable = ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    };
+    channel
+        .exchange_declare(
+            ShortString::from(dlx.as_str()),
+            ExchangeKind::Topic,
+            durable,
+            FieldTable::default(),
+        )
+        .await?;
     let dead_queue = format!("{}.dead", args.queue);
     let mut quorum = FieldTable::default();
-    quorum.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum")));
+    quorum.insert(
+        ShortString::from("x-queue-type"),
+        AMQPValue::LongString(LongString::from("quorum")),
+    );
     channel
-        .queue_declare(ShortString::from(dead_queue.as_str()), QueueDeclareOptions::durable(), quorum.clone())
+        .queue_declare(
+            ShortString::from(dead_queue.as_str()),
+            QueueDeclareOptions::durable(),
+            quorum.clone(),
+        )
         .await?;
     channel
         .queue_bind(
@@ -45,12 +63,21 @@ pub async fn run(args: SubscribeArgs) -> Result<(), Box<dyn std::error::Error>> 
         )
         .await?;
     let mut arguments = quorum;
-    arguments.insert(ShortString::from("x-dead-letter-exchange"), AMQPValue::LongString(LongString::from(dlx.as_str())));
+    arguments.insert(
+        ShortString::from("x-dead-letter-exchange"),
+        AMQPValue::LongString(LongString::from(dlx.as_str())),
+    );
     arguments.insert(
         ShortString::from("x-dead-letter-routing-key"),
         AMQPValue::LongString(LongString::from(args.queue.as_str())),
     );
-    channel.queue_declare(ShortString::from(args.queue.as_str()), QueueDeclareOptions::durable(), arguments).await?;
+    channel
+        .queue_declare(
+            ShortString::from(args.queue.as_str()),
+            QueueDeclareOptions::durable(),
+            arguments,
+        )
+        .await?;
     for pattern in &args.bindings {
         channel
             .queue_bind(
@@ -90,7 +117,12 @@ pub async fn run(args: SubscribeArgs) -> Result<(), Box<dyn std::error::Error>> 
             }
             Err(error) => {
                 tracing::warn!(%error, "message is not JSON; dead-lettering it");
-                delivery.nack(BasicNackOptions { requeue: false, ..BasicNackOptions::default() }).await?;
+                delivery
+                    .nack(BasicNackOptions {
+                        requeue: false,
+                        ..BasicNackOptions::default()
+                    })
+                    .await?;
             }
         }
         seen += 1;
@@ -98,6 +130,8 @@ pub async fn run(args: SubscribeArgs) -> Result<(), Box<dyn std::error::Error>> 
             break;
         }
     }
-    let _ = connection.close(200, ShortString::from("subscriber stopping")).await;
+    let _ = connection
+        .close(200, ShortString::from("subscriber stopping"))
+        .await;
     Ok(())
 }

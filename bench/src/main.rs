@@ -49,7 +49,11 @@ struct Args {
     #[arg(long, env = "AMQP_URL")]
     amqp_url: Option<String>,
     /// Sections to run.
-    #[arg(long, value_delimiter = ',', default_value = "commands,lag,rebuild,relay")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "commands,lag,rebuild,relay"
+    )]
     sections: Vec<String>,
 }
 
@@ -333,14 +337,33 @@ async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
     publisher.close().await;
     println!("| events | seconds | events/s |");
     println!("|---:|---:|---:|");
-    println!("| {published} of {events} | {seconds:.1} | {:.0} |", published as f64 / seconds);
+    println!(
+        "| {published} of {events} | {seconds:.1} | {:.0} |",
+        published as f64 / seconds
+    );
     // Remove what the run left on the broker.
-    let connection = lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
+    let connection =
+        lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
     let alternate = projections::relay::publisher::alternate_exchange(&exchange);
-    channel.queue_delete(ShortString::from(alternate.as_str()), QueueDeleteOptions::default()).await?;
-    channel.exchange_delete(ShortString::from(exchange.as_str()), ExchangeDeleteOptions::default()).await?;
-    channel.exchange_delete(ShortString::from(alternate.as_str()), ExchangeDeleteOptions::default()).await?;
+    channel
+        .queue_delete(
+            ShortString::from(alternate.as_str()),
+            QueueDeleteOptions::default(),
+        )
+        .await?;
+    channel
+        .exchange_delete(
+            ShortString::from(exchange.as_str()),
+            ExchangeDeleteOptions::default(),
+        )
+        .await?;
+    channel
+        .exchange_delete(
+            ShortString::from(alternate.as_str()),
+            ExchangeDeleteOptions::default(),
+        )
+        .await?;
     let _ = connection.close(200, ShortString::from("done")).await;
     pool.close().await;
     drop_database(&args.server, &name).await?;

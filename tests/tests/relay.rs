@@ -27,7 +27,8 @@ use crate::helpers::{app_body, fresh_database, spawn_app, temp_dir, JWT_SECRET};
 static BROKER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 fn amqp_url() -> String {
-    std::env::var("EDGEDEV_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("EDGEDEV_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// A unique exchange per test, so tests do not see each other's events.
@@ -54,18 +55,33 @@ async fn burst(pool: &PgPool, apps: usize, updates: usize, tasks: usize) {
                 let id = uuid::Uuid::new_v4().to_string();
                 let metadata = CommandMetadata::system(&actor);
                 let name = format!("burst-{n}");
-                let create = ApplicationAction::Create { fields: fields(&name), created_at: chrono::Utc::now() };
+                let create = ApplicationAction::Create {
+                    fields: fields(&name),
+                    created_at: chrono::Utc::now(),
+                };
                 for round in 0..=updates {
                     let action = if round == 0 {
                         create.clone()
                     } else {
                         let mut changed = fields(&name);
-                        changed.description = domain::application::Description::parse(&format!("round {round}")).expect("valid");
+                        changed.description =
+                            domain::application::Description::parse(&format!("round {round}"))
+                                .expect("valid");
                         ApplicationAction::Update(changed)
                     };
-                    let command = ApplicationCommand { actor: actor.clone(), action };
+                    let command = ApplicationCommand {
+                        actor: actor.clone(),
+                        action,
+                    };
                     executor
-                        .execute::<Application, _>(&id, command, &(), &metadata, &CommandOptions::default(), |_, _| unreachable!())
+                        .execute::<Application, _>(
+                            &id,
+                            command,
+                            &(),
+                            &metadata,
+                            &CommandOptions::default(),
+                            |_, _| unreachable!(),
+                        )
                         .await
                         .expect("command");
                 }
@@ -86,15 +102,27 @@ struct Received {
 
 /// Consumes `exchange` with a durable queue bound to `#`, reconnecting whenever the broker drops
 /// the connection, until `expected` distinct event ids arrived or `timeout` passed.
-async fn subscribe(exchange: String, received: Arc<Mutex<Received>>, expected: usize, timeout: Duration) {
+async fn subscribe(
+    exchange: String,
+    received: Arc<Mutex<Received>>,
+    expected: usize,
+    timeout: Duration,
+) {
     let deadline = Instant::now() + timeout;
     let queue = format!("{exchange}.test");
     while Instant::now() < deadline {
         let attempt = async {
-            let connection = Connection::connect(&amqp_url(), ConnectionProperties::default()).await?;
+            let connection =
+                Connection::connect(&amqp_url(), ConnectionProperties::default()).await?;
             let channel = connection.create_channel().await?;
             projections::relay::publisher::declare_topology(&channel, &exchange).await?;
-            channel.queue_declare(ShortString::from(queue.as_str()), QueueDeclareOptions::durable(), FieldTable::default()).await?;
+            channel
+                .queue_declare(
+                    ShortString::from(queue.as_str()),
+                    QueueDeclareOptions::durable(),
+                    FieldTable::default(),
+                )
+                .await?;
             channel
                 .queue_bind(
                     ShortString::from(queue.as_str()),
@@ -105,24 +133,41 @@ async fn subscribe(exchange: String, received: Arc<Mutex<Received>>, expected: u
                 )
                 .await?;
             let mut consumer = channel
-                .basic_consume(ShortString::from(queue.as_str()), ShortString::from("test"), BasicConsumeOptions::default(), FieldTable::default())
+                .basic_consume(
+                    ShortString::from(queue.as_str()),
+                    ShortString::from("test"),
+                    BasicConsumeOptions::default(),
+                    FieldTable::default(),
+                )
                 .await?;
             loop {
                 let distinct = received.lock().await.ids.len();
                 if distinct >= expected || Instant::now() >= deadline {
                     return Ok::<(), lapin::Error>(());
                 }
-                let Ok(next) = tokio::time::timeout(Duration::from_millis(500), consumer.next()).await else { continue };
+                let Ok(next) =
+                    tokio::time::timeout(Duration::from_millis(500), consumer.next()).await
+                else {
+                    continue;
+                };
                 let Some(delivery) = next else { return Ok(()) };
                 let delivery = delivery?;
                 let mut message: Value = serde_json::from_slice(&delivery.data).expect("JSON body");
                 message["_routing_key"] = Value::String(delivery.routing_key.to_string());
                 message["_message_id"] = Value::String(
-                    delivery.properties.message_id().as_ref().map(|m| m.to_string()).unwrap_or_default(),
+                    delivery
+                        .properties
+                        .message_id()
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
                 );
-                message["_delivery_mode"] = Value::from(delivery.properties.delivery_mode().unwrap_or(0));
+                message["_delivery_mode"] =
+                    Value::from(delivery.properties.delivery_mode().unwrap_or(0));
                 let mut received = received.lock().await;
-                received.ids.insert(message["id"].as_str().unwrap_or_default().to_owned());
+                received
+                    .ids
+                    .insert(message["id"].as_str().unwrap_or_default().to_owned());
                 received.messages.push(message);
                 drop(received);
                 delivery.ack(BasicAckOptions::default()).await?;
@@ -141,7 +186,8 @@ fn relay_config(exchange: &str) -> RelayConfig {
 
 /// Starts a runtime that runs only the relay.
 async fn start_relay(pool: &PgPool, exchange: &str) -> ProjectionRuntime {
-    let runtime = ProjectionRuntime::new(pool.clone(), Vec::new(), RuntimeConfig::default()).with_relay(Some(relay_config(exchange)));
+    let runtime = ProjectionRuntime::new(pool.clone(), Vec::new(), RuntimeConfig::default())
+        .with_relay(Some(relay_config(exchange)));
     runtime.start().await.expect("relay starts");
     runtime
 }
@@ -167,7 +213,12 @@ async fn every_event_of_a_burst_arrives_in_order_per_aggregate_with_its_envelope
     let pool = api::db::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
-    let subscriber = tokio::spawn(subscribe(exchange.clone(), received.clone(), 10_000, Duration::from_secs(240)));
+    let subscriber = tokio::spawn(subscribe(
+        exchange.clone(),
+        received.clone(),
+        10_000,
+        Duration::from_secs(240),
+    ));
     tokio::time::sleep(Duration::from_millis(500)).await; // queue bound before the first publish
     let runtime = start_relay(&pool, &exchange).await;
 
@@ -176,12 +227,20 @@ async fn every_event_of_a_burst_arrives_in_order_per_aggregate_with_its_envelope
     runtime.stop();
 
     let received = received.lock().await;
-    assert_eq!(distinct_ids(&received), event_ids(&pool).await, "every event arrived");
+    assert_eq!(
+        distinct_ids(&received),
+        event_ids(&pool).await,
+        "every event arrived"
+    );
     assert!(received.messages.len() >= 10_000);
     // Order per aggregate, over first deliveries (consumers deduplicate on the event id).
     let mut last_sequence: HashMap<String, i64> = HashMap::new();
     let mut seen = HashSet::new();
-    for message in received.messages.iter().filter(|m| seen.insert(m["id"].as_str().unwrap_or_default().to_owned())) {
+    for message in received
+        .messages
+        .iter()
+        .filter(|m| seen.insert(m["id"].as_str().unwrap_or_default().to_owned()))
+    {
         let subject = message["subject"].as_str().expect("subject").to_owned();
         let sequence = message["sequence"].as_i64().expect("sequence");
         let previous = last_sequence.insert(subject.clone(), sequence).unwrap_or(0);
@@ -200,8 +259,14 @@ async fn every_event_of_a_burst_arrives_in_order_per_aggregate_with_its_envelope
     assert!(first["correlationid"].is_string() && first["causationid"].is_string());
     assert!(first["position"].as_i64().is_some_and(|p| p > 0));
     assert!(first["time"].as_str().is_some_and(|t| t.ends_with('Z')));
-    assert!(first["data"]["name"].as_str().is_some_and(|n| n.starts_with("burst-")));
-    let update = received.messages.iter().find(|m| m["sequence"] == 2).expect("an update");
+    assert!(first["data"]["name"]
+        .as_str()
+        .is_some_and(|n| n.starts_with("burst-")));
+    let update = received
+        .messages
+        .iter()
+        .find(|m| m["sequence"] == 2)
+        .expect("an update");
     assert_eq!(update["_routing_key"], "application.ApplicationUpdated");
 }
 
@@ -212,7 +277,12 @@ async fn nothing_is_missing_after_the_broker_closes_every_connection_mid_burst()
     let pool = api::db::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
-    let subscriber = tokio::spawn(subscribe(exchange.clone(), received.clone(), 5_000, Duration::from_secs(240)));
+    let subscriber = tokio::spawn(subscribe(
+        exchange.clone(),
+        received.clone(),
+        5_000,
+        Duration::from_secs(240),
+    ));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let runtime = start_relay(&pool, &exchange).await;
 
@@ -244,7 +314,11 @@ async fn nothing_is_missing_after_the_broker_closes_every_connection_mid_burst()
     let received = received.lock().await;
     let expected = event_ids(&pool).await;
     assert_eq!(expected.len(), 5_000);
-    let missing: Vec<_> = expected.difference(&distinct_ids(&received)).take(5).cloned().collect();
+    let missing: Vec<_> = expected
+        .difference(&distinct_ids(&received))
+        .take(5)
+        .cloned()
+        .collect();
     assert!(missing.is_empty(), "missing events, e.g. {missing:?}");
 }
 
@@ -255,11 +329,24 @@ async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
     let pool = api::db::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
-    let subscriber = tokio::spawn(subscribe(exchange.clone(), received.clone(), 5_000, Duration::from_secs(240)));
+    let subscriber = tokio::spawn(subscribe(
+        exchange.clone(),
+        received.clone(),
+        5_000,
+        Duration::from_secs(240),
+    ));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let start = |url: &str, exchange: &str| {
         Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1", "--db-connections", "4"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "1",
+                "--db-connections",
+                "4",
+            ])
             .env("DATABASE_URL", url)
             .env("AMQP_URL", amqp_url())
             .env("EDGEDEV_AMQP_EXCHANGE", exchange)
@@ -284,7 +371,10 @@ async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
     server.kill().expect("SIGKILL");
     server.wait().expect("reaped");
     let received_at_kill = received.lock().await.messages.len();
-    assert!(received_at_kill < 5_000, "the kill happened mid-burst ({received_at_kill} received)");
+    assert!(
+        received_at_kill < 5_000,
+        "the kill happened mid-burst ({received_at_kill} received)"
+    );
     let mut restarted = start(&url, &exchange);
     writer.await.expect("burst");
     subscriber.await.expect("subscriber");
@@ -294,7 +384,11 @@ async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
     let received = received.lock().await;
     let expected = event_ids(&pool).await;
     assert_eq!(expected.len(), 5_000);
-    let missing: Vec<_> = expected.difference(&distinct_ids(&received)).take(5).cloned().collect();
+    let missing: Vec<_> = expected
+        .difference(&distinct_ids(&received))
+        .take(5)
+        .cloned()
+        .collect();
     assert!(missing.is_empty(), "missing events, e.g. {missing:?}");
 }
 
@@ -304,22 +398,46 @@ async fn without_a_broker_commands_work_and_the_relay_catches_up_once_one_is_con
     let app = spawn_app().await;
     let token = app.tenant(1);
     for n in 0..20 {
-        assert_eq!(app.create_app(&token, &app_body(&format!("no-broker-{n}"))).await.status, 201);
+        assert_eq!(
+            app.create_app(&token, &app_body(&format!("no-broker-{n}")))
+                .await
+                .status,
+            201
+        );
     }
-    let status = app.request("GET", "/api/v1/projections", Some(&token), None, &[]).await;
-    let relay = status.body.as_array().and_then(|a| a.iter().find(|p| p["name"] == "amqp_relay").cloned()).expect("relay row");
+    let status = app
+        .request("GET", "/api/v1/projections", Some(&token), None, &[])
+        .await;
+    let relay = status
+        .body
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["name"] == "amqp_relay").cloned())
+        .expect("relay row");
     assert_eq!(relay["status"], "idle");
     assert_eq!(relay["lagEvents"], 20);
     let ready = app.request("GET", "/readyz", None, None, &[]).await;
-    assert_eq!(ready.status, 200, "an idle relay does not make the server unready");
-    assert!(ready.body["projections"].as_array().is_some_and(|p| p.iter().any(|r| r["name"] == "amqp_relay" && r["status"] == "idle")));
+    assert_eq!(
+        ready.status, 200,
+        "an idle relay does not make the server unready"
+    );
+    assert!(ready.body["projections"].as_array().is_some_and(|p| p
+        .iter()
+        .any(|r| r["name"] == "amqp_relay" && r["status"] == "idle")));
 
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
-    let subscriber = tokio::spawn(subscribe(exchange.clone(), received.clone(), 20, Duration::from_secs(60)));
+    let subscriber = tokio::spawn(subscribe(
+        exchange.clone(),
+        received.clone(),
+        20,
+        Duration::from_secs(60),
+    ));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let runtime = start_relay(&app.pool, &exchange).await;
     subscriber.await.expect("subscriber");
     runtime.stop();
-    assert_eq!(distinct_ids(&*received.lock().await), event_ids(&app.pool).await);
+    assert_eq!(
+        distinct_ids(&*received.lock().await),
+        event_ids(&app.pool).await
+    );
 }

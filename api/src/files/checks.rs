@@ -42,7 +42,9 @@ pub fn check_zip(path: &Path, max_entries: u64, max_unpacked: u64) -> Result<(),
     file.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
     let mut tail = vec![0; tail_len as usize];
     file.read_exact(&mut tail).map_err(io)?;
-    let eocd = (0..tail.len().saturating_sub(21)).rev().find(|&i| u32_at(&tail, i) == u64::from(EOCD));
+    let eocd = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| u32_at(&tail, i) == u64::from(EOCD));
     let eocd = eocd.ok_or(ContentError::NotZip)?;
     let entries = u16_at(&tail, eocd + 10);
     let directory_size = u32_at(&tail, eocd + 12);
@@ -76,7 +78,10 @@ pub fn check_zip(path: &Path, max_entries: u64, max_unpacked: u64) -> Result<(),
         if unpacked > max_unpacked {
             return Err(ContentError::TooLargeUnpacked(unpacked, max_unpacked));
         }
-        at += 46 + (u16_at(&directory, at + 28) + u16_at(&directory, at + 30) + u16_at(&directory, at + 32)) as usize;
+        at += 46
+            + (u16_at(&directory, at + 28)
+                + u16_at(&directory, at + 30)
+                + u16_at(&directory, at + 32)) as usize;
     }
     Ok(())
 }
@@ -84,18 +89,26 @@ pub fn check_zip(path: &Path, max_entries: u64, max_unpacked: u64) -> Result<(),
 /// A JPEG, PNG or BMP by its leading bytes.
 pub fn check_image(path: &Path) -> Result<(), ContentError> {
     let mut head = [0u8; 8];
-    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| ContentError::Io(e.to_string()))?;
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| ContentError::Io(e.to_string()))?;
     let head = &head[..read];
     let image = head.starts_with(&[0xFF, 0xD8, 0xFF])
         || head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A])
         || head.starts_with(b"BM");
-    if image { Ok(()) } else { Err(ContentError::NotAnImage) }
+    if image {
+        Ok(())
+    } else {
+        Err(ContentError::NotAnImage)
+    }
 }
 
 /// UTF-8 text (Markdown).
 pub fn check_text(path: &Path) -> Result<(), ContentError> {
     let bytes = std::fs::read(path).map_err(|e| ContentError::Io(e.to_string()))?;
-    std::str::from_utf8(&bytes).map(|_| ()).map_err(|_| ContentError::NotText)
+    std::str::from_utf8(&bytes)
+        .map(|_| ())
+        .map_err(|_| ContentError::NotText)
 }
 
 #[cfg(test)]
@@ -141,7 +154,8 @@ mod tests {
     }
 
     fn temp(bytes: &[u8]) -> std::path::PathBuf {
-        let path = std::env::temp_dir().join(format!("edgedev-zip-{}", uuid::Uuid::new_v4().simple()));
+        let path =
+            std::env::temp_dir().join(format!("edgedev-zip-{}", uuid::Uuid::new_v4().simple()));
         std::fs::write(&path, bytes).expect("write");
         path
     }
@@ -149,16 +163,31 @@ mod tests {
     #[test]
     fn a_small_archive_passes_and_a_bomb_or_a_crowd_does_not() {
         assert_eq!(check_zip(&temp(&zip(3, 100)), 1024, 100 << 20), Ok(()));
-        assert!(matches!(check_zip(&temp(&zip(2, 60 << 20)), 1024, 100 << 20), Err(ContentError::TooLargeUnpacked(..))));
-        assert!(matches!(check_zip(&temp(&zip(1025, 1)), 1024, 100 << 20), Err(ContentError::TooManyEntries(1025, 1024))));
-        assert_eq!(check_zip(&temp(b"not a zip at all, just text"), 1024, 100 << 20), Err(ContentError::NotZip));
+        assert!(matches!(
+            check_zip(&temp(&zip(2, 60 << 20)), 1024, 100 << 20),
+            Err(ContentError::TooLargeUnpacked(..))
+        ));
+        assert!(matches!(
+            check_zip(&temp(&zip(1025, 1)), 1024, 100 << 20),
+            Err(ContentError::TooManyEntries(1025, 1024))
+        ));
+        assert_eq!(
+            check_zip(&temp(b"not a zip at all, just text"), 1024, 100 << 20),
+            Err(ContentError::NotZip)
+        );
     }
 
     #[test]
     fn images_are_recognised_by_content_not_name() {
-        assert_eq!(check_image(&temp(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0])), Ok(()));
+        assert_eq!(
+            check_image(&temp(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0])),
+            Ok(())
+        );
         assert_eq!(check_image(&temp(&[0xFF, 0xD8, 0xFF, 0xE0])), Ok(()));
         assert_eq!(check_image(&temp(b"BM....")), Ok(()));
-        assert_eq!(check_image(&temp(b"<svg></svg>")), Err(ContentError::NotAnImage));
+        assert_eq!(
+            check_image(&temp(b"<svg></svg>")),
+            Err(ContentError::NotAnImage)
+        );
     }
 }

@@ -50,16 +50,26 @@ impl Drop for Staged {
 impl FileStore {
     /// The store under `data_dir` (`<data_dir>/files`).
     pub fn new(data_dir: &Path) -> Self {
-        Self { root: data_dir.join("files") }
+        Self {
+            root: data_dir.join("files"),
+        }
     }
 
     /// Where a file with this hash lives.
     pub fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join("sha256").join(&sha256[..2.min(sha256.len())]).join(sha256)
+        self.root
+            .join("sha256")
+            .join(&sha256[..2.min(sha256.len())])
+            .join(sha256)
     }
 
     /// Streams `chunks` into a temporary file, hashing as it goes; fails past `limit` bytes.
-    pub async fn stage<S, E>(&self, file_name: &str, mut chunks: S, limit: u64) -> Result<Staged, FileError>
+    pub async fn stage<S, E>(
+        &self,
+        file_name: &str,
+        mut chunks: S,
+        limit: u64,
+    ) -> Result<Staged, FileError>
     where
         S: Stream<Item = Result<actix_web::web::Bytes, E>> + Unpin,
         E: std::fmt::Display,
@@ -67,7 +77,12 @@ impl FileStore {
         let tmp = self.root.join("tmp");
         tokio::fs::create_dir_all(&tmp).await?;
         let path = tmp.join(uuid::Uuid::new_v4().simple().to_string());
-        let mut staged = Staged { path, sha256: String::new(), size: 0, file_name: file_name.to_owned() };
+        let mut staged = Staged {
+            path,
+            sha256: String::new(),
+            size: 0,
+            file_name: file_name.to_owned(),
+        };
         let mut file = tokio::fs::File::create(&staged.path).await?;
         let mut hasher = Sha256::new();
         while let Some(chunk) = chunks.next().await {
@@ -80,7 +95,11 @@ impl FileStore {
             file.write_all(&chunk).await?;
         }
         file.sync_all().await?;
-        staged.sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        staged.sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Ok(staged)
     }
 
@@ -88,23 +107,37 @@ impl FileStore {
     /// reference. Content already stored is kept as is.
     pub async fn commit(&self, staged: Staged) -> Result<StoredFile, FileError> {
         let target = self.path_of(&staged.sha256);
-        let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.clone());
+        let dir = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.clone());
         tokio::fs::create_dir_all(&dir).await?;
         if tokio::fs::metadata(&target).await.is_err() {
             tokio::fs::rename(&staged.path, &target).await?;
             tokio::fs::File::open(&dir).await?.sync_all().await?;
         }
-        Ok(StoredFile { sha256: staged.sha256.clone(), size: staged.size, file_name: staged.file_name.clone() })
+        Ok(StoredFile {
+            sha256: staged.sha256.clone(),
+            size: staged.size,
+            file_name: staged.file_name.clone(),
+        })
     }
 
     /// Every stored file's hash.
     pub fn stored(&self) -> Vec<(String, SystemTime)> {
         let mut found = Vec::new();
-        let Ok(prefixes) = std::fs::read_dir(self.root.join("sha256")) else { return found };
+        let Ok(prefixes) = std::fs::read_dir(self.root.join("sha256")) else {
+            return found;
+        };
         for prefix in prefixes.flatten() {
-            let Ok(files) = std::fs::read_dir(prefix.path()) else { continue };
+            let Ok(files) = std::fs::read_dir(prefix.path()) else {
+                continue;
+            };
             for file in files.flatten() {
-                let modified = file.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+                let modified = file
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
                 found.push((file.file_name().to_string_lossy().into_owned(), modified));
             }
         }
@@ -117,7 +150,10 @@ impl FileStore {
         let mut removed = 0;
         for (hash, modified) in self.stored() {
             let old_enough = now.duration_since(modified).unwrap_or_default() >= min_age;
-            if old_enough && !referenced.contains(&hash) && std::fs::remove_file(self.path_of(&hash)).is_ok() {
+            if old_enough
+                && !referenced.contains(&hash)
+                && std::fs::remove_file(self.path_of(&hash)).is_ok()
+            {
                 removed += 1;
             }
         }
@@ -132,11 +168,18 @@ pub async fn referenced_hashes(pool: &sqlx::PgPool) -> Result<HashSet<String>, s
     )
     .fetch_all(pool)
     .await?;
-    Ok(paths.iter().filter_map(|p| p.rsplit('/').next().map(str::to_owned)).collect())
+    Ok(paths
+        .iter()
+        .filter_map(|p| p.rsplit('/').next().map(str::to_owned))
+        .collect())
 }
 
 /// Sweeps orphans once every projection that refers to files has caught up; returns how many.
-pub async fn sweep_orphans(pool: &sqlx::PgPool, store: &FileStore, min_age: Duration) -> Result<usize, sqlx::Error> {
+pub async fn sweep_orphans(
+    pool: &sqlx::PgPool,
+    store: &FileStore,
+    min_age: Duration,
+) -> Result<usize, sqlx::Error> {
     let referenced = referenced_hashes(pool).await?;
     Ok(store.sweep(&referenced, min_age))
 }

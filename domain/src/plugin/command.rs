@@ -14,13 +14,22 @@ pub struct PluginCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PluginAction {
     /// Share a plugin whose files are already in the store.
-    Upload { fields: PluginFields, at: DateTime<Utc> },
+    Upload {
+        fields: PluginFields,
+        at: DateTime<Utc>,
+    },
     Update(PluginPatch),
     Delete,
     /// Someone downloaded the package; `record_id` names the download record.
-    Download { record_id: String, at: DateTime<Utc> },
+    Download {
+        record_id: String,
+        at: DateTime<Utc>,
+    },
     /// Someone rated the plugin; a later rating by the same user replaces the earlier one.
-    Rate { score: Score, at: DateTime<Utc> },
+    Rate {
+        score: Score,
+        at: DateTime<Utc>,
+    },
 }
 
 impl PluginAction {

@@ -23,9 +23,19 @@ pub enum PluginEvent {
         fields: PluginFields,
     },
     /// Its package was downloaded.
-    PluginDownloaded { record_id: String, user_id: String, user_name: String, at: DateTime<Utc> },
+    PluginDownloaded {
+        record_id: String,
+        user_id: String,
+        user_name: String,
+        at: DateTime<Utc>,
+    },
     /// A user rated it (1-5); replaces that user's earlier rating.
-    PluginRated { user_id: String, user_name: String, score: u8, at: DateTime<Utc> },
+    PluginRated {
+        user_id: String,
+        user_name: String,
+        score: u8,
+        at: DateTime<Utc>,
+    },
     /// It was deleted; its files are swept once nothing refers to them.
     PluginDeleted {},
 }
@@ -54,6 +64,10 @@ impl DomainEvent for PluginEvent {
 
     fn event_version(&self) -> String {
         let name = self.event_type();
-        Self::VERSIONS.iter().find(|(n, _)| *n == name).map_or("1", |(_, v)| v).to_owned()
+        Self::VERSIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("1", |(_, v)| v)
+            .to_owned()
     }
 }

@@ -9,7 +9,9 @@ mod values;
 
 pub use command::{PluginAction, PluginCommand};
 pub use event::PluginEvent;
-pub use values::{CodeLanguage, PluginError, PluginFields, PluginPatch, PluginType, Score, StoredFile};
+pub use values::{
+    CodeLanguage, PluginError, PluginFields, PluginPatch, PluginType, Score, StoredFile,
+};
 
 use std::collections::BTreeMap;
 
@@ -75,7 +77,12 @@ impl Aggregate for Plugin {
     type Error = PluginError;
     type Services = ();
 
-    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), PluginError> {
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _: &(),
+        sink: &EventSink<Self>,
+    ) -> Result<(), PluginError> {
         let event = match &command.action {
             PluginAction::Upload { fields, at } => {
                 if !command.actor.may_write() {
@@ -131,7 +138,12 @@ impl Aggregate for Plugin {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            PluginEvent::PluginUploaded { fields, owner_id, owner_name, uploaded_at } => {
+            PluginEvent::PluginUploaded {
+                fields,
+                owner_id,
+                owner_name,
+                uploaded_at,
+            } => {
                 self.state = Some(LivePlugin {
                     fields,
                     owner_id,
@@ -168,7 +180,10 @@ impl HoldsUniqueKeys for Plugin {
     fn unique_keys(&self) -> Vec<UniqueKey> {
         self.state
             .iter()
-            .map(|live| UniqueKey { scope: PACKAGE_HASH, key: live.fields.plugin_file.sha256.clone() })
+            .map(|live| UniqueKey {
+                scope: PACKAGE_HASH,
+                key: live.fields.plugin_file.sha256.clone(),
+            })
             .collect()
     }
 }

@@ -18,7 +18,11 @@ fn other() -> Actor {
     Actor::new("u-other", "other", vec![Role::Tenant])
 }
 fn file(hash: &str) -> StoredFile {
-    StoredFile { sha256: hash.into(), size: 10, file_name: format!("{hash}.zip") }
+    StoredFile {
+        sha256: hash.into(),
+        size: 10,
+        file_name: format!("{hash}.zip"),
+    }
 }
 fn fields() -> PluginFields {
     PluginFields {
@@ -33,20 +37,37 @@ fn fields() -> PluginFields {
     }
 }
 fn uploaded() -> PluginEvent {
-    PluginEvent::PluginUploaded { fields: fields(), owner_id: "u-owner".into(), owner_name: "owner".into(), uploaded_at: at() }
+    PluginEvent::PluginUploaded {
+        fields: fields(),
+        owner_id: "u-owner".into(),
+        owner_name: "owner".into(),
+        uploaded_at: at(),
+    }
 }
 fn cmd(actor: Actor, action: PluginAction) -> PluginCommand {
     PluginCommand { actor, action }
 }
 fn rate(actor: Actor, score: &str) -> PluginCommand {
-    cmd(actor, PluginAction::Rate { score: Score::parse(score).expect("score"), at: at() })
+    cmd(
+        actor,
+        PluginAction::Rate {
+            score: Score::parse(score).expect("score"),
+            at: at(),
+        },
+    )
 }
 
 #[test]
 fn a_tenant_uploads_a_plugin() {
     Spec::with(())
         .given_no_previous_events()
-        .when(cmd(owner(), PluginAction::Upload { fields: fields(), at: at() }))
+        .when(cmd(
+            owner(),
+            PluginAction::Upload {
+                fields: fields(),
+                at: at(),
+            },
+        ))
         .then_expect_events(vec![uploaded()]);
 }
 
@@ -55,19 +76,34 @@ fn a_guest_cannot_upload_or_rate() {
     let guest = Actor::new("g", "guest", vec![Role::Guest]);
     Spec::with(())
         .given_no_previous_events()
-        .when(cmd(guest.clone(), PluginAction::Upload { fields: fields(), at: at() }))
+        .when(cmd(
+            guest.clone(),
+            PluginAction::Upload {
+                fields: fields(),
+                at: at(),
+            },
+        ))
         .then_expect_error(PluginError::Forbidden);
-    Spec::with(()).given(vec![uploaded()]).when(rate(guest, "5")).then_expect_error(PluginError::Forbidden);
+    Spec::with(())
+        .given(vec![uploaded()])
+        .when(rate(guest, "5"))
+        .then_expect_error(PluginError::Forbidden);
 }
 
 #[test]
 fn only_the_owner_updates_and_the_owner_or_an_admin_deletes() {
-    let patch = PluginPatch { version: Some("2.0".into()), ..PluginPatch::default() };
+    let patch = PluginPatch {
+        version: Some("2.0".into()),
+        ..PluginPatch::default()
+    };
     Spec::with(())
         .given(vec![uploaded()])
         .when(cmd(other(), PluginAction::Update(patch.clone())))
         .then_expect_error(PluginError::Forbidden);
-    Spec::with(()).given(vec![uploaded()]).when(cmd(other(), PluginAction::Delete)).then_expect_error(PluginError::Forbidden);
+    Spec::with(())
+        .given(vec![uploaded()])
+        .when(cmd(other(), PluginAction::Delete))
+        .then_expect_error(PluginError::Forbidden);
     let mut v2 = fields();
     v2.version = "2.0".into();
     Spec::with(())
@@ -75,7 +111,10 @@ fn only_the_owner_updates_and_the_owner_or_an_admin_deletes() {
         .when(cmd(owner(), PluginAction::Update(patch)))
         .then_expect_events(vec![PluginEvent::PluginUpdated { fields: v2 }]);
     let admin = Actor::new("a", "admin", vec![Role::Admin]);
-    Spec::with(()).given(vec![uploaded()]).when(cmd(admin, PluginAction::Delete)).then_expect_events(vec![PluginEvent::PluginDeleted {}]);
+    Spec::with(())
+        .given(vec![uploaded()])
+        .when(cmd(admin, PluginAction::Delete))
+        .then_expect_events(vec![PluginEvent::PluginDeleted {}]);
 }
 
 #[test]
@@ -83,9 +122,24 @@ fn ratings_replace_a_users_earlier_rating() {
     let mut plugin = Plugin::default();
     for event in [
         uploaded(),
-        PluginEvent::PluginRated { user_id: "u1".into(), user_name: "a".into(), score: 2, at: at() },
-        PluginEvent::PluginRated { user_id: "u1".into(), user_name: "a".into(), score: 4, at: at() },
-        PluginEvent::PluginRated { user_id: "u2".into(), user_name: "b".into(), score: 5, at: at() },
+        PluginEvent::PluginRated {
+            user_id: "u1".into(),
+            user_name: "a".into(),
+            score: 2,
+            at: at(),
+        },
+        PluginEvent::PluginRated {
+            user_id: "u1".into(),
+            user_name: "a".into(),
+            score: 4,
+            at: at(),
+        },
+        PluginEvent::PluginRated {
+            user_id: "u2".into(),
+            user_name: "b".into(),
+            score: 5,
+            at: at(),
+        },
     ] {
         cqrs_es::Aggregate::apply(&mut plugin, event);
     }
@@ -106,9 +160,18 @@ fn scores_outside_one_to_five_are_rejected() {
 fn commands_on_a_missing_or_deleted_plugin_are_not_found() {
     Spec::with(())
         .given(vec![uploaded(), PluginEvent::PluginDeleted {}])
-        .when(cmd(owner(), PluginAction::Download { record_id: "r".into(), at: at() }))
+        .when(cmd(
+            owner(),
+            PluginAction::Download {
+                record_id: "r".into(),
+                at: at(),
+            },
+        ))
         .then_expect_error(PluginError::NotFound);
-    Spec::with(()).given_no_previous_events().when(rate(owner(), "3")).then_expect_error(PluginError::NotFound);
+    Spec::with(())
+        .given_no_previous_events()
+        .when(rate(owner(), "3"))
+        .then_expect_error(PluginError::NotFound);
 }
 
 #[test]

@@ -56,7 +56,11 @@ pub enum PluginType {
 
 impl PluginType {
     pub fn parse(text: &str) -> Result<Self, PluginError> {
-        Self::try_from(text.trim().parse::<i32>().map_err(|_| PluginError::PluginType)?)
+        Self::try_from(
+            text.trim()
+                .parse::<i32>()
+                .map_err(|_| PluginError::PluginType)?,
+        )
     }
     pub fn code(self) -> i32 {
         match self {
@@ -151,11 +155,26 @@ impl PluginPatch {
             name: self.name.clone().unwrap_or_else(|| current.name.clone()),
             code_language: self.code_language.unwrap_or(current.code_language),
             plugin_type: self.plugin_type.unwrap_or(current.plugin_type),
-            version: self.version.clone().unwrap_or_else(|| current.version.clone()),
-            introduction: self.introduction.clone().unwrap_or_else(|| current.introduction.clone()),
-            plugin_file: self.plugin_file.clone().unwrap_or_else(|| current.plugin_file.clone()),
-            logo_file: self.logo_file.clone().unwrap_or_else(|| current.logo_file.clone()),
-            api_file: self.api_file.clone().unwrap_or_else(|| current.api_file.clone()),
+            version: self
+                .version
+                .clone()
+                .unwrap_or_else(|| current.version.clone()),
+            introduction: self
+                .introduction
+                .clone()
+                .unwrap_or_else(|| current.introduction.clone()),
+            plugin_file: self
+                .plugin_file
+                .clone()
+                .unwrap_or_else(|| current.plugin_file.clone()),
+            logo_file: self
+                .logo_file
+                .clone()
+                .unwrap_or_else(|| current.logo_file.clone()),
+            api_file: self
+                .api_file
+                .clone()
+                .unwrap_or_else(|| current.api_file.clone()),
         }
     }
 }

@@ -19,5 +19,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
     vec![
         Arc::new(ApplicationsProjection),
         Arc::new(AppProjectsProjection),
+        Arc::new(PluginsProjection),
     ]
 }

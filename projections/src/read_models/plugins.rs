@@ -18,7 +18,11 @@ pub const RATING: i32 = 2;
 
 /// Where the store keeps a file, relative to the data directory.
 pub fn store_path(file: &StoredFile) -> String {
-    format!("files/sha256/{}/{}", &file.sha256[..2.min(file.sha256.len())], file.sha256)
+    format!(
+        "files/sha256/{}/{}",
+        &file.sha256[..2.min(file.sha256.len())],
+        file.sha256
+    )
 }
 
 fn hash_code(sha256_hex: &str) -> String {
@@ -38,7 +42,11 @@ impl Projection for PluginsProjection {
         &["tbl_plugin", "tbl_downloadrecord"]
     }
 
-    fn apply<'a>(&'a self, conn: &'a mut PgConnection, events: &'a [LogEvent]) -> BoxFuture<'a, Result<(), ProjectionError>> {
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [LogEvent],
+    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
             for event in events.iter().filter(|e| e.aggregate_type == "plugin") {
                 apply_one(conn, event).await?;
@@ -68,7 +76,12 @@ fn bind_fields<'q>(query: Query<'q>, f: &PluginFields) -> Query<'q> {
 async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<PluginEvent>()? {
-        PluginEvent::PluginUploaded { fields, owner_id, owner_name, uploaded_at } => {
+        PluginEvent::PluginUploaded {
+            fields,
+            owner_id,
+            owner_name,
+            uploaded_at,
+        } => {
             bind_fields(
                 sqlx::query(
                     "INSERT INTO tbl_plugin (pluginid, pluginname, introduction, codelanguage, plugintype, version, \
@@ -98,7 +111,12 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
             .execute(conn)
             .await?;
         }
-        PluginEvent::PluginDownloaded { record_id, user_id, user_name, at } => {
+        PluginEvent::PluginDownloaded {
+            record_id,
+            user_id,
+            user_name,
+            at,
+        } => {
             sqlx::query(
                 "WITH record AS (INSERT INTO tbl_downloadrecord (recordid, pluginid, downloaduserid, downloadusername, \
                  score, scoretype, downloadtime) VALUES ($2, $1, $3, $4, 0, $5, $6)) \
@@ -113,7 +131,12 @@ async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Proj
             .execute(conn)
             .await?;
         }
-        PluginEvent::PluginRated { user_id, user_name, score, at } => {
+        PluginEvent::PluginRated {
+            user_id,
+            user_name,
+            score,
+            at,
+        } => {
             sqlx::query(
                 "INSERT INTO tbl_downloadrecord (recordid, pluginid, downloaduserid, downloadusername, score, scoretype, \
                  downloadtime) VALUES ('rating:' || $1 || ':' || $2, $1, $2, $3, $4, $5, $6) \
@@ -154,6 +177,9 @@ mod tests {
     fn the_hash_code_is_standard_base64_of_the_digest() {
         // SHA-256 of the empty string.
         let hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        assert_eq!(super::hash_code(hex), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+        assert_eq!(
+            super::hash_code(hex),
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
     }
 }

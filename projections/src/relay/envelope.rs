@@ -14,7 +14,10 @@ pub fn routing_key(event: &LogEvent) -> String {
 
 /// The CloudEvents `type`: `edgedev.<aggregate>.<EventType>.v<version>`.
 pub fn event_type(event: &LogEvent) -> String {
-    format!("edgedev.{}.{}.v{}", event.aggregate_type, event.event_type, event.event_version)
+    format!(
+        "edgedev.{}.{}.v{}",
+        event.aggregate_type, event.event_type, event.event_version
+    )
 }
 
 /// The structured CloudEvents 1.0 body. Extension attributes carry the aggregate, its sequence,

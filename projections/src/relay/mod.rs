@@ -63,11 +63,13 @@ pub async fn register(pool: &PgPool, configured: bool) -> Result<(), sqlx::Error
 
 /// Records why the relay is not publishing (broker down), without stopping it.
 async fn record_error(pool: &PgPool, error: &str) {
-    let result = sqlx::query("UPDATE projection_checkpoints SET last_error = $2, updated_at = now() WHERE name = $1")
-        .bind(RELAY)
-        .bind(error)
-        .execute(pool)
-        .await;
+    let result = sqlx::query(
+        "UPDATE projection_checkpoints SET last_error = $2, updated_at = now() WHERE name = $1",
+    )
+    .bind(RELAY)
+    .bind(error)
+    .execute(pool)
+    .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "cannot record the relay error");
     }
@@ -92,7 +94,11 @@ pub enum RelayStep {
 }
 
 /// Publishes the next batch and advances the checkpoint once every message is confirmed.
-pub async fn relay_step(pool: &PgPool, publisher: &Publisher, config: &RelayConfig) -> Result<RelayStep, RelayError> {
+pub async fn relay_step(
+    pool: &PgPool,
+    publisher: &Publisher,
+    config: &RelayConfig,
+) -> Result<RelayStep, RelayError> {
     let mut conn = pool.acquire().await?;
     let events = match open_batch(&mut conn, RELAY, config.batch_size).await? {
         Opening::Busy | Opening::Failed => return Ok(RelayStep::Busy),
@@ -113,7 +119,12 @@ pub async fn relay_step(pool: &PgPool, publisher: &Publisher, config: &RelayConf
 
 /// The relay loop: connect (retrying with backoff while the broker is down), publish batches as
 /// the log grows, reconnect after a broker failure.
-pub async fn run(pool: PgPool, config: RelayConfig, mut wake: watch::Receiver<u64>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    pool: PgPool,
+    config: RelayConfig,
+    mut wake: watch::Receiver<u64>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut backoff = Duration::from_millis(100);
     while !*shutdown.borrow() {
         let publisher = match Publisher::connect(&config).await {
@@ -142,7 +153,9 @@ pub async fn run(pool: PgPool, config: RelayConfig, mut wake: watch::Receiver<u6
             let pause = match relay_step(&pool, &publisher, &config).await {
                 Ok(RelayStep::Published(_)) => None,
                 Ok(RelayStep::CaughtUp { pending: true }) => Some(Duration::from_millis(3)),
-                Ok(RelayStep::CaughtUp { pending: false }) | Ok(RelayStep::Busy) => Some(config.poll_interval),
+                Ok(RelayStep::CaughtUp { pending: false }) | Ok(RelayStep::Busy) => {
+                    Some(config.poll_interval)
+                }
                 Err(RelayError::Database(error)) => {
                     tracing::warn!(%error, "relay step failed; retrying");
                     Some(Duration::from_millis(500))

@@ -3,14 +3,17 @@
 //! confirms are awaited.
 
 use lapin::options::{
-    BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+    BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
+    QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 
-use lapin::{Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm};
+use lapin::{
+    Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm,
+};
 
 use super::envelope::{cloud_event, properties, routing_key};
 use super::{RelayConfig, RelayError};
@@ -35,12 +38,18 @@ pub fn alternate_exchange(exchange: &str) -> String {
 
 impl Publisher {
     pub async fn connect(config: &RelayConfig) -> Result<Self, lapin::Error> {
-        let properties = ConnectionProperties::default().with_connection_name(LongString::from("edgedev-relay"));
+        let properties =
+            ConnectionProperties::default().with_connection_name(LongString::from("edgedev-relay"));
         let connection = Connection::connect(&config.url, properties).await?;
         let channel = connection.create_channel().await?;
         declare_topology(&channel, &config.exchange).await?;
-        channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        Ok(Self { connection, channel })
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        Ok(Self {
+            connection,
+            channel,
+        })
     }
 
     /// Publishes `events` (persistent, mandatory) and waits until the broker confirmed all of
@@ -49,18 +58,27 @@ impl Publisher {
     /// Every publish is polled once, in log order, before any is awaited: that first poll queues
     /// the message's frames (and takes its delivery tag), so the whole batch is in flight at once
     /// and still leaves in order.
-    pub async fn publish_confirmed(&self, events: &[LogEvent], config: &RelayConfig) -> Result<(), RelayError> {
+    pub async fn publish_confirmed(
+        &self,
+        events: &[LogEvent],
+        config: &RelayConfig,
+    ) -> Result<(), RelayError> {
         let exchange = ShortString::from(config.exchange.as_str());
         let bodies: Vec<Vec<u8>> = events
             .iter()
-            .map(|event| serde_json::to_vec(&cloud_event(event, &config.source)).unwrap_or_default())
+            .map(|event| {
+                serde_json::to_vec(&cloud_event(event, &config.source)).unwrap_or_default()
+            })
             .collect();
         let mut sends = Vec::with_capacity(events.len());
         for (event, body) in events.iter().zip(&bodies) {
             let mut send = Box::pin(self.channel.basic_publish(
                 exchange.clone(),
                 ShortString::from(routing_key(event)),
-                BasicPublishOptions { mandatory: true, ..BasicPublishOptions::default() },
+                BasicPublishOptions {
+                    mandatory: true,
+                    ..BasicPublishOptions::default()
+                },
                 body,
                 properties(event),
             ));
@@ -80,27 +98,44 @@ impl Publisher {
         for confirm in confirms {
             match confirm.await? {
                 Confirmation::Ack(_) => {}
-                Confirmation::Nack(_) | Confirmation::NotRequested => return Err(RelayError::Nacked),
+                Confirmation::Nack(_) | Confirmation::NotRequested => {
+                    return Err(RelayError::Nacked)
+                }
             }
         }
         Ok(())
     }
 
     pub async fn close(&self) {
-        let _ = self.connection.close(200, ShortString::from("edgedev stopping")).await;
+        let _ = self
+            .connection
+            .close(200, ShortString::from("edgedev stopping"))
+            .await;
     }
 }
 
 /// Declares the durable topic exchange, its alternate exchange and the queue that keeps
 /// unroutable messages. Declaring what exists with the same settings is a no-op.
 pub async fn declare_topology(channel: &Channel, exchange: &str) -> Result<(), lapin::Error> {
-    let durable = ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() };
+    let durable = ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    };
     let alternate = alternate_exchange(exchange);
     channel
-        .exchange_declare(ShortString::from(alternate.as_str()), ExchangeKind::Fanout, durable, FieldTable::default())
+        .exchange_declare(
+            ShortString::from(alternate.as_str()),
+            ExchangeKind::Fanout,
+            durable,
+            FieldTable::default(),
+        )
         .await?;
     channel
-        .queue_declare(ShortString::from(alternate.as_str()), QueueDeclareOptions::durable(), FieldTable::default())
+        .queue_declare(
+            ShortString::from(alternate.as_str()),
+            QueueDeclareOptions::durable(),
+            FieldTable::default(),
+        )
         .await?;
     channel
         .queue_bind(
@@ -112,7 +147,17 @@ pub async fn declare_topology(channel: &Channel, exchange: &str) -> Result<(), l
         )
         .await?;
     let mut arguments = FieldTable::default();
-    arguments.insert(ShortString::from("alternate-exchange"), AMQPValue::LongString(LongString::from(alternate.as_str())));
-    channel.exchange_declare(ShortString::from(exchange), ExchangeKind::Topic, durable, arguments).await?;
+    arguments.insert(
+        ShortString::from("alternate-exchange"),
+        AMQPValue::LongString(LongString::from(alternate.as_str())),
+    );
+    channel
+        .exchange_declare(
+            ShortString::from(exchange),
+            ExchangeKind::Topic,
+            durable,
+            arguments,
+        )
+        .await?;
     Ok(())
 }

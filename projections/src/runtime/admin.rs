@@ -107,7 +107,10 @@ pub async fn resume(pool: &PgPool, name: &str) -> Result<(), AdminError> {
 /// Moves a consumer (e.g. the relay) back to the start of the log without touching any table.
 pub async fn reset_checkpoint(pool: &PgPool, name: &str) -> Result<(), AdminError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(727275, hashtext($1))").bind(name).execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(727275, hashtext($1))")
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \
          last_error = NULL, updated_at = now() WHERE name = $1",

@@ -12,8 +12,8 @@ mod log;
 mod runner;
 mod step;
 
-pub use admin::{reset_checkpoint, AdminError};
 pub use admin::ProjectionStatus;
+pub use admin::{reset_checkpoint, AdminError};
 pub use board::CheckpointBoard;
 pub use log::LogEvent;
 pub use runner::{ProjectionRuntime, RuntimeConfig};

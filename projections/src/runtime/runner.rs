@@ -115,7 +115,12 @@ impl ProjectionRuntime {
             ));
         }
         if let Some(relay) = self.relay.clone() {
-            let relay_task = crate::relay::run(self.pool.clone(), relay, wake_rx.clone(), self.shutdown.subscribe());
+            let relay_task = crate::relay::run(
+                self.pool.clone(),
+                relay,
+                wake_rx.clone(),
+                self.shutdown.subscribe(),
+            );
             handles.push(tokio::spawn(relay_task));
         }
         Ok(handles)

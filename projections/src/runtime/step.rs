@@ -122,14 +122,21 @@ pub enum Opening {
     /// The consumer is stopped on a poison event; the transaction is closed.
     Failed,
     /// Nothing visible to apply; the transaction is closed.
-    CaughtUp { checkpoint: Checkpoint, pending: bool },
+    CaughtUp {
+        checkpoint: Checkpoint,
+        pending: bool,
+    },
     /// A batch to apply; the transaction (with the lease) stays open until [`close_batch`] or
     /// a rollback.
     Batch { events: Vec<LogEvent> },
 }
 
 /// Opens a step of consumer `name` on `conn`: begin, lease, checkpoint, batch, horizon check.
-pub async fn open_batch(conn: &mut PgConnection, name: &str, limit: i64) -> Result<Opening, sqlx::Error> {
+pub async fn open_batch(
+    conn: &mut PgConnection,
+    name: &str,
+    limit: i64,
+) -> Result<Opening, sqlx::Error> {
     let opening = opening_sql(name, limit);
     let rows = conn.fetch_all(sqlx::raw_sql(&opening)).await?;
     let mut lease = None;
@@ -152,13 +159,21 @@ pub async fn open_batch(conn: &mut PgConnection, name: &str, limit: i64) -> Resu
         },
         Some(_) => return Ok(Opening::Batch { events }),
     };
-    let end = if matches!(outcome, Opening::CaughtUp { .. }) { "COMMIT" } else { "ROLLBACK" };
+    let end = if matches!(outcome, Opening::CaughtUp { .. }) {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
     conn.execute(sqlx::raw_sql(end)).await?;
     Ok(outcome)
 }
 
 /// Advances consumer `name`'s checkpoint past `events` and commits the step.
-pub async fn close_batch(conn: &mut PgConnection, name: &str, events: &[LogEvent]) -> Result<Checkpoint, sqlx::Error> {
+pub async fn close_batch(
+    conn: &mut PgConnection,
+    name: &str,
+    events: &[LogEvent],
+) -> Result<Checkpoint, sqlx::Error> {
     let next = events.last().map(LogEvent::checkpoint).unwrap_or_default();
     let close = format!(
         "UPDATE projection_checkpoints SET last_txid = '{}', last_position = {}, \
@@ -182,18 +197,33 @@ async fn step_on(
     let events = match open_batch(conn, name, limit).await? {
         Opening::Busy => return Ok(StepOutcome::Busy),
         Opening::Failed => return Ok(StepOutcome::Failed),
-        Opening::CaughtUp { checkpoint, pending } => return Ok(StepOutcome::CaughtUp { checkpoint, pending }),
+        Opening::CaughtUp {
+            checkpoint,
+            pending,
+        } => {
+            return Ok(StepOutcome::CaughtUp {
+                checkpoint,
+                pending,
+            })
+        }
         Opening::Batch { events } => events,
     };
     if let Err(error) = projection.apply(&mut *conn, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply { error, single: events.len() == 1, event });
+        return Err(StepError::Apply {
+            error,
+            single: events.len() == 1,
+            event,
+        });
     }
     if fail_point.fire() {
         return Err(StepError::SimulatedCrash); // the caller rolls the writes back
     }
     let checkpoint = close_batch(conn, name, &events).await?;
-    Ok(StepOutcome::Applied { events: events.len(), checkpoint })
+    Ok(StepOutcome::Applied {
+        events: events.len(),
+        checkpoint,
+    })
 }
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.

@@ -43,7 +43,12 @@ fn file_limit(name: &str) -> Option<u64> {
 pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
     let mut form = PluginForm::default();
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", format!("the multipart body is malformed: {e}")))?;
+        let mut field = field.map_err(|e| {
+            ApiError::bad_request(
+                "MALFORMED_MULTIPART",
+                format!("the multipart body is malformed: {e}"),
+            )
+        })?;
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(limit) = file_limit(&name) {
             let file_name = field
@@ -51,16 +56,25 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
                 .and_then(|cd| cd.get_filename())
                 .map(str::to_owned)
                 .unwrap_or_default();
-            let staged = store.stage(&file_name, &mut field, limit).await.map_err(|e| match e {
-                FileError::TooLarge { limit } => ApiError::new(
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "FILE_TOO_LARGE",
-                    format!("{name} is larger than the {} MB allowed", limit / 1024 / 1024),
-                )
-                .with_params(vec![name.clone()]),
-                FileError::Upload(detail) => ApiError::bad_request("MALFORMED_MULTIPART", format!("{name} could not be read: {detail}")),
-                FileError::Io(error) => ApiError::internal(&error.to_string()),
-            })?;
+            let staged = store
+                .stage(&file_name, &mut field, limit)
+                .await
+                .map_err(|e| match e {
+                    FileError::TooLarge { limit } => ApiError::new(
+                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "FILE_TOO_LARGE",
+                        format!(
+                            "{name} is larger than the {} MB allowed",
+                            limit / 1024 / 1024
+                        ),
+                    )
+                    .with_params(vec![name.clone()]),
+                    FileError::Upload(detail) => ApiError::bad_request(
+                        "MALFORMED_MULTIPART",
+                        format!("{name} could not be read: {detail}"),
+                    ),
+                    FileError::Io(error) => ApiError::internal(&error.to_string()),
+                })?;
             match name.as_str() {
                 "pluginFile" => form.plugin_file = Some(staged),
                 "logoFile" => form.logo_file = Some(staged),
@@ -69,15 +83,21 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", e.to_string()))?;
+                let chunk = chunk
+                    .map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", e.to_string()))?;
                 value.extend_from_slice(&chunk);
                 if value.len() > TEXT_LIMIT {
-                    return Err(ApiError::bad_request("INVALID_FIELD", format!("{name} is longer than {TEXT_LIMIT} bytes"))
-                        .with_params(vec![name]));
+                    return Err(ApiError::bad_request(
+                        "INVALID_FIELD",
+                        format!("{name} is longer than {TEXT_LIMIT} bytes"),
+                    )
+                    .with_params(vec![name]));
                 }
             }
-            let value = String::from_utf8(value)
-                .map_err(|_| ApiError::bad_request("INVALID_FIELD", format!("{name} is not UTF-8 text")).with_params(vec![name.clone()]))?;
+            let value = String::from_utf8(value).map_err(|_| {
+                ApiError::bad_request("INVALID_FIELD", format!("{name} is not UTF-8 text"))
+                    .with_params(vec![name.clone()])
+            })?;
             form.text.insert(name, value);
         }
     }

@@ -14,8 +14,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use commands::{CommandError, CommandOptions, Executed, Outcome, StoredResponse};
 use domain::plugin::{
-    CodeLanguage, Plugin, PluginAction, PluginCommand, PluginError, PluginFields, PluginPatch, PluginType, Score,
-    StoredFile, PACKAGE_HASH,
+    CodeLanguage, Plugin, PluginAction, PluginCommand, PluginError, PluginFields, PluginPatch,
+    PluginType, Score, StoredFile, PACKAGE_HASH,
 };
 use domain::Actor;
 
@@ -51,8 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn plugin_id(text: &str) -> Result<String, ApiError> {
     let ok = text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit());
     if !ok {
-        return Err(ApiError::bad_request("INVALID_ID", "pluginId must be 32 hexadecimal characters")
-            .with_params(vec!["pluginId".into()]));
+        return Err(ApiError::bad_request(
+            "INVALID_ID",
+            "pluginId must be 32 hexadecimal characters",
+        )
+        .with_params(vec!["pluginId".into()]));
     }
     Ok(text.to_ascii_lowercase())
 }
@@ -62,7 +65,9 @@ fn invalid(error: PluginError, field: &str) -> ApiError {
 }
 
 fn bad_file(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("INVALID_FILE", message).with_ret_code(20024).with_params(vec![field.to_owned()])
+    ApiError::bad_request("INVALID_FILE", message)
+        .with_ret_code(20024)
+        .with_params(vec![field.to_owned()])
 }
 
 /// `userId` / `userName` form fields, where sent, must name the caller (as the original filter).
@@ -70,26 +75,39 @@ fn check_identity(form: &PluginForm, actor: &Actor) -> Result<(), ApiError> {
     let mismatch = form.text("userId").is_some_and(|v| v != actor.user_id)
         || form.text("userName").is_some_and(|v| v != actor.user_name);
     if mismatch {
-        return Err(ApiError::unauthorized("Illegal userId/userName: the form must name the token's user"));
+        return Err(ApiError::unauthorized(
+            "Illegal userId/userName: the form must name the token's user",
+        ));
     }
     Ok(())
 }
 
 fn extension(staged: &Staged) -> String {
-    staged.file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+    staged
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// Checks each staged file by name and by content, without extracting anything.
 fn check_files(form: &PluginForm) -> Result<(), ApiError> {
     if let Some(file) = &form.plugin_file {
         if !matches!(extension(file).as_str(), "zip" | "csar") {
-            return Err(bad_file("pluginFile", "pluginFile must be a .zip or .csar archive"));
+            return Err(bad_file(
+                "pluginFile",
+                "pluginFile must be a .zip or .csar archive",
+            ));
         }
-        checks::check_zip(&file.path, 1024, 100 * 1024 * 1024).map_err(|e| bad_file("pluginFile", e.to_string()))?;
+        checks::check_zip(&file.path, 1024, 100 * 1024 * 1024)
+            .map_err(|e| bad_file("pluginFile", e.to_string()))?;
     }
     if let Some(file) = &form.logo_file {
         if !matches!(extension(file).as_str(), "jpg" | "jpeg" | "png" | "bmp") {
-            return Err(bad_file("logoFile", "logoFile must be a .jpg, .png or .bmp image"));
+            return Err(bad_file(
+                "logoFile",
+                "logoFile must be a .jpg, .png or .bmp image",
+            ));
         }
         checks::check_image(&file.path).map_err(|e| bad_file("logoFile", e.to_string()))?;
     }
@@ -111,7 +129,10 @@ fn text_fields(form: &PluginForm, required: bool) -> Result<PluginPatch, ApiErro
         }
     };
     Ok(PluginPatch {
-        name: need("pluginName", PluginError::Name)?.map(PluginFields::check_name).transpose().map_err(|e| invalid(e, "pluginName"))?,
+        name: need("pluginName", PluginError::Name)?
+            .map(PluginFields::check_name)
+            .transpose()
+            .map_err(|e| invalid(e, "pluginName"))?,
         code_language: need("codeLanguage", PluginError::CodeLanguage)?
             .map(CodeLanguage::parse)
             .transpose()
@@ -120,7 +141,10 @@ fn text_fields(form: &PluginForm, required: bool) -> Result<PluginPatch, ApiErro
             .map(PluginType::parse)
             .transpose()
             .map_err(|e| invalid(e, "pluginType"))?,
-        version: need("version", PluginError::Version)?.map(PluginFields::check_version).transpose().map_err(|e| invalid(e, "version"))?,
+        version: need("version", PluginError::Version)?
+            .map(PluginFields::check_version)
+            .transpose()
+            .map_err(|e| invalid(e, "version"))?,
         introduction: form
             .text("introduction")
             .map(PluginFields::check_introduction)
@@ -131,12 +155,18 @@ fn text_fields(form: &PluginForm, required: bool) -> Result<PluginPatch, ApiErro
 }
 
 /// Refuses a package whose content another plugin already shares (before anything is stored).
-async fn check_not_shared(state: &AppState, sha256: &str, except: Option<&str>) -> Result<(), ApiError> {
-    let holder: Option<String> = sqlx::query_scalar("SELECT aggregate_id FROM unique_reservations WHERE scope = $1 AND key = $2")
-        .bind(PACKAGE_HASH)
-        .bind(sha256)
-        .fetch_optional(&state.pool)
-        .await?;
+async fn check_not_shared(
+    state: &AppState,
+    sha256: &str,
+    except: Option<&str>,
+) -> Result<(), ApiError> {
+    let holder: Option<String> = sqlx::query_scalar(
+        "SELECT aggregate_id FROM unique_reservations WHERE scope = $1 AND key = $2",
+    )
+    .bind(PACKAGE_HASH)
+    .bind(sha256)
+    .fetch_optional(&state.pool)
+    .await?;
     match holder {
         Some(holder) if Some(holder.as_str()) != except => Err(duplicate()),
         _ => Ok(()),
@@ -144,7 +174,11 @@ async fn check_not_shared(state: &AppState, sha256: &str, except: Option<&str>) 
 }
 
 fn duplicate() -> ApiError {
-    ApiError::conflict("DUPLICATE_PLUGIN", "this plugin package has already been uploaded").with_params(vec!["pluginFile".into()])
+    ApiError::conflict(
+        "DUPLICATE_PLUGIN",
+        "this plugin package has already been uploaded",
+    )
+    .with_params(vec!["pluginFile".into()])
 }
 
 /// Share a plugin or SDK (multipart).
@@ -158,23 +192,37 @@ fn duplicate() -> ApiError {
     ),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn upload(state: web::Data<AppState>, caller: Caller, multipart: Multipart) -> Result<HttpResponse, ApiError> {
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let mut form = form::read(multipart, &state.files).await?;
     check_identity(&form, &actor)?;
     let patch = text_fields(&form, true)?;
-    for (part, file) in [("pluginFile", &form.plugin_file), ("logoFile", &form.logo_file), ("apiFile", &form.api_file)] {
+    for (part, file) in [
+        ("pluginFile", &form.plugin_file),
+        ("logoFile", &form.logo_file),
+        ("apiFile", &form.api_file),
+    ] {
         if file.is_none() {
             return Err(bad_file(part, format!("{part} is required")));
         }
     }
     check_files(&form)?;
-    let (Some(package), Some(logo), Some(api)) = (form.plugin_file.take(), form.logo_file.take(), form.api_file.take()) else {
+    let (Some(package), Some(logo), Some(api)) = (
+        form.plugin_file.take(),
+        form.logo_file.take(),
+        form.api_file.take(),
+    ) else {
         return Err(bad_file("pluginFile", "the files are required"));
     };
     let st = state.clone();
     let hash = package.sha256.clone();
-    state.offload(async move { check_not_shared(&st, &hash, None).await }).await?;
+    state
+        .offload(async move { check_not_shared(&st, &hash, None).await })
+        .await?;
     let fields = PluginFields {
         name: patch.name.unwrap_or_default(),
         code_language: patch.code_language.unwrap_or(CodeLanguage::Java),
@@ -187,13 +235,32 @@ pub async fn upload(state: web::Data<AppState>, caller: Caller, multipart: Multi
     };
     let id = uuid::Uuid::new_v4().simple().to_string();
     let at = crate::routes::now_micros();
-    let executed = run(&state, actor, id.clone(), PluginAction::Upload { fields, at }).await?;
-    let body = executed.aggregate.state.as_ref().map(|live| PluginResponse::from_state(&id, live));
-    Ok(HttpResponse::build(if executed.visible { StatusCode::CREATED } else { StatusCode::ACCEPTED }).json(body))
+    let executed = run(
+        &state,
+        actor,
+        id.clone(),
+        PluginAction::Upload { fields, at },
+    )
+    .await?;
+    let body = executed
+        .aggregate
+        .state
+        .as_ref()
+        .map(|live| PluginResponse::from_state(&id, live));
+    Ok(HttpResponse::build(if executed.visible {
+        StatusCode::CREATED
+    } else {
+        StatusCode::ACCEPTED
+    })
+    .json(body))
 }
 
 async fn commit(state: &AppState, staged: Staged) -> Result<StoredFile, ApiError> {
-    state.files.commit(staged).await.map_err(|e| ApiError::internal(&e.to_string()))
+    state
+        .files
+        .commit(staged)
+        .await
+        .map_err(|e| ApiError::internal(&e.to_string()))
 }
 
 /// Replace fields or files of a plugin (owner only; every part optional).
@@ -204,7 +271,12 @@ async fn commit(state: &AppState, staged: Staged) -> Result<StoredFile, ApiError
     responses((status = 200, body = PluginResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, multipart: Multipart) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = plugin_id(&path)?;
     let mut form = form::read(multipart, &state.files).await?;
@@ -214,14 +286,24 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<
     // Refuse early (nothing stored) when the caller may not change this plugin.
     let st = state.clone();
     let (pid, who) = (id.clone(), actor.clone());
-    let current = state.offload(async move { st.executor.store().load::<Plugin>(&pid).await.map_err(|e| ApiError::internal(&e.to_string())) }).await?;
+    let current = state
+        .offload(async move {
+            st.executor
+                .store()
+                .load::<Plugin>(&pid)
+                .await
+                .map_err(|e| ApiError::internal(&e.to_string()))
+        })
+        .await?;
     let live = current.0.state.as_ref().ok_or_else(not_found)?;
     if live.owner_id != who.user_id {
         return Err(forbidden());
     }
     if let Some(package) = form.plugin_file.take() {
         let (st, hash, except) = (state.clone(), package.sha256.clone(), id.clone());
-        state.offload(async move { check_not_shared(&st, &hash, Some(&except)).await }).await?;
+        state
+            .offload(async move { check_not_shared(&st, &hash, Some(&except)).await })
+            .await?;
         patch.plugin_file = Some(commit(&state, package).await?);
     }
     if let Some(logo) = form.logo_file.take() {
@@ -231,8 +313,17 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<
         patch.api_file = Some(commit(&state, api).await?);
     }
     let executed = run(&state, actor, id.clone(), PluginAction::Update(patch)).await?;
-    let body = executed.aggregate.state.as_ref().map(|live| PluginResponse::from_state(&id, live));
-    Ok(HttpResponse::build(if executed.visible { StatusCode::OK } else { StatusCode::ACCEPTED }).json(body))
+    let body = executed
+        .aggregate
+        .state
+        .as_ref()
+        .map(|live| PluginResponse::from_state(&id, live));
+    Ok(HttpResponse::build(if executed.visible {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    })
+    .json(body))
 }
 
 /// Delete a plugin (owner or admin); its files are swept once nothing refers to them.
@@ -242,7 +333,11 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<
     responses((status = 200, body = bool), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = plugin_id(&path)?;
     run(&state, actor, id, PluginAction::Delete).await?;
@@ -255,7 +350,11 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<
     responses((status = 200, body = inline(Page<PluginResponse>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = paging(query.limit, query.offset)?;
     let plugin_type = query
         .plugin_type
@@ -273,7 +372,11 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query
         .transpose()
         .map_err(|e| invalid(e, "codeLanguage"))?
         .map(CodeLanguage::as_str);
-    let name = query.plugin_name.clone().filter(|n| !n.is_empty()).map(|n| format!("%{}%", crate::routes::escape_like(&n)));
+    let name = query
+        .plugin_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", crate::routes::escape_like(&n)));
     let st = state.clone();
     let page = state
         .offload(async move {
@@ -310,20 +413,49 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query
     responses((status = 200, description = "the package, streamed", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
-pub async fn download(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = plugin_id(&path)?;
     let record_id = uuid::Uuid::new_v4().simple().to_string();
-    let executed = run(&state, caller.0, id, PluginAction::Download { record_id, at: crate::routes::now_micros() }).await?;
+    let executed = run(
+        &state,
+        caller.0,
+        id,
+        PluginAction::Download {
+            record_id,
+            at: crate::routes::now_micros(),
+        },
+    )
+    .await?;
     let live = executed.aggregate.state.ok_or_else(not_found)?;
-    stream_file(&state, &live.fields.plugin_file, "application/octet-stream", true).await
+    stream_file(
+        &state,
+        &live.fields.plugin_file,
+        "application/octet-stream",
+        true,
+    )
+    .await
 }
 
 /// The logo image (guests too).
 #[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/get-logofile", tag = "plugins", params(("pluginId" = String, Path)),
     responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn logo(state: web::Data<AppState>, _caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn logo(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let file = current(&state, &path).await?.logo_file;
-    let content_type = match file.file_name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+    let content_type = match file
+        .file_name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("png") => "image/png",
         Some("bmp") => "image/bmp",
         _ => "image/jpeg",
@@ -334,7 +466,11 @@ pub async fn logo(state: web::Data<AppState>, _caller: Caller, path: web::Path<S
 /// The API Markdown file as an attachment (tenants and admins).
 #[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/get-apifile", tag = "plugins", params(("pluginId" = String, Path)),
     responses((status = 200, description = "the Markdown file"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn api_file(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn api_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     caller.tenant_or_admin()?;
     let file = current(&state, &path).await?.api_file;
     stream_file(&state, &file, "text/markdown; charset=utf-8", true).await
@@ -343,24 +479,45 @@ pub async fn api_file(state: web::Data<AppState>, caller: Caller, path: web::Pat
 /// The API Markdown as text (tenants and admins).
 #[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/content", tag = "plugins", params(("pluginId" = String, Path)),
     responses((status = 200, description = "the Markdown text", content_type = "text/plain"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn content(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn content(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     caller.tenant_or_admin()?;
     let file = current(&state, &path).await?.api_file;
     let text = tokio::fs::read_to_string(state.files.path_of(&file.sha256))
         .await
         .map_err(|e| ApiError::internal(&format!("stored API file unreadable: {e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(text))
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(text))
 }
 
 /// Rate a plugin 1-5; a user's later rating replaces their earlier one.
 #[utoipa::path(put, path = "/mec/developer/v1/plugins/{pluginId}/action/score", tag = "plugins",
     params(("pluginId" = String, Path), ScoreQuery),
     responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn score(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, query: web::Query<ScoreQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn score(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<ScoreQuery>,
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = plugin_id(&path)?;
-    let score = Score::parse(query.score.as_deref().unwrap_or_default()).map_err(|e| invalid(e, "score"))?;
-    run(&state, actor, id, PluginAction::Rate { score, at: crate::routes::now_micros() }).await?;
+    let score = Score::parse(query.score.as_deref().unwrap_or_default())
+        .map_err(|e| invalid(e, "score"))?;
+    run(
+        &state,
+        actor,
+        id,
+        PluginAction::Rate {
+            score,
+            at: crate::routes::now_micros(),
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(true))
 }
 
@@ -369,13 +526,24 @@ async fn current(state: &web::Data<AppState>, path: &str) -> Result<PluginFields
     let id = plugin_id(path)?;
     let st = state.clone();
     let (plugin, _) = state
-        .offload(async move { st.executor.store().load::<Plugin>(&id).await.map_err(|e| ApiError::internal(&e.to_string())) })
+        .offload(async move {
+            st.executor
+                .store()
+                .load::<Plugin>(&id)
+                .await
+                .map_err(|e| ApiError::internal(&e.to_string()))
+        })
         .await?;
     plugin.state.map(|live| live.fields).ok_or_else(not_found)
 }
 
 /// Streams a stored file with its length and, for attachments, its name.
-async fn stream_file(state: &AppState, file: &StoredFile, content_type: &str, attachment: bool) -> Result<HttpResponse, ApiError> {
+async fn stream_file(
+    state: &AppState,
+    file: &StoredFile,
+    content_type: &str,
+    attachment: bool,
+) -> Result<HttpResponse, ApiError> {
     let handle = tokio::fs::File::open(state.files.path_of(&file.sha256))
         .await
         .map_err(|e| ApiError::internal(&format!("stored file missing: {e}")))?;
@@ -394,8 +562,15 @@ async fn stream_file(state: &AppState, file: &StoredFile, content_type: &str, at
     let mut response = HttpResponse::Ok();
     response.content_type(content_type.to_owned());
     if attachment {
-        let name: String = file.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
-        response.insert_header(("content-disposition", format!("attachment; filename=\"{name}\"")));
+        let name: String = file
+            .file_name
+            .chars()
+            .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+            .collect();
+        response.insert_header((
+            "content-disposition",
+            format!("attachment; filename=\"{name}\""),
+        ));
     }
     Ok(response.body(SizedStream::new(file.size, Box::pin(chunks))))
 }
@@ -406,7 +581,12 @@ struct Ran {
     visible: bool,
 }
 
-async fn run(state: &web::Data<AppState>, actor: Actor, id: String, action: PluginAction) -> Result<Ran, ApiError> {
+async fn run(
+    state: &web::Data<AppState>,
+    actor: Actor,
+    id: String,
+    action: PluginAction,
+) -> Result<Ran, ApiError> {
     let st = state.clone();
     state
         .offload(async move {
@@ -416,21 +596,40 @@ async fn run(state: &web::Data<AppState>, actor: Actor, id: String, action: Plug
             let command = PluginCommand { actor, action };
             let result = st
                 .executor
-                .execute::<Plugin, _>(&id, command, &(), &metadata, &CommandOptions::default(), |_, _| StoredResponse {
-                    status: 200,
-                    body: serde_json::Value::Null,
-                })
+                .execute::<Plugin, _>(
+                    &id,
+                    command,
+                    &(),
+                    &metadata,
+                    &CommandOptions::default(),
+                    |_, _| StoredResponse {
+                        status: 200,
+                        body: serde_json::Value::Null,
+                    },
+                )
                 .await;
-            st.observe_command("plugin", name, if result.is_ok() { "ok" } else { "rejected" }, started);
+            st.observe_command(
+                "plugin",
+                name,
+                if result.is_ok() { "ok" } else { "rejected" },
+                started,
+            );
             let executed: Executed<Plugin> = match result.map_err(plugin_error)? {
                 Outcome::Executed(executed) => executed,
-                Outcome::Replayed(_) => return Err(ApiError::internal("plugin commands take no idempotency key")),
+                Outcome::Replayed(_) => {
+                    return Err(ApiError::internal(
+                        "plugin commands take no idempotency key",
+                    ))
+                }
             };
             let visible = match executed.position {
                 Some(position) => st.wait_visible(READ_MODELS, position).await,
                 None => true,
             };
-            Ok(Ran { aggregate: executed.aggregate, visible })
+            Ok(Ran {
+                aggregate: executed.aggregate,
+                visible,
+            })
         })
         .await
 }
@@ -447,10 +646,14 @@ fn plugin_error(error: CommandError<PluginError>) -> ApiError {
     match error {
         CommandError::Rejected(PluginError::NotFound) => not_found(),
         CommandError::Rejected(PluginError::Forbidden) => forbidden(),
-        CommandError::Rejected(PluginError::AlreadyExists) => ApiError::conflict("PLUGIN_EXISTS", "a plugin with this id exists"),
+        CommandError::Rejected(PluginError::AlreadyExists) => {
+            ApiError::conflict("PLUGIN_EXISTS", "a plugin with this id exists")
+        }
         CommandError::Rejected(other) => ApiError::bad_request("INVALID_FIELD", other.to_string()),
         CommandError::Duplicate { .. } => duplicate(),
-        CommandError::VersionMismatch { .. } | CommandError::Conflict | CommandError::IdempotencyKeyReused => {
+        CommandError::VersionMismatch { .. }
+        | CommandError::Conflict
+        | CommandError::IdempotencyKeyReused => {
             ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string())
         }
         CommandError::Decode(detail) => ApiError::internal(&detail),

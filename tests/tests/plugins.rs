@@ -1,0 +1,643 @@
+//! Plugins end to end: upload, catalogue, downloads, ratings, update, delete; every rejection
+//! leaves nothing behind; a 50 MB upload streams without the server holding it in memory.
+
+use std::path::{Path, PathBuf};
+
+use domain::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app_with, temp_dir, wait_caught_up, Reply, TestApp};
+
+const PLUGINS: &str = "/mec/developer/v1/plugins";
+
+/// A stored-method zip with `entries` entries of `content`, declaring `declared` unpacked bytes
+/// per entry (the real size unless testing a bomb).
+fn zip(entries: usize, content: &[u8], declared: Option<u32>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for i in 0..entries {
+        let name = format!("plugin/file{i}.txt");
+        let offset = out.len() as u32;
+        let size = declared.unwrap_or(content.len() as u32);
+        let mut local = Vec::new();
+        local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        local.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        local.extend_from_slice(&(content.len() as u32).to_le_bytes());
+        local.extend_from_slice(&size.to_le_bytes());
+        local.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        local.extend_from_slice(&0u16.to_le_bytes());
+        local.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&local);
+        out.extend_from_slice(content);
+        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        central.extend_from_slice(&(content.len() as u32).to_le_bytes());
+        central.extend_from_slice(&size.to_le_bytes());
+        central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let directory_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&(entries as u16).to_le_bytes());
+    out.extend_from_slice(&(entries as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&directory_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(&[0; 64]);
+    bytes
+}
+
+/// One part of a multipart form: (field, file name, content).
+type Part = (&'static str, Option<String>, Vec<u8>);
+
+fn form(name: &str, package: Vec<u8>) -> Vec<Part> {
+    vec![
+        ("pluginName", None, name.as_bytes().to_vec()),
+        ("codeLanguage", None, b"JAVA".to_vec()),
+        ("pluginType", None, b"1".to_vec()),
+        ("version", None, b"1.0.0".to_vec()),
+        (
+            "introduction",
+            None,
+            b"An IDE plugin for edge apps".to_vec(),
+        ),
+        ("pluginFile", Some(format!("{name}.zip")), package),
+        ("logoFile", Some("logo.png".into()), png()),
+        (
+            "apiFile",
+            Some("api.md".into()),
+            b"# API\n\nGET /hello\n".to_vec(),
+        ),
+    ]
+}
+
+fn with(
+    mut parts: Vec<Part>,
+    field: &'static str,
+    file_name: Option<&str>,
+    content: Vec<u8>,
+) -> Vec<Part> {
+    parts.retain(|p| p.0 != field);
+    parts.push((field, file_name.map(str::to_owned), content));
+    parts
+}
+
+fn without(mut parts: Vec<Part>, field: &str) -> Vec<Part> {
+    parts.retain(|p| p.0 != field);
+    parts
+}
+
+async fn send_form(app_base: &str, method: &str, path: &str, token: &str, parts: &[Part]) -> Reply {
+    let boundary = format!("edgedev{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .finish();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut response = client
+        .request(method, format!("{app_base}{path}"))
+        .insert_header(("access_token", token))
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .send_body(body)
+        .await
+        .expect("sent");
+    let bytes = response.body().limit(1 << 20).await.expect("body");
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Reply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body,
+    }
+}
+
+async fn raw_get(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+) -> (u16, awc::http::header::HeaderMap, Vec<u8>) {
+    let mut response = awc::Client::default()
+        .get(format!("{}{path}", app.base))
+        .insert_header(("access_token", token))
+        .send()
+        .await
+        .expect("sent");
+    let bytes = response.body().limit(100 << 20).await.expect("body");
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        bytes.to_vec(),
+    )
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_in(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+async fn plugin_app() -> (TestApp, PathBuf) {
+    let data_dir = temp_dir();
+    let dir = data_dir.clone();
+    let app = spawn_app_with(move |config| config.data_dir = dir).await;
+    (app, data_dir)
+}
+
+#[actix_web::test]
+async fn a_plugin_is_uploaded_listed_downloaded_rated_updated_and_deleted() {
+    let (app, data_dir) = plugin_app().await;
+    let alice = app.tenant(1);
+    let bob = app.tenant(2);
+    let package = zip(3, b"class Plugin {}", None);
+    let uploaded = send_form(
+        &app.base,
+        "POST",
+        PLUGINS,
+        &alice,
+        &form("idea-plugin", package.clone()),
+    )
+    .await;
+    assert_eq!(uploaded.status, 201, "{:?}", uploaded.body);
+    let id = uploaded.body["pluginId"].as_str().expect("id").to_owned();
+    assert_eq!(id.len(), 32);
+    assert_eq!(uploaded.body["satisfaction"], 3.0);
+    assert_eq!(uploaded.body["pluginSize"], package.len());
+    assert_eq!(
+        files_in(&data_dir.join("files/sha256")).len(),
+        3,
+        "package, logo and API file stored"
+    );
+
+    let guest = app.token("guest-1", "guest", Role::Guest);
+    let listed = app
+        .request(
+            "GET",
+            &format!("{PLUGINS}?pluginType=1&codeLanguage=java&pluginName=IDEA"),
+            Some(&guest),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.body["total"], 1);
+    assert_eq!(
+        listed.body["results"][0], uploaded.body,
+        "the catalogue shows what the upload answered"
+    );
+    let sdks = app
+        .request(
+            "GET",
+            &format!("{PLUGINS}?pluginType=2"),
+            Some(&guest),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(sdks.body["total"], 0);
+
+    let (status, headers, bytes) =
+        raw_get(&app, &format!("{PLUGINS}/{id}/action/download"), &guest).await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, package);
+    assert_eq!(
+        headers.get("content-length").and_then(|v| v.to_str().ok()),
+        Some(package.len().to_string().as_str())
+    );
+    assert!(headers
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("idea-plugin.zip")));
+    raw_get(&app, &format!("{PLUGINS}/{id}/action/download"), &alice).await;
+    let (logo_status, _, logo) =
+        raw_get(&app, &format!("{PLUGINS}/{id}/action/get-logofile"), &guest).await;
+    assert_eq!((logo_status, logo), (200, png()));
+    let content = app
+        .request(
+            "GET",
+            &format!("{PLUGINS}/{id}/action/content"),
+            Some(&bob),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(content.body, "# API\n\nGET /hello\n");
+
+    for (token, score) in [(&alice, "2"), (&alice, "4"), (&bob, "5")] {
+        let rated = app
+            .request(
+                "PUT",
+                &format!("{PLUGINS}/{id}/action/score?score={score}"),
+                Some(token),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(rated.status, 200, "{:?}", rated.body);
+    }
+    let row = &app
+        .request("GET", PLUGINS, Some(&alice), None, &[])
+        .await
+        .body["results"][0];
+    assert_eq!(row["downloadCount"], 2);
+    assert_eq!(row["scoreCount"], 2, "one rating per user");
+    assert_eq!(
+        row["satisfaction"], 4.5,
+        "mean of the current ratings 4 and 5"
+    );
+    let records: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM tbl_downloadrecord WHERE pluginid = $1 AND scoretype = 1",
+    )
+    .bind(&id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("records");
+    assert_eq!(records, 2, "one record per download");
+
+    let updated = send_form(
+        &app.base,
+        "PUT",
+        &format!("{PLUGINS}/{id}"),
+        &alice,
+        &[("version", None, b"2.0.0".to_vec())],
+    )
+    .await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+    assert_eq!(updated.body["version"], "2.0.0");
+    assert_eq!(updated.body["pluginName"], "idea-plugin");
+
+    let deleted = app
+        .request(
+            "DELETE",
+            &format!("{PLUGINS}/{id}"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (deleted.status, deleted.body.clone()),
+        (200, Value::Bool(true))
+    );
+    wait_caught_up(&app.pool).await;
+    assert_eq!(
+        app.request("GET", PLUGINS, Some(&alice), None, &[])
+            .await
+            .body["total"],
+        0
+    );
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tbl_downloadrecord")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rows");
+    assert_eq!(left, 0, "its records go with it");
+    let swept = api::files::sweep_orphans(
+        &app.pool,
+        &app.server.state.files,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .expect("sweep");
+    assert_eq!(swept, 3);
+    assert!(
+        files_in(&data_dir.join("files/sha256")).is_empty(),
+        "its files are removed once nothing refers to them"
+    );
+}
+
+#[actix_web::test]
+async fn every_rejection_has_its_status_and_leaves_nothing_behind() {
+    let (app, data_dir) = plugin_app().await;
+    let alice = app.tenant(1);
+    let original = send_form(
+        &app.base,
+        "POST",
+        PLUGINS,
+        &alice,
+        &form("first-plugin", zip(1, b"v1", None)),
+    )
+    .await;
+    assert_eq!(original.status, 201);
+    let id = original.body["pluginId"].as_str().expect("id").to_owned();
+    let events = app.event_count().await;
+    let stored = files_in(&data_dir.join("files/sha256")).len();
+
+    let base = || form("second-plugin", zip(2, b"other content", None));
+    let cases: Vec<(&str, Vec<Part>, u16, &str)> = vec![
+        (
+            "package of the wrong type",
+            with(base(), "pluginFile", Some("plugin.exe"), zip(1, b"x", None)),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "a package that is not a zip",
+            with(
+                base(),
+                "pluginFile",
+                Some("plugin.zip"),
+                b"not a zip".to_vec(),
+            ),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "a zip bomb",
+            with(
+                base(),
+                "pluginFile",
+                Some("bomb.zip"),
+                zip(2, b"x", Some(60 << 20)),
+            ),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "too many entries",
+            with(
+                base(),
+                "pluginFile",
+                Some("crowd.zip"),
+                zip(1025, b"", None),
+            ),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "a logo that is not an image",
+            with(base(), "logoFile", Some("logo.png"), b"<svg/>".to_vec()),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "a logo with a wrong extension",
+            with(base(), "logoFile", Some("logo.gif"), png()),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "an API file that is not Markdown",
+            with(base(), "apiFile", Some("api.yaml"), b"a: b".to_vec()),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "a missing package",
+            without(base(), "pluginFile"),
+            400,
+            "INVALID_FILE",
+        ),
+        (
+            "an unknown language",
+            with(base(), "codeLanguage", None, b"COBOL".to_vec()),
+            400,
+            "INVALID_FIELD",
+        ),
+        (
+            "an unknown type",
+            with(base(), "pluginType", None, b"3".to_vec()),
+            400,
+            "INVALID_FIELD",
+        ),
+        (
+            "a duplicate package",
+            form("copy-plugin", zip(1, b"v1", None)),
+            409,
+            "DUPLICATE_PLUGIN",
+        ),
+        (
+            "a mismatched userId",
+            with(base(), "userId", None, b"tenant-2".to_vec()),
+            401,
+            "UNAUTHORIZED",
+        ),
+        (
+            "an oversize logo",
+            with(
+                base(),
+                "logoFile",
+                Some("logo.png"),
+                vec![0x42; (10 << 20) + 1],
+            ),
+            413,
+            "FILE_TOO_LARGE",
+        ),
+    ];
+    for (what, parts, status, code) in cases {
+        let reply = send_form(&app.base, "POST", PLUGINS, &alice, &parts).await;
+        assert_eq!(reply.status, status, "{what}: {:?}", reply.body);
+        assert_eq!(reply.body["code"], code, "{what}");
+    }
+    let bob = app.tenant(2);
+    let foreign_update = send_form(
+        &app.base,
+        "PUT",
+        &format!("{PLUGINS}/{id}"),
+        &bob,
+        &[("version", None, b"9".to_vec())],
+    )
+    .await;
+    assert_eq!(foreign_update.status, 403);
+    assert_eq!(
+        app.request("DELETE", &format!("{PLUGINS}/{id}"), Some(&bob), None, &[])
+            .await
+            .status,
+        403
+    );
+    for bad in ["0", "6", "x", ""] {
+        let reply = app
+            .request(
+                "PUT",
+                &format!("{PLUGINS}/{id}/action/score?score={bad}"),
+                Some(&bob),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, 400, "score {bad:?}");
+    }
+    let mismatched = app
+        .request(
+            "PUT",
+            &format!("{PLUGINS}/{id}/action/score?score=4&userId=tenant-1"),
+            Some(&bob),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(mismatched.status, 401);
+    let guest = app.token("guest-1", "guest", Role::Guest);
+    assert_eq!(
+        send_form(&app.base, "POST", PLUGINS, &guest, &base())
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.request(
+            "GET",
+            &format!("{PLUGINS}/not-an-id/action/download"),
+            Some(&bob),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        400
+    );
+    let unknown = app
+        .request(
+            "GET",
+            &format!("{PLUGINS}/{}/action/download", "0".repeat(32)),
+            Some(&bob),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "no rejection appended anything"
+    );
+    assert_eq!(
+        files_in(&data_dir.join("files/sha256")).len(),
+        stored,
+        "no rejection stored a file"
+    );
+    assert!(
+        files_in(&data_dir.join("files/tmp")).is_empty(),
+        "no staged upload is left behind"
+    );
+    let row = &app
+        .request("GET", PLUGINS, Some(&alice), None, &[])
+        .await
+        .body["results"][0];
+    assert_eq!(row["version"], "1.0.0");
+}
+
+#[actix_web::test]
+async fn the_openapi_document_describes_the_multipart_bodies() {
+    let (app, _) = plugin_app().await;
+    let doc = app
+        .request("GET", "/api-docs/openapi.json", None, None, &[])
+        .await;
+    let body = &doc.body["paths"]["/mec/developer/v1/plugins"]["post"]["requestBody"]["content"]
+        ["multipart/form-data"];
+    assert!(
+        body.is_object(),
+        "{}",
+        doc.body["paths"]["/mec/developer/v1/plugins"]
+    );
+    let schema = &doc.body["components"]["schemas"]["PluginUpload"]["properties"];
+    assert_eq!(schema["plugin_file"]["format"], json!("binary"));
+}
+
+/// Peak resident memory (VmHWM) of a process, in KiB.
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[actix_web::test]
+async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_its_size() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let url = crate::helpers::fresh_database().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--workers",
+            "1",
+            "--db-connections",
+            "4",
+        ])
+        .env("DATABASE_URL", &url)
+        .env("EDGEDEV_DATA_DIR", temp_dir())
+        .env("EDGEDEV_JWT_SECRET", crate::helpers::JWT_SECRET)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("listening line");
+    let base = line.trim().rsplit(' ').next().expect("address").to_owned();
+    let token = crate::helpers::token_for("tenant-1", "tenant1", Role::Tenant);
+    // Warm up: one small upload, so allocator pools and caches exist before measuring.
+    let small = send_form(
+        &base,
+        "POST",
+        PLUGINS,
+        &token,
+        &form("warm-up", zip(1, b"warm", None)),
+    )
+    .await;
+    assert_eq!(small.status, 201, "{:?}", small.body);
+    let before = peak_kib(child.id());
+    let content = vec![0x5A; 50 * 1024 * 1024 - 4096];
+    let large = send_form(
+        &base,
+        "POST",
+        PLUGINS,
+        &token,
+        &form("large-plugin", zip(1, &content, None)),
+    )
+    .await;
+    assert_eq!(large.status, 201, "{:?}", large.body);
+    let after = peak_kib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    eprintln!(
+        "50 MB upload: server peak RSS {before} KiB -> {after} KiB (+{} KiB)",
+        after.saturating_sub(before)
+    );
+    assert!(
+        after.saturating_sub(before) < 16 * 1024,
+        "peak RSS grew by {} KiB for a 50 MB upload",
+        after - before
+    );
+}
