@@ -46,18 +46,17 @@ impl RelayConfig {
     }
 }
 
-/// Marks the relay `idle` (no broker configured) or `running`, keeping a `failed` state.
+/// Registers the relay's checkpoint. A process with a broker marks it `running`; a process
+/// without one only creates it as `idle`, so it never hides a relay another process runs.
 pub async fn register(pool: &PgPool, configured: bool) -> Result<(), sqlx::Error> {
-    let status = if configured { "running" } else { "idle" };
-    sqlx::query(
-        "INSERT INTO projection_checkpoints (name, status) VALUES ($1, $2) \
-         ON CONFLICT (name) DO UPDATE SET status = $2, updated_at = now() \
-         WHERE projection_checkpoints.status <> 'failed'",
-    )
-    .bind(RELAY)
-    .bind(status)
-    .execute(pool)
-    .await?;
+    let sql = if configured {
+        "INSERT INTO projection_checkpoints (name, status) VALUES ($1, 'running') \
+         ON CONFLICT (name) DO UPDATE SET status = 'running', updated_at = now() \
+         WHERE projection_checkpoints.status = 'idle'"
+    } else {
+        "INSERT INTO projection_checkpoints (name, status) VALUES ($1, 'idle') ON CONFLICT (name) DO NOTHING"
+    };
+    sqlx::query(sql).bind(RELAY).execute(pool).await?;
     Ok(())
 }
 
