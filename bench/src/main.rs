@@ -322,7 +322,10 @@ async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
     let (events, _) = generator::generate(&pool, args.relay_events).await?;
     let exchange = format!("edgedev.bench.{}", uuid::Uuid::new_v4().simple());
     let mut config = projections::relay::RelayConfig::new(amqp_url, exchange.clone());
-    config.batch_size = std::env::var("EDGEDEV_BENCH_RELAY_BATCH").ok().and_then(|b| b.parse().ok()).unwrap_or(config.batch_size);
+    config.batch_size = std::env::var("EDGEDEV_BENCH_RELAY_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(config.batch_size);
     let publisher = projections::relay::publisher::Publisher::connect(&config).await?;
     projections::relay::register(&pool, true).await?;
     let started = Instant::now();

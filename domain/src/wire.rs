@@ -29,3 +29,12 @@ pub fn from_wire<E: DeserializeOwned>(
     map.insert(event_type.to_owned(), body);
     serde_json::from_value(Value::Object(map))
 }
+
+/// The pinned wire version of `event_type` in `versions` ("1" for a type not listed).
+pub fn version_of(versions: &[(&str, &'static str)], event_type: &str) -> String {
+    versions
+        .iter()
+        .find(|(name, _)| *name == event_type)
+        .map_or("1", |(_, v)| v)
+        .to_owned()
+}

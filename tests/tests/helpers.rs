@@ -252,3 +252,67 @@ pub async fn wait_caught_up(pool: &PgPool) {
     }
     panic!("projections did not catch up within 10 s");
 }
+
+/// A real `edgedev serve` process on a free port (the binary under test), killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts the server with a fresh data directory and the test signing key; `env` sets (or,
+    /// with `None`, removes) further variables, such as `DATABASE_URL` or `AMQP_URL`.
+    pub fn start(env: &[(&str, Option<String>)]) -> Self {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut command = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"));
+        command
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--db-connections",
+                "8",
+            ])
+            .env("EDGEDEV_DATA_DIR", temp_dir())
+            .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped());
+        for (name, value) in env {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        let mut child = command.spawn().expect("server process starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the listening line");
+        let base = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            base.starts_with("http://"),
+            "unexpected first line: {line:?}"
+        );
+        Self { child, base }
+    }
+
+    /// SIGKILL: no graceful shutdown.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

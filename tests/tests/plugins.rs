@@ -581,31 +581,9 @@ fn peak_kib(pid: u32) -> u64 {
 
 #[actix_web::test]
 async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_its_size() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     let url = crate::helpers::fresh_database().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--workers",
-            "1",
-            "--db-connections",
-            "4",
-        ])
-        .env("DATABASE_URL", &url)
-        .env("EDGEDEV_DATA_DIR", temp_dir())
-        .env("EDGEDEV_JWT_SECRET", crate::helpers::JWT_SECRET)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    let base = line.trim().rsplit(' ').next().expect("address").to_owned();
+    let server = crate::helpers::ServerProcess::start(&[("DATABASE_URL", Some(url))]);
+    let base = server.base.clone();
     let token = crate::helpers::token_for("tenant-1", "tenant1", Role::Tenant);
     // Warm up: one small upload, so allocator pools and caches exist before measuring.
     let small = send_form(
@@ -617,7 +595,7 @@ async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_i
     )
     .await;
     assert_eq!(small.status, 201, "{:?}", small.body);
-    let before = peak_kib(child.id());
+    let before = peak_kib(server.child.id());
     let content = vec![0x5A; 50 * 1024 * 1024 - 4096];
     let large = send_form(
         &base,
@@ -628,9 +606,8 @@ async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_i
     )
     .await;
     assert_eq!(large.status, 201, "{:?}", large.body);
-    let after = peak_kib(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
+    let after = peak_kib(server.child.id());
+    drop(server);
     eprintln!(
         "50 MB upload: server peak RSS {before} KiB -> {after} KiB (+{} KiB)",
         after.saturating_sub(before)

@@ -1,72 +1,20 @@
 //! Real `edgedev` server processes: two at once on one database (each event applied once), and a
 //! process killed while serving.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
 use crate::applications::futures_join;
 use crate::helpers::{
-    app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, JWT_SECRET,
+    app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, ServerProcess,
 };
-
-/// A server process of the real binary.
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                "2",
-                "--db-connections",
-                "8",
-            ])
-            .env("DATABASE_URL", database_url)
-            .env("EDGEDEV_DATA_DIR", temp_dir())
-            .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("server process starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-        assert!(
-            base.starts_with("http://"),
-            "unexpected first line: {line:?}"
-        );
-        Self { child, base }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 #[actix_web::test]
 async fn two_server_processes_apply_each_event_exactly_once() {
     let database_url = fresh_database().await;
-    let first = ServerProcess::start(&database_url);
-    let second = ServerProcess::start(&database_url);
+    let first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
+    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let bases = [first.base.clone(), second.base.clone()];
     let bodies: Vec<Value> = (0..40)
@@ -120,7 +68,7 @@ async fn two_server_processes_apply_each_event_exactly_once() {
 #[actix_web::test]
 async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over() {
     let database_url = fresh_database().await;
-    let mut first = ServerProcess::start(&database_url);
+    let mut first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let mut acknowledged = Vec::new();
     for n in 0..10 {
@@ -137,7 +85,7 @@ async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over()
         acknowledged.push(reply.body["id"].as_str().expect("id").to_owned());
     }
     first.kill(); // SIGKILL: no graceful shutdown
-    let second = ServerProcess::start(&database_url);
+    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
     for id in &acknowledged {
         let reply = call(
             &second.base,
@@ -168,24 +116,12 @@ async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over()
 #[actix_web::test]
 async fn with_no_database_configured_the_server_runs_its_own_cluster_and_stops_it() {
     let data_dir = temp_dir();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
-        .env_remove("DATABASE_URL")
-        .env("EDGEDEV_DATA_DIR", &data_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-    assert!(
-        base.starts_with("http://"),
-        "unexpected first line: {line:?}"
-    );
-
+    let mut server = ServerProcess::start(&[
+        ("DATABASE_URL", None),
+        ("EDGEDEV_JWT_SECRET", None),
+        ("EDGEDEV_DATA_DIR", Some(data_dir.display().to_string())),
+    ]);
+    let base = server.base.clone();
     let ready = call(&base, "GET", "/readyz", None, None, &[]).await;
     assert_eq!(ready.status, 200, "{:?}", ready.body);
     // A token minted by the CLI for the generated key is accepted.
@@ -220,11 +156,11 @@ async fn with_no_database_configured_the_server_runs_its_own_cluster_and_stops_i
     assert!(data_dir.join("pg").join("postmaster.pid").exists());
 
     let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .expect("kill");
     assert!(stopped.success());
-    let status = child.wait().expect("exit");
+    let status = server.child.wait().expect("exit");
     assert!(status.success(), "graceful exit: {status:?}");
     assert!(
         !data_dir.join("pg").join("postmaster.pid").exists(),

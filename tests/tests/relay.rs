@@ -20,7 +20,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::helpers::{app_body, fresh_database, spawn_app, temp_dir, JWT_SECRET};
+use crate::helpers::{app_body, fresh_database, spawn_app};
 
 /// `close_all_connections` drops every test's broker connection: that test runs alone (write
 /// lock), the others share the broker (read lock).
@@ -337,25 +337,11 @@ async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
     ));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let start = |url: &str, exchange: &str| {
-        Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                "1",
-                "--db-connections",
-                "4",
-            ])
-            .env("DATABASE_URL", url)
-            .env("AMQP_URL", amqp_url())
-            .env("EDGEDEV_AMQP_EXCHANGE", exchange)
-            .env("EDGEDEV_DATA_DIR", temp_dir())
-            .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("server starts")
+        crate::helpers::ServerProcess::start(&[
+            ("DATABASE_URL", Some(url.to_owned())),
+            ("AMQP_URL", Some(amqp_url())),
+            ("EDGEDEV_AMQP_EXCHANGE", Some(exchange.to_owned())),
+        ])
     };
     let mut server = start(&url, &exchange);
     let writer = tokio::spawn({
@@ -368,18 +354,16 @@ async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
+    server.kill(); // SIGKILL
     let received_at_kill = received.lock().await.messages.len();
     assert!(
         received_at_kill < 5_000,
         "the kill happened mid-burst ({received_at_kill} received)"
     );
-    let mut restarted = start(&url, &exchange);
+    let restarted = start(&url, &exchange);
     writer.await.expect("burst");
     subscriber.await.expect("subscriber");
-    let _ = restarted.kill();
-    let _ = restarted.wait();
+    drop(restarted);
 
     let received = received.lock().await;
     let expected = event_ids(&pool).await;

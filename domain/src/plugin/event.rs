@@ -63,11 +63,6 @@ impl DomainEvent for PluginEvent {
     }
 
     fn event_version(&self) -> String {
-        let name = self.event_type();
-        Self::VERSIONS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("1", |(_, v)| v)
-            .to_owned()
+        crate::wire::version_of(Self::VERSIONS, &self.event_type())
     }
 }
