@@ -99,7 +99,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         )
     })?;
     let server = server.run();
-    runtime_tasks.push(tokio::spawn(sweep_periodically(state.clone())));
+    runtime_tasks.push(tokio::spawn(maintain_periodically(state.clone())));
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
     Ok(RunningServer {
@@ -111,14 +111,18 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
     })
 }
 
-/// Removes stored files nothing refers to, every 10 minutes, once they are an hour old (so an
-/// upload in flight, or one the read model has not shown yet, is never swept).
-async fn sweep_periodically(state: AppState) {
+/// Maintenance every 10 minutes: removes stored files nothing refers to once they are an hour old
+/// (so an upload in flight, or one the read model has not shown yet, is never swept), and keeps
+/// the partitions of the partitioned read models created ahead (idempotent).
+async fn maintain_periodically(state: AppState) {
     let mut shutdown = state.runtime.shutdown_signal();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
             _ = shutdown.changed() => return,
+        }
+        if let Err(error) = crate::db::create_partitions_ahead(&state.pool).await {
+            tracing::warn!(%error, "creating partitions ahead failed");
         }
         match crate::files::sweep_orphans(
             &state.pool,
