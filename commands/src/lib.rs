@@ -21,4 +21,4 @@ pub use executor::{
     CommandExecutor, CommandOptions, Executed, IdempotencyRequest, Outcome, StoredResponse,
 };
 pub use metadata::CommandMetadata;
-pub use store::{EventStore, LogPosition, StoredEvent};
+pub use store::{EventStore, LogPosition};

@@ -27,18 +27,6 @@ pub struct LogPosition {
     pub position: i64,
 }
 
-/// One stored event, as read back from the log.
-#[derive(Debug, Clone)]
-pub struct StoredEvent {
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub event_type: String,
-    pub event_version: String,
-    pub payload: Value,
-    pub metadata: Value,
-}
-
 const LOAD: &str = "SELECT sequence, event_type, payload FROM events \
                     WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
 

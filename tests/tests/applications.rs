@@ -2,6 +2,8 @@
 
 use serde_json::{json, Value};
 
+use futures_util::future::join_all;
+
 use crate::helpers::{app_body, spawn_app, wait_caught_up};
 
 const APPS: &str = "/mec/developer/v2/applications";
@@ -158,7 +160,7 @@ async fn concurrent_creates_of_the_same_triple_yield_exactly_one_application() {
     let app = spawn_app().await;
     let tokens: Vec<String> = (1..=8).map(|n| app.tenant(n)).collect();
     let body = app_body("same-app");
-    let replies = futures_join(tokens.iter().map(|t| app.create_app(t, &body))).await;
+    let replies = join_all(tokens.iter().map(|t| app.create_app(t, &body))).await;
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
@@ -317,8 +319,7 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_application() {
     let key = [("Idempotency-Key", "burst-1")];
     let body = app_body("camera-app");
     let replies =
-        futures_join((0..6).map(|_| app.request("POST", APPS, Some(&token), Some(&body), &key)))
-            .await;
+        join_all((0..6).map(|_| app.request("POST", APPS, Some(&token), Some(&body), &key))).await;
     let ids: std::collections::BTreeSet<String> = replies
         .iter()
         .map(|r| r.body["id"].as_str().unwrap_or("none").to_owned())
@@ -452,11 +453,4 @@ async fn a_selected_host_id_must_be_a_uuid() {
         .await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.body["params"], json!(["mepHostId"]));
-}
-
-/// Runs the futures concurrently on this task.
-pub async fn futures_join<F: std::future::Future>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<F::Output> {
-    futures_util::future::join_all(futures).await
 }

@@ -5,10 +5,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::applications::futures_join;
 use crate::helpers::{
     app_body, call, fresh_database, rows, temp_dir, token_for, wait_caught_up, ServerProcess,
 };
+use futures_util::future::join_all;
 
 #[actix_web::test]
 async fn two_server_processes_apply_each_event_exactly_once() {
@@ -20,7 +20,7 @@ async fn two_server_processes_apply_each_event_exactly_once() {
     let bodies: Vec<Value> = (0..40)
         .map(|n| app_body(&format!("app-{n:02}-two")))
         .collect();
-    let replies = futures_join(bodies.iter().enumerate().map(|(n, body)| {
+    let replies = join_all(bodies.iter().enumerate().map(|(n, body)| {
         call(
             &bases[n % 2],
             "POST",

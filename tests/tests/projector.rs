@@ -198,6 +198,15 @@ async fn a_rebuild_produces_exactly_the_rows_of_incremental_projection() {
         app.rows("tbl_app_project", "id").await,
     );
     assert_eq!(before.0.len(), 10);
+    // Damage both read models: rows equal to the incremental ones afterwards prove the rebuild.
+    sqlx::query("UPDATE tbl_application SET name = 'tampered-' || left(id, 8)")
+        .execute(&app.pool)
+        .await
+        .expect("tamper");
+    sqlx::query("DELETE FROM tbl_app_project")
+        .execute(&app.pool)
+        .await
+        .expect("tamper");
 
     let runtime = &app.server.state.runtime;
     for name in runtime.names() {
@@ -222,6 +231,11 @@ async fn a_rebuild_requested_over_http_refills_the_tables() {
     }
     wait_caught_up(&app.pool).await;
     let before = app.rows("tbl_application", "id").await;
+    // Damage the read model behind the projection's back: only a real rebuild repairs it.
+    sqlx::query("UPDATE tbl_application SET name = 'tampered-' || left(id, 8)")
+        .execute(&app.pool)
+        .await
+        .expect("tamper");
     let tenant_try = app
         .request(
             "POST",

@@ -95,14 +95,6 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn ok(body: serde_json::Value) -> Self {
-        Self {
-            status: actix_web::http::StatusCode::OK,
-            headers: Vec::new(),
-            body,
-        }
-    }
-
     pub fn into_response(self) -> actix_web::HttpResponse {
         let mut builder = actix_web::HttpResponse::build(self.status);
         for header in self.headers {

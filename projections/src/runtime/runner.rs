@@ -11,7 +11,6 @@ use tokio::task::JoinHandle;
 
 use super::admin;
 use super::board::CheckpointBoard;
-use super::log::Checkpoint;
 use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
 use super::Projection;
 use crate::relay::RelayConfig;
@@ -140,18 +139,14 @@ impl ProjectionRuntime {
         let name = projection.name();
         let mut shutdown = self.shutdown.subscribe();
         let mut backoff = Duration::from_millis(50);
-        // After a batch fails, step one event at a time up to its end to find the poison event.
-        let mut isolate_until: Option<Checkpoint> = None;
+        // After a batch fails, step one event at a time (until caught up) to find the poison event.
+        let mut isolating = false;
         loop {
             if *shutdown.borrow() {
                 return;
             }
             wake.borrow_and_update();
-            let limit = if isolate_until.is_some() {
-                1
-            } else {
-                self.config.batch_size
-            };
+            let limit = if isolating { 1 } else { self.config.batch_size };
             let started = std::time::Instant::now();
             let outcome = step(&self.pool, projection.as_ref(), limit, &self.fail_point).await;
             tracing::trace!(
@@ -163,9 +158,6 @@ impl ProjectionRuntime {
             let pause = match outcome {
                 Ok(StepOutcome::Applied { checkpoint, .. }) => {
                     self.board.publish(name, checkpoint);
-                    if isolate_until.is_some_and(|end| checkpoint >= end) {
-                        isolate_until = None;
-                    }
                     backoff = Duration::from_millis(50);
                     None
                 }
@@ -174,7 +166,7 @@ impl ProjectionRuntime {
                     pending,
                 }) => {
                     self.board.publish(name, checkpoint);
-                    isolate_until = None;
+                    isolating = false;
                     if pending {
                         // Committed events wait behind an older transaction still running.
                         Some(self.config.horizon_retry)
@@ -188,25 +180,22 @@ impl ProjectionRuntime {
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                     Some(backoff)
                 }
-                Err(StepError::Apply {
-                    error,
-                    single: false,
-                    ..
-                }) => {
+                Err(StepError::Apply { error, event: None }) => {
                     tracing::warn!(projection = name, %error, "batch failed; isolating the failing event");
-                    isolate_until = Some((i64::MAX, i64::MAX));
+                    isolating = true;
                     None
                 }
                 Err(StepError::Apply {
                     error,
-                    single: true,
-                    event,
+                    event: Some(event),
                 }) => {
-                    tracing::error!(projection = name, %error, position = ?event.map(|e| e.1), "poison event: projection stopped");
-                    if let Err(e) = mark_failed(&self.pool, name, &error.to_string(), event).await {
+                    tracing::error!(projection = name, %error, position = event.1, "poison event: projection stopped");
+                    if let Err(e) =
+                        mark_failed(&self.pool, name, &error.to_string(), Some(event)).await
+                    {
                         tracing::warn!(projection = name, error = %e, "could not record the projection failure");
                     }
-                    isolate_until = None;
+                    isolating = false;
                     Some(self.config.poll_interval)
                 }
                 Err(StepError::SimulatedCrash) => Some(Duration::from_millis(10)),
@@ -266,17 +255,14 @@ impl ProjectionRuntime {
                 }
                 Ok(StepOutcome::Busy) => tokio::time::sleep(Duration::from_millis(20)).await,
                 Ok(StepOutcome::Failed) => return Err(admin::AdminError::Failed(name.to_owned())),
+                Err(StepError::Apply { error, event: None }) if !error.is_transient() => {
+                    isolating = true
+                }
                 Err(StepError::Apply {
                     error,
-                    single: false,
-                    ..
-                }) if !error.is_transient() => isolating = true,
-                Err(StepError::Apply {
-                    error,
-                    single: true,
-                    event,
+                    event: Some(event),
                 }) if !error.is_transient() => {
-                    mark_failed(&self.pool, name, &error.to_string(), event).await?;
+                    mark_failed(&self.pool, name, &error.to_string(), Some(event)).await?;
                     return Err(admin::AdminError::Failed(name.to_owned()));
                 }
                 Err(StepError::SimulatedCrash) => {}

@@ -55,11 +55,11 @@ impl FailPoint {
 /// The error of a failed step.
 #[derive(Debug, thiserror::Error)]
 pub enum StepError {
-    /// The projection rejected an event; `single` says whether the batch held only that event.
+    /// The projection rejected a batch; `event` (id, position) names the event when the batch
+    /// held only that one, so it is the poison event.
     #[error("{error}")]
     Apply {
         error: ProjectionError,
-        single: bool,
         event: Option<(uuid::Uuid, i64)>,
     },
     #[error("simulated crash before the checkpoint")]
@@ -210,11 +210,7 @@ async fn step_on(
     };
     if let Err(error) = projection.apply(&mut *conn, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
-        return Err(StepError::Apply {
-            error,
-            single: events.len() == 1,
-            event,
-        });
+        return Err(StepError::Apply { error, event });
     }
     if fail_point.fire() {
         return Err(StepError::SimulatedCrash); // the caller rolls the writes back
