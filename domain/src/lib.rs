@@ -9,13 +9,23 @@
 //! - [`identity`]: who is acting (`Actor`, roles) and the ownership rule.
 //! - [`application`]: the Application (our "Project") aggregate.
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
+//! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
+//! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
+//! - [`operation`]: long-running operations: actions, progress slices, events, state.
+//! - [`ports`]: traits for outside systems (the LCM controller of a host).
+//! - [`secret`]: sealed secrets (passwords never held in plain text).
 //! - [`uniqueness`]: the keys an aggregate holds that must be unique across aggregates.
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
 
 pub mod application;
 pub mod identity;
+pub mod mephost;
+pub mod operation;
 pub mod plugin;
+pub mod ports;
+pub mod secret;
 pub mod uniqueness;
+pub mod vm;
 pub mod wire;
 
 pub use identity::{Actor, Role};

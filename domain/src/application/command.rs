@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
 
+use super::event::ApplicationEvent;
+use super::sandbox::{Network, VmConfig};
 use super::values::ApplicationFields;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +35,30 @@ pub enum ApplicationAction {
     MarkTested,
     /// The application was published to the app store.
     Release,
+    CreateNetwork(Network),
+    UpdateNetwork(Network),
+    DeleteNetwork {
+        network_id: String,
+    },
+    CreateVm(VmConfig),
+    UpdateVm(VmConfig),
+    DeleteVm {
+        vm_id: String,
+    },
+    /// Start cleaning the sandbox (operation `operation_id`).
+    RequestCleanEnv {
+        operation_id: String,
+        at: DateTime<Utc>,
+    },
+    /// The workflow runner records a step of the application's ongoing operation.
+    OperationStep {
+        operation_id: String,
+        events: Vec<ApplicationEvent>,
+    },
+    CancelOperation {
+        operation_id: String,
+        at: DateTime<Utc>,
+    },
 }
 
 impl ApplicationAction {
@@ -47,6 +73,15 @@ impl ApplicationAction {
             ApplicationAction::MarkPackaged => "mark_packaged",
             ApplicationAction::MarkTested => "mark_tested",
             ApplicationAction::Release => "release",
+            ApplicationAction::CreateNetwork(_) => "create_network",
+            ApplicationAction::UpdateNetwork(_) => "update_network",
+            ApplicationAction::DeleteNetwork { .. } => "delete_network",
+            ApplicationAction::CreateVm(_) => "create_vm",
+            ApplicationAction::UpdateVm(_) => "update_vm",
+            ApplicationAction::DeleteVm { .. } => "delete_vm",
+            ApplicationAction::RequestCleanEnv { .. } => "clean_env",
+            ApplicationAction::OperationStep { .. } => "operation_step",
+            ApplicationAction::CancelOperation { .. } => "cancel_operation",
         }
     }
 }

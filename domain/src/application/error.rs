@@ -36,6 +36,24 @@ pub enum FieldError {
     Status,
     #[error("mepHostId must be a UUID")]
     MepHostId,
+    #[error("network name must be 1-64 letters, digits, '_', '-' or '.'")]
+    NetworkName,
+    #[error("network description must be at most 255 characters")]
+    NetworkDescription,
+    #[error("vm name must be 1-64 letters, digits, '_', '-' or '.'")]
+    VmName,
+    #[error("flavorId is required (at most 255 characters)")]
+    FlavorId,
+    #[error("imageId must be a positive image id")]
+    ImageId,
+    #[error(
+        "userData and flavorExtraSpecs must be at most 64 KiB, areaZone at most 255 characters"
+    )]
+    VmText,
+    #[error("portList takes at most 8 ports, each with a unique name of 1-64 letters, digits, '_', '-' or '.' and a description of at most 255 characters")]
+    Ports,
+    #[error("vmCertificate must be PASSWORD with a username (1-64) and password (1-128), or KEYPAIR with a keyPairId")]
+    Certificate,
 }
 
 /// Why an application command was not applied.
@@ -56,6 +74,28 @@ pub enum ApplicationError {
     },
     #[error("a released application cannot be changed")]
     Released,
+    #[error("the application has no network with this id")]
+    NetworkNotFound,
+    #[error("the application already has a network named {0}")]
+    NetworkNameTaken(String),
+    #[error("Network is used by vm port: {0}")]
+    NetworkInUse(String),
+    #[error("port {port} is on network {network}, which the application does not have")]
+    UnknownNetwork { port: String, network: String },
+    #[error("the application has no virtual machine with this id")]
+    VmNotFound,
+    #[error("a virtual machine with this id already exists")]
+    VmExists,
+    #[error("the application already has a virtual machine named {0}")]
+    VmNameTaken(String),
+    #[error("only VM applications have networks and virtual machines")]
+    NotAVmApplication,
+    #[error("select a sandbox host (action/sel-mephost) first")]
+    NoSandboxHost,
+    #[error("operation {0} is still running; wait for it or cancel it")]
+    OperationRunning(String),
+    #[error("{0}")]
+    Operation(#[from] crate::operation::OperationError),
 }
 
 impl From<FieldError> for ApplicationError {

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use super::sandbox::{Network, VmConfig};
 use super::values::{AppStatus, ApplicationFields};
+use crate::operation::OperationEvent;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all_fields = "camelCase")]
@@ -26,11 +28,40 @@ pub enum ApplicationEvent {
         fields: ApplicationFields,
     },
     /// A sandbox edge host was selected for it.
-    SandboxHostSelected { mep_host_id: String },
+    SandboxHostSelected {
+        mep_host_id: String,
+    },
     /// Its life-cycle status moved.
-    ApplicationStatusChanged { from: AppStatus, to: AppStatus },
+    ApplicationStatusChanged {
+        from: AppStatus,
+        to: AppStatus,
+    },
     /// It was deleted; its (name, version, provider) is free again.
     ApplicationDeleted {},
+    /// A network was added (also the default networks of a new VM application).
+    NetworkCreated {
+        network: Network,
+    },
+    NetworkUpdated {
+        network: Network,
+    },
+    NetworkDeleted {
+        network_id: String,
+    },
+    /// A virtual machine was configured (status NOT_DEPLOY); its password is sealed.
+    VmCreated {
+        vm: VmConfig,
+    },
+    /// A virtual machine's configuration was replaced (ports recreated, certificate upserted).
+    VmUpdated {
+        vm: VmConfig,
+    },
+    VmDeleted {
+        vm_id: String,
+    },
+    /// A step of an operation on the application (clean-env); wire names are the operation's.
+    #[serde(untagged)]
+    Operation(OperationEvent),
 }
 
 impl ApplicationEvent {
@@ -41,6 +72,12 @@ impl ApplicationEvent {
         ("SandboxHostSelected", "1"),
         ("ApplicationStatusChanged", "1"),
         ("ApplicationDeleted", "1"),
+        ("NetworkCreated", "1"),
+        ("NetworkUpdated", "1"),
+        ("NetworkDeleted", "1"),
+        ("VmCreated", "1"),
+        ("VmUpdated", "1"),
+        ("VmDeleted", "1"),
     ];
 }
 
@@ -52,11 +89,23 @@ impl DomainEvent for ApplicationEvent {
             ApplicationEvent::SandboxHostSelected { .. } => "SandboxHostSelected",
             ApplicationEvent::ApplicationStatusChanged { .. } => "ApplicationStatusChanged",
             ApplicationEvent::ApplicationDeleted {} => "ApplicationDeleted",
+            ApplicationEvent::NetworkCreated { .. } => "NetworkCreated",
+            ApplicationEvent::NetworkUpdated { .. } => "NetworkUpdated",
+            ApplicationEvent::NetworkDeleted { .. } => "NetworkDeleted",
+            ApplicationEvent::VmCreated { .. } => "VmCreated",
+            ApplicationEvent::VmUpdated { .. } => "VmUpdated",
+            ApplicationEvent::VmDeleted { .. } => "VmDeleted",
+            ApplicationEvent::Operation(event) => event.event_type(),
         }
         .to_owned()
     }
 
     fn event_version(&self) -> String {
-        crate::wire::version_of(Self::VERSIONS, &self.event_type())
+        match self {
+            ApplicationEvent::Operation(_) => {
+                crate::wire::version_of(OperationEvent::VERSIONS, &self.event_type())
+            }
+            _ => crate::wire::version_of(Self::VERSIONS, &self.event_type()),
+        }
     }
 }

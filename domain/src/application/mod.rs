@@ -5,6 +5,7 @@
 mod command;
 mod error;
 mod event;
+pub mod sandbox;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -21,7 +22,9 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
+use crate::operation::{OperationEvent, OperationKind, Operations};
 use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
+use sandbox::{check_network, check_vm, default_network_names, Network, VmConfig};
 
 /// Scope of the (name, version, provider) reservation.
 pub const NAME_VERSION_PROVIDER: &str = "application.name_version_provider";
@@ -43,6 +46,87 @@ pub struct LiveApplication {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub status: AppStatus,
     pub mep_host_id: Option<String>,
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    #[serde(default)]
+    pub vms: Vec<VmConfig>,
+    /// The clean-env operations.
+    #[serde(default)]
+    pub operations: Operations,
+}
+
+impl LiveApplication {
+    pub fn vm(&self, id: &str) -> Option<&VmConfig> {
+        self.vms.iter().find(|vm| vm.id == id)
+    }
+
+    fn network_named(&self, name: &str) -> Option<&Network> {
+        self.networks.iter().find(|n| n.name == name)
+    }
+
+    /// The default networks a VM application starts with, as events.
+    fn default_networks(fields: &ApplicationFields) -> Vec<ApplicationEvent> {
+        default_network_names(fields.pkg_spec_id.as_ref().map(|p| p.as_str()))
+            .iter()
+            .map(|name| ApplicationEvent::NetworkCreated {
+                network: Network {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    name: (*name).to_owned(),
+                    description: String::new(),
+                },
+            })
+            .collect()
+    }
+
+    /// Checks a VM's configuration against the application: a unique name, ports on networks the
+    /// application has.
+    fn check_vm(&self, vm: &VmConfig) -> Result<(), ApplicationError> {
+        check_vm(&vm.spec)?;
+        if let Some(other) = self
+            .vms
+            .iter()
+            .find(|other| other.id != vm.id && other.spec.name == vm.spec.name)
+        {
+            return Err(ApplicationError::VmNameTaken(other.spec.name.clone()));
+        }
+        for port in &vm.spec.ports {
+            if self.network_named(&port.network_name).is_none() {
+                return Err(ApplicationError::UnknownNetwork {
+                    port: port.name.clone(),
+                    network: port.network_name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The status change that a configuration change makes (the first VM configures the app; a
+    /// change after packaging invalidates the package and test).
+    fn configured(&self) -> Option<ApplicationEvent> {
+        matches!(
+            self.status,
+            AppStatus::Created | AppStatus::Packaged | AppStatus::Tested
+        )
+        .then_some(ApplicationEvent::ApplicationStatusChanged {
+            from: self.status,
+            to: AppStatus::Configured,
+        })
+    }
+
+    fn writable(&self) -> Result<(), ApplicationError> {
+        if self.status == AppStatus::Released {
+            return Err(ApplicationError::Released);
+        }
+        Ok(())
+    }
+
+    fn vm_application(&self) -> Result<(), ApplicationError> {
+        self.writable()?;
+        if self.fields.app_class != AppClass::Vm {
+            return Err(ApplicationError::NotAVmApplication);
+        }
+        Ok(())
+    }
 }
 
 impl Application {
@@ -103,12 +187,17 @@ impl Aggregate for Application {
                 if self.state.is_some() || self.deleted {
                     return Err(ApplicationError::AlreadyExists);
                 }
-                ApplicationEvent::ApplicationCreated {
+                let created = ApplicationEvent::ApplicationCreated {
                     fields: fields.clone(),
                     owner_id: command.actor.user_id.clone(),
                     owner_name: command.actor.user_name.clone(),
                     created_at: *created_at,
+                };
+                let mut events = vec![created];
+                if fields.app_class == AppClass::Vm {
+                    events.extend(LiveApplication::default_networks(fields));
                 }
+                return self.write_all(events, sink).await;
             }
             ApplicationAction::Update(fields) => {
                 let live = self.live_for(&command)?;
@@ -118,9 +207,14 @@ impl Aggregate for Application {
                 if live.fields == *fields {
                     return Ok(());
                 }
-                ApplicationEvent::ApplicationUpdated {
+                let mut events = vec![ApplicationEvent::ApplicationUpdated {
                     fields: fields.clone(),
+                }];
+                // An application switched to VM gets its default networks (reference 7).
+                if fields.app_class == AppClass::Vm && live.networks.is_empty() {
+                    events.extend(LiveApplication::default_networks(fields));
                 }
+                return self.write_all(events, sink).await;
             }
             ApplicationAction::Delete => {
                 self.live_for(&command)?;
@@ -141,6 +235,119 @@ impl Aggregate for Application {
                     mep_host_id: mep_host_id.clone(),
                 }
             }
+            ApplicationAction::CreateNetwork(network) => {
+                let live = self.live_for(&command)?;
+                live.vm_application()?;
+                check_network(&network.name, &network.description)?;
+                if live.network_named(&network.name).is_some() {
+                    return Err(ApplicationError::NetworkNameTaken(network.name.clone()));
+                }
+                ApplicationEvent::NetworkCreated {
+                    network: network.clone(),
+                }
+            }
+            ApplicationAction::UpdateNetwork(network) => {
+                let live = self.live_for(&command)?;
+                live.vm_application()?;
+                check_network(&network.name, &network.description)?;
+                let old = live
+                    .networks
+                    .iter()
+                    .find(|n| n.id == network.id)
+                    .ok_or(ApplicationError::NetworkNotFound)?;
+                if old == network {
+                    return Ok(());
+                }
+                if live
+                    .networks
+                    .iter()
+                    .any(|n| n.id != network.id && n.name == network.name)
+                {
+                    return Err(ApplicationError::NetworkNameTaken(network.name.clone()));
+                }
+                if old.name != network.name {
+                    Self::refuse_if_used(live, &old.name)?;
+                }
+                ApplicationEvent::NetworkUpdated {
+                    network: network.clone(),
+                }
+            }
+            ApplicationAction::DeleteNetwork { network_id } => {
+                let live = self.live_for(&command)?;
+                live.writable()?;
+                let old = live
+                    .networks
+                    .iter()
+                    .find(|n| n.id == *network_id)
+                    .ok_or(ApplicationError::NetworkNotFound)?;
+                Self::refuse_if_used(live, &old.name)?;
+                ApplicationEvent::NetworkDeleted {
+                    network_id: network_id.clone(),
+                }
+            }
+            ApplicationAction::CreateVm(vm) => {
+                let live = self.live_for(&command)?;
+                live.vm_application()?;
+                if live.vm(&vm.id).is_some() {
+                    return Err(ApplicationError::VmExists);
+                }
+                live.check_vm(vm)?;
+                let mut events = vec![ApplicationEvent::VmCreated { vm: vm.clone() }];
+                events.extend(live.configured());
+                return self.write_all(events, sink).await;
+            }
+            ApplicationAction::UpdateVm(vm) => {
+                let live = self.live_for(&command)?;
+                live.vm_application()?;
+                let old = live.vm(&vm.id).ok_or(ApplicationError::VmNotFound)?;
+                if old == vm {
+                    return Ok(());
+                }
+                live.check_vm(vm)?;
+                let mut events = vec![ApplicationEvent::VmUpdated { vm: vm.clone() }];
+                events.extend(live.configured());
+                return self.write_all(events, sink).await;
+            }
+            ApplicationAction::DeleteVm { vm_id } => {
+                let live = self.live_for(&command)?;
+                live.writable()?;
+                live.vm(vm_id).ok_or(ApplicationError::VmNotFound)?;
+                ApplicationEvent::VmDeleted {
+                    vm_id: vm_id.clone(),
+                }
+            }
+            ApplicationAction::RequestCleanEnv { operation_id, at } => {
+                let live = self.live_for(&command)?;
+                if let Some(running) = live.operations.ongoing() {
+                    return Err(ApplicationError::OperationRunning(running.id.clone()));
+                }
+                ApplicationEvent::Operation(OperationEvent::OperationRequested {
+                    operation_id: operation_id.clone(),
+                    kind: OperationKind::CleanEnv,
+                    object_id: String::new(),
+                    object_name: live.fields.name.as_str().to_owned(),
+                    user_id: command.actor.user_id.clone(),
+                    user_name: command.actor.user_name.clone(),
+                    at: *at,
+                })
+            }
+            ApplicationAction::OperationStep {
+                operation_id,
+                events,
+            } => {
+                let live = self.state.as_ref().ok_or(ApplicationError::NotFound)?;
+                live.operations.check_ongoing(operation_id)?;
+                return self.write_all(events.clone(), sink).await;
+            }
+            ApplicationAction::CancelOperation { operation_id, at } => {
+                let live = self.live_for(&command)?;
+                live.operations.check_ongoing(operation_id)?;
+                ApplicationEvent::Operation(OperationEvent::OperationCancelled {
+                    operation_id: operation_id.clone(),
+                    by: command.actor.user_name.clone(),
+                    at: *at,
+                })
+            }
             transition => {
                 let live = self.live_for(&command)?;
                 match Self::transition(live, transition)? {
@@ -157,6 +364,12 @@ impl Aggregate for Application {
     }
 
     fn apply(&mut self, event: Self::Event) {
+        if let ApplicationEvent::ApplicationCreated { .. } = &event {
+        } else if let Some(live) = self.state.as_mut() {
+            if live.apply_sandbox(&event) {
+                return;
+            }
+        }
         match event {
             ApplicationEvent::ApplicationCreated {
                 fields,
@@ -171,6 +384,9 @@ impl Aggregate for Application {
                     created_at,
                     status: AppStatus::Created,
                     mep_host_id: None,
+                    networks: Vec::new(),
+                    vms: Vec::new(),
+                    operations: Operations::default(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -192,7 +408,63 @@ impl Aggregate for Application {
                 self.state = None;
                 self.deleted = true;
             }
+            _ => {}
         }
+    }
+}
+
+impl Application {
+    /// Writes several events of one command in order.
+    async fn write_all(
+        &mut self,
+        events: Vec<ApplicationEvent>,
+        sink: &EventSink<Self>,
+    ) -> Result<(), ApplicationError> {
+        for event in events {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn refuse_if_used(live: &LiveApplication, network: &str) -> Result<(), ApplicationError> {
+        let users: Vec<&str> = live
+            .vms
+            .iter()
+            .filter(|vm| vm.spec.ports.iter().any(|p| p.network_name == network))
+            .map(|vm| vm.spec.name.as_str())
+            .collect();
+        if users.is_empty() {
+            Ok(())
+        } else {
+            Err(ApplicationError::NetworkInUse(users.join(", ")))
+        }
+    }
+}
+
+impl LiveApplication {
+    /// Folds a network, VM or operation event; false for the other events.
+    fn apply_sandbox(&mut self, event: &ApplicationEvent) -> bool {
+        match event {
+            ApplicationEvent::NetworkCreated { network } => self.networks.push(network.clone()),
+            ApplicationEvent::NetworkUpdated { network } => {
+                if let Some(n) = self.networks.iter_mut().find(|n| n.id == network.id) {
+                    *n = network.clone();
+                }
+            }
+            ApplicationEvent::NetworkDeleted { network_id } => {
+                self.networks.retain(|n| n.id != *network_id)
+            }
+            ApplicationEvent::VmCreated { vm } => self.vms.push(vm.clone()),
+            ApplicationEvent::VmUpdated { vm } => {
+                if let Some(v) = self.vms.iter_mut().find(|v| v.id == vm.id) {
+                    *v = vm.clone();
+                }
+            }
+            ApplicationEvent::VmDeleted { vm_id } => self.vms.retain(|v| v.id != *vm_id),
+            ApplicationEvent::Operation(op) => self.operations.apply(op),
+            _ => return false,
+        }
+        true
     }
 }
 

@@ -27,7 +27,7 @@ fn fields(name: &str) -> ApplicationFields {
         version: AppVersion::parse("v1.0").expect("valid version"),
         provider: Provider::parse("edgedev").expect("valid provider"),
         architecture: Architecture::X86,
-        app_class: AppClass::Vm,
+        app_class: AppClass::Container,
         app_type: Label::parse("Video", 50, FieldError::Type).expect("valid type"),
         industry: Label::parse("Smart Park", 100, FieldError::Industry).expect("valid industry"),
         icon_file_id: FileRef::parse(
@@ -426,11 +426,193 @@ fn events_round_trip_through_their_wire_form() {
     let (name, body) = crate::wire::to_wire(&event).expect("serializes");
     assert_eq!(name, "ApplicationCreated");
     assert_eq!(body["name"], "camera-app");
-    assert_eq!(body["appClass"], "VM");
+    assert_eq!(body["appClass"], "CONTAINER");
     assert_eq!(body["ownerId"], "u-owner");
     let back: ApplicationEvent = crate::wire::from_wire(&name, body).expect("deserializes");
     assert_eq!(back, event);
+    // Operation steps keep the operation's own wire names.
+    let step = ApplicationEvent::Operation(crate::operation::OperationEvent::ActionStarted {
+        operation_id: "op".into(),
+        action: 0,
+        at: at(),
+    });
+    let (name, body) = crate::wire::to_wire(&step).expect("serializes");
+    assert_eq!(name, "ActionStarted");
+    assert_eq!(body["operationId"], "op");
+    let back: ApplicationEvent = crate::wire::from_wire(&name, body).expect("deserializes");
+    assert_eq!(back, step);
     let deleted =
         crate::wire::to_wire(&ApplicationEvent::ApplicationDeleted {}).expect("serializes");
     assert_eq!(deleted.0, "ApplicationDeleted");
+}
+
+mod sandbox_specs {
+    use super::*;
+    use crate::application::sandbox::{Network, VmConfig, VmPort, VmSpec};
+    use crate::operation::OperationError;
+
+    fn vm_fields() -> ApplicationFields {
+        ApplicationFields {
+            app_class: AppClass::Vm,
+            ..fields("camera-app")
+        }
+    }
+
+    fn vm_app() -> Vec<ApplicationEvent> {
+        let mut events = vec![ApplicationEvent::ApplicationCreated {
+            fields: vm_fields(),
+            owner_id: "u-owner".into(),
+            owner_name: "owner".into(),
+            created_at: at(),
+        }];
+        for (id, name) in [("n1", "MEC_APP_N6"), ("n2", "MEC_APP_Internet")] {
+            events.push(ApplicationEvent::NetworkCreated {
+                network: Network {
+                    id: id.into(),
+                    name: name.into(),
+                    description: String::new(),
+                },
+            });
+        }
+        events
+    }
+
+    fn vm(id: &str, name: &str, network: &str) -> VmConfig {
+        VmConfig {
+            id: id.into(),
+            spec: VmSpec {
+                name: name.into(),
+                flavor_id: "flavor".into(),
+                image_id: 1,
+                user_data: None,
+                area_zone: None,
+                flavor_extra_specs: None,
+                ports: vec![VmPort {
+                    id: format!("{id}-p"),
+                    name: "eth0".into(),
+                    description: String::new(),
+                    network_name: network.into(),
+                }],
+                certificate: None,
+            },
+        }
+    }
+
+    fn by_owner(action: ApplicationAction) -> ApplicationCommand {
+        ApplicationCommand {
+            actor: owner(),
+            action,
+        }
+    }
+
+    #[test]
+    fn a_new_vm_application_gets_the_default_networks_of_its_spec() {
+        let events = handled(by_owner(ApplicationAction::Create {
+            fields: vm_fields(),
+            created_at: at(),
+        }));
+        let names: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                ApplicationEvent::NetworkCreated { network } => Some(network.name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["MEC_APP_N6", "MEC_APP_Internet", "MEC_APP_MP1"]);
+    }
+
+    #[test]
+    fn the_first_vm_configures_the_application() {
+        Spec::with(())
+            .given(vm_app())
+            .when(by_owner(ApplicationAction::CreateVm(vm(
+                "v1",
+                "vm1",
+                "MEC_APP_N6",
+            ))))
+            .then_expect_events(vec![
+                ApplicationEvent::VmCreated {
+                    vm: vm("v1", "vm1", "MEC_APP_N6"),
+                },
+                ApplicationEvent::ApplicationStatusChanged {
+                    from: AppStatus::Created,
+                    to: AppStatus::Configured,
+                },
+            ]);
+    }
+
+    #[test]
+    fn a_port_must_be_on_a_network_of_the_application() {
+        Spec::with(())
+            .given(vm_app())
+            .when(by_owner(ApplicationAction::CreateVm(vm(
+                "v1", "vm1", "nowhere",
+            ))))
+            .then_expect_error(ApplicationError::UnknownNetwork {
+                port: "eth0".into(),
+                network: "nowhere".into(),
+            });
+    }
+
+    #[test]
+    fn a_network_in_use_cannot_be_deleted_and_names_are_unique() {
+        let mut given = vm_app();
+        given.push(ApplicationEvent::VmCreated {
+            vm: vm("v1", "vm1", "MEC_APP_N6"),
+        });
+        Spec::with(())
+            .given(given.clone())
+            .when(by_owner(ApplicationAction::DeleteNetwork {
+                network_id: "n1".into(),
+            }))
+            .then_expect_error(ApplicationError::NetworkInUse("vm1".into()));
+        Spec::with(())
+            .given(given.clone())
+            .when(by_owner(ApplicationAction::DeleteNetwork {
+                network_id: "n2".into(),
+            }))
+            .then_expect_events(vec![ApplicationEvent::NetworkDeleted {
+                network_id: "n2".into(),
+            }]);
+        Spec::with(())
+            .given(given)
+            .when(by_owner(ApplicationAction::CreateNetwork(Network {
+                id: "n3".into(),
+                name: "MEC_APP_Internet".into(),
+                description: String::new(),
+            })))
+            .then_expect_error(ApplicationError::NetworkNameTaken(
+                "MEC_APP_Internet".into(),
+            ));
+    }
+
+    #[test]
+    fn a_step_of_an_unknown_operation_is_refused() {
+        Spec::with(())
+            .given(vm_app())
+            .when(by_owner(ApplicationAction::OperationStep {
+                operation_id: "op".into(),
+                events: Vec::new(),
+            }))
+            .then_expect_error(ApplicationError::Operation(OperationError::Unknown));
+    }
+}
+
+/// Runs one command on a new application and returns its events (for events with generated ids,
+/// which the framework's equality cannot match).
+fn handled(command: ApplicationCommand) -> Vec<ApplicationEvent> {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let mut app = Application::default();
+    let sink = cqrs_es::event_sink::EventSink::default();
+    let mut fut = std::pin::pin!(async {
+        app.handle(command, &(), &sink).await.expect("accepted");
+        sink.collect().await
+    });
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(events) = fut.as_mut().poll(&mut cx) {
+            return events;
+        }
+    }
 }

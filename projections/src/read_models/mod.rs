@@ -4,7 +4,10 @@
 mod app_projects;
 mod application_changes;
 mod applications;
+mod hosts;
+mod operations;
 mod plugins;
+mod vms;
 
 use std::sync::Arc;
 
@@ -12,7 +15,10 @@ use crate::runtime::Projection;
 
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
+pub use hosts::HostsProjection;
+pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
+pub use vms::VmsProjection;
 
 /// Every projection edgedev runs, in a stable order.
 pub fn all_projections() -> Vec<Arc<dyn Projection>> {
@@ -20,5 +26,8 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(ApplicationsProjection),
         Arc::new(AppProjectsProjection),
         Arc::new(PluginsProjection),
+        Arc::new(HostsProjection),
+        Arc::new(VmsProjection),
+        Arc::new(OperationsProjection),
     ]
 }

@@ -106,6 +106,13 @@ pub fn field_name(error: FieldError) -> &'static str {
         FieldError::AppCreateType => "appCreateType",
         FieldError::Status => "status",
         FieldError::MepHostId => "mepHostId",
+        FieldError::NetworkName | FieldError::VmName => "name",
+        FieldError::NetworkDescription => "description",
+        FieldError::FlavorId => "flavorId",
+        FieldError::ImageId => "imageId",
+        FieldError::VmText => "userData",
+        FieldError::Ports => "portList",
+        FieldError::Certificate => "vmCertificate",
     }
 }
 

@@ -361,6 +361,41 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
             ApplicationError::InvalidTransition { .. } | ApplicationError::Released => {
                 ApiError::conflict("INVALID_STATUS", rejection.to_string())
             }
+            ApplicationError::NetworkNotFound => {
+                ApiError::not_found("NETWORK_NOT_FOUND", rejection.to_string()).with_ret_code(20007)
+            }
+            ApplicationError::VmNotFound => {
+                ApiError::not_found("VM_NOT_FOUND", rejection.to_string()).with_ret_code(20007)
+            }
+            ApplicationError::NetworkNameTaken(_) => {
+                ApiError::conflict("DUPLICATE_NETWORK", rejection.to_string())
+                    .with_ret_code(20002)
+                    .with_params(vec!["name".into()])
+            }
+            ApplicationError::VmNameTaken(_) => {
+                ApiError::conflict("DUPLICATE_VM", rejection.to_string())
+                    .with_ret_code(20002)
+                    .with_params(vec!["name".into()])
+            }
+            ApplicationError::VmExists => ApiError::conflict("VM_EXISTS", rejection.to_string()),
+            ApplicationError::NetworkInUse(_) => {
+                ApiError::conflict("NETWORK_IN_USE", rejection.to_string()).with_ret_code(20006)
+            }
+            ApplicationError::UnknownNetwork { .. } => {
+                ApiError::bad_request("UNKNOWN_NETWORK", rejection.to_string())
+                    .with_ret_code(20002)
+                    .with_params(vec!["portList".into()])
+            }
+            ApplicationError::NotAVmApplication => {
+                ApiError::conflict("NOT_A_VM_APPLICATION", rejection.to_string())
+            }
+            ApplicationError::NoSandboxHost => {
+                ApiError::bad_request("NO_SANDBOX_HOST", rejection.to_string())
+            }
+            ApplicationError::OperationRunning(_) => {
+                ApiError::conflict("OPERATION_RUNNING", rejection.to_string())
+            }
+            ApplicationError::Operation(e) => crate::routes::operations::operation_error(e),
         },
         CommandError::Duplicate { .. } => ApiError::conflict(
             "DUPLICATE_APPLICATION",

@@ -1,0 +1,9 @@
+//! Ports: the traits through which edgedev reaches outside systems (DESIGN.md §5). Each has an
+//! in-process simulator and an HTTP client, both outside the domain.
+
+pub mod lcm;
+
+pub use lcm::{
+    Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
+    LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadNetwork, WorkloadVm,
+};

@@ -1,0 +1,5 @@
+DROP INDEX IF EXISTS events_operation_requested;
+DROP SEQUENCE IF EXISTS vm_image_ids;
+ALTER TABLE tbl_service_host DROP COLUMN IF EXISTS config_id;
+ALTER TABLE tbl_service_host DROP COLUMN IF EXISTS mec_host_protocol;
+ALTER TABLE tbl_service_host ALTER COLUMN password TYPE varchar(50);
