@@ -10,7 +10,7 @@ ALTER TABLE tbl_service_host ADD COLUMN config_id varchar(255) DEFAULT NULL;
 -- so a rebuilt tbl_vm_image keeps them.
 CREATE SEQUENCE vm_image_ids START WITH 100000;
 
--- The workflow runner finds unfinished operations from the log: every request, then its ending
--- by the aggregate's primary key.
-CREATE INDEX events_operation_requested ON events (global_position)
+-- Operations are found in the log by id (cancel, access checks), and the workflow runner scans
+-- the requests for unfinished ones (their endings are found by the aggregate's primary key).
+CREATE INDEX events_operation_requested ON events ((payload->>'operationId'))
     WHERE event_type = 'OperationRequested';

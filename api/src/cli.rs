@@ -57,12 +57,27 @@ pub enum Command {
     /// Consume events from RabbitMQ: declare a durable quorum queue with a dead-letter exchange,
     /// bind it, and print each event as one JSON line.
     Subscribe(SubscribeArgs),
+    /// Run a simulator of an outside system.
+    Sim {
+        #[command(subcommand)]
+        system: SimSystem,
+    },
     /// Inspect, rebuild or resume projections.
     Projections {
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(subcommand)]
         action: ProjectionsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimSystem {
+    /// The LCM/MEPM controller (with resource controller and image file server) over HTTP, on the
+    /// real API's paths; `PUT /simulator/plan` sets delays and failure points.
+    Lcm {
+        #[arg(long, default_value = "127.0.0.1:30204")]
+        bind: String,
     },
 }
 
@@ -101,6 +116,28 @@ pub struct ServeArgs {
     pub no_projections: bool,
     #[command(flatten)]
     pub amqp: AmqpArgs,
+    #[command(flatten)]
+    pub operations: OperationArgs,
+}
+
+/// The outside systems and how operations poll them.
+#[derive(Debug, Clone, Args)]
+pub struct OperationArgs {
+    /// `simulator` (in-process, the default) or `http` (each host's real LCM controller).
+    #[arg(long, env = "EDGEDEV_LCM", default_value = "simulator")]
+    pub lcm: String,
+    /// The `access_token` sent to a real controller.
+    #[arg(long, env = "EDGEDEV_LCM_TOKEN", hide_env_values = true)]
+    pub lcm_token: Option<String>,
+    /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
+    #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// How often a running operation polls LCM, in milliseconds.
+    #[arg(long, env = "EDGEDEV_OPERATION_POLL_MS", default_value_t = 5000)]
+    pub operation_poll_ms: u64,
+    /// Do not run operations in this process.
+    #[arg(long, env = "EDGEDEV_NO_WORKFLOWS")]
+    pub no_workflows: bool,
 }
 
 /// The broker: unset leaves the relay idle.
@@ -245,6 +282,9 @@ pub async fn run(command: Command) -> CliResult {
             Ok(())
         }
         Command::Subscribe(args) => crate::subscribe::run(args).await,
+        Command::Sim {
+            system: SimSystem::Lcm { bind },
+        } => Ok(crate::lcm::server::serve(&bind).await?),
         Command::Projections { database, action } => {
             with_database(&database, |pool| async move {
                 projections_command(pool, action).await
@@ -309,6 +349,21 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         amqp: args.amqp.amqp_url.as_ref().map(|url| {
             projections::relay::RelayConfig::new(url.clone(), args.amqp.amqp_exchange.clone())
         }),
+        operations: crate::config::OperationsConfig {
+            lcm_http: match args.operations.lcm.as_str() {
+                "simulator" => false,
+                "http" => true,
+                other => {
+                    return Err(
+                        format!("EDGEDEV_LCM must be simulator or http, not {other}").into(),
+                    )
+                }
+            },
+            lcm_token: args.operations.lcm_token.clone(),
+            secret_key: args.operations.secret_key.clone(),
+            poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
+            run_workflows: !args.operations.no_workflows,
+        },
     };
     let server = crate::server::start(&config, pool.clone()).await?;
     println!("edgedev listening on http://{}", server.addr);

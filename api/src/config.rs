@@ -26,6 +26,34 @@ pub struct ServeConfig {
     pub run_projections: bool,
     /// The AMQP relay (`AMQP_URL`); `None` leaves it idle.
     pub amqp: Option<projections::relay::RelayConfig>,
+    pub operations: OperationsConfig,
+}
+
+/// Outside systems, secrets and the workflow runner.
+#[derive(Debug, Clone)]
+pub struct OperationsConfig {
+    /// Talk to each host's real LCM controller over HTTP instead of the in-process simulator.
+    pub lcm_http: bool,
+    /// `EDGEDEV_LCM_TOKEN`: the `access_token` sent to a real controller.
+    pub lcm_token: Option<String>,
+    /// `EDGEDEV_SECRET_KEY`: base64 AES-256 key; `None` uses (or creates) `<data_dir>/secret.key`.
+    pub secret_key: Option<String>,
+    /// How often running operations poll LCM.
+    pub poll: Duration,
+    /// Whether this process runs operations (several may; each operation runs in one at a time).
+    pub run_workflows: bool,
+}
+
+impl Default for OperationsConfig {
+    fn default() -> Self {
+        Self {
+            lcm_http: false,
+            lcm_token: None,
+            secret_key: None,
+            poll: Duration::from_secs(5),
+            run_workflows: true,
+        }
+    }
 }
 
 impl ServeConfig {
@@ -42,6 +70,7 @@ impl ServeConfig {
             workers: 2,
             run_projections: true,
             amqp: None,
+            operations: OperationsConfig::default(),
         }
     }
 }

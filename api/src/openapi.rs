@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
-use crate::routes::{health, plugins, projections};
+use crate::routes::{health, mephosts, operations, plugins, projections, sandbox, vmimages};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,16 +19,29 @@ use crate::routes::{health, plugins, projections};
         plugins::api_file, plugins::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
         health::health, health::livez, health::readyz, health::metrics,
+        mephosts::create, mephosts::update, mephosts::delete, mephosts::list, mephosts::get, mephosts::logs,
+        sandbox::create_network, sandbox::update_network, sandbox::delete_network, sandbox::list_networks,
+        sandbox::get_network, sandbox::create_vm, sandbox::update_vm, sandbox::delete_vm, sandbox::list_vms,
+        sandbox::get_vm,
+        operations::launch, operations::export_image, operations::clean_env, operations::get,
+        operations::cancel, operations::set_simulator_plan,
+        vmimages::get, vmimages::list,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
         projections::ProjectionStatusDto, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
+        mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
+        sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
+        operations::OperationStatus, operations::ActionStatus, crate::lcm::SimPlan, vmimages::VmImage,
+        vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList,
     )),
     modifiers(&Security),
     tags(
         (name = "applications", description = "Applications (projects) of the developer platform"),
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
-        (name = "operations", description = "Health, metrics and projections"),
+        (name = "mephosts", description = "Sandbox edge hosts"),
+        (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),
+        (name = "operations", description = "Long-running operations, health, metrics and projections"),
     )
 )]
 pub struct ApiDoc;

@@ -138,6 +138,10 @@ mod tests {
         assert!(sealed.0.starts_with(&format!("enc:v1:{}:", one.key_id())));
         assert_eq!(one.unseal(&sealed).expect("opens"), "p@ss'w\"ord;&");
         assert!(other.unseal(&sealed).is_err());
-        assert_ne!(one.seal("x"), one.seal("x"), "every seal uses a fresh nonce");
+        assert_ne!(
+            one.seal("x"),
+            one.seal("x"),
+            "every seal uses a fresh nonce"
+        );
     }
 }

@@ -36,6 +36,8 @@ pub enum StartError {
     Projections(sqlx::Error),
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
 }
 
 /// Starts serving `pool` (already migrated) with `config`.
@@ -53,9 +55,33 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
             .map_err(StartError::Projections)?;
         Vec::new()
     };
+    let secrets = crate::secrets::SecretBox::load_or_create(
+        config.operations.secret_key.as_deref(),
+        &config.data_dir,
+    )?;
+    let lcm = if config.operations.lcm_http {
+        crate::lcm::LcmAdapter::http(config.operations.lcm_token.clone())
+    } else {
+        crate::lcm::LcmAdapter::simulated()
+    };
+    let executor = CommandExecutor::new(pool.clone());
+    let workflows = crate::workflows::Workflows::new(
+        pool.clone(),
+        executor.clone(),
+        lcm.port.clone(),
+        secrets.clone(),
+        config.operations.poll,
+        runtime.shutdown_signal(),
+    );
+    if config.operations.run_workflows {
+        runtime_tasks.push(tokio::spawn(workflows.clone().run()));
+    }
     let state = AppState {
         pool: pool.clone(),
-        executor: CommandExecutor::new(pool),
+        executor,
+        secrets,
+        lcm,
+        workflows,
         runtime,
         metrics: Metrics::new()?,
         read_your_writes_timeout: config.read_your_writes_timeout,

@@ -10,7 +10,10 @@ pub fn build(name: &str, files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let manifest: String = files
         .iter()
         .map(|(path, bytes)| {
-            let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let digest: String = Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             format!("Source: {path}\nAlgorithm: SHA-256\nHash: {digest}\n\n")
         })
         .collect();
@@ -104,6 +107,9 @@ mod tests {
         let too_many = crate::files::checks::check_zip(&path, 2, 1024);
         let _ = std::fs::remove_file(&path);
         assert!(checked.is_ok(), "{checked:?}");
-        assert!(too_many.is_err(), "the central directory lists all three entries");
+        assert!(
+            too_many.is_err(),
+            "the central directory lists all three entries"
+        );
     }
 }

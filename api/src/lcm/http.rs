@@ -22,7 +22,10 @@ pub struct HttpLcm {
 pub enum Body {
     Empty,
     Json(Value),
-    Raw { content_type: String, bytes: Vec<u8> },
+    Raw {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// A response: status and body.
@@ -38,7 +41,10 @@ impl Response {
             .map_err(|e| LcmError::Malformed(format!("{e}: {}", self.text())))
     }
     fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).chars().take(2000).collect()
+        String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(2000)
+            .collect()
     }
 }
 
@@ -71,7 +77,10 @@ pub async fn send(
     let (authority, path) = split_url(url)?;
     let (content_type, bytes) = match body {
         Body::Empty => (None, Vec::new()),
-        Body::Json(value) => (Some("application/json".to_owned()), value.to_string().into_bytes()),
+        Body::Json(value) => (
+            Some("application/json".to_owned()),
+            value.to_string().into_bytes(),
+        ),
         Body::Raw {
             content_type,
             bytes,
@@ -122,7 +131,11 @@ fn parse_response(raw: &[u8]) -> Result<Response, LcmError> {
         l.starts_with("transfer-encoding:") && l.contains("chunked")
     });
     let body = &raw[split + 4..];
-    let body = if chunked { dechunk(body)? } else { body.to_vec() };
+    let body = if chunked {
+        dechunk(body)?
+    } else {
+        body.to_vec()
+    };
     Ok(Response { status, body })
 }
 
@@ -229,7 +242,9 @@ impl Lcm for HttpLcm {
                 "mechostIp": host.mechost_ip, "mechostName": host.mechost_name, "city": host.city,
                 "affinity": host.affinity, "vim": host.vim, "origin": host.origin,
             });
-            self.call("POST", url, Body::Json(body), &[]).await.map(|_| ())
+            self.call("POST", url, Body::Json(body), &[])
+                .await
+                .map(|_| ())
         })
     }
 
@@ -243,7 +258,12 @@ impl Lcm for HttpLcm {
         Box::pin(async move {
             let body = multipart("package", file_name, &csar);
             let response = self
-                .call("POST", lcm(at, tenant, "/packages"), body, &[("Origin", "mepm")])
+                .call(
+                    "POST",
+                    lcm(at, tenant, "/packages"),
+                    body,
+                    &[("Origin", "mepm")],
+                )
                 .await?;
             let value = response.json()?;
             let value = value.get("data").cloned().unwrap_or(value);
@@ -284,7 +304,11 @@ impl Lcm for HttpLcm {
             let value = self.call("GET", url, Body::Empty, &[]).await?.json()?;
             let first = match &value {
                 Value::Array(items) => items.first().cloned(),
-                Value::Object(_) => value.get("data").and_then(|d| d.get(0)).cloned().or(Some(value.clone())),
+                Value::Object(_) => value
+                    .get("data")
+                    .and_then(|d| d.get(0))
+                    .cloned()
+                    .or(Some(value.clone())),
                 _ => None,
             }
             .ok_or_else(|| LcmError::Malformed(format!("no package in {value}")))?;
@@ -315,10 +339,16 @@ impl Lcm for HttpLcm {
         request: &'a InstantiateRequest,
     ) -> PortFuture<'a, ()> {
         Box::pin(async move {
-            let url = lcm(at, tenant, &format!("/app_instances/{app_instance_id}/instantiate"));
-            let body = serde_json::to_value(request)
-                .map_err(|e| LcmError::Malformed(e.to_string()))?;
-            self.call("POST", url, Body::Json(body), &[]).await.map(|_| ())
+            let url = lcm(
+                at,
+                tenant,
+                &format!("/app_instances/{app_instance_id}/instantiate"),
+            );
+            let body =
+                serde_json::to_value(request).map_err(|e| LcmError::Malformed(e.to_string()))?;
+            self.call("POST", url, Body::Json(body), &[])
+                .await
+                .map(|_| ())
         })
     }
 
@@ -358,7 +388,11 @@ impl Lcm for HttpLcm {
         app_instance_id: &'a str,
     ) -> PortFuture<'a, ()> {
         Box::pin(async move {
-            let url = lcm(at, tenant, &format!("/app_instances/{app_instance_id}/terminate"));
+            let url = lcm(
+                at,
+                tenant,
+                &format!("/app_instances/{app_instance_id}/terminate"),
+            );
             self.call("POST", url, Body::Empty, &[]).await.map(|_| ())
         })
     }
@@ -371,7 +405,11 @@ impl Lcm for HttpLcm {
         host_ip: &'a str,
     ) -> PortFuture<'a, ()> {
         Box::pin(async move {
-            let on_host = lcm(at, tenant, &format!("/packages/{package_id}/hosts/{host_ip}"));
+            let on_host = lcm(
+                at,
+                tenant,
+                &format!("/packages/{package_id}/hosts/{host_ip}"),
+            );
             self.call("DELETE", on_host, Body::Empty, &[]).await?;
             let url = lcm(at, tenant, &format!("/packages/{package_id}"));
             self.call("DELETE", url, Body::Empty, &[]).await.map(|_| ())
@@ -389,7 +427,10 @@ impl Lcm for HttpLcm {
         Box::pin(async move {
             let url = res(at, tenant, host_ip, &format!("/servers/{vm_instance_id}"));
             let body = json!({"action": "createImage", "createImage": {"name": name}});
-            let value = self.call("POST", url, Body::Json(body), &[]).await?.json()?;
+            let value = self
+                .call("POST", url, Body::Json(body), &[])
+                .await?
+                .json()?;
             let id = text(&value, "data");
             if id.is_empty() {
                 return Err(LcmError::Malformed(format!("no image id in {value}")));
@@ -432,7 +473,10 @@ impl Lcm for HttpLcm {
                 .call("GET", resource_url.to_owned(), Body::Empty, &[])
                 .await?
                 .json()?;
-            let check = value.get("checkStatusResponse").cloned().unwrap_or(Value::Null);
+            let check = value
+                .get("checkStatusResponse")
+                .cloned()
+                .unwrap_or(Value::Null);
             let info = check.get("checkInfo").cloned().unwrap_or(Value::Null);
             let image = info.get("imageInfo").cloned().unwrap_or(Value::Null);
             let checksum = text(&info, "checksum");
@@ -441,7 +485,10 @@ impl Lcm for HttpLcm {
                 msg: text(&check, "msg"),
                 checksum: (!checksum.is_empty()).then_some(checksum),
                 format: text(&image, "format"),
-                size: image.get("virtual_size").and_then(Value::as_i64).unwrap_or(0),
+                size: image
+                    .get("virtual_size")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0),
                 file_name: text(&image, "filename"),
             })
         })

@@ -22,13 +22,14 @@ type Data = web::Data<Sim>;
 fn answer<T>(result: Result<T, LcmError>, ok: impl FnOnce(T) -> Value) -> HttpResponse {
     match result {
         Ok(value) => HttpResponse::Ok().json(ok(value)),
-        Err(LcmError::Rejected { status, body }) => {
-            HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or(
-                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            ))
-            .json(json!({ "message": body }))
+        Err(LcmError::Rejected { status, body }) => HttpResponse::build(
+            actix_web::http::StatusCode::from_u16(status)
+                .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
+        )
+        .json(json!({ "message": body })),
+        Err(other) => {
+            HttpResponse::InternalServerError().json(json!({ "message": other.to_string() }))
         }
-        Err(other) => HttpResponse::InternalServerError().json(json!({ "message": other.to_string() })),
     }
 }
 
@@ -52,11 +53,26 @@ pub async fn serve(bind: &str) -> std::io::Result<()> {
             .app_data(web::PayloadConfig::default().limit(64 * 1024 * 1024))
             .route("/simulator/plan", web::put().to(set_plan))
             .route("/lcmcontroller/v1/health", web::get().to(health))
-            .route("/lcmcontroller/v1/tenants/{t}/hosts", web::post().to(register))
-            .route("/lcmcontroller/v2/tenants/{t}/packages", web::post().to(upload))
-            .route("/lcmcontroller/v2/tenants/{t}/packages/{p}", web::post().to(distribute))
-            .route("/lcmcontroller/v2/tenants/{t}/packages/{p}", web::get().to(distribution))
-            .route("/lcmcontroller/v2/tenants/{t}/packages/{p}", web::delete().to(delete_package))
+            .route(
+                "/lcmcontroller/v1/tenants/{t}/hosts",
+                web::post().to(register),
+            )
+            .route(
+                "/lcmcontroller/v2/tenants/{t}/packages",
+                web::post().to(upload),
+            )
+            .route(
+                "/lcmcontroller/v2/tenants/{t}/packages/{p}",
+                web::post().to(distribute),
+            )
+            .route(
+                "/lcmcontroller/v2/tenants/{t}/packages/{p}",
+                web::get().to(distribution),
+            )
+            .route(
+                "/lcmcontroller/v2/tenants/{t}/packages/{p}",
+                web::delete().to(delete_package),
+            )
             .route(
                 "/lcmcontroller/v2/tenants/{t}/packages/{p}/hosts/{ip}",
                 web::delete().to(delete_package_on_host),
@@ -65,7 +81,10 @@ pub async fn serve(bind: &str) -> std::io::Result<()> {
                 "/lcmcontroller/v2/tenants/{t}/app_instances/{id}/instantiate",
                 web::post().to(instantiate),
             )
-            .route("/lcmcontroller/v2/tenants/{t}/app_instances/{id}", web::get().to(workload))
+            .route(
+                "/lcmcontroller/v2/tenants/{t}/app_instances/{id}",
+                web::get().to(workload),
+            )
             .route(
                 "/lcmcontroller/v2/tenants/{t}/app_instances/{id}/terminate",
                 web::post().to(terminate),
@@ -74,12 +93,18 @@ pub async fn serve(bind: &str) -> std::io::Result<()> {
                 "/rescontroller/v1/tenants/{t}/hosts/{ip}/servers/{vm}",
                 web::post().to(server_action),
             )
-            .route("/rescontroller/v1/tenants/{t}/hosts/{ip}/images/{id}", web::get().to(image))
+            .route(
+                "/rescontroller/v1/tenants/{t}/hosts/{ip}/images/{id}",
+                web::get().to(image),
+            )
             .route(
                 "/rescontroller/v1/tenants/{t}/hosts/{ip}/images/{id}",
                 web::delete().to(delete_image),
             )
-            .route("/image-management/v1/images/{id}", web::get().to(image_file))
+            .route(
+                "/image-management/v1/images/{id}",
+                web::get().to(image_file),
+            )
     })
     .workers(1)
     .listen(listener)?
@@ -96,11 +121,21 @@ async fn health(sim: Data) -> HttpResponse {
     answer(sim.lcm.health(&sim.at).await, |_| json!({"status": "ok"}))
 }
 
-async fn register(sim: Data, path: web::Path<String>, body: web::Json<HostRegistration>) -> HttpResponse {
-    answer(sim.lcm.register_host(&sim.at, &path, &body).await, |_| json!({}))
+async fn register(
+    sim: Data,
+    path: web::Path<String>,
+    body: web::Json<HostRegistration>,
+) -> HttpResponse {
+    answer(sim.lcm.register_host(&sim.at, &path, &body).await, |_| {
+        json!({})
+    })
 }
 
-async fn upload(sim: Data, path: web::Path<String>, mut form: actix_multipart::Multipart) -> HttpResponse {
+async fn upload(
+    sim: Data,
+    path: web::Path<String>,
+    mut form: actix_multipart::Multipart,
+) -> HttpResponse {
     let mut package = None;
     while let Some(Ok(mut field)) = form.next().await {
         let is_package = field.name() == Some("package");
@@ -117,20 +152,31 @@ async fn upload(sim: Data, path: web::Path<String>, mut form: actix_multipart::M
         }
     }
     let Some((file_name, bytes)) = package else {
-        return HttpResponse::BadRequest().json(json!({"message": "multipart field 'package' is required"}));
+        return HttpResponse::BadRequest()
+            .json(json!({"message": "multipart field 'package' is required"}));
     };
     answer(
-        sim.lcm.upload_package(&sim.at, &path, &file_name, bytes).await,
+        sim.lcm
+            .upload_package(&sim.at, &path, &file_name, bytes)
+            .await,
         |p| json!({"appId": p.app_id, "packageId": p.package_id}),
     )
 }
 
-async fn distribute(sim: Data, path: web::Path<(String, String)>, body: web::Json<Value>) -> HttpResponse {
+async fn distribute(
+    sim: Data,
+    path: web::Path<(String, String)>,
+    body: web::Json<Value>,
+) -> HttpResponse {
     let (tenant, package) = path.into_inner();
     let hosts: Vec<String> = body
         .get("hostIp")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     for host in &hosts {
         if let Err(e) = sim.lcm.distribute(&sim.at, &tenant, &package, host).await {
@@ -145,7 +191,11 @@ async fn distribution(sim: Data, path: web::Path<(String, String)>) -> HttpRespo
     let mut hosts = Vec::new();
     let mut app_name = String::new();
     for host in sim.lcm.distributed_hosts(&package) {
-        match sim.lcm.distribution(&sim.at, &tenant, &package, &host).await {
+        match sim
+            .lcm
+            .distribution(&sim.at, &tenant, &package, &host)
+            .await
+        {
             Ok(d) => {
                 app_name = d.app_name;
                 hosts.push(json!({"hostIp": host, "status": d.status, "error": d.error.unwrap_or_default()}));
@@ -153,12 +203,16 @@ async fn distribution(sim: Data, path: web::Path<(String, String)>) -> HttpRespo
             Err(e) => return answer::<()>(Err(e), |_| Value::Null),
         }
     }
-    HttpResponse::Ok().json(json!([{ "appPkgName": app_name, "packageId": package, "mecHostInfo": hosts }]))
+    HttpResponse::Ok()
+        .json(json!([{ "appPkgName": app_name, "packageId": package, "mecHostInfo": hosts }]))
 }
 
 async fn delete_package(sim: Data, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, package) = path.into_inner();
-    answer(sim.lcm.delete_package(&sim.at, &tenant, &package, "").await, |_| json!({}))
+    answer(
+        sim.lcm.delete_package(&sim.at, &tenant, &package, "").await,
+        |_| json!({}),
+    )
 }
 
 async fn delete_package_on_host(_sim: Data) -> HttpResponse {
@@ -171,19 +225,26 @@ async fn instantiate(
     body: web::Json<InstantiateRequest>,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    answer(sim.lcm.instantiate(&sim.at, &tenant, &id, &body).await, |_| json!({}))
+    answer(
+        sim.lcm.instantiate(&sim.at, &tenant, &id, &body).await,
+        |_| json!({}),
+    )
 }
 
 async fn workload(sim: Data, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    answer(sim.lcm.workload(&sim.at, &tenant, &id).await, |w| {
-        json!({"code": 200, "msg": w.msg, "status": w.status, "data": w.vms})
-    })
+    answer(
+        sim.lcm.workload(&sim.at, &tenant, &id).await,
+        |w| json!({"code": 200, "msg": w.msg, "status": w.status, "data": w.vms}),
+    )
 }
 
 async fn terminate(sim: Data, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    answer(sim.lcm.terminate(&sim.at, &tenant, &id).await, |_| json!({}))
+    answer(
+        sim.lcm.terminate(&sim.at, &tenant, &id).await,
+        |_| json!({}),
+    )
 }
 
 async fn server_action(
@@ -198,11 +259,15 @@ async fn server_action(
         .unwrap_or("image")
         .to_owned();
     if body.get("action").and_then(Value::as_str) != Some("createImage") {
-        return HttpResponse::BadRequest().json(json!({"message": "only createImage is simulated"}));
+        return HttpResponse::BadRequest()
+            .json(json!({"message": "only createImage is simulated"}));
     }
-    answer(sim.lcm.create_image(&sim.at, &tenant, &host, &vm, &name).await, |id| {
-        json!({ "data": id })
-    })
+    answer(
+        sim.lcm
+            .create_image(&sim.at, &tenant, &host, &vm, &name)
+            .await,
+        |id| json!({ "data": id }),
+    )
 }
 
 async fn image(sim: Data, path: web::Path<(String, String, String)>) -> HttpResponse {
@@ -214,7 +279,10 @@ async fn image(sim: Data, path: web::Path<(String, String, String)>) -> HttpResp
 
 async fn delete_image(sim: Data, path: web::Path<(String, String, String)>) -> HttpResponse {
     let (tenant, host, id) = path.into_inner();
-    answer(sim.lcm.delete_image(&sim.at, &tenant, &host, &id).await, |_| json!({}))
+    answer(
+        sim.lcm.delete_image(&sim.at, &tenant, &host, &id).await,
+        |_| json!({}),
+    )
 }
 
 async fn image_file(sim: Data, req: actix_web::HttpRequest) -> HttpResponse {

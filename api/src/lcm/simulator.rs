@@ -125,7 +125,9 @@ impl SimulatedLcm {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn not_found(what: &str, id: &str) -> LcmError {
@@ -147,7 +149,10 @@ fn still_pending(counter: &mut u32) -> bool {
 
 /// The image id at the end of a file-server URL.
 fn image_id_of(url: &str) -> &str {
-    url.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
 }
 
 impl Lcm for SimulatedLcm {

@@ -29,6 +29,12 @@ pub struct AppState {
     /// runtimes; database work is sent here, so a connection's I/O is never driven by another
     /// worker's (possibly busy) runtime.
     pub database_runtime: tokio::runtime::Handle,
+    /// Seals passwords before they reach a command.
+    pub secrets: crate::secrets::SecretBox,
+    /// The LCM controllers (simulated or real).
+    pub lcm: crate::lcm::LcmAdapter,
+    /// The workflow runner of long-running operations.
+    pub workflows: crate::workflows::Workflows,
 }
 
 /// Header that reports where a command's events landed, and that queries may send to wait for.
@@ -183,4 +189,83 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
         expected_version,
         idempotency,
     })
+}
+
+/// How a command endpoint answers: its metric names, the read models it waits for, the success
+/// status and an optional `Location`.
+pub struct Answer<'a> {
+    pub aggregate: &'static str,
+    pub command: &'static str,
+    pub read_models: &'a [&'a str],
+    pub success: actix_web::http::StatusCode,
+    pub location: Option<String>,
+}
+
+/// Runs one command on aggregate `A`, waits for `answer.read_models`, and renders the reply with
+/// `render` (also recorded for an idempotency key); rejections go through `map_error`.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_command<A, R, E>(
+    state: &AppState,
+    id: &str,
+    command: A::Command,
+    metadata: CommandMetadata,
+    options: CommandOptions,
+    answer: Answer<'_>,
+    render: R,
+    map_error: E,
+) -> Result<Reply, ApiError>
+where
+    A: cqrs_es::Aggregate<Services = ()> + domain::uniqueness::HoldsUniqueKeys,
+    A::Command: Clone,
+    R: Fn(&A) -> serde_json::Value,
+    E: Fn(commands::CommandError<A::Error>) -> ApiError,
+{
+    use actix_web::http::StatusCode;
+    let started = Instant::now();
+    let success = answer.success;
+    let result = state
+        .executor
+        .execute::<A, _>(id, command, &(), &metadata, &options, |aggregate, _| {
+            commands::StoredResponse {
+                status: success.as_u16(),
+                body: render(aggregate),
+            }
+        })
+        .await;
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            state.observe_command(answer.aggregate, answer.command, "rejected", started);
+            return Err(map_error(error));
+        }
+    };
+    state.observe_command(answer.aggregate, answer.command, "ok", started);
+    match outcome {
+        commands::Outcome::Replayed(stored) => Ok(Reply {
+            status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+            headers: vec![("idempotent-replayed", "true".to_owned())],
+            body: stored.body,
+        }),
+        commands::Outcome::Executed(executed) => {
+            let visible = match executed.position {
+                Some(position) => state.wait_visible(answer.read_models, position).await,
+                None => true,
+            };
+            let mut headers = command_headers(executed.position, executed.version);
+            if let Some(location) = answer.location {
+                headers.push(("location", location));
+            }
+            Ok(Reply {
+                status: if visible {
+                    success
+                } else {
+                    StatusCode::ACCEPTED
+                },
+                headers,
+                body: executed
+                    .response
+                    .map_or_else(|| render(&executed.aggregate), |r| r.body),
+            })
+        }
+    }
 }

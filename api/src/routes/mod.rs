@@ -4,8 +4,13 @@
 pub mod applications;
 pub mod commanding;
 pub mod health;
+pub mod mephosts;
+pub mod operations;
 pub mod plugins;
 pub mod projections;
+pub mod sandbox;
+pub mod vm_queries;
+pub mod vmimages;
 
 use actix_web::web;
 use serde::Serialize;
@@ -18,8 +23,12 @@ pub use commanding::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     applications::configure(cfg);
+    sandbox::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);
+    mephosts::configure(cfg);
+    operations::configure(cfg);
+    vmimages::configure(cfg);
 }
 
 /// The original platform's page shape.

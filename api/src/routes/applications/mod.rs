@@ -403,10 +403,24 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
         )
         .with_ret_code(20002)
         .with_params(vec!["name".into(), "version".into(), "provider".into()]),
+        other => command_failure(other),
+    }
+}
+
+/// The answer to a command failure that is not the aggregate's own rejection.
+pub fn command_failure<E: std::error::Error>(error: CommandError<E>) -> ApiError {
+    match error {
+        CommandError::Rejected(rejection) => {
+            ApiError::bad_request("REJECTED", rejection.to_string())
+        }
+        CommandError::Duplicate { scope } => ApiError::conflict(
+            "DUPLICATE",
+            format!("the value of {scope} is already taken"),
+        ),
         CommandError::VersionMismatch { expected, actual } => ApiError::new(
             StatusCode::PRECONDITION_FAILED,
             "VERSION_MISMATCH",
-            format!("the application is at version {actual}, not {expected} (If-Match)"),
+            format!("the resource is at version {actual}, not {expected} (If-Match)"),
         ),
         CommandError::Conflict => ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string()),
         CommandError::IdempotencyKeyReused => ApiError::new(

@@ -1,0 +1,505 @@
+//! `/mec/developer/v2/mephosts` (reference 1.8): admins register, update and delete sandbox edge
+//! hosts (checked against the original's rules, health-checked and registered with the host's
+//! LCM first); tenants list and read them. Passwords are sealed and shown masked.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use commands::CommandError;
+use domain::mephost::{
+    MepHost, MepHostAction, MepHostCommand, MepHostError, MepHostFields, MEC_HOST_IP,
+};
+use domain::ports::HostRegistration;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::commanding::{metadata, options, requested_position, run_command, Answer, AppState};
+use super::{escape_like, paging, parse_uuid, Page};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::secrets::MASK;
+
+pub const READ_MODELS: &[&str] = &["hosts"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/mec/developer/v2/mephosts")
+            .route("", web::get().to(list))
+            .route("", web::post().to(create))
+            .route("/{mephostId}", web::get().to(get))
+            .route("/{mephostId}", web::put().to(update))
+            .route("/{mephostId}", web::delete().to(delete))
+            .route("/{mephostId}/logs", web::get().to(logs)),
+    );
+}
+
+/// A host as the original's MepHost JSON (body of create and update).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct MepHostBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    /// 6-50 characters.
+    pub name: Option<String>,
+    pub lcm_ip: Option<String>,
+    /// http or https (default http).
+    pub lcm_protocol: Option<String>,
+    /// 30000-32000.
+    pub lcm_port: Option<i32>,
+    /// X86 or ARM.
+    pub architecture: Option<String>,
+    /// NORMAL, BUSY or STOP (default NORMAL).
+    pub status: Option<String>,
+    pub mec_host_ip: Option<String>,
+    pub mec_host_protocol: Option<String>,
+    /// OpenStack, K8S or FusionSphere.
+    pub vim_type: Option<String>,
+    pub mec_host_user_name: Option<String>,
+    /// Write-only: answered as "******".
+    pub mec_host_password: Option<String>,
+    pub mec_host_port: Option<i32>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    pub config_id: Option<String>,
+    /// `k=v;k=v`; non-K8S hosts need VDU1_APP_Plane01_IP..03_IP as CIDRs.
+    pub network_parameter: Option<String>,
+    pub resource: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct HostQuery {
+    pub name: Option<String>,
+    /// K8S matches K8S hosts; any other value every other host.
+    pub vim_type: Option<String>,
+    pub architecture: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct MepHostLog {
+    pub log_id: String,
+    pub host_ip: String,
+    pub user_name: Option<String>,
+    pub user_id: Option<String>,
+    pub project_id: Option<String>,
+    pub project_name: Option<String>,
+    pub app_instances_id: Option<String>,
+    pub deploy_time: Option<String>,
+    pub status: Option<String>,
+    pub operation: Option<String>,
+    pub host_id: Option<String>,
+}
+
+fn invalid(error: MepHostError) -> ApiError {
+    let (param, ret) = match &error {
+        MepHostError::Name => ("name", 20002),
+        MepHostError::Ip(f) | MepHostError::Protocol(f) | MepHostError::TooLong(f) => (*f, 20002),
+        MepHostError::LcmPort => ("lcmPort", 20002),
+        MepHostError::MecHostPort => ("mecHostPort", 20002),
+        MepHostError::Architecture => ("architecture", 20002),
+        MepHostError::Status => ("status", 20002),
+        MepHostError::VimType => ("vimType", 20002),
+        MepHostError::NetworkParameter(_) => ("networkParameter", 20023),
+        _ => ("", 20002),
+    };
+    ApiError::bad_request("INVALID_FIELD", error.to_string())
+        .with_ret_code(ret)
+        .with_params(vec![param.to_owned()])
+}
+
+fn host_error(error: CommandError<MepHostError>) -> ApiError {
+    match error {
+        CommandError::Rejected(MepHostError::NotFound) => not_found(),
+        CommandError::Rejected(MepHostError::Forbidden) => {
+            ApiError::forbidden("userId is empty or not admin!").with_ret_code(20014)
+        }
+        CommandError::Rejected(MepHostError::AlreadyExists) => {
+            ApiError::conflict("MEPHOST_EXISTS", "a host with this id already exists")
+        }
+        CommandError::Rejected(other) => invalid(other),
+        CommandError::Duplicate { .. } => duplicate_ip(),
+        other => super::applications::command_failure(other),
+    }
+}
+
+fn duplicate_ip() -> ApiError {
+    ApiError::conflict(
+        "DUPLICATE_MEC_HOST_IP",
+        "a host with this mecHostIp is already registered",
+    )
+    .with_ret_code(20002)
+    .with_params(vec!["mecHostIp".into()])
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("MEPHOST_NOT_FOUND", "no sandbox host has this id").with_ret_code(20007)
+}
+
+/// Validates a body into fields, sealing the password.
+fn fields(state: &AppState, body: &MepHostBody) -> Result<MepHostFields, ApiError> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let port = |v: Option<i32>, default: i32, err| {
+        u16::try_from(v.unwrap_or(default)).map_err(|_| invalid(err))
+    };
+    MepHostFields {
+        name: text(&body.name),
+        lcm_ip: text(&body.lcm_ip),
+        lcm_protocol: body.lcm_protocol.clone().unwrap_or_else(|| "http".into()),
+        lcm_port: port(body.lcm_port, 0, MepHostError::LcmPort)?,
+        architecture: text(&body.architecture),
+        status: body.status.clone().unwrap_or_else(|| "NORMAL".into()),
+        mec_host_ip: text(&body.mec_host_ip),
+        mec_host_protocol: body
+            .mec_host_protocol
+            .clone()
+            .unwrap_or_else(|| "http".into()),
+        vim_type: text(&body.vim_type),
+        mec_host_user_name: body.mec_host_user_name.clone().filter(|u| !u.is_empty()),
+        mec_host_password: body
+            .mec_host_password
+            .as_deref()
+            .filter(|p| !p.is_empty() && *p != MASK)
+            .map(|p| state.secrets.seal(p)),
+        mec_host_port: port(body.mec_host_port, 22, MepHostError::MecHostPort)?,
+        config_id: body.config_id.clone().filter(|c| !c.is_empty()),
+        network_parameter: text(&body.network_parameter),
+        resource: body.resource.clone(),
+        address: body.address.clone(),
+    }
+    .validated()
+    .map_err(invalid)
+}
+
+fn render(id: &str, host: &MepHost) -> serde_json::Value {
+    let Some(f) = &host.fields else {
+        return serde_json::Value::Bool(true);
+    };
+    serde_json::to_value(MepHostBody {
+        id: Some(id.to_owned()),
+        name: Some(f.name.clone()),
+        lcm_ip: Some(f.lcm_ip.clone()),
+        lcm_protocol: Some(f.lcm_protocol.clone()),
+        lcm_port: Some(i32::from(f.lcm_port)),
+        architecture: Some(f.architecture.clone()),
+        status: Some(f.status.clone()),
+        mec_host_ip: Some(f.mec_host_ip.clone()),
+        mec_host_protocol: Some(f.mec_host_protocol.clone()),
+        vim_type: Some(f.vim_type.clone()),
+        mec_host_user_name: f.mec_host_user_name.clone(),
+        mec_host_password: f.mec_host_password.as_ref().map(|_| MASK.to_owned()),
+        mec_host_port: Some(i32::from(f.mec_host_port)),
+        user_id: Some(host.user_id.clone()),
+        config_id: f.config_id.clone(),
+        network_parameter: Some(f.network_parameter.clone()),
+        resource: f.resource.clone(),
+        address: f.address.clone(),
+    })
+    .unwrap_or_default()
+}
+
+/// Health-checks the host's LCM and registers the host with it (create only).
+async fn check_with_lcm(
+    state: &AppState,
+    tenant: &str,
+    f: &MepHostFields,
+    register: bool,
+) -> Result<(), ApiError> {
+    let lcm = state.lcm.port.clone();
+    let at = f.lcm();
+    lcm.health(&at).await.map_err(|e| {
+        ApiError::unavailable(format!("sandbox health check failed: {e}")).with_ret_code(20009)
+    })?;
+    if register {
+        let registration = HostRegistration {
+            mechost_ip: f.mec_host_ip.clone(),
+            mechost_name: f.name.clone(),
+            city: f.address.clone().unwrap_or_default(),
+            affinity: f.architecture.clone(),
+            vim: if f.vim_type == "K8S" {
+                "K8s".into()
+            } else {
+                f.vim_type.clone()
+            },
+            origin: "developer".into(),
+        };
+        lcm.register_host(&at, tenant, &registration)
+            .await
+            .map_err(|e| {
+                ApiError::unavailable(format!("register the host with LCM failed: {e}"))
+                    .with_ret_code(20028)
+            })?;
+    }
+    Ok(())
+}
+
+/// Register a sandbox host (admin).
+#[utoipa::path(post, path = "/mec/developer/v2/mephosts", tag = "mephosts", request_body = MepHostBody,
+    responses((status = 201, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 409, description = "mecHostIp taken", body = ErrorBody), (status = 503, description = "LCM health check or registration failed", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<MepHostBody>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.admin()?;
+    let f = fields(&state, &body)?;
+    let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let id = uuid::Uuid::new_v4().to_string();
+    let reply = state
+        .offload(async move {
+            let taken: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2)",
+            )
+            .bind(MEC_HOST_IP)
+            .bind(&f.mec_host_ip)
+            .fetch_one(&st.pool)
+            .await?;
+            if taken {
+                return Err(duplicate_ip());
+            }
+            check_with_lcm(&st, &actor.user_id, &f, true).await?;
+            let meta = metadata(&actor, None);
+            let command = MepHostCommand {
+                actor,
+                action: MepHostAction::Register(f),
+            };
+            let answer = Answer {
+                aggregate: "mephost",
+                command: "register",
+                read_models: READ_MODELS,
+                success: StatusCode::CREATED,
+                location: Some(format!("/mec/developer/v2/mephosts/{id}")),
+            };
+            run_command::<MepHost, _, _>(
+                &st,
+                &id,
+                command,
+                meta,
+                options,
+                answer,
+                |h| render(&id, h),
+                host_error,
+            )
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// Update a sandbox host (admin); an absent or masked password keeps the current one.
+#[utoipa::path(put, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts", request_body = MepHostBody,
+    params(("mephostId" = String, Path)),
+    responses((status = 200, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<MepHostBody>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.admin()?;
+    let id = parse_uuid(&path, "mephostId")?;
+    let f = fields(&state, &body)?;
+    let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            check_with_lcm(&st, &actor.user_id, &f, false).await?;
+            let meta = metadata(&actor, None);
+            let command = MepHostCommand {
+                actor,
+                action: MepHostAction::Update(f),
+            };
+            let answer = Answer {
+                aggregate: "mephost",
+                command: "update",
+                read_models: READ_MODELS,
+                success: StatusCode::OK,
+                location: None,
+            };
+            run_command::<MepHost, _, _>(
+                &st,
+                &id,
+                command,
+                meta,
+                options,
+                answer,
+                |h| render(&id, h),
+                host_error,
+            )
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// Delete a sandbox host (admin); refused while instances live on it.
+#[utoipa::path(delete, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts",
+    params(("mephostId" = String, Path)),
+    responses((status = 200, body = bool), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "instances live on the host", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.admin()?;
+    let id = parse_uuid(&path, "mephostId")?;
+    let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let prefix = format!("{}%", escape_like(&format!("[\"{id}\",")));
+            let live: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
+            )
+            .bind(domain::vm::HOST_ADDRESS)
+            .bind(prefix)
+            .fetch_one(&st.pool)
+            .await?;
+            if live > 0 {
+                return Err(ApiError::conflict(
+                    "HOST_IN_USE",
+                    "instances still run on this host; clean their applications' sandboxes first",
+                ));
+            }
+            let meta = metadata(&actor, None);
+            let command = MepHostCommand {
+                actor,
+                action: MepHostAction::Delete,
+            };
+            let answer = Answer {
+                aggregate: "mephost",
+                command: "delete",
+                read_models: READ_MODELS,
+                success: StatusCode::OK,
+                location: None,
+            };
+            run_command::<MepHost, _, _>(
+                &st,
+                &id,
+                command,
+                meta,
+                options,
+                answer,
+                |_| serde_json::Value::Bool(true),
+                host_error,
+            )
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+const COLUMNS: &str = "host_id AS id, name, lcm_ip, protocol AS lcm_protocol, port AS lcm_port, architecture, status, \
+    mec_host AS mec_host_ip, mec_host_protocol, os AS vim_type, user_name AS mec_host_user_name, \
+    CASE WHEN password IS NULL THEN NULL ELSE '******' END AS mec_host_password, vnc_port AS mec_host_port, user_id, \
+    config_id, parameter AS network_parameter, resource, address";
+
+/// A page of sandbox hosts.
+#[utoipa::path(get, path = "/mec/developer/v2/mephosts", tag = "mephosts", params(HostQuery),
+    responses((status = 200, body = inline(Page<MepHostBody>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: web::Query<HostQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.tenant_or_admin()?;
+    let (limit, offset) = paging(query.limit, query.offset)?;
+    let position = requested_position(&req)?;
+    let q = query.into_inner();
+    let st = state.clone();
+    let page = state
+        .offload(async move {
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            let name = q.name.filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape_like(&n)));
+            let k8s = q.vim_type.filter(|v| !v.is_empty()).map(|v| v.eq_ignore_ascii_case("K8S"));
+            let arch = q.architecture.filter(|a| !a.is_empty());
+            let filter = "WHERE ($1::text IS NULL OR name ILIKE $1 ESCAPE '\\') \
+                AND ($2::bool IS NULL OR (os = 'K8S') = $2) AND ($3::text IS NULL OR upper(architecture) = upper($3))";
+            let results: Vec<MepHostBody> = sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM tbl_service_host {filter} ORDER BY name, host_id LIMIT $4 OFFSET $5"
+            ))
+            .bind(&name).bind(k8s).bind(&arch).bind(limit).bind(offset)
+            .fetch_all(&st.pool)
+            .await?;
+            let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM tbl_service_host {filter}"))
+                .bind(&name).bind(k8s).bind(&arch)
+                .fetch_one(&st.pool)
+                .await?;
+            Ok(Page { results, limit, offset, total })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One sandbox host.
+#[utoipa::path(get, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts", params(("mephostId" = String, Path)),
+    responses((status = 200, body = MepHostBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "mephostId")?;
+    let position = requested_position(&req)?;
+    let st = state.clone();
+    let host = state
+        .offload(async move {
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            sqlx::query_as::<_, MepHostBody>(&format!(
+                "SELECT {COLUMNS} FROM tbl_service_host WHERE host_id = $1"
+            ))
+            .bind(&id)
+            .fetch_optional(&st.pool)
+            .await
+            .map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(HttpResponse::Ok().json(host))
+}
+
+/// Deploys and clean-ups on a host (admin).
+#[utoipa::path(get, path = "/mec/developer/v2/mephosts/{mephostId}/logs", tag = "mephosts", params(("mephostId" = String, Path)),
+    responses((status = 200, body = Vec<MepHostLog>), (status = 403, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn logs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let id = parse_uuid(&path, "mephostId")?;
+    let st = state.clone();
+    let rows = state
+        .offload(async move {
+            sqlx::query_as::<_, MepHostLog>(
+                "SELECT log_id, host_ip, user_name, user_id, project_id, project_name, app_instances_id, deploy_time, \
+                 status, operation, host_id FROM tbl_host_log WHERE host_id = $1 ORDER BY deploy_time, log_id",
+            )
+            .bind(&id)
+            .fetch_all(&st.pool)
+            .await
+            .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}

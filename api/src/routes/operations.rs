@@ -1,0 +1,564 @@
+//! Long-running operations over HTTP: starting them (VM launch and image export, clean-env;
+//! each answers `{operationId}` at once and runs in the workflow runner), reading one with its
+//! actions (`GET /mec/developer/v2/operations/{id}`, 404 when unknown), cancelling one
+//! (`POST /api/v1/operations/{id}/cancel`), and setting the LCM simulator's plan for a controller
+//! (`PUT /api/v1/simulators/lcm/{lcmIp}`, admins, only while the simulator is in use).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use commands::CommandError;
+use domain::application::{Application, ApplicationAction, ApplicationCommand, LiveApplication};
+use domain::mephost::MepHost;
+use domain::operation::OperationError;
+use domain::vm::{HostSnapshot, LaunchPlan, Vm, VmAction, VmCommand, VmError};
+use domain::Actor;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use super::applications::{application_error, command_failure};
+use super::commanding::{metadata, options, run_command, Answer, AppState};
+use super::parse_uuid;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::lcm::SimPlan;
+
+/// What a started operation is visible in.
+pub const READ_MODELS: &[&str] = &["operations", "vms"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/mec/developer/v2/operations/{operationId}",
+        web::get().to(get),
+    )
+    .route(
+        "/api/v1/operations/{operationId}/cancel",
+        web::post().to(cancel),
+    )
+    .route(
+        "/api/v1/simulators/lcm/{lcmIp}",
+        web::put().to(set_simulator_plan),
+    );
+}
+
+/// `{operationId}` of a started operation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Started {
+    pub operation_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionStatus {
+    pub id: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action_name: Option<String>,
+    pub progress: Option<i32>,
+    pub status: Option<String>,
+    pub error_msg: Option<String>,
+    pub status_log: Option<String>,
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationStatus {
+    pub id: String,
+    pub user_name: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub object_name: Option<String>,
+    pub operation_name: Option<String>,
+    pub progress: Option<i32>,
+    /// ONGOING, SUCCESS or FAILED (a cancelled operation is FAILED, "Operation cancelled by ...").
+    pub status: Option<String>,
+    pub error_msg: Option<String>,
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+    #[sqlx(skip)]
+    pub action_status_list: Vec<ActionStatus>,
+}
+
+/// Maps an operation step rejection.
+pub fn operation_error(error: OperationError) -> ApiError {
+    match error {
+        OperationError::Unknown => {
+            ApiError::not_found("OPERATION_NOT_FOUND", "no operation has this id")
+                .with_ret_code(20007)
+        }
+        OperationError::Finished => {
+            ApiError::conflict("OPERATION_FINISHED", "the operation has already finished")
+        }
+    }
+}
+
+fn vm_error(error: CommandError<VmError>) -> ApiError {
+    match error {
+        CommandError::Rejected(rejection) => match rejection {
+            VmError::AlreadyInstantiated => {
+                ApiError::bad_request("VM_INSTANTIATED", rejection.to_string()).with_ret_code(20002)
+            }
+            VmError::NotInstantiated => {
+                ApiError::conflict("VM_NOT_INSTANTIATED", rejection.to_string())
+            }
+            VmError::OperationRunning(_) => {
+                ApiError::conflict("OPERATION_RUNNING", rejection.to_string())
+            }
+            VmError::Forbidden => {
+                ApiError::forbidden("only the application's owner or an admin may do this")
+            }
+            VmError::Operation(e) => operation_error(e),
+        },
+        other => command_failure(other),
+    }
+}
+
+/// Loads the application and checks the actor may act on it.
+pub async fn owned_application(
+    state: &AppState,
+    actor: &Actor,
+    app_id: &str,
+) -> Result<LiveApplication, ApiError> {
+    let (app, _) = state
+        .executor
+        .store()
+        .load::<Application>(app_id)
+        .await
+        .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+    let live = app.state.ok_or_else(|| {
+        ApiError::not_found("APPLICATION_NOT_FOUND", "no application has this id")
+    })?;
+    if !actor.may_act_on(&live.owner_id) {
+        return Err(ApiError::forbidden(
+            "only the application's owner or an admin may access it",
+        ));
+    }
+    Ok(live)
+}
+
+fn vm_missing() -> ApiError {
+    ApiError::not_found(
+        "VM_NOT_FOUND",
+        "the application has no virtual machine with this id",
+    )
+    .with_ret_code(20007)
+}
+
+async fn start_vm_operation(
+    state: web::Data<AppState>,
+    actor: Actor,
+    options: commands::CommandOptions,
+    vm_id: String,
+    operation_id: String,
+    action: VmAction,
+) -> Result<HttpResponse, ApiError> {
+    let name = action.name();
+    let mut meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    meta.operation_id = Some(operation_id.clone());
+    let st = state.clone();
+    let op = operation_id.clone();
+    let reply = state
+        .offload(async move {
+            let command = VmCommand { actor, action };
+            let answer = Answer {
+                aggregate: "vm",
+                command: name,
+                read_models: READ_MODELS,
+                success: StatusCode::OK,
+                location: None,
+            };
+            run_command::<Vm, _, _>(
+                &st,
+                &vm_id,
+                command,
+                meta,
+                options,
+                answer,
+                move |_| json!({ "operationId": op }),
+                vm_error,
+            )
+            .await
+        })
+        .await?;
+    state.workflows.wake();
+    Ok(reply.into_response())
+}
+
+/// Launch a VM on the application's sandbox host (asynchronous).
+#[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch", tag = "operations",
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = Started), (status = 400, description = "no sandbox host selected, or the VM has an instance (clean env first)", body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn launch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let vm_id = parse_uuid(&path.1, "vmId")?;
+    let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let (actor_for_plan, vm_for_plan) = (actor.clone(), vm_id.clone());
+    let plan = state
+        .offload(async move {
+            let live = owned_application(&st, &actor_for_plan, &app_id).await?;
+            let vm = live.vm(&vm_for_plan).ok_or_else(vm_missing)?.clone();
+            let host_id = live.mep_host_id.clone().ok_or_else(|| {
+                ApiError::bad_request(
+                    "NO_SANDBOX_HOST",
+                    "Sandbox not selected: select a sandbox host (action/sel-mephost) first",
+                )
+            })?;
+            let (host, _) = st
+                .executor
+                .store()
+                .load::<MepHost>(&host_id)
+                .await
+                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            let f = host.fields.ok_or_else(|| {
+                ApiError::bad_request(
+                    "NO_SANDBOX_HOST",
+                    "the selected sandbox host no longer exists; select another",
+                )
+            })?;
+            Ok(LaunchPlan {
+                app_id: app_id.clone(),
+                app_name: live.fields.name.as_str().to_owned(),
+                app_version: live.fields.version.as_str().to_owned(),
+                app_provider: live.fields.provider.as_str().to_owned(),
+                tenant: live.owner_id.clone(),
+                host: HostSnapshot {
+                    id: host_id,
+                    name: f.name.clone(),
+                    lcm: f.lcm(),
+                    mec_host_ip: f.mec_host_ip.clone(),
+                    vim_type: f.vim_type.clone(),
+                    network_parameter: f.network_parameter.clone(),
+                },
+                vm,
+                app_instance_id: uuid::Uuid::new_v4().to_string(),
+            })
+        })
+        .await?;
+    let operation_id = uuid::Uuid::new_v4().to_string();
+    let action = VmAction::RequestLaunch {
+        operation_id: operation_id.clone(),
+        plan: Box::new(plan),
+        at: super::now_micros(),
+    };
+    start_vm_operation(state, actor, options, vm_id, operation_id, action).await
+}
+
+/// Export the image of a launched VM (asynchronous).
+#[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/export-image", tag = "operations",
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "no successful instance, or an operation runs on the VM", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn export_image(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let vm_id = parse_uuid(&path.1, "vmId")?;
+    let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let (a, v) = (actor.clone(), vm_id.clone());
+    state
+        .offload(async move {
+            let live = owned_application(&st, &a, &app_id).await?;
+            live.vm(&v).ok_or_else(vm_missing).map(|_| ())
+        })
+        .await?;
+    let operation_id = uuid::Uuid::new_v4().to_string();
+    let action = VmAction::RequestExport {
+        operation_id: operation_id.clone(),
+        at: super::now_micros(),
+    };
+    start_vm_operation(state, actor, options, vm_id, operation_id, action).await
+}
+
+/// Clean the application's sandbox: remove every VM's instance from its host (asynchronous).
+#[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/action/clean-env", tag = "operations",
+    params(("applicationId" = String, Path)),
+    responses((status = 200, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "an operation runs on the application or one of its VMs", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn clean_env(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let options = options(req.headers(), b"")?;
+    let operation_id = uuid::Uuid::new_v4().to_string();
+    let mut meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    meta.operation_id = Some(operation_id.clone());
+    let st = state.clone();
+    let op = operation_id.clone();
+    let reply = state
+        .offload(async move {
+            let live = owned_application(&st, &actor, &app_id).await?;
+            for config in &live.vms {
+                let (vm, _) = st
+                    .executor
+                    .store()
+                    .load::<Vm>(&config.id)
+                    .await
+                    .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+                if let Some(running) = vm.operations.ongoing() {
+                    return Err(ApiError::conflict(
+                        "OPERATION_RUNNING",
+                        format!(
+                            "operation {} is still running on vm {}; wait for it or cancel it",
+                            running.id, config.spec.name
+                        ),
+                    ));
+                }
+            }
+            let command = ApplicationCommand {
+                actor,
+                action: ApplicationAction::RequestCleanEnv {
+                    operation_id: op.clone(),
+                    at: super::now_micros(),
+                },
+            };
+            let answer = Answer {
+                aggregate: "application",
+                command: "clean_env",
+                read_models: &["operations"],
+                success: StatusCode::OK,
+                location: None,
+            };
+            run_command::<Application, _, _>(
+                &st,
+                &app_id,
+                command,
+                meta,
+                options,
+                answer,
+                move |_| json!({ "operationId": op }),
+                application_error,
+            )
+            .await
+        })
+        .await?;
+    state.workflows.wake();
+    Ok(reply.into_response())
+}
+
+/// Where an operation lives and who may see it.
+struct Located {
+    aggregate_type: String,
+    aggregate_id: String,
+    requester: Option<String>,
+    owner: Option<String>,
+    position: commands::LogPosition,
+}
+
+async fn locate(state: &AppState, operation_id: &str) -> Result<Option<Located>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'userId' AS requester, \
+         r.transaction_id::text::bigint AS txid, r.global_position, \
+         (SELECT a.user_id FROM tbl_application a WHERE a.id = CASE WHEN r.aggregate_type = 'application' \
+            THEN r.aggregate_id ELSE (SELECT v.app_id FROM tbl_vm v WHERE v.id = r.aggregate_id) END) AS owner \
+         FROM events r WHERE r.event_type = 'OperationRequested' AND r.payload->>'operationId' = $1",
+    )
+    .bind(operation_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    row.map(|row| {
+        Ok(Located {
+            aggregate_type: row.try_get("aggregate_type")?,
+            aggregate_id: row.try_get("aggregate_id")?,
+            requester: row.try_get("requester")?,
+            owner: row.try_get("owner")?,
+            position: commands::LogPosition {
+                txid: row.try_get("txid")?,
+                position: row.try_get("global_position")?,
+            },
+        })
+    })
+    .transpose()
+}
+
+fn unknown() -> ApiError {
+    operation_error(OperationError::Unknown)
+}
+
+async fn located_for(
+    state: &AppState,
+    actor: &Actor,
+    operation_id: &str,
+) -> Result<Located, ApiError> {
+    let located = locate(state, operation_id).await?.ok_or_else(unknown)?;
+    let allowed = actor.is_admin()
+        || located.requester.as_deref() == Some(actor.user_id.as_str())
+        || located.owner.as_deref() == Some(actor.user_id.as_str());
+    if !allowed {
+        return Err(ApiError::forbidden(
+            "only who started the operation, the application's owner or an admin may access it",
+        ));
+    }
+    Ok(located)
+}
+
+async fn read_operation(
+    state: &AppState,
+    located: &Located,
+    operation_id: &str,
+) -> Result<OperationStatus, ApiError> {
+    state.wait_visible(&["operations"], located.position).await;
+    let mut op: OperationStatus = sqlx::query_as(
+        "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, \
+         create_time, update_time FROM tbl_operation_status WHERE id = $1",
+    )
+    .bind(operation_id)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| ApiError::unavailable("the operation is not visible yet; retry shortly"))?;
+    op.action_status_list = sqlx::query_as(
+        "SELECT id, object_type, object_id, action_name, progress, status, error_msg, status_log, update_time \
+         FROM tbl_action_status WHERE operation_id = $1 ORDER BY id",
+    )
+    .bind(operation_id)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(op)
+}
+
+/// One operation with its actions.
+#[utoipa::path(get, path = "/mec/developer/v2/operations/{operationId}", tag = "operations",
+    params(("operationId" = String, Path)),
+    responses((status = 200, body = OperationStatus), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "operationId")?;
+    let st = state.clone();
+    let op = state
+        .offload(async move {
+            let located = located_for(&st, &actor, &id).await?;
+            read_operation(&st, &located, &id).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(op))
+}
+
+/// Cancel an unfinished operation: it ends FAILED ("Operation cancelled by ..."); its instance
+/// facts stay until clean-env.
+#[utoipa::path(post, path = "/api/v1/operations/{operationId}/cancel", tag = "operations",
+    params(("operationId" = String, Path)),
+    responses((status = 200, body = OperationStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "already finished", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "operationId")?;
+    let st = state.clone();
+    let op = state
+        .offload(async move {
+            let mut located = located_for(&st, &actor, &id).await?;
+            let mut meta = metadata(&actor, None);
+            meta.operation_id = Some(id.clone());
+            let at = super::now_micros();
+            let options = commands::CommandOptions::default();
+            let position = if located.aggregate_type == "vm" {
+                let command = VmCommand {
+                    actor,
+                    action: VmAction::Cancel {
+                        operation_id: id.clone(),
+                        at,
+                    },
+                };
+                match st
+                    .executor
+                    .execute::<Vm, _>(
+                        &located.aggregate_id,
+                        command,
+                        &(),
+                        &meta,
+                        &options,
+                        crate::workflows::no_response,
+                    )
+                    .await
+                    .map_err(vm_error)?
+                {
+                    commands::Outcome::Executed(e) => e.position,
+                    commands::Outcome::Replayed(_) => None,
+                }
+            } else {
+                let command = ApplicationCommand {
+                    actor,
+                    action: ApplicationAction::CancelOperation {
+                        operation_id: id.clone(),
+                        at,
+                    },
+                };
+                match st
+                    .executor
+                    .execute::<Application, _>(
+                        &located.aggregate_id,
+                        command,
+                        &(),
+                        &meta,
+                        &options,
+                        crate::workflows::no_response,
+                    )
+                    .await
+                    .map_err(application_error)?
+                {
+                    commands::Outcome::Executed(e) => e.position,
+                    commands::Outcome::Replayed(_) => None,
+                }
+            };
+            if let Some(position) = position {
+                located.position = position;
+            }
+            read_operation(&st, &located, &id).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(op))
+}
+
+/// Set the LCM simulator's plan for the controller at `lcmIp` (`*` for every other one): delays,
+/// the failing call, polls answered "in progress" (admins; only while the simulator is in use).
+#[utoipa::path(put, path = "/api/v1/simulators/lcm/{lcmIp}", tag = "operations", request_body = SimPlan,
+    params(("lcmIp" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, description = "a real LCM is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_simulator_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<SimPlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.lcm.simulator.as_ref().ok_or_else(|| {
+        ApiError::conflict(
+            "SIMULATOR_NOT_IN_USE",
+            "edgedev talks to real LCM controllers (EDGEDEV_LCM=http)",
+        )
+    })?;
+    sim.set_plan(&path, body.into_inner());
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,622 @@
+//! `/mec/developer/v2/applications/{applicationId}/networks` and `.../vms` (reference 1.3): the
+//! networks and virtual machines of a VM application. Commands go through the Application
+//! aggregate (names unique per application, ports only on its networks, no deleting a network a
+//! port uses); queries read `tbl_network`, `tbl_vm` and what hangs off it. VM passwords are sealed
+//! on arrival and shown as "******". Deleting a deployed VM first cleans its instance off the host.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::application::sandbox::{Network, VmCertificate, VmConfig, VmPort, VmSpec};
+use domain::application::{Application, ApplicationAction, ApplicationCommand};
+use domain::vm::Vm;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::applications::application_error;
+use super::commanding::{metadata, options, run_command, Answer, AppState};
+use super::parse_uuid;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::secrets::MASK;
+
+/// Projections a network or VM change is visible in.
+pub const READ_MODELS: &[&str] = &["vms", "applications"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/mec/developer/v2/applications/{applicationId}")
+            .route("/networks", web::post().to(create_network))
+            .route("/networks", web::get().to(list_networks))
+            .route("/networks/{networkId}", web::get().to(get_network))
+            .route("/networks/{networkId}", web::put().to(update_network))
+            .route("/networks/{networkId}", web::delete().to(delete_network))
+            .route("/vms", web::post().to(create_vm))
+            .route("/vms", web::get().to(list_vms))
+            .route("/vms/{vmId}", web::get().to(get_vm))
+            .route("/vms/{vmId}", web::put().to(update_vm))
+            .route("/vms/{vmId}", web::delete().to(delete_vm))
+            .route(
+                "/vms/{vmId}/action/launch",
+                web::post().to(super::operations::launch),
+            )
+            .route(
+                "/vms/{vmId}/action/export-image",
+                web::post().to(super::operations::export_image),
+            )
+            .route(
+                "/action/clean-env",
+                web::post().to(super::operations::clean_env),
+            ),
+    );
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// 1-64 letters, digits, '_', '-', '.'; unique in the application.
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PortBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// A network of the application.
+    pub network_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordBody {
+    pub username: Option<String>,
+    /// Write-only: answered as "******".
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPairBody {
+    pub key_pair_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateBody {
+    /// PASSWORD or KEYPAIR.
+    pub certificate_type: Option<String>,
+    pub pwd_certificate: Option<PasswordBody>,
+    pub key_pair_certificate: Option<KeyPairBody>,
+}
+
+/// A VirtualMachine as the original's JSON (request and response).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VmBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub flavor_id: Option<String>,
+    pub image_id: Option<i32>,
+    #[serde(default)]
+    pub target_image_id: Option<i32>,
+    pub user_data: Option<String>,
+    pub area_zone: Option<String>,
+    pub flavor_extra_specs: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub port_list: Vec<PortBody>,
+    pub vm_certificate: Option<CertificateBody>,
+    /// The launch's facts (null until launched).
+    #[serde(default)]
+    pub vm_instantiate_info: Option<serde_json::Value>,
+    /// The last export's facts (null until exported).
+    #[serde(default)]
+    pub image_export_info: Option<serde_json::Value>,
+}
+
+fn network_fields(id: String, body: &NetworkBody) -> Network {
+    Network {
+        id,
+        name: body.name.clone().unwrap_or_default().trim().to_owned(),
+        description: body.description.clone().unwrap_or_default(),
+    }
+}
+
+/// Turns a VM body into a configuration, sealing its password. PUT without a password (or with
+/// the mask) keeps the current one (`current`).
+fn vm_config(
+    state: &AppState,
+    id: String,
+    body: &VmBody,
+    current: Option<&VmConfig>,
+) -> Result<VmConfig, ApiError> {
+    let bad = |field: &str, message: &str| {
+        ApiError::bad_request("INVALID_FIELD", message.to_owned())
+            .with_ret_code(20002)
+            .with_params(vec![field.to_owned()])
+    };
+    let certificate = match &body.vm_certificate {
+        None => None,
+        Some(c) => match c
+            .certificate_type
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            Some("PASSWORD") => {
+                let pwd = c.pwd_certificate.clone().unwrap_or_default();
+                let password = match pwd.password.as_deref().filter(|p| *p != MASK) {
+                    Some(p) if !p.is_empty() && p.chars().count() <= 128 => state.secrets.seal(p),
+                    Some(_) => {
+                        return Err(bad(
+                            "vmCertificate",
+                            "the password must be 1-128 characters",
+                        ))
+                    }
+                    None => match current.and_then(|c| c.spec.certificate.as_ref()) {
+                        Some(VmCertificate::Password { password, .. }) => password.clone(),
+                        _ => {
+                            return Err(bad(
+                                "vmCertificate",
+                                "a PASSWORD certificate needs a password",
+                            ))
+                        }
+                    },
+                };
+                Some(VmCertificate::Password {
+                    username: pwd.username.unwrap_or_default(),
+                    password,
+                })
+            }
+            Some("KEYPAIR") => Some(VmCertificate::KeyPair {
+                key_pair_id: c
+                    .key_pair_certificate
+                    .as_ref()
+                    .and_then(|k| k.key_pair_id.clone())
+                    .unwrap_or_default(),
+            }),
+            _ => {
+                return Err(bad(
+                    "vmCertificate",
+                    "certificateType must be PASSWORD or KEYPAIR",
+                ))
+            }
+        },
+    };
+    Ok(VmConfig {
+        id,
+        spec: VmSpec {
+            name: body.name.clone().unwrap_or_default().trim().to_owned(),
+            flavor_id: body.flavor_id.clone().unwrap_or_default(),
+            image_id: body.image_id.unwrap_or(0),
+            user_data: body.user_data.clone(),
+            area_zone: body.area_zone.clone(),
+            flavor_extra_specs: body.flavor_extra_specs.clone(),
+            ports: body
+                .port_list
+                .iter()
+                .map(|p| VmPort {
+                    id: p
+                        .id
+                        .clone()
+                        .filter(|i| uuid::Uuid::parse_str(i).is_ok())
+                        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                    name: p.name.clone().unwrap_or_default(),
+                    description: p.description.clone().unwrap_or_default(),
+                    network_name: p.network_name.clone().unwrap_or_default(),
+                })
+                .collect(),
+            certificate,
+        },
+    })
+}
+
+/// A VM configuration as the API shows it (password masked).
+pub fn vm_body(vm: &VmConfig) -> VmBody {
+    let spec = &vm.spec;
+    VmBody {
+        id: Some(vm.id.clone()),
+        name: Some(spec.name.clone()),
+        flavor_id: Some(spec.flavor_id.clone()),
+        image_id: Some(spec.image_id),
+        target_image_id: None,
+        user_data: spec.user_data.clone(),
+        area_zone: spec.area_zone.clone(),
+        flavor_extra_specs: spec.flavor_extra_specs.clone(),
+        status: None,
+        port_list: spec
+            .ports
+            .iter()
+            .map(|p| PortBody {
+                id: Some(p.id.clone()),
+                name: Some(p.name.clone()),
+                description: Some(p.description.clone()),
+                network_name: Some(p.network_name.clone()),
+            })
+            .collect(),
+        vm_certificate: spec.certificate.as_ref().map(|c| match c {
+            VmCertificate::Password { username, .. } => CertificateBody {
+                certificate_type: Some("PASSWORD".into()),
+                pwd_certificate: Some(PasswordBody {
+                    username: Some(username.clone()),
+                    password: Some(MASK.into()),
+                }),
+                key_pair_certificate: None,
+            },
+            VmCertificate::KeyPair { key_pair_id } => CertificateBody {
+                certificate_type: Some("KEYPAIR".into()),
+                pwd_certificate: None,
+                key_pair_certificate: Some(KeyPairBody {
+                    key_pair_id: Some(key_pair_id.clone()),
+                }),
+            },
+        }),
+        vm_instantiate_info: None,
+        image_export_info: None,
+    }
+}
+
+/// Runs an application command that changes networks or VMs.
+async fn app_command(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    app_id: String,
+    action: ApplicationAction,
+    success: StatusCode,
+    render: impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let options = options(req.headers(), b"")?;
+    let name = action.name();
+    let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let command = ApplicationCommand { actor, action };
+            let answer = Answer {
+                aggregate: "application",
+                command: name,
+                read_models: READ_MODELS,
+                success,
+                location: None,
+            };
+            run_command::<Application, _, _>(
+                &st,
+                &app_id,
+                command,
+                meta,
+                options,
+                answer,
+                render,
+                application_error,
+            )
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+fn render_network(
+    id: String,
+) -> impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static {
+    move |app| {
+        app.state
+            .as_ref()
+            .and_then(|live| live.networks.iter().find(|n| n.id == id))
+            .map(|n| serde_json::json!({"id": n.id, "name": n.name, "description": n.description}))
+            .unwrap_or(serde_json::Value::Bool(true))
+    }
+}
+
+fn render_vm(id: String) -> impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static {
+    move |app| {
+        app.state
+            .as_ref()
+            .and_then(|live| live.vm(&id))
+            .map(|vm| {
+                let mut body = vm_body(vm);
+                body.status = Some("NOT_DEPLOY".into());
+                serde_json::to_value(body).unwrap_or_default()
+            })
+            .unwrap_or(serde_json::Value::Bool(true))
+    }
+}
+
+/// Add a network.
+#[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/networks", tag = "vms", request_body = NetworkBody,
+    params(("applicationId" = String, Path)),
+    responses((status = 200, body = NetworkBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "name taken", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn create_network(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<NetworkBody>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let network = network_fields(id.clone(), &body);
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::CreateNetwork(network),
+        StatusCode::OK,
+        render_network(id),
+    )
+    .await
+}
+
+/// Change a network.
+#[utoipa::path(put, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms", request_body = NetworkBody,
+    params(("applicationId" = String, Path), ("networkId" = String, Path)),
+    responses((status = 200, body = NetworkBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn update_network(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Json<NetworkBody>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let id = parse_uuid(&path.1, "networkId")?;
+    let network = network_fields(id.clone(), &body);
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::UpdateNetwork(network),
+        StatusCode::OK,
+        render_network(id),
+    )
+    .await
+}
+
+/// Delete a network; refused (409) while a VM port uses it.
+#[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms",
+    params(("applicationId" = String, Path), ("networkId" = String, Path)),
+    responses((status = 200, body = bool), (status = 404, body = ErrorBody), (status = 409, description = "Network is used by vm port", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete_network(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let network_id = parse_uuid(&path.1, "networkId")?;
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::DeleteNetwork { network_id },
+        StatusCode::OK,
+        |_| serde_json::Value::Bool(true),
+    )
+    .await
+}
+
+/// Configure a VM (the first one moves the application to CONFIGURED).
+#[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms", tag = "vms", request_body = VmBody,
+    params(("applicationId" = String, Path)),
+    responses((status = 200, body = VmBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn create_vm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<VmBody>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let vm = vm_config(&state, id.clone(), &body, None)?;
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::CreateVm(vm),
+        StatusCode::OK,
+        render_vm(id),
+    )
+    .await
+}
+
+/// Replace a VM's configuration (ports recreated; no password keeps the current one).
+#[utoipa::path(put, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms", request_body = VmBody,
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = VmBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn update_vm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Json<VmBody>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let id = parse_uuid(&path.1, "vmId")?;
+    let st = state.clone();
+    let app_for_load = app_id.clone();
+    let (app, _) = state
+        .offload(async move {
+            st.executor
+                .store()
+                .load::<Application>(&app_for_load)
+                .await
+                .map_err(|e| ApiError::internal(&format!("{e:?}")))
+        })
+        .await?;
+    let current = app.state.as_ref().and_then(|l| l.vm(&id)).cloned();
+    let vm = vm_config(&state, id.clone(), &body, current.as_ref())?;
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::UpdateVm(vm),
+        StatusCode::OK,
+        render_vm(id),
+    )
+    .await
+}
+
+/// Delete a VM; a deployed one is first cleaned off its host.
+#[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms",
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = bool), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody), (status = 503, description = "the host's LCM could not clean it up", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete_vm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let vm_id = parse_uuid(&path.1, "vmId")?;
+    let actor = caller.tenant_or_admin()?;
+    let caller = Caller(actor.clone());
+    let st = state.clone();
+    let (app_ref, vm_ref) = (app_id.clone(), vm_id.clone());
+    state
+        .offload(async move {
+            let live = super::operations::owned_application(&st, &actor, &app_ref).await?;
+            live.vm(&vm_ref).ok_or_else(|| {
+                ApiError::not_found(
+                    "VM_NOT_FOUND",
+                    "the application has no virtual machine with this id",
+                )
+                .with_ret_code(20007)
+            })?;
+            let (vm, _) = st
+                .executor
+                .store()
+                .load::<Vm>(&vm_ref)
+                .await
+                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            if let Some(op) = vm.operations.ongoing() {
+                return Err(ApiError::conflict(
+                    "OPERATION_RUNNING",
+                    format!(
+                        "operation {} is still running on this vm; wait for it or cancel it",
+                        op.id
+                    ),
+                ));
+            }
+            if vm.instance.is_some() || vm.export.is_some() || !vm.addresses.is_empty() {
+                let meta = metadata(&actor, None);
+                crate::workflows::clean::clean_instance(&st.workflows, &vm_ref, &vm, &actor, &meta)
+                    .await
+                    .map_err(|e| {
+                        ApiError::unavailable(format!("cleaning the VM off its host failed: {e}"))
+                            .with_ret_code(20028)
+                    })?;
+            }
+            Ok(())
+        })
+        .await?;
+    app_command(
+        state,
+        caller,
+        req,
+        app_id,
+        ApplicationAction::DeleteVm { vm_id },
+        StatusCode::OK,
+        |_| serde_json::Value::Bool(true),
+    )
+    .await
+}
+
+/// The networks of an application.
+#[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/networks", tag = "vms", params(("applicationId" = String, Path)),
+    responses((status = 200, body = Vec<NetworkBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list_networks(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let rows = super::vm_queries::networks(&state, caller, &req, app_id, None).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// One network.
+#[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms",
+    params(("applicationId" = String, Path), ("networkId" = String, Path)),
+    responses((status = 200, body = NetworkBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get_network(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let id = parse_uuid(&path.1, "networkId")?;
+    let mut rows = super::vm_queries::networks(&state, caller, &req, app_id, Some(id)).await?;
+    let row = rows.pop().ok_or_else(|| {
+        ApiError::not_found(
+            "NETWORK_NOT_FOUND",
+            "the application has no network with this id",
+        )
+        .with_ret_code(20007)
+    })?;
+    Ok(HttpResponse::Ok().json(row))
+}
+
+/// The VMs of an application, with their instantiate and export info.
+#[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/vms", tag = "vms", params(("applicationId" = String, Path)),
+    responses((status = 200, body = Vec<VmBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list_vms(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let rows = super::vm_queries::vms(&state, caller, &req, app_id, None).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// One VM.
+#[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms",
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = VmBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get_vm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let id = parse_uuid(&path.1, "vmId")?;
+    let mut rows = super::vm_queries::vms(&state, caller, &req, app_id, Some(id)).await?;
+    let row = rows.pop().ok_or_else(|| {
+        ApiError::not_found(
+            "VM_NOT_FOUND",
+            "the application has no virtual machine with this id",
+        )
+        .with_ret_code(20007)
+    })?;
+    Ok(HttpResponse::Ok().json(row))
+}

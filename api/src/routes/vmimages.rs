@@ -1,0 +1,150 @@
+//! Reads of `tbl_vm_image` (reference 1.9): one image and the filtered list. A non-admin sees
+//! their own images and public ones. Images arrive here from VM exports; the upload and slimming
+//! catalogue is a later piece of work.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::commanding::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/mec/developer/v2/vmimages/action/get-list",
+        web::post().to(list),
+    )
+    .route("/mec/developer/v2/vmimages/{imageId}", web::get().to(get));
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct VmImage {
+    pub id: i32,
+    pub name: String,
+    pub visible_type: Option<String>,
+    pub os_type: Option<String>,
+    pub os_version: Option<String>,
+    pub os_bit_type: Option<String>,
+    pub system_disk_size: Option<i32>,
+    pub image_file_name: Option<String>,
+    pub image_format: Option<String>,
+    pub down_load_url: Option<String>,
+    pub file_md5: Option<String>,
+    pub image_size: Option<i64>,
+    pub image_slim_status: Option<String>,
+    pub status: Option<String>,
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct QueryCtrl {
+    pub offset: i64,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListRequest {
+    pub name: Option<String>,
+    /// All, public or private.
+    pub visible_type: Option<String>,
+    pub user_id: Option<String>,
+    pub query_ctrl: QueryCtrl,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageList {
+    pub total_count: i64,
+    pub image_list: Vec<VmImage>,
+}
+
+const COLUMNS: &str = "id, name, visible_type, os_type, os_version, os_bit_type, system_disk_size, image_file_name, \
+    image_format, down_load_url, file_md5, image_size, image_slim_status, status, create_time, user_id, user_name";
+
+/// One VM image (own, public, or any for admins).
+#[utoipa::path(get, path = "/mec/developer/v2/vmimages/{imageId}", tag = "vms", params(("imageId" = i32, Path)),
+    responses((status = 200, body = VmImage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id: i32 = path.parse().map_err(|_| {
+        ApiError::bad_request("INVALID_ID", "imageId must be a number")
+            .with_params(vec!["imageId".into()])
+    })?;
+    let st = state.clone();
+    let image = state
+        .offload(async move {
+            sqlx::query_as::<_, VmImage>(&format!(
+                "SELECT {COLUMNS} FROM tbl_vm_image WHERE id = $1 AND ($2 OR user_id = $3 OR visible_type = 'public')"
+            ))
+            .bind(id)
+            .bind(actor.is_admin())
+            .bind(&actor.user_id)
+            .fetch_optional(&st.pool)
+            .await
+            .map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("VM_IMAGE_NOT_FOUND", "no VM image you may see has this id").with_ret_code(20007))?;
+    Ok(HttpResponse::Ok().json(image))
+}
+
+/// VM images matching the filters, newest first.
+#[utoipa::path(post, path = "/mec/developer/v2/vmimages/action/get-list", tag = "vms", request_body = ListRequest,
+    responses((status = 200, body = ImageList), (status = 400, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ListRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let limit = body.query_ctrl.limit.unwrap_or(20);
+    if !(0..=100).contains(&limit) || body.query_ctrl.offset < 0 {
+        return Err(ApiError::bad_request(
+            "INVALID_PAGING",
+            "queryCtrl.limit must be 0-100 and offset 0 or more",
+        ));
+    }
+    let limit = if limit == 0 { 100 } else { limit };
+    let name = body
+        .name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", super::escape_like(&n)));
+    let visible = body
+        .visible_type
+        .clone()
+        .filter(|v| !v.eq_ignore_ascii_case("all") && !v.is_empty());
+    let user = body.user_id.clone().filter(|u| !u.is_empty());
+    let offset = body.query_ctrl.offset;
+    let st = state.clone();
+    let list = state
+        .offload(async move {
+            let filter = "WHERE ($1 OR user_id = $2 OR visible_type = 'public') AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\') \
+                AND ($4::text IS NULL OR visible_type = lower($4)) AND ($5::text IS NULL OR user_id = $5)";
+            let image_list = sqlx::query_as::<_, VmImage>(&format!(
+                "SELECT {COLUMNS} FROM tbl_vm_image {filter} ORDER BY create_time DESC NULLS LAST, id DESC LIMIT $6 OFFSET $7"
+            ))
+            .bind(actor.is_admin()).bind(&actor.user_id).bind(&name).bind(&visible).bind(&user).bind(limit).bind(offset)
+            .fetch_all(&st.pool)
+            .await?;
+            let total_count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM tbl_vm_image {filter}"))
+                .bind(actor.is_admin()).bind(&actor.user_id).bind(&name).bind(&visible).bind(&user)
+                .fetch_one(&st.pool)
+                .await?;
+            Ok(ImageList { total_count, image_list })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,274 @@
+//! The VM image export (reference section 3, 2.4): "Create Image" (0-50) asks the host's
+//! resource controller for an image of the running VM and polls its compress task; "Download
+//! Image" (50-100) waits for the file server's check (a checksum; three empty answers fail it),
+//! then registers the image as a new private VM image and marks the VM EXPORTED. On failure the
+//! image on the host is deleted (best effort).
+
+use domain::operation::{OperationEvent, OperationState};
+use domain::vm::{ExportInfo, ExportedImage, Vm, VmEvent, VmStatus};
+
+use super::{failed, now, past_deadline, progressed, succeeded, Advance, RunError, Workflows};
+
+/// The export info of this operation (a new one if the last export was another operation's).
+fn current(vm: &Vm, op: &OperationState) -> ExportInfo {
+    match &vm.export {
+        Some(info) if info.operation_id == op.id => info.clone(),
+        _ => ExportInfo {
+            operation_id: op.id.clone(),
+            create_time: Some(op.requested_at),
+            ..ExportInfo::default()
+        },
+    }
+}
+
+fn info_event(info: &ExportInfo, change: impl FnOnce(&mut ExportInfo)) -> VmEvent {
+    let mut next = info.clone();
+    change(&mut next);
+    VmEvent::ImageExportInfoRecorded { info: next }
+}
+
+async fn fail(
+    workflows: &Workflows,
+    vm: &Vm,
+    op: &OperationState,
+    index: usize,
+    info: &ExportInfo,
+    error: &str,
+) -> Advance {
+    if let (Some(plan), Some(image)) = (&vm.plan, &info.image_instance_id) {
+        if let Err(e) = workflows
+            .lcm()
+            .delete_image(&plan.host.lcm, &plan.tenant, &plan.host.mec_host_ip, image)
+            .await
+        {
+            tracing::warn!(image = %image, error = %e, "could not delete the failed export's image");
+        }
+    }
+    let mut events = vec![info_event(info, |i| {
+        i.status = Some("FAILED".into());
+        i.log = Some(error.to_owned());
+    })];
+    events.extend(failed(op, index, error).into_iter().map(VmEvent::Operation));
+    Advance::Record(events)
+}
+
+pub async fn advance(
+    workflows: &Workflows,
+    vm: &Vm,
+    op: &OperationState,
+    index: usize,
+) -> Result<Advance, RunError> {
+    let info = current(vm, op);
+    let (Some(plan), Some(instance)) = (&vm.plan, &vm.instance) else {
+        return Ok(fail(
+            workflows,
+            vm,
+            op,
+            index,
+            &info,
+            "the VM has no instance to export",
+        )
+        .await);
+    };
+    let lcm = workflows.lcm();
+    let (at, tenant, host_ip) = (
+        &plan.host.lcm,
+        plan.tenant.as_str(),
+        plan.host.mec_host_ip.as_str(),
+    );
+    let action = &op.actions[index];
+    if index == 0 {
+        let Some(image_id) = info.image_instance_id.clone() else {
+            let name = format!(
+                "{}-{}",
+                plan.vm.spec.name,
+                op.requested_at.format("%Y%m%d%H%M")
+            );
+            let server = instance.vm_instance_id.clone().unwrap_or_default();
+            return Ok(
+                match lcm.create_image(at, tenant, host_ip, &server, &name).await {
+                    Ok(id) => Advance::Record(vec![
+                        info_event(&info, |i| {
+                            i.image_instance_id = Some(id);
+                            i.name = Some(name);
+                            i.status = Some("IMAGE_CREATING".into());
+                        }),
+                        VmEvent::Operation(progressed(op, index, 30, "create image request sent")),
+                    ]),
+                    Err(e) => {
+                        fail(
+                            workflows,
+                            vm,
+                            op,
+                            index,
+                            &info,
+                            &format!("create image failed: {e}"),
+                        )
+                        .await
+                    }
+                },
+            );
+        };
+        return Ok(match lcm.image(at, tenant, host_ip, &image_id).await {
+            Ok(image) if image.compress_task_status == "Success" => Advance::Record(vec![
+                info_event(&info, |i| {
+                    i.status = Some("IMAGE_QUERYING".into());
+                    i.download_url = Some(image.resource_url.clone());
+                }),
+                VmEvent::Operation(succeeded(op, index, "compress task Success")),
+            ]),
+            Ok(image) if image.compress_task_status == "Failure" || image.status == "killed" => {
+                fail(
+                    workflows,
+                    vm,
+                    op,
+                    index,
+                    &info,
+                    &format!(
+                        "create image failed: status {}, compress task {}",
+                        image.status, image.compress_task_status
+                    ),
+                )
+                .await
+            }
+            Ok(_) if past_deadline(action.started_at, workflows.deadlines().create_image) => {
+                fail(workflows, vm, op, index, &info, "create image timed out").await
+            }
+            Ok(_) => Advance::Poll,
+            Err(e) => {
+                fail(
+                    workflows,
+                    vm,
+                    op,
+                    index,
+                    &info,
+                    &format!("query image failed: {e}"),
+                )
+                .await
+            }
+        });
+    }
+    if action.progress < 30 {
+        return Ok(Advance::Record(vec![VmEvent::Operation(progressed(
+            op,
+            index,
+            30,
+            "download started",
+        ))]));
+    }
+    if action.progress < 60 {
+        let url = info.download_url.clone().unwrap_or_default();
+        let mut empty = 0;
+        loop {
+            let check = match lcm.check_image_file(&url).await {
+                Ok(check) => check,
+                Err(e) => {
+                    return Ok(fail(
+                        workflows,
+                        vm,
+                        op,
+                        index,
+                        &info,
+                        &format!("image check failed: {e}"),
+                    )
+                    .await)
+                }
+            };
+            match (check.status, &check.checksum) {
+                (0..=2, Some(sum)) => {
+                    let sum = sum.clone();
+                    return Ok(Advance::Record(vec![
+                        info_event(&info, |i| {
+                            i.status = Some("SUCCESS".into());
+                            i.check_sum = Some(sum);
+                            i.image_file_name = Some(check.file_name.clone());
+                            i.format = Some(check.format.clone());
+                            i.image_size = Some(check.size.to_string());
+                            i.download_url = Some(format!("{url}/action/download"));
+                        }),
+                        VmEvent::Operation(progressed(
+                            op,
+                            index,
+                            60,
+                            "file server check has a checksum",
+                        )),
+                    ]));
+                }
+                (0..=2, None) => {
+                    empty += 1;
+                    if empty >= 3 {
+                        return Ok(fail(
+                            workflows,
+                            vm,
+                            op,
+                            index,
+                            &info,
+                            "image check returned no checksum three times",
+                        )
+                        .await);
+                    }
+                }
+                (4, _)
+                    if past_deadline(action.started_at, workflows.deadlines().download_image) =>
+                {
+                    return Ok(fail(workflows, vm, op, index, &info, "image check timed out").await)
+                }
+                (4, _) => {}
+                (status, _) => {
+                    return Ok(fail(
+                        workflows,
+                        vm,
+                        op,
+                        index,
+                        &info,
+                        &format!("image check failed ({status}): {}", check.msg),
+                    )
+                    .await)
+                }
+            }
+            workflows.pause().await;
+            if workflows.is_shutting_down() {
+                return Ok(Advance::Stopped);
+            }
+        }
+    }
+    let id: i64 = sqlx::query_scalar("SELECT nextval('vm_image_ids')")
+        .fetch_one(workflows.pool())
+        .await?;
+    let id = id as i32;
+    let at_time = now();
+    let image = ExportedImage {
+        id,
+        name: format!(
+            "{}-{}",
+            info.name
+                .clone()
+                .unwrap_or_else(|| plan.vm.spec.name.clone()),
+            at_time.format("%Y%m%d%H%M")
+        ),
+        image_file_name: info.image_file_name.clone().unwrap_or_default(),
+        image_format: info.format.clone().unwrap_or_default(),
+        download_url: info.download_url.clone().unwrap_or_default(),
+        checksum: info.check_sum.clone().unwrap_or_default(),
+        image_size: info
+            .image_size
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        user_id: op.user_id.clone(),
+        user_name: op.user_name.clone(),
+        at: at_time,
+    };
+    Ok(Advance::Record(vec![
+        VmEvent::VmImageExported { image },
+        VmEvent::VmStatusChanged {
+            status: VmStatus::Exported,
+            target_image_id: Some(id),
+        },
+        VmEvent::Operation(succeeded(op, index, &format!("VM image {id} created"))),
+        VmEvent::Operation(OperationEvent::OperationSucceeded {
+            operation_id: op.id.clone(),
+            at: at_time,
+        }),
+    ]))
+}

@@ -1,0 +1,483 @@
+//! The workflow runner (process manager) of long-running operations (DESIGN.md §5).
+//!
+//! It finds unfinished operations in the log (an `OperationRequested` with no ending on its
+//! aggregate), takes each one's lease — a session advisory lock on its own connection, so two
+//! processes never drive the same operation and a crashed process's lease dies with its
+//! connection — and advances it one step at a time: load the aggregate, decide the next outside
+//! call from the recorded facts, make it, record the outcome as events (a `Step` command, refused
+//! once the operation is cancelled or finished). After a restart an operation resumes from the
+//! last recorded step; every poll has a deadline counted from the action's recorded start, so
+//! nothing stays ONGOING forever.
+//!
+//! - [`launch`]: VM launch (build, distribute, instantiate).
+//! - [`export`]: VM image export (create image, download image).
+//! - [`clean`]: cleaning instances off their host (clean-env, VM delete).
+//! - [`addresses`]: the per-host IP allocator.
+
+pub mod addresses;
+pub mod clean;
+pub mod export;
+pub mod launch;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use commands::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, StoredResponse};
+use domain::application::{
+    Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
+};
+use domain::operation::{OperationError, OperationEvent, OperationKind, OperationState};
+use domain::ports::Lcm;
+use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
+use domain::{Actor, Role};
+use sqlx::{PgPool, Row};
+use tokio::sync::{watch, Notify, Semaphore};
+
+use crate::secrets::SecretBox;
+
+/// How long polls may take, counted from the action's start (reference section 3).
+#[derive(Debug, Clone)]
+pub struct Deadlines {
+    pub distribute: Duration,
+    pub instantiate: Duration,
+    pub create_image: Duration,
+    pub download_image: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Self {
+            distribute: Duration::from_secs(3600),
+            instantiate: Duration::from_secs(1800),
+            create_image: Duration::from_secs(3 * 3600),
+            download_image: Duration::from_secs(2 * 3600),
+        }
+    }
+}
+
+/// The advisory-lock namespace of operation leases.
+const LEASE_NAMESPACE: i32 = 727_276;
+/// Operations driven at once by one process.
+const CONCURRENT: usize = 16;
+/// How often the log is scanned for operations nobody drives (another process died).
+const SWEEP: Duration = Duration::from_secs(3);
+
+#[derive(Clone)]
+pub struct Workflows {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: PgPool,
+    executor: CommandExecutor,
+    lcm: Arc<dyn Lcm>,
+    secrets: SecretBox,
+    poll: Duration,
+    deadlines: Deadlines,
+    wake: Notify,
+    running: Mutex<HashSet<String>>,
+    slots: Arc<Semaphore>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Why a step could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Command(String),
+}
+
+/// What one step of an operation decided.
+pub enum Advance {
+    /// Record these events (the operation goes on unless they end it).
+    Record(Vec<VmEvent>),
+    /// Nothing to record yet: poll again after the interval.
+    Poll,
+    /// The step recorded its events itself; go on.
+    Recorded,
+    /// The operation ended meanwhile (cancelled).
+    Stopped,
+}
+
+/// An operation's identity and who asked for it.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub operation_id: String,
+}
+
+impl Workflows {
+    pub fn new(
+        pool: PgPool,
+        executor: CommandExecutor,
+        lcm: Arc<dyn Lcm>,
+        secrets: SecretBox,
+        poll: Duration,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                pool,
+                executor,
+                lcm,
+                secrets,
+                poll,
+                deadlines: Deadlines::default(),
+                wake: Notify::new(),
+                running: Mutex::new(HashSet::new()),
+                slots: Arc::new(Semaphore::new(CONCURRENT)),
+                shutdown,
+            }),
+        }
+    }
+
+    pub fn lcm(&self) -> &Arc<dyn Lcm> {
+        &self.inner.lcm
+    }
+
+    pub fn secrets(&self) -> &SecretBox {
+        &self.inner.secrets
+    }
+
+    pub fn executor(&self) -> &CommandExecutor {
+        &self.inner.executor
+    }
+
+    /// Asks the runner to look for new operations now.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Runs the discovery loop until shutdown.
+    pub async fn run(self) {
+        let mut shutdown = self.inner.shutdown.clone();
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match self.unfinished().await {
+                Ok(found) => {
+                    for op in found {
+                        self.spawn(op);
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "looking for unfinished operations failed"),
+            }
+            tokio::select! {
+                _ = self.inner.wake.notified() => {}
+                _ = tokio::time::sleep(SWEEP) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// Operations requested and not ended, oldest first.
+    async fn unfinished(&self) -> Result<Vec<Running>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id FROM events r \
+             WHERE r.event_type = 'OperationRequested' AND NOT EXISTS ( \
+               SELECT 1 FROM events f WHERE f.aggregate_type = r.aggregate_type AND f.aggregate_id = r.aggregate_id \
+               AND f.sequence > r.sequence \
+               AND f.event_type IN ('OperationSucceeded', 'OperationFailed', 'OperationCancelled') \
+               AND f.payload->>'operationId' = r.payload->>'operationId') \
+             ORDER BY r.global_position LIMIT 256",
+        )
+        .fetch_all(&self.inner.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Running {
+                    aggregate_type: row.try_get("aggregate_type")?,
+                    aggregate_id: row.try_get("aggregate_id")?,
+                    operation_id: row.try_get("operation_id")?,
+                })
+            })
+            .collect()
+    }
+
+    fn spawn(&self, op: Running) {
+        {
+            let mut running = self.inner.running.lock().unwrap_or_else(|p| p.into_inner());
+            if !running.insert(op.operation_id.clone()) {
+                return;
+            }
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let id = op.operation_id.clone();
+            if let Ok(_slot) = this.inner.slots.clone().acquire_owned().await {
+                if let Err(error) = this.drive_leased(&op).await {
+                    tracing::warn!(operation = %id, %error, "operation step failed; it will be retried");
+                }
+            }
+            this.inner
+                .running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+        });
+    }
+
+    /// Takes the operation's lease and drives it; returns at once when another process holds it.
+    async fn drive_leased(&self, op: &Running) -> Result<(), RunError> {
+        let mut lease = self.inner.pool.acquire().await?.detach();
+        let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+            .bind(LEASE_NAMESPACE)
+            .bind(&op.operation_id)
+            .fetch_one(&mut lease)
+            .await?;
+        let result = if held { self.drive(op).await } else { Ok(()) };
+        // Closing the connection ends the session and with it the lease.
+        let _ = sqlx::Connection::close(lease).await;
+        result
+    }
+
+    async fn drive(&self, op: &Running) -> Result<(), RunError> {
+        let shutdown = self.inner.shutdown.clone();
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            let advanced = match op.aggregate_type.as_str() {
+                "vm" => self.advance_vm(op).await?,
+                "application" => clean::advance_clean_env(self, op).await?,
+                other => {
+                    tracing::warn!(aggregate = other, "operation on an unknown aggregate type");
+                    false
+                }
+            };
+            if !advanced {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One step of a VM operation; false once it has ended.
+    async fn advance_vm(&self, op: &Running) -> Result<bool, RunError> {
+        let (vm, _) = self
+            .inner
+            .executor
+            .store()
+            .load::<Vm>(&op.aggregate_id)
+            .await
+            .map_err(|e| RunError::Command(format!("{e:?}")))?;
+        let Some(state) = vm.operations.get(&op.operation_id).cloned() else {
+            return Ok(false);
+        };
+        if state.is_finished() {
+            return Ok(false);
+        }
+        let advance = match state.next_action() {
+            None => Advance::Record(vec![VmEvent::Operation(
+                OperationEvent::OperationSucceeded {
+                    operation_id: state.id.clone(),
+                    at: now(),
+                },
+            )]),
+            Some((index, false)) => {
+                Advance::Record(vec![VmEvent::Operation(OperationEvent::ActionStarted {
+                    operation_id: state.id.clone(),
+                    action: index,
+                    at: now(),
+                })])
+            }
+            Some((index, true)) => match state.kind {
+                OperationKind::VmLaunch => {
+                    launch::advance(self, &op.aggregate_id, &vm, &state, index).await?
+                }
+                OperationKind::VmExportImage => export::advance(self, &vm, &state, index).await?,
+                OperationKind::CleanEnv => Advance::Record(vec![]),
+            },
+        };
+        match advance {
+            Advance::Record(events) => self.record_vm(&op.aggregate_id, &state, events).await,
+            Advance::Poll => {
+                self.pause().await;
+                Ok(true)
+            }
+            Advance::Recorded => Ok(true),
+            Advance::Stopped => Ok(false),
+        }
+    }
+
+    /// Waits one poll interval (or until shutdown).
+    pub async fn pause(&self) {
+        let mut shutdown = self.inner.shutdown.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(self.inner.poll) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        *self.inner.shutdown.borrow()
+    }
+
+    pub fn deadlines(&self) -> &Deadlines {
+        &self.inner.deadlines
+    }
+
+    /// Records a step of a VM operation; false when the operation has ended meanwhile (cancelled).
+    pub async fn record_vm(
+        &self,
+        vm_id: &str,
+        op: &OperationState,
+        events: Vec<VmEvent>,
+    ) -> Result<bool, RunError> {
+        match self.try_record_vm(vm_id, op, events).await {
+            Ok(()) => Ok(true),
+            Err(CommandError::Rejected(VmError::Operation(_))) => Ok(false),
+            Err(other) => Err(RunError::Command(other.to_string())),
+        }
+    }
+
+    /// Records a step, reporting a reservation conflict as `Duplicate`.
+    pub async fn try_record_vm(
+        &self,
+        vm_id: &str,
+        op: &OperationState,
+        events: Vec<VmEvent>,
+    ) -> Result<(), CommandError<VmError>> {
+        let command = VmCommand {
+            actor: actor_of(op),
+            action: VmAction::Step {
+                operation_id: op.id.clone(),
+                events,
+            },
+        };
+        self.inner
+            .executor
+            .execute::<Vm, _>(
+                vm_id,
+                command,
+                &(),
+                &metadata_of(op),
+                &CommandOptions::default(),
+                no_response,
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// Records a step of an application operation; false when it has ended meanwhile.
+    pub async fn record_app(
+        &self,
+        app_id: &str,
+        op: &OperationState,
+        events: Vec<ApplicationEvent>,
+    ) -> Result<bool, RunError> {
+        let command = ApplicationCommand {
+            actor: actor_of(op),
+            action: ApplicationAction::OperationStep {
+                operation_id: op.id.clone(),
+                events,
+            },
+        };
+        match self
+            .inner
+            .executor
+            .execute::<Application, _>(
+                app_id,
+                command,
+                &(),
+                &metadata_of(op),
+                &CommandOptions::default(),
+                no_response,
+            )
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(CommandError::Rejected(ApplicationError::Operation(
+                OperationError::Finished | OperationError::Unknown,
+            ))) => Ok(false),
+            Err(other) => Err(RunError::Command(other.to_string())),
+        }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.inner.pool
+    }
+}
+
+/// The recorded response of a command nobody replays (no idempotency key).
+pub fn no_response<A>(_: &A, _: i64) -> StoredResponse {
+    StoredResponse {
+        status: 200,
+        body: serde_json::Value::Null,
+    }
+}
+
+/// The runner acts for the operation's requester (checks were made when it was requested).
+pub fn actor_of(op: &OperationState) -> Actor {
+    Actor::new(op.user_id.clone(), op.user_name.clone(), vec![Role::Tenant])
+}
+
+pub fn metadata_of(op: &OperationState) -> CommandMetadata {
+    let mut metadata = CommandMetadata::system(&actor_of(op));
+    metadata.correlation_id = op.id.clone();
+    metadata.operation_id = Some(op.id.clone());
+    metadata
+}
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    crate::routes::now_micros()
+}
+
+/// Whether the action started at `started_at` is past `limit`.
+pub fn past_deadline(started_at: chrono::DateTime<chrono::Utc>, limit: Duration) -> bool {
+    chrono::Utc::now()
+        .signed_duration_since(started_at)
+        .to_std()
+        .is_ok_and(|elapsed| elapsed > limit)
+}
+
+/// The events that fail action `index` and its operation with `error`.
+pub fn failed(op: &OperationState, index: usize, error: &str) -> Vec<OperationEvent> {
+    let at = now();
+    vec![
+        OperationEvent::ActionFailed {
+            operation_id: op.id.clone(),
+            action: index,
+            error: error.to_owned(),
+            at,
+        },
+        OperationEvent::OperationFailed {
+            operation_id: op.id.clone(),
+            error: error.to_owned(),
+            at,
+        },
+    ]
+}
+
+/// Fails a launch action, recording INSTANTIATE_FAILED on the info.
+pub fn launch_failure(
+    op: &OperationState,
+    index: usize,
+    info: &domain::vm::InstantiateInfo,
+    error: &str,
+) -> Advance {
+    launch::fail(op, index, info, launch::INSTANTIATE_FAILED, error)
+}
+
+pub fn progressed(op: &OperationState, index: usize, progress: i32, log: &str) -> OperationEvent {
+    OperationEvent::ActionProgressed {
+        operation_id: op.id.clone(),
+        action: index,
+        progress,
+        log: log.to_owned(),
+        at: now(),
+    }
+}
+
+pub fn succeeded(op: &OperationState, index: usize, log: &str) -> OperationEvent {
+    OperationEvent::ActionSucceeded {
+        operation_id: op.id.clone(),
+        action: index,
+        log: log.to_owned(),
+        at: now(),
+    }
+}
