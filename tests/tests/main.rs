@@ -6,6 +6,7 @@ mod helpers;
 mod applications;
 mod auth_and_errors;
 mod migrations;
+mod operations;
 mod plugins;
 mod processes;
 mod projector;

@@ -22,8 +22,8 @@ pub use commanding::AppState;
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
-    applications::configure(cfg);
     sandbox::configure(cfg);
+    applications::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);
     mephosts::configure(cfg);

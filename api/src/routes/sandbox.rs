@@ -23,31 +23,39 @@ use crate::secrets::MASK;
 pub const READ_MODELS: &[&str] = &["vms", "applications"];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/mec/developer/v2/applications/{applicationId}")
-            .route("/networks", web::post().to(create_network))
-            .route("/networks", web::get().to(list_networks))
-            .route("/networks/{networkId}", web::get().to(get_network))
-            .route("/networks/{networkId}", web::put().to(update_network))
-            .route("/networks/{networkId}", web::delete().to(delete_network))
-            .route("/vms", web::post().to(create_vm))
-            .route("/vms", web::get().to(list_vms))
-            .route("/vms/{vmId}", web::get().to(get_vm))
-            .route("/vms/{vmId}", web::put().to(update_vm))
-            .route("/vms/{vmId}", web::delete().to(delete_vm))
-            .route(
-                "/vms/{vmId}/action/launch",
-                web::post().to(super::operations::launch),
-            )
-            .route(
-                "/vms/{vmId}/action/export-image",
-                web::post().to(super::operations::export_image),
-            )
-            .route(
-                "/action/clean-env",
-                web::post().to(super::operations::clean_env),
-            ),
-    );
+    // Plain resources, registered before the applications scope (a scope takes its whole prefix).
+    const APP: &str = "/mec/developer/v2/applications/{applicationId}";
+    cfg.route(&format!("{APP}/networks"), web::post().to(create_network))
+        .route(&format!("{APP}/networks"), web::get().to(list_networks))
+        .route(
+            &format!("{APP}/networks/{{networkId}}"),
+            web::get().to(get_network),
+        )
+        .route(
+            &format!("{APP}/networks/{{networkId}}"),
+            web::put().to(update_network),
+        )
+        .route(
+            &format!("{APP}/networks/{{networkId}}"),
+            web::delete().to(delete_network),
+        )
+        .route(&format!("{APP}/vms"), web::post().to(create_vm))
+        .route(&format!("{APP}/vms"), web::get().to(list_vms))
+        .route(&format!("{APP}/vms/{{vmId}}"), web::get().to(get_vm))
+        .route(&format!("{APP}/vms/{{vmId}}"), web::put().to(update_vm))
+        .route(&format!("{APP}/vms/{{vmId}}"), web::delete().to(delete_vm))
+        .route(
+            &format!("{APP}/vms/{{vmId}}/action/launch"),
+            web::post().to(super::operations::launch),
+        )
+        .route(
+            &format!("{APP}/vms/{{vmId}}/action/export-image"),
+            web::post().to(super::operations::export_image),
+        )
+        .route(
+            &format!("{APP}/action/clean-env"),
+            web::post().to(super::operations::clean_env),
+        );
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]

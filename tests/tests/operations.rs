@@ -1,0 +1,955 @@
+//! Sandbox hosts, VMs and their long-running operations through the HTTP API: the failure matrix
+//! of reference section 7, flows 3 and 5 of section 8, cancel, kill -9 resume (over the HTTP
+//! client and `edgedev sim lcm`), and rebuilding the operation read models.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    app_body, call, fresh_database, spawn_app_with, temp_dir, wait_caught_up, ServerProcess,
+    TestApp,
+};
+
+const PLANES: &str = "VDU1_APP_Plane01_IP=192.168.220.0/24;VDU1_APP_Plane02_IP=192.168.221.0/24;VDU1_APP_Plane03_IP=192.168.222.0/24";
+const PASSWORD: &str = "Sup3r-secret'pw\"";
+
+async fn fast_app() -> TestApp {
+    spawn_app_with(|c| c.operations.poll = Duration::from_millis(20)).await
+}
+
+fn host_body(name: &str, lcm_ip: &str, lcm_port: u16, mec_ip: &str) -> Value {
+    json!({
+        "name": name, "lcmIp": lcm_ip, "lcmProtocol": "http", "lcmPort": lcm_port, "architecture": "X86",
+        "status": "NORMAL", "mecHostIp": mec_ip, "vimType": "OpenStack", "mecHostUserName": "root",
+        "mecHostPassword": "host-pass", "networkParameter": PLANES, "address": "Xi'an"
+    })
+}
+
+/// Calls `base` and asserts the status.
+async fn expect(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    status: u16,
+) -> Value {
+    let reply = call(base, method, path, Some(token), body, &[]).await;
+    assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
+    reply.body
+}
+
+/// A VM application of `token` with one VM on two default networks, its host selected.
+async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (String, String) {
+    let app = expect(
+        base,
+        "POST",
+        "/mec/developer/v2/applications",
+        token,
+        Some(&app_body(name)),
+        201,
+    )
+    .await;
+    let app_id = app["id"].as_str().expect("id").to_owned();
+    let vm = json!({
+        "name": "vm-1", "flavorId": "flavor-small", "imageId": 7, "userData": "#!/bin/sh\necho hi",
+        "portList": [
+            {"name": "eth0", "description": "n6", "networkName": "MEC_APP_N6"},
+            {"name": "eth1", "description": "internet", "networkName": "MEC_APP_Internet"}
+        ],
+        "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": PASSWORD}}
+    });
+    let vm = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms"),
+        token,
+        Some(&vm),
+        200,
+    )
+    .await;
+    let vm_id = vm["id"].as_str().expect("vm id").to_owned();
+    expect(
+        base,
+        "PUT",
+        &format!("/mec/developer/v2/applications/{app_id}/action/sel-mephost"),
+        token,
+        Some(&json!({"mepHostId": host_id})),
+        200,
+    )
+    .await;
+    (app_id, vm_id)
+}
+
+/// Polls the operation until it ends (bounded) and returns it.
+async fn finished(base: &str, token: &str, operation_id: &str) -> Value {
+    for _ in 0..600 {
+        let op = expect(
+            base,
+            "GET",
+            &format!("/mec/developer/v2/operations/{operation_id}"),
+            token,
+            None,
+            200,
+        )
+        .await;
+        if op["status"] != "ONGOING" {
+            return op;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("operation {operation_id} still ONGOING after 30 s");
+}
+
+async fn vm_view(base: &str, token: &str, app_id: &str, vm_id: &str) -> Value {
+    expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}"),
+        token,
+        None,
+        200,
+    )
+    .await
+}
+
+fn statuses(op: &Value) -> Vec<String> {
+    op["actionStatusList"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| {
+            format!(
+                "{}:{}",
+                a["actionName"].as_str().unwrap_or_default(),
+                a["status"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_failure_matrix_of_a_vm_launch() {
+    let app = fast_app().await;
+    let (admin, tenant) = (app.admin(), app.tenant(1));
+    // (row, failing call, final status, error starts with, actions, fields set, fields unset, instantiate status)
+    type Row = (
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static str,
+    );
+    let rows: &[Row] = &[
+        (
+            "success",
+            None,
+            "SUCCESS",
+            "",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:SUCCESS",
+                "Instantiate Application:SUCCESS",
+            ],
+            &[
+                "appPackageId",
+                "mepmPackageId",
+                "distributedMecHost",
+                "appInstanceId",
+                "vmInstanceId",
+                "vncUrl",
+            ],
+            &[],
+            "SUCCESS",
+        ),
+        (
+            "upload fails",
+            Some("upload"),
+            "FAILED",
+            "upload package to lcm failed",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:FAILED",
+            ],
+            &["appPackageId"],
+            &[
+                "mepmPackageId",
+                "distributedMecHost",
+                "appInstanceId",
+                "vmInstanceId",
+                "vncUrl",
+            ],
+            "PACKAGE_DISTRIBUTE_FAILED",
+        ),
+        (
+            "distribute fails",
+            Some("distribute"),
+            "FAILED",
+            "distribute package failed",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:FAILED",
+            ],
+            &["appPackageId", "mepmPackageId"],
+            &[
+                "distributedMecHost",
+                "appInstanceId",
+                "vmInstanceId",
+                "vncUrl",
+            ],
+            "PACKAGE_DISTRIBUTE_FAILED",
+        ),
+        (
+            "distribute query fails",
+            Some("distribution"),
+            "FAILED",
+            "query distribute status failed",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:FAILED",
+            ],
+            &["appPackageId", "mepmPackageId", "distributedMecHost"],
+            &["appInstanceId", "vmInstanceId", "vncUrl"],
+            "PACKAGE_DISTRIBUTE_FAILED",
+        ),
+        (
+            "instantiate fails",
+            Some("instantiate"),
+            "FAILED",
+            "instantiate failed",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:SUCCESS",
+                "Instantiate Application:FAILED",
+            ],
+            &["appPackageId", "mepmPackageId", "distributedMecHost"],
+            &["appInstanceId", "vmInstanceId", "vncUrl"],
+            "INSTANTIATE_FAILED",
+        ),
+        (
+            "workload query fails",
+            Some("workload"),
+            "FAILED",
+            "query workload status failed",
+            &[
+                "Build Application Package:SUCCESS",
+                "Distribute Application Package:SUCCESS",
+                "Instantiate Application:FAILED",
+            ],
+            &[
+                "appPackageId",
+                "mepmPackageId",
+                "distributedMecHost",
+                "appInstanceId",
+            ],
+            &["vmInstanceId", "vncUrl"],
+            "INSTANTIATE_FAILED",
+        ),
+    ];
+    for (i, (row, fail, status, error, actions, set, unset, info_status)) in rows.iter().enumerate()
+    {
+        let lcm_ip = format!("10.77.0.{}", i + 1);
+        let plan = json!({"fail": fail, "pendingPolls": 2});
+        expect(
+            &app.base,
+            "PUT",
+            &format!("/api/v1/simulators/lcm/{lcm_ip}"),
+            &admin,
+            Some(&plan),
+            204,
+        )
+        .await;
+        let host = expect(
+            &app.base,
+            "POST",
+            "/mec/developer/v2/mephosts",
+            &admin,
+            Some(&host_body(
+                &format!("sandbox-{i}"),
+                &lcm_ip,
+                30204,
+                &format!("10.88.0.{}", i + 1),
+            )),
+            201,
+        )
+        .await;
+        let host_id = host["id"].as_str().expect("host id");
+        let (app_id, vm_id) =
+            configured_vm(&app.base, &tenant, &format!("matrix-{i}"), host_id).await;
+        let started = expect(
+            &app.base,
+            "POST",
+            &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        let op = finished(
+            &app.base,
+            &tenant,
+            started["operationId"].as_str().expect("operationId"),
+        )
+        .await;
+        assert_eq!(op["status"], *status, "{row}: {op}");
+        assert_eq!(op["operationName"], "VirtualMachine launch", "{row}");
+        assert_eq!(op["objectType"], "APPLICATION_INSTANCE", "{row}");
+        let message = op["errorMsg"].as_str().unwrap_or_default();
+        assert!(message.starts_with(error), "{row}: error {message:?}");
+        assert_eq!(statuses(&op), *actions, "{row}");
+        if *status == "SUCCESS" {
+            assert_eq!(op["progress"], 100, "{row}");
+        } else {
+            let failed = op["actionStatusList"]
+                .as_array()
+                .and_then(|a| a.last())
+                .expect("failed action");
+            assert_eq!(
+                failed["errorMsg"], op["errorMsg"],
+                "{row}: the failed action carries the error"
+            );
+        }
+        let info = &vm_view(&app.base, &tenant, &app_id, &vm_id).await["vmInstantiateInfo"];
+        for field in *set {
+            assert!(
+                info[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{row}: {field} should be set in {info}"
+            );
+        }
+        for field in *unset {
+            assert!(
+                info[field].is_null(),
+                "{row}: {field} should be unset in {info}"
+            );
+        }
+        assert_eq!(info["status"], *info_status, "{row}");
+        assert_eq!(info["operationId"], started["operationId"], "{row}");
+    }
+}
+
+#[actix_web::test]
+async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
+    let app = fast_app().await;
+    let (admin, tenant) = (app.admin(), app.tenant(1));
+    let base = app.base.as_str();
+    let host = expect(
+        base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        &admin,
+        Some(&host_body("sandbox-flow", "10.9.0.1", 30204, "10.9.0.2")),
+        201,
+    )
+    .await;
+    assert_eq!(host["mecHostPassword"], "******");
+    let host_id = host["id"].as_str().expect("host id").to_owned();
+    // The same mecHostIp again is refused, and nothing is registered twice.
+    let again = call(
+        base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        Some(&admin),
+        Some(&host_body("sandbox-two", "10.9.0.1", 30204, "10.9.0.2")),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.body["code"].as_str()),
+        (409, Some("DUPLICATE_MEC_HOST_IP"))
+    );
+    let hosts = expect(
+        base,
+        "GET",
+        "/mec/developer/v2/mephosts?vimType=OpenStack&architecture=X86&limit=10&offset=0",
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(hosts["total"], 1);
+    assert_eq!(hosts["results"][0]["mecHostPassword"], "******");
+
+    let (app_id, vm_id) = configured_vm(base, &tenant, "flow-app", &host_id).await;
+    let networks = expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/applications/{app_id}/networks"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let names: Vec<&str> = networks
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert_eq!(names, ["MEC_APP_Internet", "MEC_APP_MP1", "MEC_APP_N6"]);
+    let n6 = networks
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|n| n["name"] == "MEC_APP_N6")
+        .expect("n6");
+    let refused = call(
+        base,
+        "DELETE",
+        &format!(
+            "/mec/developer/v2/applications/{app_id}/networks/{}",
+            n6["id"].as_str().expect("id")
+        ),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (409, Some("NETWORK_IN_USE")),
+        "{}",
+        refused.body
+    );
+    let application = expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/applications/{app_id}"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(application["status"], "CONFIGURED");
+    // A second VM on the same host must get other addresses.
+    let second = json!({"name": "vm-2", "flavorId": "f", "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
+    let second = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms"),
+        &tenant,
+        Some(&second),
+        200,
+    )
+    .await;
+    let second_id = second["id"].as_str().expect("id").to_owned();
+
+    let mut addresses = Vec::new();
+    for vm in [&vm_id, &second_id] {
+        let started = expect(
+            base,
+            "POST",
+            &format!("/mec/developer/v2/applications/{app_id}/vms/{vm}/action/launch"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        let op = finished(base, &tenant, started["operationId"].as_str().expect("op")).await;
+        assert_eq!(op["status"], "SUCCESS", "{op}");
+        let view = vm_view(base, &tenant, &app_id, vm).await;
+        assert_eq!(view["status"], "DEPLOYED");
+        let info = &view["vmInstantiateInfo"];
+        assert_eq!(info["status"], "SUCCESS");
+        assert!(
+            info["vncUrl"]
+                .as_str()
+                .is_some_and(|u| u.contains("10.9.0.2")),
+            "{info}"
+        );
+        let ports = info["portInstanceList"].as_array().expect("ports");
+        assert!(!ports.is_empty(), "{info}");
+        for port in ports {
+            addresses.push(port["ipAddress"].as_str().expect("ip").to_owned());
+        }
+        if vm == &vm_id {
+            let n6_ip = ports
+                .iter()
+                .find(|p| p["networkName"] == "MEC_APP_N6")
+                .expect("N6 port has an address");
+            assert!(n6_ip["ipAddress"]
+                .as_str()
+                .expect("ip")
+                .starts_with("192.168.220."));
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = addresses.iter().collect();
+    assert_eq!(
+        unique.len(),
+        addresses.len(),
+        "no two live VMs on a host share an address: {addresses:?}"
+    );
+    // A second launch while an instance lives is refused up front.
+    let twice = call(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (twice.status, twice.body["code"].as_str()),
+        (400, Some("VM_INSTANTIATED"))
+    );
+
+    // Flow 5: export the image.
+    let started = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/export-image"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let op = finished(base, &tenant, started["operationId"].as_str().expect("op")).await;
+    assert_eq!(op["status"], "SUCCESS", "{op}");
+    assert_eq!(
+        statuses(&op),
+        ["Create Image:SUCCESS", "Download Image:SUCCESS"]
+    );
+    let view = vm_view(base, &tenant, &app_id, &vm_id).await;
+    assert_eq!(view["status"], "EXPORTED");
+    let export = &view["imageExportInfo"];
+    assert_eq!(export["status"], "SUCCESS", "{export}");
+    assert!(export["checkSum"].as_str().is_some_and(|s| s.len() == 32));
+    assert!(export["downloadUrl"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("/action/download")));
+    let image_id = view["targetImageId"].as_i64().expect("target image");
+    let image = expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/vmimages/{image_id}"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            image["visibleType"].as_str(),
+            image["status"].as_str(),
+            image["imageSlimStatus"].as_str()
+        ),
+        (Some("private"), Some("PUBLISHED"), Some("SLIM_SUCCEED"))
+    );
+    let listed = expect(
+        base,
+        "POST",
+        "/mec/developer/v2/vmimages/action/get-list",
+        &tenant,
+        Some(&json!({"visibleType": "private"})),
+        200,
+    )
+    .await;
+    assert_eq!(listed["totalCount"], 1);
+    let other = call(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/vmimages/{image_id}"),
+        Some(&app.tenant(2)),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        other.status, 404,
+        "another tenant does not see a private image"
+    );
+
+    // Flow 6: clean the sandbox.
+    let started = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/action/clean-env"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let op = finished(base, &tenant, started["operationId"].as_str().expect("op")).await;
+    assert_eq!(op["status"], "SUCCESS", "{op}");
+    for vm in [&vm_id, &second_id] {
+        let view = vm_view(base, &tenant, &app_id, vm).await;
+        assert!(
+            view["vmInstantiateInfo"].is_null() && view["imageExportInfo"].is_null(),
+            "{view}"
+        );
+    }
+    let held: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM unique_reservations WHERE scope = 'host.address'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
+    assert_eq!(held, 0, "clean-up returns the addresses");
+    wait_caught_up(&app.pool).await;
+    let logs = expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/mephosts/{host_id}/logs"),
+        &admin,
+        None,
+        200,
+    )
+    .await;
+    let operations: Vec<&str> = logs
+        .as_array()
+        .expect("logs")
+        .iter()
+        .filter_map(|l| l["operation"].as_str())
+        .collect();
+    assert_eq!(
+        operations.iter().filter(|o| **o == "deploy").count(),
+        2,
+        "{logs}"
+    );
+    assert_eq!(
+        operations.iter().filter(|o| **o == "clean").count(),
+        2,
+        "{logs}"
+    );
+
+    // The password never reached an event or a table in plain text.
+    let leaks: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE payload::text LIKE '%Sup3r-secret%' OR metadata::text LIKE '%Sup3r-secret%'")
+        .fetch_one(&app.pool).await.expect("count");
+    assert_eq!(leaks, 0);
+    let stored: String =
+        sqlx::query_scalar("SELECT pwd_certificate FROM tbl_vm_certificate WHERE vm_id = $1")
+            .bind(&vm_id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("certificate");
+    assert!(
+        stored.contains("enc:v1:") && !stored.contains("Sup3r"),
+        "{stored}"
+    );
+    let shown = vm_view(base, &tenant, &app_id, &vm_id).await;
+    assert_eq!(
+        shown["vmCertificate"]["pwdCertificate"]["password"],
+        "******"
+    );
+
+    // Rebuilding the operation and VM read models from zero gives the same rows.
+    let tables = [
+        ("tbl_operation_status", "id"),
+        ("tbl_action_status", "id"),
+        ("tbl_vm", "id"),
+        ("tbl_vm_port", "id"),
+        ("tbl_host_log", "log_id"),
+        ("tbl_vm_image", "id"),
+    ];
+    let mut before = Vec::new();
+    for (table, order) in tables {
+        before.push(app.rows(table, order).await);
+    }
+    sqlx::raw_sql("UPDATE tbl_operation_status SET status = 'TAMPERED'; DELETE FROM tbl_action_status; DELETE FROM tbl_vm_port")
+        .execute(&app.pool).await.expect("tamper");
+    for name in ["operations", "vms", "hosts"] {
+        app.server
+            .state
+            .runtime
+            .rebuild(name)
+            .await
+            .expect("rebuild");
+    }
+    wait_caught_up(&app.pool).await;
+    for ((table, order), rows) in tables.iter().zip(before) {
+        assert_eq!(app.rows(table, order).await, rows, "{table} after rebuild");
+    }
+}
+
+#[actix_web::test]
+async fn cancelling_an_operation_stops_it_for_good() {
+    let app = fast_app().await;
+    let (admin, tenant) = (app.admin(), app.tenant(1));
+    let base = app.base.as_str();
+    expect(
+        base,
+        "PUT",
+        "/api/v1/simulators/lcm/10.5.0.1",
+        &admin,
+        Some(&json!({"pendingPolls": 1000000})),
+        204,
+    )
+    .await;
+    let host = expect(
+        base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        &admin,
+        Some(&host_body("sandbox-cancel", "10.5.0.1", 30204, "10.5.0.2")),
+        201,
+    )
+    .await;
+    let (app_id, vm_id) = configured_vm(
+        base,
+        &tenant,
+        "cancel-app",
+        host["id"].as_str().expect("id"),
+    )
+    .await;
+    let started = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let op_id = started["operationId"].as_str().expect("op").to_owned();
+    // Wait until it polls the distribution (it never finishes on its own).
+    for _ in 0..200 {
+        let op = expect(
+            base,
+            "GET",
+            &format!("/mec/developer/v2/operations/{op_id}"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        if op["progress"].as_i64().unwrap_or(0) >= 35 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let other = call(
+        base,
+        "POST",
+        &format!("/api/v1/operations/{op_id}/cancel"),
+        Some(&app.tenant(2)),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(other.status, 403, "{}", other.body);
+    let cancelled = expect(
+        base,
+        "POST",
+        &format!("/api/v1/operations/{op_id}/cancel"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(cancelled["status"], "FAILED");
+    assert_eq!(cancelled["errorMsg"], "Operation cancelled by tenant1");
+    let running = cancelled["actionStatusList"]
+        .as_array()
+        .and_then(|a| a.last())
+        .expect("action");
+    assert_eq!(
+        (running["status"].as_str(), running["errorMsg"].as_str()),
+        (Some("FAILED"), Some("Operation cancelled by tenant1"))
+    );
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM events WHERE aggregate_id = $1")
+            .bind(&vm_id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("count")
+    };
+    let after_cancel = count().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        count().await,
+        after_cancel,
+        "the runner records nothing after the cancel"
+    );
+    let again = call(
+        base,
+        "POST",
+        &format!("/api/v1/operations/{op_id}/cancel"),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.body["code"].as_str()),
+        (409, Some("OPERATION_FINISHED"))
+    );
+    let unknown = call(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/operations/{}", uuid::Uuid::new_v4()),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (unknown.status, unknown.body["code"].as_str()),
+        (404, Some("OPERATION_NOT_FOUND"))
+    );
+    // The half-made instance is removed by clean-env, after which a launch is allowed again.
+    let clean = expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/action/clean-env"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        finished(base, &tenant, clean["operationId"].as_str().expect("op")).await["status"],
+        "SUCCESS"
+    );
+    expect(
+        base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+}
+
+/// A port in the LCM range (30000-32000) that is free now.
+fn free_lcm_port() -> u16 {
+    for port in 30_000 + (std::process::id() % 1500) as u16..32_000 {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between 30000 and 32000");
+}
+
+struct SimProcess(std::process::Child);
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[actix_web::test]
+async fn a_launch_resumes_after_kill_9_over_the_http_client() {
+    use std::io::{BufRead, BufReader};
+    let port = free_lcm_port();
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .args(["sim", "lcm", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("simulator starts");
+    let mut line = String::new();
+    BufReader::new(sim.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("listening line");
+    assert!(line.contains("listening"), "{line}");
+    let sim = SimProcess(sim);
+    let sim_base = format!("http://127.0.0.1:{port}");
+    let plan = call(
+        &sim_base,
+        "PUT",
+        "/simulator/plan",
+        None,
+        Some(&json!({"pendingPolls": 40})),
+        &[],
+    )
+    .await;
+    assert_eq!(plan.status, 204);
+
+    let database = fresh_database().await;
+    let env = [
+        ("DATABASE_URL", Some(database.clone())),
+        ("EDGEDEV_LCM", Some("http".to_owned())),
+        ("EDGEDEV_OPERATION_POLL_MS", Some("50".to_owned())),
+        (
+            "EDGEDEV_SECRET_KEY",
+            Some("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned()),
+        ),
+    ];
+    let mut server = ServerProcess::start(&env);
+    let admin = crate::helpers::token_for("admin-1", "admin", domain::Role::Admin);
+    let tenant = crate::helpers::token_for("tenant-1", "tenant1", domain::Role::Tenant);
+    let host = expect(
+        &server.base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        &admin,
+        Some(&host_body("sandbox-http", "127.0.0.1", port, "10.6.0.2")),
+        201,
+    )
+    .await;
+    let (app_id, vm_id) = configured_vm(
+        &server.base,
+        &tenant,
+        "resume-app",
+        host["id"].as_str().expect("id"),
+    )
+    .await;
+    let started = expect(
+        &server.base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let op_id = started["operationId"].as_str().expect("op").to_owned();
+    let mut progress = 0;
+    for _ in 0..400 {
+        let op = expect(
+            &server.base,
+            "GET",
+            &format!("/mec/developer/v2/operations/{op_id}"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        progress = op["progress"].as_i64().unwrap_or(0);
+        if progress >= 65 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        (65..100).contains(&progress),
+        "killed while instantiating, at {progress}"
+    );
+    server.kill();
+    let pool = sqlx::PgPool::connect(&database).await.expect("connect");
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tbl_operation_status WHERE id = $1")
+            .bind(&op_id)
+            .fetch_one(&pool)
+            .await
+            .expect("row");
+    assert_eq!(status, "ONGOING", "the crash left the operation unfinished");
+
+    let restarted = ServerProcess::start(&env);
+    let op = finished(&restarted.base, &tenant, &op_id).await;
+    assert_eq!(op["status"], "SUCCESS", "{op}");
+    let info = &vm_view(&restarted.base, &tenant, &app_id, &vm_id).await["vmInstantiateInfo"];
+    assert_eq!(info["status"], "SUCCESS");
+    assert!(
+        info["vmInstanceId"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("vm-")),
+        "{info}"
+    );
+    // Each step was recorded once: one start per action, one instantiate acceptance.
+    let starts: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'ActionStarted'",
+    )
+    .bind(&vm_id)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(starts, 3);
+    drop(sim);
+    let _ = temp_dir();
+}
