@@ -371,7 +371,8 @@ mod tests {
 
     #[test]
     fn each_rule_rejects() {
-        let cases: Vec<(Box<dyn Fn(&mut MepHostFields)>, MepHostError)> = vec![
+        type Change = Box<dyn Fn(&mut MepHostFields)>;
+        let cases: Vec<(Change, MepHostError)> = vec![
             (Box::new(|f| f.name = "short".into()), MepHostError::Name),
             (Box::new(|f| f.lcm_port = 8080), MepHostError::LcmPort),
             (

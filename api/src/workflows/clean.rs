@@ -52,18 +52,20 @@ pub async fn clean_instance(
                 .map_err(|e| format!("delete image failed: {e}"))?;
         }
     }
-    let log = vm.plan.as_ref().map(|plan| HostLogEntry {
-        log_id: uuid::Uuid::new_v4().to_string(),
-        host_id: plan.host.id.clone(),
-        host_ip: plan.host.mec_host_ip.clone(),
-        user_id: actor.user_id.clone(),
-        user_name: actor.user_name.clone(),
-        app_id: plan.app_id.clone(),
-        app_name: plan.app_name.clone(),
-        app_instance_id: plan.app_instance_id.clone(),
-        operation: "clean".into(),
-        status: "SUCCESS".into(),
-        at: now(),
+    let log = vm.plan.as_ref().map(|plan| {
+        Box::new(HostLogEntry {
+            log_id: uuid::Uuid::new_v4().to_string(),
+            host_id: plan.host.id.clone(),
+            host_ip: plan.host.mec_host_ip.clone(),
+            user_id: actor.user_id.clone(),
+            user_name: actor.user_name.clone(),
+            app_id: plan.app_id.clone(),
+            app_name: plan.app_name.clone(),
+            app_instance_id: plan.app_instance_id.clone(),
+            operation: "clean".into(),
+            status: "SUCCESS".into(),
+            at: now(),
+        })
     });
     let command = VmCommand {
         actor: actor.clone(),

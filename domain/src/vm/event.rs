@@ -12,7 +12,7 @@ use crate::operation::OperationEvent;
 #[serde(rename_all_fields = "camelCase")]
 pub enum VmEvent {
     /// A launch was requested with this plan (follows its OperationRequested).
-    LaunchRequested { plan: LaunchPlan },
+    LaunchRequested { plan: Box<LaunchPlan> },
     /// The instantiate info as it now is (whole, replacing the previous).
     InstantiateInfoRecorded { info: InstantiateInfo },
     /// Addresses on the host taken for the instance (reserved until clean-up).

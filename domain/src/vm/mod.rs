@@ -58,7 +58,7 @@ pub enum VmAction {
         at: DateTime<Utc>,
     },
     /// The instance was removed from its host outside a VM operation (clean-env, VM delete).
-    CleanInstance { log: Option<HostLogEntry> },
+    CleanInstance { log: Option<Box<HostLogEntry>> },
 }
 
 impl VmAction {
@@ -158,7 +158,7 @@ impl Aggregate for Vm {
                         user_name: command.actor.user_name.clone(),
                         at,
                     }),
-                    VmEvent::LaunchRequested { plan: *plan },
+                    VmEvent::LaunchRequested { plan },
                 ]
             }
             VmAction::RequestExport { operation_id, at } => {
@@ -203,7 +203,7 @@ impl Aggregate for Vm {
                 }
                 let mut events: Vec<VmEvent> = log
                     .into_iter()
-                    .map(|entry| VmEvent::HostLogged { entry })
+                    .map(|entry| VmEvent::HostLogged { entry: *entry })
                     .collect();
                 events.push(VmEvent::InstanceCleaned {});
                 events
@@ -228,7 +228,7 @@ impl Aggregate for Vm {
                         .unwrap_or_default(),
                     ..InstantiateInfo::default()
                 });
-                self.plan = Some(plan);
+                self.plan = Some(*plan);
             }
             VmEvent::InstantiateInfoRecorded { info } => self.instance = Some(info),
             VmEvent::AddressesAllocated { host_id, addresses } => {

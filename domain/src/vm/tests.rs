@@ -75,7 +75,9 @@ fn requested(op: &str) -> Vec<VmEvent> {
             user_name: "owner".into(),
             at: at(),
         }),
-        VmEvent::LaunchRequested { plan: plan() },
+        VmEvent::LaunchRequested {
+            plan: Box::new(plan()),
+        },
     ]
 }
 
