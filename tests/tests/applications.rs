@@ -41,7 +41,7 @@ async fn a_created_application_is_visible_to_the_next_get_and_in_both_read_model
     assert_eq!(project[0]["id"], id.as_str());
     assert_eq!(project[0]["platform"], "X86");
     assert_eq!(project[0]["industries"], "Smart Park");
-    assert_eq!(project[0]["deploy_platform"], "VIRTUALMACHINE");
+    assert_eq!(project[0]["deploy_platform"], "KUBERNETES");
     assert_eq!(project[0]["project_type"], "CREATE_NEW");
     assert_eq!(project[0]["status"], "ONLINE");
     assert_eq!(project[0]["user_id"], "tenant-1");

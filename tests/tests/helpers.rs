@@ -227,7 +227,7 @@ pub fn app_body(name: &str) -> Value {
         "version": "v1.0",
         "provider": "edgedev",
         "architecture": "X86",
-        "appClass": "VM",
+        "appClass": "CONTAINER",
         "type": "Video Application",
         "industry": "Smart Park",
         "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",

@@ -40,6 +40,12 @@ async fn expect(
     reply.body
 }
 
+fn vm_app_body(name: &str) -> Value {
+    let mut body = app_body(name);
+    body["appClass"] = json!("VM");
+    body
+}
+
 /// A VM application of `token` with one VM on two default networks, its host selected.
 async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (String, String) {
     let app = expect(
@@ -47,7 +53,7 @@ async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (S
         "POST",
         "/mec/developer/v2/applications",
         token,
-        Some(&app_body(name)),
+        Some(&vm_app_body(name)),
         201,
     )
     .await;
