@@ -93,6 +93,17 @@ pub struct MepHostLog {
     pub host_id: Option<String>,
 }
 
+/// Admins only, answered as the original (retCode 20014).
+fn admin(caller: Caller) -> Result<domain::Actor, ApiError> {
+    caller.admin().map_err(|e| {
+        if e.status == StatusCode::FORBIDDEN {
+            ApiError::forbidden("userId is empty or not admin!").with_ret_code(20014)
+        } else {
+            e
+        }
+    })
+}
+
 fn invalid(error: MepHostError) -> ApiError {
     let (param, ret) = match &error {
         MepHostError::Name => ("name", 20002),
@@ -246,7 +257,7 @@ pub async fn create(
     req: HttpRequest,
     body: web::Json<MepHostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.admin()?;
+    let actor = admin(caller)?;
     let f = fields(&state, &body)?;
     let options = options(req.headers(), b"")?;
     let st = state.clone();
@@ -304,7 +315,7 @@ pub async fn update(
     path: web::Path<String>,
     body: web::Json<MepHostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.admin()?;
+    let actor = admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
     let f = fields(&state, &body)?;
     let options = options(req.headers(), b"")?;
@@ -351,7 +362,7 @@ pub async fn delete(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.admin()?;
+    let actor = admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
     let options = options(req.headers(), b"")?;
     let st = state.clone();
@@ -486,7 +497,7 @@ pub async fn logs(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.admin()?;
+    admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
     let st = state.clone();
     let rows = state

@@ -60,6 +60,8 @@ impl Default for Deadlines {
 const LEASE_NAMESPACE: i32 = 727_276;
 /// Operations driven at once by one process.
 const CONCURRENT: usize = 16;
+/// Consecutive failed steps (database answering) after which an operation is failed.
+const MAX_STEP_ERRORS: u32 = 5;
 /// How often the log is scanned for operations nobody drives (another process died).
 const SWEEP: Duration = Duration::from_secs(3);
 
@@ -238,22 +240,76 @@ impl Workflows {
 
     async fn drive(&self, op: &Running) -> Result<(), RunError> {
         let shutdown = self.inner.shutdown.clone();
+        let mut errors = 0u32;
         loop {
             if *shutdown.borrow() {
                 return Ok(());
             }
             let advanced = match op.aggregate_type.as_str() {
-                "vm" => self.advance_vm(op).await?,
-                "application" => clean::advance_clean_env(self, op).await?,
-                other => {
-                    tracing::warn!(aggregate = other, "operation on an unknown aggregate type");
-                    false
-                }
+                "vm" => self.advance_vm(op).await,
+                "application" => clean::advance_clean_env(self, op).await,
+                other => Err(RunError::Command(format!(
+                    "operation on an unknown aggregate type {other}"
+                ))),
             };
-            if !advanced {
-                return Ok(());
+            match advanced {
+                Ok(true) => errors = 0,
+                Ok(false) => return Ok(()),
+                Err(error) => {
+                    errors += 1;
+                    if errors >= MAX_STEP_ERRORS {
+                        // The database answers but the step keeps failing: end the operation
+                        // rather than leave it ONGOING. (If recording this fails too, the
+                        // database is down; the next sweep tries again.)
+                        return self.give_up(op, &error).await;
+                    }
+                    tracing::warn!(operation = %op.operation_id, %error, errors, "operation step failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(250 << errors)).await;
+                }
             }
         }
+    }
+
+    /// Fails an operation whose steps keep failing.
+    async fn give_up(&self, op: &Running, error: &RunError) -> Result<(), RunError> {
+        let message = format!("internal error, the step failed {MAX_STEP_ERRORS} times: {error}");
+        let store = self.inner.executor.store();
+        let load = |e| RunError::Command(format!("{e:?}"));
+        if op.aggregate_type == "vm" {
+            let (vm, _) = store.load::<Vm>(&op.aggregate_id).await.map_err(load)?;
+            if let Some(state) = vm
+                .operations
+                .get(&op.operation_id)
+                .filter(|s| !s.is_finished())
+            {
+                let index = state.actions.len().saturating_sub(1);
+                let events = failed(state, index, &message)
+                    .into_iter()
+                    .map(VmEvent::Operation)
+                    .collect();
+                self.record_vm(&op.aggregate_id, state, events).await?;
+            }
+        } else {
+            let (app, _) = store
+                .load::<Application>(&op.aggregate_id)
+                .await
+                .map_err(load)?;
+            let state = app
+                .state
+                .as_ref()
+                .and_then(|l| l.operations.get(&op.operation_id))
+                .filter(|s| !s.is_finished());
+            if let Some(state) = state {
+                let index = state.actions.len().saturating_sub(1);
+                let events = failed(state, index, &message)
+                    .into_iter()
+                    .map(ApplicationEvent::Operation)
+                    .collect();
+                self.record_app(&op.aggregate_id, state, events).await?;
+            }
+        }
+        tracing::error!(operation = %op.operation_id, %message, "operation failed");
+        Ok(())
     }
 
     /// One step of a VM operation; false once it has ended.
