@@ -569,6 +569,23 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         "another tenant does not see a private image"
     );
 
+    // A deployed application is not deleted before its sandbox is cleaned.
+    let refused = call(
+        base,
+        "DELETE",
+        &format!("/mec/developer/v2/applications/{app_id}"),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (409, Some("SANDBOX_NOT_CLEAN")),
+        "{}",
+        refused.body
+    );
+
     // Flow 6: clean the sandbox.
     let started = expect(
         base,
@@ -1226,7 +1243,16 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
     let apps = format!("/mec/developer/v2/applications/{app_id}");
     let before = app.event_count().await;
     let good_vm = json!({"name": "vm-9", "flavorId": "f", "imageId": 3, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
-    let cases: Vec<(&str, String, &str, Value, Option<&str>, u16, &str)> = vec![
+    type Case<'a> = (
+        &'a str,
+        String,
+        &'a str,
+        Value,
+        Option<&'a str>,
+        u16,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "bad network name",
             format!("{apps}/networks"),

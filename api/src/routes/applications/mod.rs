@@ -196,6 +196,11 @@ pub async fn delete(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     let options = options(req.headers(), b"")?;
+    let st = state.clone();
+    let app_id = id.clone();
+    state
+        .offload(async move { refuse_while_deployed(&st, &app_id).await })
+        .await?;
     execute(
         state,
         actor,
@@ -205,6 +210,36 @@ pub async fn delete(
         StatusCode::OK,
     )
     .await
+}
+
+/// An application whose VMs still have instances on a host (or run an operation) is not deleted:
+/// its sandbox must be cleaned first, or the instances and their addresses would be orphaned.
+async fn refuse_while_deployed(state: &AppState, app_id: &str) -> Result<(), ApiError> {
+    let load_error = |e| ApiError::internal(&format!("{e:?}"));
+    let (app, _) = state
+        .executor
+        .store()
+        .load::<Application>(app_id)
+        .await
+        .map_err(load_error)?;
+    for config in app.state.iter().flat_map(|live| live.vms.iter()) {
+        let (vm, _) = state
+            .executor
+            .store()
+            .load::<domain::vm::Vm>(&config.id)
+            .await
+            .map_err(load_error)?;
+        if vm.has_instance() || !vm.addresses.is_empty() || vm.operations.ongoing().is_some() {
+            return Err(ApiError::conflict(
+                "SANDBOX_NOT_CLEAN",
+                format!(
+                    "vm {} is deployed or busy; clean the sandbox (action/clean-env) first",
+                    config.spec.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Select the sandbox edge host the application launches on.
