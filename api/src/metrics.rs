@@ -1,8 +1,8 @@
 //! Prometheus metrics: HTTP requests and latency, command latency, projection lag and failures.
 
 use prometheus::{
-    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 #[derive(Clone)]
@@ -14,6 +14,10 @@ pub struct Metrics {
     pub projection_lag_events: IntGaugeVec,
     pub projection_lag_seconds: GaugeVec,
     pub projection_failed: IntGaugeVec,
+    /// Operations this process drives now (holds the lease of).
+    pub operations_driven: IntGauge,
+    /// Steps recorded by the workflow runner, by aggregate and outcome.
+    pub operation_steps: IntCounterVec,
 }
 
 const LATENCY_BUCKETS: &[f64] = &[
@@ -64,6 +68,19 @@ impl Metrics {
             ),
             &["projection"],
         )?;
+        let operations_driven = IntGauge::new(
+            "operations_driven",
+            "Long-running operations this process is driving",
+        )?;
+        let operation_steps = IntCounterVec::new(
+            Opts::new(
+                "operation_steps_total",
+                "Steps of long-running operations: recorded, polled, or failed to run",
+            ),
+            &["aggregate", "outcome"],
+        )?;
+        registry.register(Box::new(operations_driven.clone()))?;
+        registry.register(Box::new(operation_steps.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(command_duration.clone()))?;
@@ -78,6 +95,8 @@ impl Metrics {
             projection_lag_events,
             projection_lag_seconds,
             projection_failed,
+            operations_driven,
+            operation_steps,
         })
     }
 

@@ -65,6 +65,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         crate::lcm::LcmAdapter::simulated()
     };
     let executor = CommandExecutor::new(pool.clone());
+    let metrics = Metrics::new()?;
     let workflows = crate::workflows::Workflows::new(
         pool.clone(),
         executor.clone(),
@@ -72,6 +73,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         secrets.clone(),
         config.operations.poll,
         runtime.shutdown_signal(),
+        metrics.clone(),
     );
     if config.operations.run_workflows {
         runtime_tasks.push(tokio::spawn(workflows.clone().run()));
@@ -83,7 +85,7 @@ pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, 
         lcm,
         workflows,
         runtime,
-        metrics: Metrics::new()?,
+        metrics,
         read_your_writes_timeout: config.read_your_writes_timeout,
         database_runtime: tokio::runtime::Handle::current(),
         files: crate::files::FileStore::new(&config.data_dir),

@@ -569,6 +569,20 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         "another tenant does not see a private image"
     );
 
+    // The runner's work shows in the metrics.
+    let metrics = call(base, "GET", "/metrics", None, None, &[]).await;
+    let text = metrics.body.as_str().unwrap_or_default().to_owned();
+    let steps: f64 = text
+        .lines()
+        .find(|l| l.starts_with("edgedev_operation_steps_total{aggregate=\"vm\",outcome=\"ok\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        steps >= 10.0,
+        "two launches and an export took at least 10 steps: {steps}"
+    );
+
     // A deployed application is not deleted before its sandbox is cleaned.
     let refused = call(
         base,

@@ -81,6 +81,7 @@ struct Inner {
     running: Mutex<HashSet<String>>,
     slots: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
+    metrics: crate::metrics::Metrics,
 }
 
 /// Why a step could not be recorded.
@@ -120,6 +121,7 @@ impl Workflows {
         secrets: SecretBox,
         poll: Duration,
         shutdown: watch::Receiver<bool>,
+        metrics: crate::metrics::Metrics,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -133,6 +135,7 @@ impl Workflows {
                 running: Mutex::new(HashSet::new()),
                 slots: Arc::new(Semaphore::new(CONCURRENT)),
                 shutdown,
+                metrics,
             }),
         }
     }
@@ -232,7 +235,15 @@ impl Workflows {
             .bind(&op.operation_id)
             .fetch_one(&mut lease)
             .await?;
-        let result = if held { self.drive(op).await } else { Ok(()) };
+        let result = if held {
+            let driven = &self.inner.metrics.operations_driven;
+            driven.inc();
+            let result = self.drive(op).await;
+            driven.dec();
+            result
+        } else {
+            Ok(())
+        };
         // Closing the connection ends the session and with it the lease.
         let _ = sqlx::Connection::close(lease).await;
         result
@@ -252,6 +263,15 @@ impl Workflows {
                     "operation on an unknown aggregate type {other}"
                 ))),
             };
+            let outcome = match &advanced {
+                Ok(_) => "ok",
+                Err(_) => "error",
+            };
+            self.inner
+                .metrics
+                .operation_steps
+                .with_label_values(&[op.aggregate_type.as_str(), outcome])
+                .inc();
             match advanced {
                 Ok(true) => errors = 0,
                 Ok(false) => return Ok(()),
