@@ -1561,3 +1561,119 @@ async fn two_server_processes_never_drive_one_operation_twice() {
     let unique: std::collections::BTreeSet<&String> = ips.iter().collect();
     assert_eq!(unique.len(), ips.len(), "{ips:?}");
 }
+
+#[actix_web::test]
+async fn a_failed_export_is_recorded_and_can_be_retried() {
+    let app = fast_app().await;
+    let (admin, tenant) = (app.admin(), app.tenant(1));
+    let base = app.base.as_str();
+    let host = expect(
+        base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        &admin,
+        Some(&host_body("sandbox-export", "10.2.0.1", 30204, "10.2.0.2")),
+        201,
+    )
+    .await;
+    let (app_id, vm_id) = configured_vm(
+        base,
+        &tenant,
+        "export-app",
+        host["id"].as_str().expect("id"),
+    )
+    .await;
+    let vm_path = format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}");
+    let started = expect(
+        base,
+        "POST",
+        &format!("{vm_path}/action/launch"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        finished(base, &tenant, started["operationId"].as_str().expect("op")).await["status"],
+        "SUCCESS"
+    );
+    for (fail, error, actions) in [
+        (
+            "createImage",
+            "create image failed",
+            vec!["Create Image:FAILED"],
+        ),
+        ("image", "query image failed", vec!["Create Image:FAILED"]),
+    ] {
+        expect(
+            base,
+            "PUT",
+            "/api/v1/simulators/lcm/10.2.0.1",
+            &admin,
+            Some(&json!({"fail": fail})),
+            204,
+        )
+        .await;
+        let started = expect(
+            base,
+            "POST",
+            &format!("{vm_path}/action/export-image"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        let op = finished(base, &tenant, started["operationId"].as_str().expect("op")).await;
+        assert_eq!(op["status"], "FAILED", "{fail}: {op}");
+        assert!(
+            op["errorMsg"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(error)),
+            "{fail}: {op}"
+        );
+        assert_eq!(statuses(&op), actions, "{fail}");
+        let view = vm_view(base, &tenant, &app_id, &vm_id).await;
+        assert_eq!(
+            view["imageExportInfo"]["status"], "FAILED",
+            "{fail}: {view}"
+        );
+        assert_eq!(
+            view["imageExportInfo"]["operationId"],
+            started["operationId"]
+        );
+        assert_eq!(
+            view["status"], "DEPLOYED",
+            "a failed export leaves the VM deployed"
+        );
+    }
+    expect(
+        base,
+        "PUT",
+        "/api/v1/simulators/lcm/10.2.0.1",
+        &admin,
+        Some(&json!({})),
+        204,
+    )
+    .await;
+    let started = expect(
+        base,
+        "POST",
+        &format!("{vm_path}/action/export-image"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        finished(base, &tenant, started["operationId"].as_str().expect("op")).await["status"],
+        "SUCCESS"
+    );
+    let view = vm_view(base, &tenant, &app_id, &vm_id).await;
+    assert_eq!(
+        (
+            view["status"].as_str(),
+            view["imageExportInfo"]["status"].as_str()
+        ),
+        (Some("EXPORTED"), Some("SUCCESS"))
+    );
+}
