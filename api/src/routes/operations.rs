@@ -116,6 +116,20 @@ fn vm_error(error: CommandError<VmError>) -> ApiError {
     }
 }
 
+/// Refuses to start a VM operation while the application's sandbox is being cleaned.
+fn refuse_while_cleaning(live: &LiveApplication) -> Result<(), ApiError> {
+    match live.operations.ongoing() {
+        Some(op) => Err(ApiError::conflict(
+            "OPERATION_RUNNING",
+            format!(
+                "the sandbox is being cleaned (operation {}); wait for it or cancel it",
+                op.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Loads the application and checks the actor may act on it.
 pub async fn owned_application(
     state: &AppState,
@@ -209,6 +223,7 @@ pub async fn launch(
         .offload(async move {
             let live = owned_application(&st, &actor_for_plan, &app_id).await?;
             let vm = live.vm(&vm_for_plan).ok_or_else(vm_missing)?.clone();
+            refuse_while_cleaning(&live)?;
             let host_id = live.mep_host_id.clone().ok_or_else(|| {
                 ApiError::bad_request(
                     "NO_SANDBOX_HOST",
@@ -276,7 +291,8 @@ pub async fn export_image(
     state
         .offload(async move {
             let live = owned_application(&st, &a, &app_id).await?;
-            live.vm(&v).ok_or_else(vm_missing).map(|_| ())
+            live.vm(&v).ok_or_else(vm_missing)?;
+            refuse_while_cleaning(&live)
         })
         .await?;
     let operation_id = uuid::Uuid::new_v4().to_string();

@@ -54,6 +54,7 @@ async fn fail(
 
 pub async fn advance(
     workflows: &Workflows,
+    vm_id: &str,
     vm: &Vm,
     op: &OperationState,
     index: usize,
@@ -227,7 +228,7 @@ pub async fn advance(
                 }
             }
             workflows.pause().await;
-            if workflows.is_shutting_down() {
+            if workflows.is_shutting_down() || !workflows.still_ongoing(vm_id, &op.id).await? {
                 return Ok(Advance::Stopped);
             }
         }

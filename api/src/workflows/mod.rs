@@ -365,7 +365,9 @@ impl Workflows {
                 OperationKind::VmLaunch => {
                     launch::advance(self, &op.aggregate_id, &vm, &state, index).await?
                 }
-                OperationKind::VmExportImage => export::advance(self, &vm, &state, index).await?,
+                OperationKind::VmExportImage => {
+                    export::advance(self, &op.aggregate_id, &vm, &state, index).await?
+                }
                 OperationKind::CleanEnv => Advance::Record(vec![]),
             },
         };
@@ -387,6 +389,18 @@ impl Workflows {
             _ = tokio::time::sleep(self.inner.poll) => {}
             _ = shutdown.changed() => {}
         }
+    }
+
+    /// Whether the VM's operation `operation_id` is still ongoing (not cancelled meanwhile).
+    pub async fn still_ongoing(&self, vm_id: &str, operation_id: &str) -> Result<bool, RunError> {
+        let (vm, _) = self
+            .inner
+            .executor
+            .store()
+            .load::<Vm>(vm_id)
+            .await
+            .map_err(|e| RunError::Command(format!("{e:?}")))?;
+        Ok(vm.operations.check_ongoing(operation_id).is_ok())
     }
 
     pub fn is_shutting_down(&self) -> bool {
