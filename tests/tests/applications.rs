@@ -73,7 +73,8 @@ async fn an_application_is_updated_hosted_and_deleted_by_its_owner() {
     assert_eq!(fetched.body["description"], "now with night vision");
     assert_eq!(fetched.body["appClass"], "CONTAINER");
 
-    let host = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50";
+    let host_id = app.register_host("sandbox-01", "10.250.0.2").await;
+    let host = host_id.as_str();
     let selected = app
         .request(
             "PUT",
@@ -453,4 +454,17 @@ async fn a_selected_host_id_must_be_a_uuid() {
         .await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.body["params"], json!(["mepHostId"]));
+    let unknown = app
+        .request(
+            "PUT",
+            &format!("{APPS}/{id}/action/sel-mephost"),
+            Some(&token),
+            Some(&json!({ "mepHostId": "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50" })),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.body["retCode"].as_u64()),
+        (400, Some(20007))
+    );
 }

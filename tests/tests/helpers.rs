@@ -157,6 +157,25 @@ impl TestApp {
         .await
     }
 
+    /// Registers a sandbox host (through the in-process LCM simulator); returns its id.
+    pub async fn register_host(&self, name: &str, mec_host_ip: &str) -> String {
+        let body = json!({
+            "name": name, "lcmIp": "10.250.0.1", "lcmPort": 30204, "architecture": "X86",
+            "mecHostIp": mec_host_ip, "vimType": "K8S"
+        });
+        let reply = self
+            .request(
+                "POST",
+                "/mec/developer/v2/mephosts",
+                Some(&self.admin()),
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["id"].as_str().expect("host id").to_owned()
+    }
+
     /// Number of events in the store.
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")

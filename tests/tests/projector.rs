@@ -183,15 +183,17 @@ async fn a_rebuild_produces_exactly_the_rows_of_incremental_projection() {
             200
         );
     }
-    let host = json!({ "mepHostId": "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50" });
-    app.request(
-        "PUT",
-        &format!("{base}/{}/action/sel-mephost", ids[7]),
-        Some(&token),
-        Some(&host),
-        &[],
-    )
-    .await;
+    let host = json!({ "mepHostId": app.register_host("sandbox-rebuild", "10.250.0.3").await });
+    let selected = app
+        .request(
+            "PUT",
+            &format!("{base}/{}/action/sel-mephost", ids[7]),
+            Some(&token),
+            Some(&host),
+            &[],
+        )
+        .await;
+    assert_eq!(selected.status, 200, "{}", selected.body);
     wait_caught_up(&app.pool).await;
     let before = (
         app.rows("tbl_application", "id").await,

@@ -262,6 +262,29 @@ pub async fn select_host(
     let host = body.mep_host_id.as_deref().unwrap_or_default();
     let mep_host_id = parse_uuid(host, "mepHostId")?;
     let options = options(req.headers(), b"")?;
+    // The caller must own the application (403 first), and the host must exist.
+    let st = state.clone();
+    let (app_id, host_id, caller_actor) = (id.clone(), mep_host_id.clone(), actor.clone());
+    state
+        .offload(async move {
+            crate::routes::operations::owned_application(&st, &caller_actor, &app_id).await?;
+            let (host, _) = st
+                .executor
+                .store()
+                .load::<domain::mephost::MepHost>(&host_id)
+                .await
+                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            match host.fields {
+                Some(_) => Ok(()),
+                None => Err(ApiError::bad_request(
+                    "INVALID_FIELD",
+                    "no sandbox host has this mepHostId; list them with GET /mec/developer/v2/mephosts",
+                )
+                .with_ret_code(20007)
+                .with_params(vec!["mepHostId".into()])),
+            }
+        })
+        .await?;
     let action = ApplicationAction::SelectSandboxHost { mep_host_id };
     execute(state, actor, id, action, options, StatusCode::OK).await
 }
