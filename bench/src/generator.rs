@@ -2,18 +2,22 @@
 //! with set-based SQL (generating through the API would take longer than the benchmark itself).
 //!
 //! Each application gets five events: created, updated, sandbox host selected, status moved to
-//! CONFIGURED, and then either updated again or (one in ten) deleted.
+//! CONFIGURED, and then either updated again or (one in ten) deleted. Every VM application (odd
+//! numbers) also gets a network and a VM with a port, and its VM a whole successful launch: the
+//! operation with its three actions, the instantiate info at each stage and DEPLOYED (15 events on
+//! the `vm` aggregate). On average an application brings 13.5 events.
 
 use std::time::Instant;
 
 use sqlx::PgPool;
 
-const EVENTS_PER_APPLICATION: i64 = 5;
+/// Events per two applications (one container application, one VM application).
+const EVENTS_PER_TWO_APPLICATIONS: i64 = 27;
 const CHUNK_APPLICATIONS: i64 = 20_000;
 
 const GENERATE: &str = r#"
 WITH apps AS (
-    SELECT n, gen_random_uuid()::text AS id, 'tenant-' || (n % 50) AS owner
+    SELECT n, md5('gen-app-' || n)::uuid::text AS id, 'tenant-' || (n % 50) AS owner
     FROM generate_series($1::bigint, $2::bigint) AS n
 ), fields AS (
     SELECT n, id, owner, jsonb_build_object(
@@ -40,18 +44,76 @@ FROM fields, LATERAL (VALUES
 ORDER BY n, e.sequence
 "#;
 
+/// The network, VM and launch of every VM application in `$1..=$2`.
+const GENERATE_VMS: &str = r#"
+WITH vms AS (
+    SELECT n, md5('gen-app-' || n)::uuid::text AS app_id, md5('gen-vm-' || n)::uuid::text AS vm_id,
+           md5('gen-op-' || n)::uuid::text AS op, 'tenant-' || (n % 50) AS owner,
+           to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+    FROM generate_series($1::bigint, $2::bigint) AS n WHERE n % 2 = 1
+), specs AS (
+    SELECT *, jsonb_build_object('id', vm_id, 'name', 'vm-' || n, 'flavorId', 'flavor-small', 'imageId', 1,
+        'ports', jsonb_build_array(jsonb_build_object('id', md5('gen-port-' || n)::uuid::text, 'name', 'eth0',
+            'description', '', 'networkName', 'MEC_APP_N6')), 'certificate', NULL) AS vm,
+        jsonb_build_object('operationId', op) AS info
+    FROM vms
+), rows AS (
+    SELECT 'application' AS t, app_id AS id, owner, op, e.* FROM specs, LATERAL (VALUES
+        (6, 'NetworkCreated', jsonb_build_object('network', jsonb_build_object('id', md5('gen-net-' || n)::uuid::text,
+            'name', 'MEC_APP_N6', 'description', ''))),
+        (7, 'VmCreated', jsonb_build_object('vm', vm))
+    ) AS e(sequence, event_type, payload)
+    UNION ALL
+    SELECT 'vm', vm_id, owner, op, e.* FROM specs, LATERAL (VALUES
+        (1, 'OperationRequested', jsonb_build_object('operationId', op, 'kind', 'VmLaunch', 'objectId', vm_id,
+            'objectName', 'vm-' || n, 'userId', owner, 'userName', owner, 'at', at)),
+        (2, 'LaunchRequested', jsonb_build_object('plan', jsonb_build_object('appId', app_id, 'appName', 'gen-app-' || n,
+            'appVersion', 'v1.0', 'appProvider', 'generator', 'tenant', owner, 'vm', vm, 'appInstanceId', md5('gen-inst-' || n)::uuid::text,
+            'host', jsonb_build_object('id', '1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50', 'name', 'generated-host',
+                'lcm', jsonb_build_object('protocol', 'http', 'ip', '10.0.0.1', 'port', 30204), 'mecHostIp', '10.0.0.2',
+                'vimType', 'OpenStack', 'networkParameter', '')))),
+        (3, 'ActionStarted', jsonb_build_object('operationId', op, 'action', 0, 'at', at)),
+        (4, 'ActionProgressed', jsonb_build_object('operationId', op, 'action', 0, 'progress', 25, 'log', 'built', 'at', at)),
+        (5, 'ActionProgressed', jsonb_build_object('operationId', op, 'action', 0, 'progress', 50, 'log', 'CSAR generated', 'at', at)),
+        (6, 'InstantiateInfoRecorded', jsonb_build_object('info', info || jsonb_build_object('appPackageId', op,
+            'status', 'PACKAGE_GENERATE_SUCCESS'))),
+        (7, 'ActionSucceeded', jsonb_build_object('operationId', op, 'action', 0, 'log', 'info updated', 'at', at)),
+        (8, 'ActionStarted', jsonb_build_object('operationId', op, 'action', 1, 'at', at)),
+        (9, 'InstantiateInfoRecorded', jsonb_build_object('info', info || jsonb_build_object('appPackageId', op,
+            'mepmPackageId', 'pkg-' || n, 'distributedMecHost', '10.0.0.2', 'status', 'PACKAGE_DISTRIBUTE_SUCCESS'))),
+        (10, 'ActionSucceeded', jsonb_build_object('operationId', op, 'action', 1, 'log', 'Distributed', 'at', at)),
+        (11, 'ActionStarted', jsonb_build_object('operationId', op, 'action', 2, 'at', at)),
+        (12, 'InstantiateInfoRecorded', jsonb_build_object('info', info || jsonb_build_object('appPackageId', op,
+            'mepmPackageId', 'pkg-' || n, 'distributedMecHost', '10.0.0.2', 'appInstanceId', md5('gen-inst-' || n)::uuid::text,
+            'vmInstanceId', 'vm-' || n, 'vncUrl', 'https://10.0.0.2:6080/vnc_auto.html', 'status', 'SUCCESS',
+            'instantiateTime', at, 'ports', jsonb_build_array(jsonb_build_object('networkName', 'MEC_APP_N6',
+                'ipAddress', '192.168.' || (n / 250 % 250) || '.' || (n % 250 + 2)))))),
+        (13, 'VmStatusChanged', jsonb_build_object('status', 'DEPLOYED', 'targetImageId', NULL)),
+        (14, 'ActionSucceeded', jsonb_build_object('operationId', op, 'action', 2, 'log', 'Instantiated', 'at', at)),
+        (15, 'OperationSucceeded', jsonb_build_object('operationId', op, 'at', at))
+    ) AS e(sequence, event_type, payload)
+)
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+SELECT t, id, sequence, event_type, '1', payload,
+       jsonb_build_object('user_id', owner, 'user_name', owner, 'correlation_id', op, 'causation_id', op,
+                          'request_id', op, 'operation_id', op)
+FROM rows ORDER BY id, sequence
+"#;
+
 /// Appends about `events` events (rounded to whole applications); returns the count and seconds.
 pub async fn generate(pool: &PgPool, events: i64) -> Result<(i64, f64), sqlx::Error> {
     let started = Instant::now();
-    let applications = (events / EVENTS_PER_APPLICATION).max(1);
+    let applications = (events * 2 / EVENTS_PER_TWO_APPLICATIONS).max(1);
     let mut first = 1;
     while first <= applications {
         let last = (first + CHUNK_APPLICATIONS - 1).min(applications);
-        sqlx::query(GENERATE)
-            .bind(first)
-            .bind(last)
-            .execute(pool)
-            .await?;
+        for statement in [GENERATE, GENERATE_VMS] {
+            sqlx::query(statement)
+                .bind(first)
+                .bind(last)
+                .execute(pool)
+                .await?;
+        }
         first = last + 1;
     }
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events")

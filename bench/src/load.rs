@@ -1,5 +1,6 @@
-//! The command load: N clients, each creating an application and then updating it, over and over,
-//! so aggregates are loaded as well as created. Optionally samples projection lag: the time from
+//! The command load: N clients, each creating a VM application, updating it and adding a VM (with
+//! a port and a sealed password) to it, over and over, so aggregates are loaded as well as
+//! created. Optionally samples projection lag: the time from
 //! a command's response until the projection's checkpoint has passed the position it reported.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,15 @@ fn body(name: &str, description: &str) -> Vec<u8> {
         "name": name, "description": description, "version": "v1.0", "provider": "bench",
         "architecture": "X86", "appClass": "VM", "type": "Video", "industry": "Smart Park",
         "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c"
+    }))
+    .unwrap_or_default()
+}
+
+fn vm_body() -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "name": "vm-1", "flavorId": "flavor-small", "imageId": 1,
+        "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
+        "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "bench-password"}}
     }))
     .unwrap_or_default()
 }
@@ -108,6 +118,19 @@ pub async fn run(
                     .await
                 {
                     Ok(updated) if (200..300).contains(&updated.status) => ok += 1,
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+                latencies.push(sent.elapsed().as_micros() as u32);
+                let sent = Instant::now();
+                match conn
+                    .send("POST", &format!("{path}/vms"), &token, Some(&vm_body()))
+                    .await
+                {
+                    Ok(created) if (200..300).contains(&created.status) => ok += 1,
                     Ok(_) => errors += 1,
                     Err(_) => {
                         errors += 1;

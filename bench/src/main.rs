@@ -289,6 +289,14 @@ async fn rebuild(args: &Args) -> BenchResult<()> {
         events as f64 / total,
         events as f64 / total / scan_rate
     );
+    let (apps, vms, operations, actions, failed): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM tbl_application), (SELECT count(*) FROM tbl_vm), \
+         (SELECT count(*) FROM tbl_operation_status WHERE status = 'SUCCESS'), (SELECT count(*) FROM tbl_action_status), \
+         (SELECT count(*) FROM projection_checkpoints WHERE status = 'failed')",
+    )
+    .fetch_one(&pool)
+    .await?;
+    println!("\nrebuilt rows: {apps} applications, {vms} VMs, {operations} successful operations, {actions} actions; failed projections: {failed}");
     pool.close().await;
     drop_database(&args.server, &name).await?;
     Ok(())
