@@ -1,3 +1,4 @@
+DROP INDEX IF EXISTS tbl_action_status_operation_id;
 DROP INDEX IF EXISTS events_operation_requested;
 DROP SEQUENCE IF EXISTS vm_image_ids;
 ALTER TABLE tbl_service_host DROP COLUMN IF EXISTS config_id;

@@ -14,3 +14,6 @@ CREATE SEQUENCE vm_image_ids START WITH 100000;
 -- the requests for unfinished ones (their endings are found by the aggregate's primary key).
 CREATE INDEX events_operation_requested ON events ((payload->>'operationId'))
     WHERE event_type = 'OperationRequested';
+
+-- The operations projection reads an operation's actions by operation id.
+CREATE INDEX tbl_action_status_operation_id ON tbl_action_status (operation_id);

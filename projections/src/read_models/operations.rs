@@ -4,6 +4,11 @@
 //! scaled by its progress; a failed action fails the operation with the same message; a
 //! cancelled operation shows FAILED with "Operation cancelled by <user>", and so does its running
 //! action. Every step appends a timestamped line to the action's `status_log`.
+//!
+//! A batch is folded in memory over the rows it touches (read in one statement each) and written
+//! back with one upsert per table.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::operation::{cancelled_message, operation_progress, OperationEvent, OperationKind};
@@ -28,16 +33,62 @@ impl Projection for OperationsProjection {
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
+            let mut decoded = Vec::new();
             for event in events
                 .iter()
                 .filter(|e| OperationEvent::is_operation_event(&e.event_type))
             {
-                let decoded = event.decode::<OperationEvent>()?;
-                apply_one(conn, event, decoded).await?;
+                decoded.push((
+                    event.aggregate_id.as_str(),
+                    event.decode::<OperationEvent>()?,
+                ));
             }
+            if decoded.is_empty() {
+                return Ok(());
+            }
+            let mut rows = Rows::load(conn, &decoded).await?;
+            for (aggregate_id, event) in decoded {
+                rows.apply(aggregate_id, event);
+            }
+            rows.write(conn).await?;
             Ok(())
         })
     }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct OperationRow {
+    id: String,
+    user_name: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    object_name: Option<String>,
+    operation_name: Option<String>,
+    progress: Option<i32>,
+    status: Option<String>,
+    error_msg: Option<String>,
+    create_time: Option<DateTime<Utc>>,
+    update_time: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ActionRow {
+    id: String,
+    operation_id: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    action_name: Option<String>,
+    progress: Option<i32>,
+    status: Option<String>,
+    error_msg: Option<String>,
+    status_log: Option<String>,
+    update_time: Option<DateTime<Utc>>,
+}
+
+/// The rows a batch touches, as they become.
+struct Rows {
+    operations: BTreeMap<String, OperationRow>,
+    actions: BTreeMap<String, ActionRow>,
 }
 
 fn action_id(operation_id: &str, action: usize) -> String {
@@ -58,245 +109,269 @@ fn kind_of(operation_name: &str) -> Option<OperationKind> {
     .find(|k| k.operation_name() == operation_name)
 }
 
-/// Sets the operation's progress from action `action` at `progress`.
-async fn operation_progressed(
-    conn: &mut PgConnection,
-    operation_id: &str,
-    action: usize,
-    progress: i32,
-    at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let name: Option<String> =
-        sqlx::query_scalar("SELECT operation_name FROM tbl_operation_status WHERE id = $1")
-            .bind(operation_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(kind) = name.as_deref().and_then(kind_of) else {
-        return Ok(());
-    };
-    sqlx::query("UPDATE tbl_operation_status SET progress = $2, update_time = $3 WHERE id = $1")
-        .bind(operation_id)
-        .bind(operation_progress(kind, action + 1, progress))
-        .bind(at)
-        .execute(conn)
+impl Rows {
+    async fn load(
+        conn: &mut PgConnection,
+        events: &[(&str, OperationEvent)],
+    ) -> Result<Self, sqlx::Error> {
+        let mut ids: Vec<&str> = events.iter().map(|(_, e)| e.operation_id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let operations: Vec<OperationRow> = sqlx::query_as(
+            "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, \
+             error_msg, create_time, update_time FROM tbl_operation_status WHERE id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *conn)
         .await?;
-    Ok(())
-}
+        let actions: Vec<ActionRow> = sqlx::query_as(
+            "SELECT id, operation_id, object_type, object_id, action_name, progress, status, error_msg, \
+             status_log, update_time FROM tbl_action_status WHERE operation_id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(conn)
+        .await?;
+        Ok(Self {
+            operations: operations.into_iter().map(|r| (r.id.clone(), r)).collect(),
+            actions: actions.into_iter().map(|r| (r.id.clone(), r)).collect(),
+        })
+    }
 
-async fn apply_one(
-    conn: &mut PgConnection,
-    event: &LogEvent,
-    decoded: OperationEvent,
-) -> Result<(), ProjectionError> {
-    match decoded {
-        OperationEvent::OperationRequested {
-            operation_id,
-            kind,
-            object_id,
-            object_name,
-            user_name,
-            at,
-            ..
-        } => {
-            let object_id = if object_id.is_empty() {
-                event.aggregate_id.clone()
-            } else {
-                object_id
-            };
-            sqlx::query(
-                "INSERT INTO tbl_operation_status (id, user_name, object_type, object_id, object_name, \
-                 operation_name, progress, status, error_msg, create_time, update_time) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 0, 'ONGOING', NULL, $7, $7)",
-            )
-            .bind(&operation_id)
-            .bind(&user_name)
-            .bind(kind.object_type())
-            .bind(&object_id)
-            .bind(&object_name)
-            .bind(kind.operation_name())
-            .bind(at)
-            .execute(conn)
-            .await?;
-        }
-        OperationEvent::ActionStarted {
-            operation_id,
-            action,
-            at,
-        } => {
-            let def = action_def(conn, &operation_id, action).await?;
-            sqlx::query(
-                "INSERT INTO tbl_action_status (id, operation_id, object_type, object_id, action_name, progress, \
-                 status, error_msg, status_log, update_time) \
-                 SELECT $1, o.id, $3, o.object_id, $4, 0, 'ONGOING', NULL, $5, $6 \
-                 FROM tbl_operation_status o WHERE o.id = $2",
-            )
-            .bind(action_id(&operation_id, action))
-            .bind(&operation_id)
-            .bind(def.map(|d| d.1))
-            .bind(def.map(|d| d.0))
-            .bind(line(at, "start"))
-            .bind(at)
-            .execute(&mut *conn)
-            .await?;
-            operation_progressed(conn, &operation_id, action, 0, at).await?;
-        }
-        OperationEvent::ActionProgressed {
-            operation_id,
-            action,
-            progress,
-            log,
-            at,
-        } => {
-            update_action(
-                conn,
-                &operation_id,
-                action,
-                Some(progress),
-                None,
-                None,
-                &line(at, &log),
-                at,
-            )
-            .await?;
-            operation_progressed(conn, &operation_id, action, progress, at).await?;
-        }
-        OperationEvent::ActionSucceeded {
-            operation_id,
-            action,
-            log,
-            at,
-        } => {
-            update_action(
-                conn,
-                &operation_id,
-                action,
-                Some(100),
-                Some("SUCCESS"),
-                None,
-                &line(at, &log),
-                at,
-            )
-            .await?;
-            operation_progressed(conn, &operation_id, action, 100, at).await?;
-        }
-        OperationEvent::ActionFailed {
-            operation_id,
-            action,
-            error,
-            at,
-        } => {
-            update_action(
-                conn,
-                &operation_id,
-                action,
-                None,
-                Some("FAILED"),
-                Some(&error),
-                &line(at, &error),
-                at,
-            )
-            .await?;
-        }
-        OperationEvent::OperationSucceeded { operation_id, at } => {
-            sqlx::query(
-                "UPDATE tbl_operation_status SET status = 'SUCCESS', progress = 100, update_time = $2 WHERE id = $1",
-            )
-            .bind(&operation_id)
-            .bind(at)
-            .execute(conn)
-            .await?;
-        }
-        OperationEvent::OperationFailed {
-            operation_id,
-            error,
-            at,
-        } => finish_failed(conn, &operation_id, &error, at).await?,
-        OperationEvent::OperationCancelled {
-            operation_id,
-            by,
-            at,
-        } => {
-            let message = cancelled_message(&by);
-            sqlx::query(
-                "UPDATE tbl_action_status SET status = 'FAILED', error_msg = $2, \
-                 status_log = coalesce(status_log, '') || $3, update_time = $4 \
-                 WHERE operation_id = $1 AND status = 'ONGOING'",
-            )
-            .bind(&operation_id)
-            .bind(&message)
-            .bind(line(at, &message))
-            .bind(at)
-            .execute(&mut *conn)
-            .await?;
-            finish_failed(conn, &operation_id, &message, at).await?;
+    /// Sets the operation's progress from action `action` at `progress`.
+    fn progressed(&mut self, operation_id: &str, action: usize, progress: i32, at: DateTime<Utc>) {
+        if let Some(op) = self.operations.get_mut(operation_id) {
+            if let Some(kind) = op.operation_name.as_deref().and_then(kind_of) {
+                op.progress = Some(operation_progress(kind, action + 1, progress));
+            }
+            op.update_time = Some(at);
         }
     }
-    Ok(())
-}
 
-/// (action name, object type) of action `action` of the operation.
-async fn action_def(
-    conn: &mut PgConnection,
-    operation_id: &str,
-    action: usize,
-) -> Result<Option<(&'static str, &'static str)>, sqlx::Error> {
-    let name: Option<String> =
-        sqlx::query_scalar("SELECT operation_name FROM tbl_operation_status WHERE id = $1")
-            .bind(operation_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(name
-        .as_deref()
-        .and_then(kind_of)
-        .and_then(|k| k.actions().get(action))
-        .map(|d| (d.name, d.object_type)))
-}
+    fn update_action(
+        &mut self,
+        operation_id: &str,
+        action: usize,
+        change: impl FnOnce(&mut ActionRow),
+        at: DateTime<Utc>,
+    ) {
+        if let Some(row) = self.actions.get_mut(&action_id(operation_id, action)) {
+            change(row);
+            row.update_time = Some(at);
+        }
+        if let Some(op) = self.operations.get_mut(operation_id) {
+            op.update_time = Some(at);
+        }
+    }
 
-async fn finish_failed(
-    conn: &mut PgConnection,
-    operation_id: &str,
-    error: &str,
-    at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE tbl_operation_status SET status = 'FAILED', error_msg = $2, update_time = $3 WHERE id = $1",
-    )
-    .bind(operation_id)
-    .bind(error)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
+    fn fail(&mut self, operation_id: &str, error: &str, at: DateTime<Utc>) {
+        if let Some(op) = self.operations.get_mut(operation_id) {
+            op.status = Some("FAILED".into());
+            op.error_msg = Some(error.to_owned());
+            op.update_time = Some(at);
+        }
+    }
 
-#[allow(clippy::too_many_arguments)]
-async fn update_action(
-    conn: &mut PgConnection,
-    operation_id: &str,
-    action: usize,
-    progress: Option<i32>,
-    status: Option<&str>,
-    error: Option<&str>,
-    log_line: &str,
-    at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE tbl_action_status SET progress = coalesce($2, progress), status = coalesce($3, status), \
-         error_msg = coalesce($4, error_msg), status_log = coalesce(status_log, '') || $5, update_time = $6 \
-         WHERE id = $1",
-    )
-    .bind(action_id(operation_id, action))
-    .bind(progress)
-    .bind(status)
-    .bind(error)
-    .bind(log_line)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE tbl_operation_status SET update_time = $2 WHERE id = $1")
-        .bind(operation_id)
-        .bind(at)
+    fn apply(&mut self, aggregate_id: &str, event: OperationEvent) {
+        match event {
+            OperationEvent::OperationRequested {
+                operation_id,
+                kind,
+                object_id,
+                object_name,
+                user_name,
+                at,
+                ..
+            } => {
+                let object_id = if object_id.is_empty() {
+                    aggregate_id.to_owned()
+                } else {
+                    object_id
+                };
+                self.operations.insert(
+                    operation_id.clone(),
+                    OperationRow {
+                        id: operation_id,
+                        user_name,
+                        object_type: Some(kind.object_type().into()),
+                        object_id: Some(object_id),
+                        object_name: Some(object_name),
+                        operation_name: Some(kind.operation_name().into()),
+                        progress: Some(0),
+                        status: Some("ONGOING".into()),
+                        error_msg: None,
+                        create_time: Some(at),
+                        update_time: Some(at),
+                    },
+                );
+            }
+            OperationEvent::ActionStarted {
+                operation_id,
+                action,
+                at,
+            } => {
+                let Some(op) = self.operations.get(&operation_id) else {
+                    return;
+                };
+                let def = op
+                    .operation_name
+                    .as_deref()
+                    .and_then(kind_of)
+                    .and_then(|k| k.actions().get(action));
+                let row = ActionRow {
+                    id: action_id(&operation_id, action),
+                    operation_id: operation_id.clone(),
+                    object_type: def.map(|d| d.object_type.to_owned()),
+                    object_id: op.object_id.clone(),
+                    action_name: def.map(|d| d.name.to_owned()),
+                    progress: Some(0),
+                    status: Some("ONGOING".into()),
+                    error_msg: None,
+                    status_log: Some(line(at, "start")),
+                    update_time: Some(at),
+                };
+                self.actions.insert(row.id.clone(), row);
+                self.progressed(&operation_id, action, 0, at);
+            }
+            OperationEvent::ActionProgressed {
+                operation_id,
+                action,
+                progress,
+                log,
+                at,
+            } => {
+                self.update_action(
+                    &operation_id,
+                    action,
+                    |row| {
+                        row.progress = Some(progress);
+                        append(row, &line(at, &log));
+                    },
+                    at,
+                );
+                self.progressed(&operation_id, action, progress, at);
+            }
+            OperationEvent::ActionSucceeded {
+                operation_id,
+                action,
+                log,
+                at,
+            } => {
+                self.update_action(
+                    &operation_id,
+                    action,
+                    |row| {
+                        row.progress = Some(100);
+                        row.status = Some("SUCCESS".into());
+                        append(row, &line(at, &log));
+                    },
+                    at,
+                );
+                self.progressed(&operation_id, action, 100, at);
+            }
+            OperationEvent::ActionFailed {
+                operation_id,
+                action,
+                error,
+                at,
+            } => self.update_action(
+                &operation_id,
+                action,
+                |row| {
+                    row.status = Some("FAILED".into());
+                    append(row, &line(at, &error));
+                    row.error_msg = Some(error);
+                },
+                at,
+            ),
+            OperationEvent::OperationSucceeded { operation_id, at } => {
+                if let Some(op) = self.operations.get_mut(&operation_id) {
+                    op.status = Some("SUCCESS".into());
+                    op.progress = Some(100);
+                    op.update_time = Some(at);
+                }
+            }
+            OperationEvent::OperationFailed {
+                operation_id,
+                error,
+                at,
+            } => self.fail(&operation_id, &error, at),
+            OperationEvent::OperationCancelled {
+                operation_id,
+                by,
+                at,
+            } => {
+                let message = cancelled_message(&by);
+                for row in self.actions.values_mut().filter(|r| {
+                    r.operation_id == operation_id && r.status.as_deref() == Some("ONGOING")
+                }) {
+                    row.status = Some("FAILED".into());
+                    row.error_msg = Some(message.clone());
+                    append(row, &line(at, &message));
+                    row.update_time = Some(at);
+                }
+                self.fail(&operation_id, &message, at);
+            }
+        }
+    }
+
+    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        let ops: Vec<OperationRow> = self.operations.into_values().collect();
+        macro_rules! column {
+            ($rows:expr, $field:ident) => {
+                $rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()
+            };
+        }
+        sqlx::query(
+            "INSERT INTO tbl_operation_status (id, user_name, object_type, object_id, object_name, operation_name, \
+             progress, status, error_msg, create_time, update_time) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[]) \
+             ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, status = EXCLUDED.status, \
+             error_msg = EXCLUDED.error_msg, update_time = EXCLUDED.update_time",
+        )
+        .bind(column!(ops, id))
+        .bind(column!(ops, user_name))
+        .bind(column!(ops, object_type))
+        .bind(column!(ops, object_id))
+        .bind(column!(ops, object_name))
+        .bind(column!(ops, operation_name))
+        .bind(column!(ops, progress))
+        .bind(column!(ops, status))
+        .bind(column!(ops, error_msg))
+        .bind(column!(ops, create_time))
+        .bind(column!(ops, update_time))
+        .execute(&mut *conn)
+        .await?;
+        let actions: Vec<ActionRow> = self.actions.into_values().collect();
+        if actions.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO tbl_action_status (id, operation_id, object_type, object_id, action_name, progress, status, \
+             error_msg, status_log, update_time) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], \
+                $7::text[], $8::text[], $9::text[], $10::timestamptz[]) \
+             ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, status = EXCLUDED.status, \
+             error_msg = EXCLUDED.error_msg, status_log = EXCLUDED.status_log, update_time = EXCLUDED.update_time",
+        )
+        .bind(column!(actions, id))
+        .bind(column!(actions, operation_id))
+        .bind(column!(actions, object_type))
+        .bind(column!(actions, object_id))
+        .bind(column!(actions, action_name))
+        .bind(column!(actions, progress))
+        .bind(column!(actions, status))
+        .bind(column!(actions, error_msg))
+        .bind(column!(actions, status_log))
+        .bind(column!(actions, update_time))
         .execute(conn)
         .await?;
-    Ok(())
+        Ok(())
+    }
+}
+
+fn append(row: &mut ActionRow, text: &str) {
+    row.status_log
+        .get_or_insert_with(String::new)
+        .push_str(text);
 }
