@@ -4,10 +4,16 @@
 //! exported images in `tbl_vm_image`, the status and target image in `tbl_vm`), plus the older
 //! project model's `tbl_project_vm_create_config`, `tbl_project_vm_image_config` and
 //! `tbl_project_vm_package_config` carrying the same facts. Certificates keep the sealed password.
+//!
+//! A batch is folded in memory first: configurations and instantiate/export info are whole
+//! snapshots, so only the last one of each row in a batch is written, set-based (a handful of
+//! statements per batch, whatever its size).
 
-use domain::application::sandbox::{VmCertificate, VmConfig};
+use std::collections::BTreeMap;
+
+use domain::application::sandbox::{Network, VmCertificate, VmConfig};
 use domain::application::ApplicationEvent;
-use domain::vm::{ExportInfo, InstantiateInfo, VmEvent};
+use domain::vm::{ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, VmEvent, VmStatus};
 use serde_json::json;
 use sqlx::PgConnection;
 
@@ -42,13 +48,15 @@ impl Projection for VmsProjection {
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
+            let mut batch = Batch::default();
             for event in events {
                 match event.aggregate_type.as_str() {
-                    "application" => apply_application(conn, event).await?,
-                    "vm" => apply_vm(conn, event).await?,
+                    "application" => batch.application(event)?,
+                    "vm" => batch.vm(event)?,
                     _ => {}
                 }
             }
+            batch.write(conn).await?;
             Ok(())
         })
     }
@@ -64,53 +72,200 @@ const CONFIG_EVENTS: &[&str] = &[
     "ApplicationDeleted",
 ];
 
-async fn apply_application(
-    conn: &mut PgConnection,
-    event: &LogEvent,
-) -> Result<(), ProjectionError> {
-    if !CONFIG_EVENTS.contains(&event.event_type.as_str()) {
-        return Ok(());
+const VM_EVENTS: &[&str] = &[
+    "LaunchRequested",
+    "InstantiateInfoRecorded",
+    "VmStatusChanged",
+    "ImageExportInfoRecorded",
+    "VmImageExported",
+    "InstanceCleaned",
+];
+
+/// The last state of every row a batch touches. `None` in a map means "delete".
+#[derive(Default)]
+struct Batch {
+    deleted_apps: Vec<String>,
+    networks: BTreeMap<String, Option<(String, Network)>>,
+    vms: BTreeMap<String, Option<(String, VmConfig)>>,
+    statuses: BTreeMap<String, (VmStatus, Option<i32>)>,
+    instances: BTreeMap<String, Option<InstantiateInfo>>,
+    exports: BTreeMap<String, Option<ExportInfo>>,
+    images: Vec<ExportedImage>,
+    packages: BTreeMap<String, Option<(LaunchPlan, chrono::DateTime<chrono::Utc>)>>,
+}
+
+impl Batch {
+    fn application(&mut self, event: &LogEvent) -> Result<(), ProjectionError> {
+        if !CONFIG_EVENTS.contains(&event.event_type.as_str()) {
+            return Ok(());
+        }
+        let app_id = event.aggregate_id.clone();
+        match event.decode::<ApplicationEvent>()? {
+            ApplicationEvent::NetworkCreated { network }
+            | ApplicationEvent::NetworkUpdated { network } => {
+                self.networks
+                    .insert(network.id.clone(), Some((app_id, network)));
+            }
+            ApplicationEvent::NetworkDeleted { network_id } => {
+                self.networks.insert(network_id, None);
+            }
+            ApplicationEvent::VmCreated { vm } | ApplicationEvent::VmUpdated { vm } => {
+                self.vms.insert(vm.id.clone(), Some((app_id, vm)));
+            }
+            ApplicationEvent::VmDeleted { vm_id } => {
+                self.forget_deployment(&vm_id);
+                self.vms.insert(vm_id, None);
+            }
+            ApplicationEvent::ApplicationDeleted {} => {
+                // Rows of this application made earlier in the batch go too.
+                self.networks
+                    .retain(|_, n| !matches!(n, Some((app, _)) if *app == app_id));
+                let gone: Vec<String> = self
+                    .vms
+                    .iter()
+                    .filter(|(_, v)| matches!(v, Some((app, _)) if *app == app_id))
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                for id in gone {
+                    self.forget_deployment(&id);
+                    self.vms.insert(id, None);
+                }
+                self.deleted_apps.push(app_id);
+            }
+            _ => {}
+        }
+        Ok(())
     }
-    let app_id = event.aggregate_id.as_str();
-    match event.decode::<ApplicationEvent>()? {
-        ApplicationEvent::NetworkCreated { network }
-        | ApplicationEvent::NetworkUpdated { network } => {
+
+    /// Drops pending deployment rows of a VM that is deleted in this batch.
+    fn forget_deployment(&mut self, vm_id: &str) {
+        self.statuses.remove(vm_id);
+        self.instances.insert(vm_id.to_owned(), None);
+        self.exports.insert(vm_id.to_owned(), None);
+    }
+
+    fn vm(&mut self, event: &LogEvent) -> Result<(), ProjectionError> {
+        if !VM_EVENTS.contains(&event.event_type.as_str()) {
+            return Ok(());
+        }
+        let vm_id = event.aggregate_id.clone();
+        match event.decode::<VmEvent>()? {
+            VmEvent::LaunchRequested { plan } => {
+                let info = InstantiateInfo {
+                    operation_id: event.meta("operation_id").unwrap_or_default().to_owned(),
+                    ..InstantiateInfo::default()
+                };
+                self.instances.insert(vm_id.clone(), Some(info));
+                self.packages
+                    .insert(vm_id, Some((*plan, event.recorded_at)));
+            }
+            VmEvent::InstantiateInfoRecorded { info } => {
+                self.instances.insert(vm_id, Some(info));
+            }
+            VmEvent::VmStatusChanged {
+                status,
+                target_image_id,
+            } => {
+                let target =
+                    target_image_id.or_else(|| self.statuses.get(&vm_id).and_then(|(_, t)| *t));
+                self.statuses.insert(vm_id, (status, target));
+            }
+            VmEvent::ImageExportInfoRecorded { info } => {
+                self.exports.insert(vm_id, Some(info));
+            }
+            VmEvent::VmImageExported { image } => self.images.push(image),
+            VmEvent::InstanceCleaned {} => {
+                self.instances.insert(vm_id.clone(), None);
+                self.exports.insert(vm_id.clone(), None);
+                self.packages.insert(vm_id, None);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if !self.deleted_apps.is_empty() {
+            delete_vms(conn, "app_id = ANY($1)", &self.deleted_apps).await?;
+            sqlx::query("DELETE FROM tbl_network WHERE app_id = ANY($1)")
+                .bind(&self.deleted_apps)
+                .execute(&mut *conn)
+                .await?;
+        }
+        write_networks(conn, &self.networks).await?;
+        write_vms(conn, &self.vms).await?;
+        if !self.statuses.is_empty() {
+            let ids: Vec<&String> = self.statuses.keys().collect();
+            let statuses: Vec<&str> = self.statuses.values().map(|(s, _)| s.as_str()).collect();
+            let targets: Vec<Option<i32>> = self.statuses.values().map(|(_, t)| *t).collect();
             sqlx::query(
-                "INSERT INTO tbl_network (id, app_id, name, description) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description",
+                "UPDATE tbl_vm v SET status = u.status, target_image_id = coalesce(u.target, v.target_image_id) \
+                 FROM unnest($1::text[], $2::text[], $3::int4[]) AS u(id, status, target) WHERE v.id = u.id",
             )
-            .bind(&network.id)
-            .bind(app_id)
-            .bind(&network.name)
-            .bind(&network.description)
-            .execute(conn)
+            .bind(ids)
+            .bind(statuses)
+            .bind(targets)
+            .execute(&mut *conn)
             .await?;
         }
-        ApplicationEvent::NetworkDeleted { network_id } => {
-            sqlx::query("DELETE FROM tbl_network WHERE id = $1")
-                .bind(network_id)
-                .execute(conn)
-                .await?;
-        }
-        ApplicationEvent::VmCreated { vm } | ApplicationEvent::VmUpdated { vm } => {
-            write_vm(conn, app_id, &vm).await?
-        }
-        ApplicationEvent::VmDeleted { vm_id } => delete_vms(conn, "id = $1", &vm_id).await?,
-        ApplicationEvent::ApplicationDeleted {} => {
-            delete_vms(conn, "app_id = $1", app_id).await?;
-            sqlx::query("DELETE FROM tbl_network WHERE app_id = $1")
-                .bind(app_id)
-                .execute(conn)
-                .await?;
-        }
-        _ => {}
+        write_instances(conn, &self.instances).await?;
+        write_exports(conn, &self.exports).await?;
+        write_images(conn, &self.images).await?;
+        write_packages(conn, &self.packages).await?;
+        Ok(())
     }
+}
+
+/// Splits a map of last states into (ids to delete, rows to write).
+fn split<T>(map: &BTreeMap<String, Option<T>>) -> (Vec<&str>, Vec<(&str, &T)>) {
+    let mut deleted = Vec::new();
+    let mut kept = Vec::new();
+    for (id, value) in map {
+        match value {
+            None => deleted.push(id.as_str()),
+            Some(v) => kept.push((id.as_str(), v)),
+        }
+    }
+    (deleted, kept)
+}
+
+async fn write_networks(
+    conn: &mut PgConnection,
+    networks: &BTreeMap<String, Option<(String, Network)>>,
+) -> Result<(), sqlx::Error> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    let (deleted, kept) = split(networks);
+    let ids: Vec<&str> = kept.iter().map(|(id, _)| *id).collect();
+    let apps: Vec<&str> = kept.iter().map(|(_, (a, _))| a.as_str()).collect();
+    let names: Vec<&str> = kept.iter().map(|(_, (_, n))| n.name.as_str()).collect();
+    let descriptions: Vec<&str> = kept
+        .iter()
+        .map(|(_, (_, n))| n.description.as_str())
+        .collect();
+    sqlx::query(
+        "WITH gone AS (DELETE FROM tbl_network WHERE id = ANY($1)) \
+         INSERT INTO tbl_network (id, app_id, name, description) \
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) \
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description",
+    )
+    .bind(deleted)
+    .bind(ids)
+    .bind(apps)
+    .bind(names)
+    .bind(descriptions)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// Deletes the VMs selected by `filter` on tbl_vm (bound to `value`) with everything hanging off
+/// Deletes the VMs selected by `filter` on tbl_vm (bound to `$1`) with everything hanging off
 /// them.
-async fn delete_vms(conn: &mut PgConnection, filter: &str, value: &str) -> Result<(), sqlx::Error> {
+async fn delete_vms<T>(conn: &mut PgConnection, filter: &str, value: T) -> Result<(), sqlx::Error>
+where
+    T: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+{
     let sql = format!(
         "WITH gone AS (DELETE FROM tbl_vm WHERE {filter} RETURNING id), \
          p AS (DELETE FROM tbl_vm_port WHERE vm_id IN (SELECT id FROM gone)), \
@@ -125,281 +280,387 @@ async fn delete_vms(conn: &mut PgConnection, filter: &str, value: &str) -> Resul
     Ok(())
 }
 
-/// Replaces the VM row, recreates its ports and upserts its certificate (as the original's PUT).
-async fn write_vm(conn: &mut PgConnection, app_id: &str, vm: &VmConfig) -> Result<(), sqlx::Error> {
-    let spec = &vm.spec;
+/// Replaces the VM rows, recreates their ports and upserts their certificates (as the original's
+/// PUT); deletes VMs with everything hanging off them.
+async fn write_vms(
+    conn: &mut PgConnection,
+    vms: &BTreeMap<String, Option<(String, VmConfig)>>,
+) -> Result<(), sqlx::Error> {
+    if vms.is_empty() {
+        return Ok(());
+    }
+    let (deleted, kept) = split(vms);
+    if !deleted.is_empty() {
+        delete_vms(conn, "id = ANY($1)", &deleted).await?;
+    }
+    if kept.is_empty() {
+        return Ok(());
+    }
+    let specs: Vec<(&str, &str, &VmConfig)> = kept
+        .iter()
+        .map(|(id, (app, vm))| (*id, app.as_str(), vm))
+        .collect();
     sqlx::query(
         "INSERT INTO tbl_vm (id, app_id, name, flavor_id, image_id, target_image_id, user_data, status, area_zone, \
-         flavor_extra_specs) VALUES ($1, $2, $3, $4, $5, NULL, $6, 'NOT_DEPLOY', $7, $8) \
+         flavor_extra_specs) \
+         SELECT id, app_id, name, flavor_id, image_id, NULL, user_data, 'NOT_DEPLOY', area_zone, flavor_extra_specs \
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[], $8::text[]) \
+           AS u(id, app_id, name, flavor_id, image_id, user_data, area_zone, flavor_extra_specs) \
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, flavor_id = EXCLUDED.flavor_id, \
          image_id = EXCLUDED.image_id, user_data = EXCLUDED.user_data, area_zone = EXCLUDED.area_zone, \
          flavor_extra_specs = EXCLUDED.flavor_extra_specs",
     )
-    .bind(&vm.id)
-    .bind(app_id)
-    .bind(&spec.name)
-    .bind(&spec.flavor_id)
-    .bind(spec.image_id)
-    .bind(&spec.user_data)
-    .bind(&spec.area_zone)
-    .bind(&spec.flavor_extra_specs)
+    .bind(specs.iter().map(|s| s.0).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.1).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.name.as_str()).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.flavor_id.as_str()).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.image_id).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.user_data.clone()).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.area_zone.clone()).collect::<Vec<_>>())
+    .bind(specs.iter().map(|s| s.2.spec.flavor_extra_specs.clone()).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?;
-    let ids: Vec<&str> = spec.ports.iter().map(|p| p.id.as_str()).collect();
-    let names: Vec<&str> = spec.ports.iter().map(|p| p.name.as_str()).collect();
-    let descriptions: Vec<&str> = spec.ports.iter().map(|p| p.description.as_str()).collect();
-    let networks: Vec<&str> = spec.ports.iter().map(|p| p.network_name.as_str()).collect();
+    let vm_ids: Vec<&str> = specs.iter().map(|s| s.0).collect();
+    let ports: Vec<(&str, &domain::application::sandbox::VmPort)> = specs
+        .iter()
+        .flat_map(|(id, _, vm)| vm.spec.ports.iter().map(move |p| (*id, p)))
+        .collect();
     sqlx::query(
-        "WITH gone AS (DELETE FROM tbl_vm_port WHERE vm_id = $1) \
+        "WITH gone AS (DELETE FROM tbl_vm_port WHERE vm_id = ANY($1)) \
          INSERT INTO tbl_vm_port (id, vm_id, name, description, network_name) \
-         SELECT i, $1, n, d, w FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p(i, n, d, w)",
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
     )
-    .bind(&vm.id)
-    .bind(&ids)
-    .bind(&names)
-    .bind(&descriptions)
-    .bind(&networks)
+    .bind(&vm_ids)
+    .bind(ports.iter().map(|(_, p)| p.id.as_str()).collect::<Vec<_>>())
+    .bind(ports.iter().map(|(vm, _)| *vm).collect::<Vec<_>>())
+    .bind(
+        ports
+            .iter()
+            .map(|(_, p)| p.name.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        ports
+            .iter()
+            .map(|(_, p)| p.description.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        ports
+            .iter()
+            .map(|(_, p)| p.network_name.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut *conn)
     .await?;
-    let (kind, pwd, key_pair) = match &spec.certificate {
-        None => (None, None, None),
-        Some(VmCertificate::Password { username, password }) => (
-            Some("PASSWORD"),
-            Some(json!({"username": username, "password": password.0}).to_string()),
-            None,
-        ),
-        Some(VmCertificate::KeyPair { key_pair_id }) => (
-            Some("KEYPAIR"),
-            None,
-            Some(json!({"keyPairId": key_pair_id}).to_string()),
-        ),
-    };
+    let certificates: Vec<(&str, &str, Option<String>, Option<String>)> = specs
+        .iter()
+        .filter_map(|(id, _, vm)| {
+            vm.spec.certificate.as_ref().map(|c| match c {
+                VmCertificate::Password { username, password } => (
+                    *id,
+                    "PASSWORD",
+                    Some(json!({"username": username, "password": password.0}).to_string()),
+                    None,
+                ),
+                VmCertificate::KeyPair { key_pair_id } => (
+                    *id,
+                    "KEYPAIR",
+                    None,
+                    Some(json!({"keyPairId": key_pair_id}).to_string()),
+                ),
+            })
+        })
+        .collect();
     sqlx::query(
-        "WITH gone AS (DELETE FROM tbl_vm_certificate WHERE vm_id = $1 AND $2::text IS NULL) \
+        "WITH gone AS (DELETE FROM tbl_vm_certificate WHERE vm_id = ANY($1) AND NOT vm_id = ANY($2)) \
          INSERT INTO tbl_vm_certificate (vm_id, certificate_type, pwd_certificate, key_pair_certificate) \
-         SELECT $1, $2, $3, $4 WHERE $2::text IS NOT NULL \
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET certificate_type = EXCLUDED.certificate_type, \
          pwd_certificate = EXCLUDED.pwd_certificate, key_pair_certificate = EXCLUDED.key_pair_certificate",
     )
-    .bind(&vm.id)
-    .bind(kind)
-    .bind(pwd)
-    .bind(key_pair)
+    .bind(&vm_ids)
+    .bind(certificates.iter().map(|c| c.0).collect::<Vec<_>>())
+    .bind(certificates.iter().map(|c| c.1).collect::<Vec<_>>())
+    .bind(certificates.iter().map(|c| c.2.clone()).collect::<Vec<_>>())
+    .bind(certificates.iter().map(|c| c.3.clone()).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
 }
 
-const VM_EVENTS: &[&str] = &[
-    "LaunchRequested",
-    "InstantiateInfoRecorded",
-    "VmStatusChanged",
-    "ImageExportInfoRecorded",
-    "VmImageExported",
-    "InstanceCleaned",
-];
-
-async fn apply_vm(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
-    if !VM_EVENTS.contains(&event.event_type.as_str()) {
+async fn write_instances(
+    conn: &mut PgConnection,
+    instances: &BTreeMap<String, Option<InstantiateInfo>>,
+) -> Result<(), sqlx::Error> {
+    if instances.is_empty() {
         return Ok(());
     }
-    let vm_id = event.aggregate_id.as_str();
-    match event.decode::<VmEvent>()? {
-        VmEvent::LaunchRequested { plan } => {
-            write_instantiate(
-                conn,
-                vm_id,
-                &InstantiateInfo {
-                    operation_id: event.meta("operation_id").unwrap_or_default().to_owned(),
-                    ..InstantiateInfo::default()
-                },
-            )
-            .await?;
-            let network_desc = json!(plan.vm.spec.ports).to_string();
-            let system_desc =
-                json!({"flavorId": plan.vm.spec.flavor_id, "imageId": plan.vm.spec.image_id})
-                    .to_string();
-            sqlx::query(
-                "INSERT INTO tbl_project_vm_package_config (id, project_id, vm_system_desc, vm_network_desc, \
-                 vm_user_data, vm_name, app_instance_id, create_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (project_id) DO UPDATE SET id = EXCLUDED.id, vm_system_desc = EXCLUDED.vm_system_desc, \
-                 vm_network_desc = EXCLUDED.vm_network_desc, vm_user_data = EXCLUDED.vm_user_data, \
-                 vm_name = EXCLUDED.vm_name, app_instance_id = EXCLUDED.app_instance_id, create_time = EXCLUDED.create_time",
-            )
-            .bind(vm_id)
-            .bind(&plan.app_id)
-            .bind(system_desc)
-            .bind(network_desc)
-            .bind(&plan.vm.spec.user_data)
-            .bind(&plan.vm.spec.name)
-            .bind(&plan.app_instance_id)
-            .bind(event.recorded_at)
-            .execute(conn)
-            .await?;
-        }
-        VmEvent::InstantiateInfoRecorded { info } => write_instantiate(conn, vm_id, &info).await?,
-        VmEvent::VmStatusChanged {
-            status,
-            target_image_id,
-        } => {
-            sqlx::query(
-                "UPDATE tbl_vm SET status = $2, target_image_id = coalesce($3, target_image_id) WHERE id = $1",
-            )
-            .bind(vm_id)
-            .bind(status.as_str())
-            .bind(target_image_id)
-            .execute(conn)
-            .await?;
-        }
-        VmEvent::ImageExportInfoRecorded { info } => write_export(conn, vm_id, &info).await?,
-        VmEvent::VmImageExported { image } => {
-            sqlx::query(
-                "INSERT INTO tbl_vm_image (id, name, visible_type, os_type, os_version, os_bit_type, system_disk_size, \
-                 image_file_name, image_format, down_load_url, file_md5, image_size, image_slim_status, status, \
-                 create_time, modify_time, upload_time, user_id, user_name) \
-                 SELECT $1, $2, 'private', NULL, NULL, NULL, NULL, $3, $4, $5, $6, $7, 'SLIM_SUCCEED', 'PUBLISHED', \
-                 $8, $8, $8, $9, $10 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(image.id)
-            .bind(&image.name)
-            .bind(&image.image_file_name)
-            .bind(&image.image_format)
-            .bind(&image.download_url)
-            .bind(&image.checksum)
-            .bind(image.image_size)
-            .bind(image.at)
-            .bind(&image.user_id)
-            .bind(&image.user_name)
-            .execute(conn)
-            .await?;
-        }
-        VmEvent::InstanceCleaned {} => {
-            sqlx::query(
-                "WITH i AS (DELETE FROM tbl_vm_instantiate_info WHERE vm_id = $1), \
-                 p AS (DELETE FROM tbl_vm_port_instantiate_info WHERE vm_id = $1), \
-                 e AS (DELETE FROM tbl_vm_image_export_info WHERE vm_id = $1), \
-                 oc AS (DELETE FROM tbl_project_vm_create_config WHERE vm_id = $1), \
-                 oi AS (DELETE FROM tbl_project_vm_image_config WHERE vm_id = $1) \
-                 DELETE FROM tbl_project_vm_package_config WHERE id = $1",
-            )
-            .bind(vm_id)
-            .execute(conn)
-            .await?;
-        }
-        _ => {}
+    let (deleted, kept) = split(instances);
+    let all: Vec<&str> = instances.keys().map(String::as_str).collect();
+    sqlx::query(
+        "WITH i AS (DELETE FROM tbl_vm_instantiate_info WHERE vm_id = ANY($2)), \
+         oc AS (DELETE FROM tbl_project_vm_create_config WHERE vm_id = ANY($2)) \
+         DELETE FROM tbl_vm_port_instantiate_info WHERE vm_id = ANY($1)",
+    )
+    .bind(&all)
+    .bind(&deleted)
+    .execute(&mut *conn)
+    .await?;
+    if kept.is_empty() {
+        return Ok(());
     }
-    Ok(())
-}
-
-async fn write_instantiate(
-    conn: &mut PgConnection,
-    vm_id: &str,
-    info: &InstantiateInfo,
-) -> Result<(), sqlx::Error> {
+    macro_rules! column {
+        ($field:ident) => {
+            kept.iter()
+                .map(|(_, i)| i.$field.clone())
+                .collect::<Vec<_>>()
+        };
+    }
+    let ids: Vec<&str> = kept.iter().map(|(id, _)| *id).collect();
     sqlx::query(
         "INSERT INTO tbl_vm_instantiate_info (vm_id, operation_id, app_package_id, distributed_mec_host, \
          mepm_package_id, app_instance_id, vm_instance_id, status, vnc_url, log, instantiate_time) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+            $8::text[], $9::text[], $10::text[], $11::timestamptz[]) \
          ON CONFLICT (vm_id) DO UPDATE SET operation_id = EXCLUDED.operation_id, app_package_id = EXCLUDED.app_package_id, \
          distributed_mec_host = EXCLUDED.distributed_mec_host, mepm_package_id = EXCLUDED.mepm_package_id, \
          app_instance_id = EXCLUDED.app_instance_id, vm_instance_id = EXCLUDED.vm_instance_id, \
          status = EXCLUDED.status, vnc_url = EXCLUDED.vnc_url, log = EXCLUDED.log, \
          instantiate_time = EXCLUDED.instantiate_time",
     )
-    .bind(vm_id)
-    .bind(&info.operation_id)
-    .bind(&info.app_package_id)
-    .bind(&info.distributed_mec_host)
-    .bind(&info.mepm_package_id)
-    .bind(&info.app_instance_id)
-    .bind(&info.vm_instance_id)
-    .bind(&info.status)
-    .bind(&info.vnc_url)
-    .bind(&info.log)
-    .bind(info.instantiate_time)
+    .bind(&ids)
+    .bind(column!(operation_id))
+    .bind(column!(app_package_id))
+    .bind(column!(distributed_mec_host))
+    .bind(column!(mepm_package_id))
+    .bind(column!(app_instance_id))
+    .bind(column!(vm_instance_id))
+    .bind(column!(status))
+    .bind(column!(vnc_url))
+    .bind(column!(log))
+    .bind(column!(instantiate_time))
     .execute(&mut *conn)
     .await?;
-    let networks: Vec<&str> = info.ports.iter().map(|p| p.network_name.as_str()).collect();
-    let ips: Vec<&str> = info.ports.iter().map(|p| p.ip_address.as_str()).collect();
+    let ports: Vec<(&str, &domain::vm::PortAddress)> = kept
+        .iter()
+        .flat_map(|(id, info)| info.ports.iter().map(move |p| (*id, p)))
+        .collect();
     sqlx::query(
-        "WITH gone AS (DELETE FROM tbl_vm_port_instantiate_info WHERE vm_id = $1) \
-         INSERT INTO tbl_vm_port_instantiate_info (vm_id, network_name, ip_address) \
-         SELECT $1, n, i FROM unnest($2::text[], $3::text[]) AS p(n, i)",
+        "INSERT INTO tbl_vm_port_instantiate_info (vm_id, network_name, ip_address) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
     )
-    .bind(vm_id)
-    .bind(&networks)
-    .bind(&ips)
+    .bind(ports.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+    .bind(
+        ports
+            .iter()
+            .map(|(_, p)| p.network_name.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        ports
+            .iter()
+            .map(|(_, p)| p.ip_address.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut *conn)
     .await?;
-    let vm_info =
-        json!({"vmInstanceId": info.vm_instance_id, "vncUrl": info.vnc_url, "ports": info.ports})
-            .to_string();
+    let vm_info: Vec<String> = kept
+        .iter()
+        .map(|(_, i)| {
+            json!({"vmInstanceId": i.vm_instance_id, "vncUrl": i.vnc_url, "ports": i.ports})
+                .to_string()
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO tbl_project_vm_create_config (vm_id, project_id, vm_name, host, status, vm_info, app_instance_id, \
          package_id, create_time, log) \
-         SELECT v.id, v.app_id, left(v.name, 50), $2, $3, left($4, 512), $5, $6, $7, $8 FROM tbl_vm v WHERE v.id = $1 \
+         SELECT v.id, v.app_id, left(v.name, 50), u.host, u.status, left(u.vm_info, 512), u.app_instance_id, \
+           u.package_id, u.create_time, u.log \
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) \
+           AS u(id, host, status, vm_info, app_instance_id, package_id, create_time, log) \
+         JOIN tbl_vm v ON v.id = u.id \
          ON CONFLICT (vm_id) DO UPDATE SET host = EXCLUDED.host, status = EXCLUDED.status, vm_info = EXCLUDED.vm_info, \
          app_instance_id = EXCLUDED.app_instance_id, package_id = EXCLUDED.package_id, \
          create_time = EXCLUDED.create_time, log = EXCLUDED.log",
     )
-    .bind(vm_id)
-    .bind(&info.distributed_mec_host)
-    .bind(&info.status)
+    .bind(&ids)
+    .bind(column!(distributed_mec_host))
+    .bind(column!(status))
     .bind(vm_info)
-    .bind(&info.app_instance_id)
-    .bind(&info.mepm_package_id)
-    .bind(info.instantiate_time)
-    .bind(&info.log)
+    .bind(column!(app_instance_id))
+    .bind(column!(mepm_package_id))
+    .bind(column!(instantiate_time))
+    .bind(column!(log))
     .execute(conn)
     .await?;
     Ok(())
 }
 
-async fn write_export(
+async fn write_exports(
     conn: &mut PgConnection,
-    vm_id: &str,
-    info: &ExportInfo,
+    exports: &BTreeMap<String, Option<ExportInfo>>,
 ) -> Result<(), sqlx::Error> {
+    if exports.is_empty() {
+        return Ok(());
+    }
+    let (deleted, kept) = split(exports);
+    sqlx::query(
+        "WITH e AS (DELETE FROM tbl_vm_image_export_info WHERE vm_id = ANY($1)) \
+         DELETE FROM tbl_project_vm_image_config WHERE vm_id = ANY($1)",
+    )
+    .bind(&deleted)
+    .execute(&mut *conn)
+    .await?;
+    if kept.is_empty() {
+        return Ok(());
+    }
+    macro_rules! column {
+        ($field:ident) => {
+            kept.iter()
+                .map(|(_, i)| i.$field.clone())
+                .collect::<Vec<_>>()
+        };
+    }
+    let ids: Vec<&str> = kept.iter().map(|(id, _)| *id).collect();
     sqlx::query(
         "INSERT INTO tbl_vm_image_export_info (vm_id, operation_id, image_instance_id, name, image_file_name, format, \
          download_url, check_sum, image_size, status, log, create_time) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+            $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[]) \
          ON CONFLICT (vm_id) DO UPDATE SET operation_id = EXCLUDED.operation_id, \
          image_instance_id = EXCLUDED.image_instance_id, name = EXCLUDED.name, \
          image_file_name = EXCLUDED.image_file_name, format = EXCLUDED.format, download_url = EXCLUDED.download_url, \
          check_sum = EXCLUDED.check_sum, image_size = EXCLUDED.image_size, status = EXCLUDED.status, \
          log = EXCLUDED.log, create_time = EXCLUDED.create_time",
     )
-    .bind(vm_id)
-    .bind(&info.operation_id)
-    .bind(&info.image_instance_id)
-    .bind(&info.name)
-    .bind(&info.image_file_name)
-    .bind(&info.format)
-    .bind(&info.download_url)
-    .bind(&info.check_sum)
-    .bind(&info.image_size)
-    .bind(&info.status)
-    .bind(&info.log)
-    .bind(info.create_time)
+    .bind(&ids)
+    .bind(column!(operation_id))
+    .bind(column!(image_instance_id))
+    .bind(column!(name))
+    .bind(column!(image_file_name))
+    .bind(column!(format))
+    .bind(column!(download_url))
+    .bind(column!(check_sum))
+    .bind(column!(image_size))
+    .bind(column!(status))
+    .bind(column!(log))
+    .bind(column!(create_time))
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO tbl_project_vm_image_config (vm_id, image_id, project_id, vm_name, image_name, app_instance_id, \
          host_ip, status, create_time, log) \
-         SELECT v.id, left($2, 50), left(v.app_id, 50), left(v.name, 50), left($3, 50), left(i.app_instance_id, 50), \
-         left(i.distributed_mec_host, 50), $4, $5, $6 \
-         FROM tbl_vm v LEFT JOIN tbl_vm_instantiate_info i ON i.vm_id = v.id WHERE v.id = $1 \
+         SELECT v.id, left(u.image_id, 50), left(v.app_id, 50), left(v.name, 50), left(u.name, 50), \
+           left(i.app_instance_id, 50), left(i.distributed_mec_host, 50), u.status, u.create_time, u.log \
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) \
+           AS u(id, image_id, name, status, create_time, log) \
+         JOIN tbl_vm v ON v.id = u.id LEFT JOIN tbl_vm_instantiate_info i ON i.vm_id = v.id \
          ON CONFLICT (vm_id) DO UPDATE SET image_id = EXCLUDED.image_id, image_name = EXCLUDED.image_name, \
          app_instance_id = EXCLUDED.app_instance_id, host_ip = EXCLUDED.host_ip, status = EXCLUDED.status, \
          create_time = EXCLUDED.create_time, log = EXCLUDED.log",
     )
-    .bind(vm_id)
-    .bind(&info.image_instance_id)
-    .bind(&info.name)
-    .bind(&info.status)
-    .bind(info.create_time)
-    .bind(&info.log)
+    .bind(&ids)
+    .bind(column!(image_instance_id))
+    .bind(column!(name))
+    .bind(column!(status))
+    .bind(column!(create_time))
+    .bind(column!(log))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn write_images(
+    conn: &mut PgConnection,
+    images: &[ExportedImage],
+) -> Result<(), sqlx::Error> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    macro_rules! column {
+        ($field:ident) => {
+            images.iter().map(|i| i.$field.clone()).collect::<Vec<_>>()
+        };
+    }
+    sqlx::query(
+        "INSERT INTO tbl_vm_image (id, name, visible_type, image_file_name, image_format, down_load_url, file_md5, \
+         image_size, image_slim_status, status, create_time, modify_time, upload_time, user_id, user_name) \
+         SELECT id, name, 'private', file_name, format, url, md5, size, 'SLIM_SUCCEED', 'PUBLISHED', at, at, at, \
+           user_id, user_name \
+         FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], \
+           $8::timestamptz[], $9::text[], $10::text[]) \
+           AS u(id, name, file_name, format, url, md5, size, at, user_id, user_name) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(column!(id))
+    .bind(column!(name))
+    .bind(column!(image_file_name))
+    .bind(column!(image_format))
+    .bind(column!(download_url))
+    .bind(column!(checksum))
+    .bind(column!(image_size))
+    .bind(column!(at))
+    .bind(column!(user_id))
+    .bind(column!(user_name))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The older model's package config: one row per project (the latest launch), keyed by VM.
+async fn write_packages(
+    conn: &mut PgConnection,
+    packages: &BTreeMap<String, Option<(LaunchPlan, chrono::DateTime<chrono::Utc>)>>,
+) -> Result<(), sqlx::Error> {
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let (deleted, kept) = split(packages);
+    sqlx::query("DELETE FROM tbl_project_vm_package_config WHERE id = ANY($1)")
+        .bind(&deleted)
+        .execute(&mut *conn)
+        .await?;
+    // One row per project: the latest launch in the batch wins.
+    let mut latest: BTreeMap<&str, (&str, &LaunchPlan, chrono::DateTime<chrono::Utc>)> =
+        BTreeMap::new();
+    for (vm_id, (plan, at)) in kept {
+        let entry = latest
+            .entry(plan.app_id.as_str())
+            .or_insert((vm_id, plan, *at));
+        if *at >= entry.2 {
+            *entry = (vm_id, plan, *at);
+        }
+    }
+    let rows: Vec<(&str, &LaunchPlan, chrono::DateTime<chrono::Utc>)> =
+        latest.into_values().collect();
+    let system: Vec<String> = rows
+        .iter()
+        .map(|(_, p, _)| {
+            json!({"flavorId": p.vm.spec.flavor_id, "imageId": p.vm.spec.image_id}).to_string()
+        })
+        .collect();
+    let network: Vec<String> = rows
+        .iter()
+        .map(|(_, p, _)| json!(p.vm.spec.ports).to_string())
+        .collect();
+    sqlx::query(
+        "INSERT INTO tbl_project_vm_package_config (id, project_id, vm_system_desc, vm_network_desc, \
+         vm_user_data, vm_name, app_instance_id, create_time) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+           $8::timestamptz[]) \
+         ON CONFLICT (project_id) DO UPDATE SET id = EXCLUDED.id, vm_system_desc = EXCLUDED.vm_system_desc, \
+         vm_network_desc = EXCLUDED.vm_network_desc, vm_user_data = EXCLUDED.vm_user_data, \
+         vm_name = EXCLUDED.vm_name, app_instance_id = EXCLUDED.app_instance_id, create_time = EXCLUDED.create_time",
+    )
+    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1.app_id.as_str()).collect::<Vec<_>>())
+    .bind(system)
+    .bind(network)
+    .bind(rows.iter().map(|r| r.1.vm.spec.user_data.clone()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1.vm.spec.name.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1.app_instance_id.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
