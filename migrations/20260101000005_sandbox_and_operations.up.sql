@@ -17,3 +17,8 @@ CREATE INDEX events_operation_requested ON events ((payload->>'operationId'))
 
 -- The operations projection reads an operation's actions by operation id.
 CREATE INDEX tbl_action_status_operation_id ON tbl_action_status (operation_id);
+
+-- The VM read models are read and rewritten by application and by VM.
+CREATE INDEX tbl_vm_app_id ON tbl_vm (app_id);
+CREATE INDEX tbl_vm_port_vm_id ON tbl_vm_port (vm_id);
+CREATE INDEX tbl_network_app_id ON tbl_network (app_id);

@@ -435,7 +435,21 @@ async fn read_operation(
     located: &Located,
     operation_id: &str,
 ) -> Result<OperationStatus, ApiError> {
-    state.wait_visible(&["operations"], located.position).await;
+    // Wait until both the operation rows and the facts it recorded (instantiate and export info)
+    // show the aggregate's latest event, so a client that sees SUCCESS then reads those facts.
+    let latest: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT transaction_id::text::bigint, global_position FROM events \
+         WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1",
+    )
+    .bind(&located.aggregate_type)
+    .bind(&located.aggregate_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let position = latest
+        .map(|(txid, position)| commands::LogPosition { txid, position })
+        .unwrap_or(located.position)
+        .max(located.position);
+    state.wait_visible(READ_MODELS, position).await;
     let mut op: OperationStatus = sqlx::query_as(
         "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, \
          create_time, update_time FROM tbl_operation_status WHERE id = $1",

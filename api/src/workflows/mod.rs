@@ -229,22 +229,23 @@ impl Workflows {
 
     /// Takes the operation's lease and drives it; returns at once when another process holds it.
     async fn drive_leased(&self, op: &Running) -> Result<(), RunError> {
-        let mut lease = self.inner.pool.acquire().await?.detach();
+        let mut conn = self.inner.pool.acquire().await?;
         let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
             .bind(LEASE_NAMESPACE)
             .bind(&op.operation_id)
-            .fetch_one(&mut lease)
+            .fetch_one(&mut *conn)
             .await?;
-        let result = if held {
-            let driven = &self.inner.metrics.operations_driven;
-            driven.inc();
-            let result = self.drive(op).await;
-            driven.dec();
-            result
-        } else {
-            Ok(())
-        };
-        // Closing the connection ends the session and with it the lease.
+        if !held {
+            // Another process drives it; the connection holds no lock and goes back to the pool.
+            return Ok(());
+        }
+        // The lease lives as long as this session: the connection leaves the pool, and closing it
+        // (or the process dying) ends the lease.
+        let lease = conn.detach();
+        let driven = &self.inner.metrics.operations_driven;
+        driven.inc();
+        let result = self.drive(op).await;
+        driven.dec();
         let _ = sqlx::Connection::close(lease).await;
         result
     }
