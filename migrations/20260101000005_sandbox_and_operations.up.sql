@@ -15,9 +15,6 @@ CREATE SEQUENCE vm_image_ids START WITH 100000;
 CREATE INDEX events_operation_requested ON events ((payload->>'operationId'))
     WHERE event_type = 'OperationRequested';
 
--- The operations projection reads an operation's actions by operation id.
-CREATE INDEX tbl_action_status_operation_id ON tbl_action_status (operation_id);
-
 -- The VM read models are read and rewritten by application and by VM.
 CREATE INDEX tbl_vm_app_id ON tbl_vm (app_id);
 CREATE INDEX tbl_vm_port_vm_id ON tbl_vm_port (vm_id);
