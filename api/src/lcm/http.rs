@@ -494,3 +494,64 @@ impl Lcm for HttpLcm {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_content_length_answer_is_read_whole() {
+        let raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\": true}";
+        let response = parse_response(raw).expect("parsed");
+        assert_eq!(response.status, 200);
+        assert_eq!(response.json().expect("json")["a"], true);
+    }
+
+    #[test]
+    fn a_chunked_answer_is_reassembled() {
+        let raw = b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"m\":\r\n6;ext=1\r\n \"no\"}\r\n0\r\n\r\n";
+        let response = parse_response(raw).expect("parsed");
+        assert_eq!(response.status, 404);
+        assert_eq!(response.text(), "{\"m\": \"no\"}");
+        let truncated = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nshort";
+        assert!(matches!(
+            parse_response(truncated),
+            Err(LcmError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn only_plain_http_urls_are_reached() {
+        assert_eq!(
+            split_url("http://10.0.0.1:30204/lcmcontroller/v1/health").expect("split"),
+            (
+                "10.0.0.1:30204".to_owned(),
+                "/lcmcontroller/v1/health".to_owned()
+            )
+        );
+        assert_eq!(
+            split_url("http://lcm").expect("split"),
+            ("lcm:80".to_owned(), "/".to_owned())
+        );
+        assert!(matches!(
+            split_url("https://10.0.0.1:30204/"),
+            Err(LcmError::Unreachable(_))
+        ));
+    }
+
+    #[test]
+    fn a_multipart_body_carries_the_file_between_boundaries() {
+        let Body::Raw {
+            content_type,
+            bytes,
+        } = multipart("package", "app.csar", b"PK\x03\x04")
+        else {
+            panic!("a raw body");
+        };
+        let boundary = content_type.split("boundary=").nth(1).expect("boundary");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.starts_with(&format!("--{boundary}\r\n")));
+        assert!(text.contains("name=\"package\"; filename=\"app.csar\""));
+        assert!(text.ends_with(&format!("\r\n--{boundary}--\r\n")));
+    }
+}
