@@ -41,6 +41,10 @@ impl Projection for AppProjectsProjection {
         "app_projects"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["application"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &["tbl_app_project"]
     }

@@ -41,6 +41,10 @@ impl Projection for ApplicationsProjection {
         "applications"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["application"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &["tbl_application"]
     }

@@ -16,6 +16,10 @@ impl Projection for HostsProjection {
         "hosts"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["mephost", "vm"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &["tbl_service_host", "tbl_host_log"]
     }

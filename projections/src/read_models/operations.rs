@@ -23,6 +23,10 @@ impl Projection for OperationsProjection {
         "operations"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["application", "vm"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &["tbl_operation_status", "tbl_action_status"]
     }

@@ -38,6 +38,10 @@ impl Projection for PluginsProjection {
         "plugins"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["plugin"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &["tbl_plugin", "tbl_downloadrecord"]
     }

@@ -26,6 +26,10 @@ impl Projection for VmsProjection {
         "vms"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["application", "vm"]
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         &[
             "tbl_network",

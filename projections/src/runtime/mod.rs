@@ -34,6 +34,11 @@ pub trait Projection: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// The tables this projection alone writes.
     fn tables(&self) -> &'static [&'static str];
+    /// The aggregate types whose events it reads; a commit of other types does not wake it
+    /// (it still reads past them, and polls as a backstop). Empty means every type.
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Applies `events` (in log order) to the read model through `conn`.
     fn apply<'a>(
         &'a self,

@@ -99,16 +99,28 @@ impl ProjectionRuntime {
     /// Starts the wake-up listener and one loop per projection.
     pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, sqlx::Error> {
         self.register_all().await?;
+        // Every loop has its own wake-up, bumped when a commit touches a type it reads.
         let (wake_tx, wake_rx) = watch::channel(0u64);
+        let mut wakes = vec![Wake {
+            types: &[],
+            sender: wake_tx,
+        }];
+        let mut loops = Vec::new();
+        for projection in self.projections.iter() {
+            let (sender, receiver) = watch::channel(0u64);
+            wakes.push(Wake {
+                types: projection.aggregate_types(),
+                sender,
+            });
+            loops.push((projection.clone(), receiver));
+        }
         let mut handles = vec![tokio::spawn(listen(
             self.pool.clone(),
-            wake_tx,
+            wakes,
             self.shutdown.subscribe(),
         ))];
-        for projection in self.projections.iter() {
+        for (projection, wake) in loops {
             let runtime = self.clone();
-            let projection = projection.clone();
-            let wake = wake_rx.clone();
             handles.push(tokio::spawn(
                 async move { runtime.run(projection, wake).await },
             ));
@@ -297,9 +309,28 @@ impl ProjectionRuntime {
     }
 }
 
-/// Turns notifications into wake-ups. After a lost connection it bumps the counter too, since
+/// One loop's wake-up and the aggregate types it reads (empty: every type).
+struct Wake {
+    types: &'static [&'static str],
+    sender: watch::Sender<u64>,
+}
+
+impl Wake {
+    /// Wakes the loop if the notification names a type it reads (an empty payload names all).
+    fn notify(&self, payload: &str) {
+        let relevant = self.types.is_empty()
+            || payload.is_empty()
+            || payload.split(',').any(|t| self.types.contains(&t));
+        if relevant {
+            self.sender.send_modify(|n| *n += 1);
+        }
+    }
+}
+
+/// Turns notifications into wake-ups. After a lost connection it wakes every loop, since
 /// notifications may have been missed while it was down.
-async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
+async fn listen(pool: PgPool, wakes: Vec<Wake>, mut shutdown: watch::Receiver<bool>) {
+    let wake_all = || wakes.iter().for_each(|w| w.notify(""));
     let mut backoff = Duration::from_millis(100);
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
@@ -319,14 +350,16 @@ async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Rec
             continue;
         }
         backoff = Duration::from_millis(100);
-        wake.send_modify(|n| *n += 1);
+        wake_all();
         loop {
             tokio::select! {
                 received = listener.try_recv() => match received {
-                    Ok(Some(_)) => wake.send_modify(|n| *n += 1),
+                    Ok(Some(notification)) => {
+                        wakes.iter().for_each(|w| w.notify(notification.payload()));
+                    }
                     Ok(None) => {
                         // Connection lost and re-established by the listener: catch up.
-                        wake.send_modify(|n| *n += 1);
+                        wake_all();
                     }
                     Err(error) => {
                         tracing::warn!(%error, "event listener failed; reconnecting");
