@@ -211,9 +211,12 @@ async fn a_rebuild_produces_exactly_the_rows_of_incremental_projection() {
         .expect("tamper");
 
     let runtime = &app.server.state.runtime;
-    for name in runtime.names() {
-        runtime.rebuild(name).await.expect("rebuild");
-    }
+    let rebuilt = runtime.rebuild_all(2).await.expect("rebuild");
+    assert_eq!(
+        rebuilt.len(),
+        runtime.names().len(),
+        "every projection rebuilt"
+    );
     let after = (
         app.rows("tbl_application", "id").await,
         app.rows("tbl_app_project", "id").await,

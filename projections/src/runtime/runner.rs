@@ -296,6 +296,20 @@ impl ProjectionRuntime {
         self.catch_up(name).await
     }
 
+    /// Rebuilds every projection, `concurrency` at a time (each on its own connections, so the
+    /// database's cores are used). Returns (name, events applied) in completion order.
+    pub async fn rebuild_all(
+        &self,
+        concurrency: usize,
+    ) -> Result<Vec<(&'static str, u64)>, admin::AdminError> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        stream::iter(self.names())
+            .map(|name| async move { self.rebuild(name).await.map(|events| (name, events)) })
+            .buffer_unordered(concurrency.max(1))
+            .try_collect()
+            .await
+    }
+
     /// Clears a poison failure so the projection retries the event (after a fix was deployed).
     pub async fn resume(&self, name: &str) -> Result<(), admin::AdminError> {
         self.find(name)
