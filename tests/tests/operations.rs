@@ -901,43 +901,55 @@ impl Drop for SimProcess {
     }
 }
 
-#[actix_web::test]
-async fn a_launch_resumes_after_kill_9_over_the_http_client() {
-    use std::io::{BufRead, BufReader};
-    let port = free_lcm_port();
-    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["sim", "lcm", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("simulator starts");
-    let mut line = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    assert!(line.contains("listening"), "{line}");
-    let sim = SimProcess(sim);
-    let sim_base = format!("http://127.0.0.1:{port}");
-    let plan = call(
-        &sim_base,
-        "PUT",
-        "/simulator/plan",
-        None,
-        Some(&json!({"pendingPolls": 40})),
-        &[],
-    )
-    .await;
-    assert_eq!(plan.status, 204);
+impl SimProcess {
+    /// Starts `edgedev sim lcm` on a free port of the LCM range, with `pending_polls` "in
+    /// progress" answers before each poll ends; returns it and its port.
+    async fn start(pending_polls: u32) -> (Self, u16) {
+        use std::io::{BufRead, BufReader};
+        let port = free_lcm_port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+            .args(["sim", "lcm", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("simulator starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("listening line");
+        assert!(line.contains("listening"), "{line}");
+        let sim = SimProcess(child);
+        let plan = call(
+            &format!("http://127.0.0.1:{port}"),
+            "PUT",
+            "/simulator/plan",
+            None,
+            Some(&json!({ "pendingPolls": pending_polls })),
+            &[],
+        )
+        .await;
+        assert_eq!(plan.status, 204);
+        (sim, port)
+    }
+}
 
-    let database = fresh_database().await;
-    let env = [
-        ("DATABASE_URL", Some(database.clone())),
+/// The environment of a server process that talks to real (HTTP) LCM controllers.
+fn http_lcm_env(database: &str, poll_ms: u32) -> [(&'static str, Option<String>); 4] {
+    [
+        ("DATABASE_URL", Some(database.to_owned())),
         ("EDGEDEV_LCM", Some("http".to_owned())),
-        ("EDGEDEV_OPERATION_POLL_MS", Some("50".to_owned())),
+        ("EDGEDEV_OPERATION_POLL_MS", Some(poll_ms.to_string())),
         (
             "EDGEDEV_SECRET_KEY",
             Some("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned()),
         ),
-    ];
+    ]
+}
+
+#[actix_web::test]
+async fn a_launch_resumes_after_kill_9_over_the_http_client() {
+    let (sim, port) = SimProcess::start(40).await;
+    let database = fresh_database().await;
+    let env = http_lcm_env(&database, 50);
     let mut server = ServerProcess::start(&env);
     let admin = crate::helpers::token_for("admin-1", "admin", domain::Role::Admin);
     let tenant = crate::helpers::token_for("tenant-1", "tenant1", domain::Role::Tenant);
@@ -1506,38 +1518,9 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
 
 #[actix_web::test]
 async fn two_server_processes_never_drive_one_operation_twice() {
-    use std::io::{BufRead, BufReader};
-    let port = free_lcm_port();
-    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["sim", "lcm", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("simulator starts");
-    let mut line = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    let _sim = SimProcess(sim);
-    let plan = call(
-        &format!("http://127.0.0.1:{port}"),
-        "PUT",
-        "/simulator/plan",
-        None,
-        Some(&json!({"pendingPolls": 3})),
-        &[],
-    )
-    .await;
-    assert_eq!(plan.status, 204);
+    let (_sim, port) = SimProcess::start(3).await;
     let database = fresh_database().await;
-    let env = [
-        ("DATABASE_URL", Some(database.clone())),
-        ("EDGEDEV_LCM", Some("http".to_owned())),
-        ("EDGEDEV_OPERATION_POLL_MS", Some("30".to_owned())),
-        (
-            "EDGEDEV_SECRET_KEY",
-            Some("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned()),
-        ),
-    ];
+    let env = http_lcm_env(&database, 30);
     let servers = [ServerProcess::start(&env), ServerProcess::start(&env)];
     let admin = crate::helpers::token_for("admin-1", "admin", domain::Role::Admin);
     let tenant = crate::helpers::token_for("tenant-1", "tenant1", domain::Role::Tenant);

@@ -65,6 +65,17 @@ impl AppState {
             .unwrap_or_else(|e| Err(ApiError::internal(&format!("request task failed: {e}"))))
     }
 
+    /// Loads an aggregate's current state from its events (for checks a handler makes before a
+    /// command, and for commands on several aggregates).
+    pub async fn load<A: cqrs_es::Aggregate>(&self, id: &str) -> Result<A, ApiError> {
+        self.executor
+            .store()
+            .load::<A>(id)
+            .await
+            .map(|(aggregate, _)| aggregate)
+            .map_err(|e| ApiError::internal(&format!("cannot load {} {id}: {e:?}", A::TYPE)))
+    }
+
     /// Records a command's latency.
     pub fn observe_command(&self, aggregate: &str, command: &str, outcome: &str, started: Instant) {
         self.metrics

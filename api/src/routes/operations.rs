@@ -136,12 +136,7 @@ pub async fn owned_application(
     actor: &Actor,
     app_id: &str,
 ) -> Result<LiveApplication, ApiError> {
-    let (app, _) = state
-        .executor
-        .store()
-        .load::<Application>(app_id)
-        .await
-        .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+    let app: Application = state.load(app_id).await?;
     let live = app.state.ok_or_else(|| {
         ApiError::not_found("APPLICATION_NOT_FOUND", "no application has this id")
     })?;
@@ -230,12 +225,7 @@ pub async fn launch(
                     "Sandbox not selected: select a sandbox host (action/sel-mephost) first",
                 )
             })?;
-            let (host, _) = st
-                .executor
-                .store()
-                .load::<MepHost>(&host_id)
-                .await
-                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            let host: MepHost = st.load(&host_id).await?;
             let f = host.fields.ok_or_else(|| {
                 ApiError::bad_request(
                     "NO_SANDBOX_HOST",
@@ -327,12 +317,7 @@ pub async fn clean_env(
         .offload(async move {
             let live = owned_application(&st, &actor, &app_id).await?;
             for config in &live.vms {
-                let (vm, _) = st
-                    .executor
-                    .store()
-                    .load::<Vm>(&config.id)
-                    .await
-                    .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+                let vm: Vm = st.load(&config.id).await?;
                 if let Some(running) = vm.operations.ongoing() {
                     return Err(ApiError::conflict(
                         "OPERATION_RUNNING",

@@ -462,14 +462,8 @@ pub async fn update_vm(
     let id = parse_uuid(&path.1, "vmId")?;
     let st = state.clone();
     let app_for_load = app_id.clone();
-    let (app, _) = state
-        .offload(async move {
-            st.executor
-                .store()
-                .load::<Application>(&app_for_load)
-                .await
-                .map_err(|e| ApiError::internal(&format!("{e:?}")))
-        })
+    let app: Application = state
+        .offload(async move { st.load(&app_for_load).await })
         .await?;
     let current = app.state.as_ref().and_then(|l| l.vm(&id)).cloned();
     let vm = vm_config(&state, id.clone(), &body, current.as_ref())?;
@@ -512,12 +506,7 @@ pub async fn delete_vm(
                 )
                 .with_ret_code(20007)
             })?;
-            let (vm, _) = st
-                .executor
-                .store()
-                .load::<Vm>(&vm_ref)
-                .await
-                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            let vm: Vm = st.load(&vm_ref).await?;
             if let Some(op) = vm.operations.ongoing() {
                 return Err(ApiError::conflict(
                     "OPERATION_RUNNING",

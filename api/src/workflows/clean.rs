@@ -91,12 +91,7 @@ pub async fn clean_instance(
 
 /// One step of a clean-env operation; false once it has ended.
 pub async fn advance_clean_env(workflows: &Workflows, running: &Running) -> Result<bool, RunError> {
-    let (app, _) = workflows
-        .executor()
-        .store()
-        .load::<Application>(&running.aggregate_id)
-        .await
-        .map_err(|e| RunError::Command(format!("{e:?}")))?;
+    let app: Application = workflows.load(&running.aggregate_id).await?;
     let Some(live) = app.state.as_ref() else {
         return Ok(false);
     };
@@ -142,12 +137,7 @@ async fn clean_all(
     let metadata = super::metadata_of(op);
     let total = live.vms.len().max(1);
     for (i, config) in live.vms.iter().enumerate() {
-        let (vm, _) = workflows
-            .executor()
-            .store()
-            .load::<Vm>(&config.id)
-            .await
-            .map_err(|e| RunError::Command(format!("{e:?}")))?;
+        let vm: Vm = workflows.load(&config.id).await?;
         if vm.instance.is_some() || vm.export.is_some() || !vm.addresses.is_empty() {
             if let Err(error) = clean_instance(workflows, &config.id, &vm, &actor, &metadata).await
             {

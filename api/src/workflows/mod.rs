@@ -294,10 +294,8 @@ impl Workflows {
     /// Fails an operation whose steps keep failing.
     async fn give_up(&self, op: &Running, error: &RunError) -> Result<(), RunError> {
         let message = format!("internal error, the step failed {MAX_STEP_ERRORS} times: {error}");
-        let store = self.inner.executor.store();
-        let load = |e| RunError::Command(format!("{e:?}"));
         if op.aggregate_type == "vm" {
-            let (vm, _) = store.load::<Vm>(&op.aggregate_id).await.map_err(load)?;
+            let vm: Vm = self.load(&op.aggregate_id).await?;
             if let Some(state) = vm
                 .operations
                 .get(&op.operation_id)
@@ -311,10 +309,7 @@ impl Workflows {
                 self.record_vm(&op.aggregate_id, state, events).await?;
             }
         } else {
-            let (app, _) = store
-                .load::<Application>(&op.aggregate_id)
-                .await
-                .map_err(load)?;
+            let app: Application = self.load(&op.aggregate_id).await?;
             let state = app
                 .state
                 .as_ref()
@@ -335,13 +330,7 @@ impl Workflows {
 
     /// One step of a VM operation; false once it has ended.
     async fn advance_vm(&self, op: &Running) -> Result<bool, RunError> {
-        let (vm, _) = self
-            .inner
-            .executor
-            .store()
-            .load::<Vm>(&op.aggregate_id)
-            .await
-            .map_err(|e| RunError::Command(format!("{e:?}")))?;
+        let vm: Vm = self.load(&op.aggregate_id).await?;
         let Some(state) = vm.operations.get(&op.operation_id).cloned() else {
             return Ok(false);
         };
@@ -394,13 +383,7 @@ impl Workflows {
 
     /// Whether the VM's operation `operation_id` is still ongoing (not cancelled meanwhile).
     pub async fn still_ongoing(&self, vm_id: &str, operation_id: &str) -> Result<bool, RunError> {
-        let (vm, _) = self
-            .inner
-            .executor
-            .store()
-            .load::<Vm>(vm_id)
-            .await
-            .map_err(|e| RunError::Command(format!("{e:?}")))?;
+        let vm: Vm = self.load(vm_id).await?;
         Ok(vm.operations.check_ongoing(operation_id).is_ok())
     }
 
@@ -487,6 +470,17 @@ impl Workflows {
             ))) => Ok(false),
             Err(other) => Err(RunError::Command(other.to_string())),
         }
+    }
+
+    /// Loads an aggregate's current state from its events.
+    pub async fn load<A: cqrs_es::Aggregate>(&self, id: &str) -> Result<A, RunError> {
+        self.inner
+            .executor
+            .store()
+            .load::<A>(id)
+            .await
+            .map(|(aggregate, _)| aggregate)
+            .map_err(|e| RunError::Command(format!("cannot load {} {id}: {e:?}", A::TYPE)))
     }
 
     pub fn pool(&self) -> &PgPool {

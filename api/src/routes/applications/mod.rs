@@ -215,20 +215,9 @@ pub async fn delete(
 /// An application whose VMs still have instances on a host (or run an operation) is not deleted:
 /// its sandbox must be cleaned first, or the instances and their addresses would be orphaned.
 async fn refuse_while_deployed(state: &AppState, app_id: &str) -> Result<(), ApiError> {
-    let load_error = |e| ApiError::internal(&format!("{e:?}"));
-    let (app, _) = state
-        .executor
-        .store()
-        .load::<Application>(app_id)
-        .await
-        .map_err(load_error)?;
+    let app: Application = state.load(app_id).await?;
     for config in app.state.iter().flat_map(|live| live.vms.iter()) {
-        let (vm, _) = state
-            .executor
-            .store()
-            .load::<domain::vm::Vm>(&config.id)
-            .await
-            .map_err(load_error)?;
+        let vm: domain::vm::Vm = state.load(&config.id).await?;
         if vm.has_instance() || !vm.addresses.is_empty() || vm.operations.ongoing().is_some() {
             return Err(ApiError::conflict(
                 "SANDBOX_NOT_CLEAN",
@@ -268,12 +257,7 @@ pub async fn select_host(
     state
         .offload(async move {
             crate::routes::operations::owned_application(&st, &caller_actor, &app_id).await?;
-            let (host, _) = st
-                .executor
-                .store()
-                .load::<domain::mephost::MepHost>(&host_id)
-                .await
-                .map_err(|e| ApiError::internal(&format!("{e:?}")))?;
+            let host: domain::mephost::MepHost = st.load(&host_id).await?;
             match host.fields {
                 Some(_) => Ok(()),
                 None => Err(ApiError::bad_request(
