@@ -7,8 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    app_body, call, fresh_database, spawn_app_with, temp_dir, wait_caught_up, ServerProcess,
-    TestApp,
+    app_body, call, fresh_database, spawn_app_with, wait_caught_up, ServerProcess, TestApp,
 };
 
 const PLANES: &str = "VDU1_APP_Plane01_IP=192.168.220.0/24;VDU1_APP_Plane02_IP=192.168.221.0/24;VDU1_APP_Plane03_IP=192.168.222.0/24";
@@ -1031,7 +1030,6 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
     .expect("count");
     assert_eq!(starts, 3);
     drop(sim);
-    let _ = temp_dir();
 }
 
 #[actix_web::test]
