@@ -30,6 +30,17 @@ pub fn from_wire<E: DeserializeOwned>(
     serde_json::from_value(Value::Object(map))
 }
 
+/// Rebuilds an event from its stored type name and a borrowed body, without copying the body
+/// first (what projections do for every event they read).
+pub fn from_wire_ref<'a, E: serde::Deserialize<'a>>(
+    event_type: &'a str,
+    body: &'a Value,
+) -> Result<E, serde_json::Error> {
+    use serde::de::value::{MapAccessDeserializer, MapDeserializer};
+    let entry = MapDeserializer::<_, serde_json::Error>::new(std::iter::once((event_type, body)));
+    E::deserialize(MapAccessDeserializer::new(entry))
+}
+
 /// The pinned wire version of `event_type` in `versions` ("1" for a type not listed).
 pub fn version_of(versions: &[(&str, &'static str)], event_type: &str) -> String {
     versions
@@ -37,4 +48,42 @@ pub fn version_of(versions: &[(&str, &'static str)], event_type: &str) -> String
         .find(|(name, _)| *name == event_type)
         .map_or("1", |(_, v)| v)
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    enum Inner {
+        Started { id: String },
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    enum Event {
+        Created {
+            name: String,
+        },
+        Deleted {},
+        #[serde(untagged)]
+        Step(Inner),
+    }
+
+    #[test]
+    fn a_borrowed_body_decodes_like_an_owned_one() {
+        for event in [
+            Event::Created { name: "a".into() },
+            Event::Deleted {},
+            Event::Step(Inner::Started { id: "op".into() }),
+        ] {
+            let (name, body) = super::to_wire(&event).expect("serializes");
+            let borrowed: Event = super::from_wire_ref(&name, &body).expect("borrowed");
+            let owned: Event = super::from_wire(&name, body.clone()).expect("owned");
+            assert_eq!(borrowed, event);
+            assert_eq!(owned, event);
+        }
+        let unknown: Result<Event, _> = super::from_wire_ref("Renamed", &json!({}));
+        assert!(unknown.is_err());
+    }
 }

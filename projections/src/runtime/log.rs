@@ -36,7 +36,7 @@ impl LogEvent {
 
     /// Decodes the payload into a domain event enum by its wire name.
     pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, super::ProjectionError> {
-        domain::wire::from_wire(&self.event_type, self.payload.clone()).map_err(|e| {
+        domain::wire::from_wire_ref(&self.event_type, &self.payload).map_err(|e| {
             super::ProjectionError::Decode {
                 event_type: self.event_type.clone(),
                 event_version: self.event_version.clone(),
