@@ -518,6 +518,21 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         addresses.len(),
         "no two live VMs on a host share an address: {addresses:?}"
     );
+    let console = expect(
+        base,
+        "GET",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/vnc"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert!(
+        console["vncUrl"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://10.9.0.2:6080/")),
+        "{console}"
+    );
     // A second launch while an instance lives is refused up front.
     let twice = call(
         base,
@@ -1029,6 +1044,22 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
     .await
     .expect("count");
     assert_eq!(starts, 3);
+    // The console comes from the simulator over HTTP too.
+    let console = expect(
+        &restarted.base,
+        "GET",
+        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/vnc"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert!(
+        console["vncUrl"]
+            .as_str()
+            .is_some_and(|u| u.contains("10.6.0.2:6080")),
+        "{console}"
+    );
     drop(sim);
 }
 
@@ -1393,6 +1424,15 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "export without instance",
             format!("{apps}/vms/{vm_id}/action/export-image"),
             "POST",
+            Value::Null,
+            None,
+            409,
+            "VM_NOT_INSTANTIATED",
+        ),
+        (
+            "vnc without instance",
+            format!("{apps}/vms/{vm_id}/action/vnc"),
+            "GET",
             Value::Null,
             None,
             409,

@@ -439,6 +439,28 @@ impl Lcm for HttpLcm {
         })
     }
 
+    fn create_console<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        host_ip: &'a str,
+        vm_instance_id: &'a str,
+    ) -> PortFuture<'a, String> {
+        Box::pin(async move {
+            let url = res(at, tenant, host_ip, &format!("/servers/{vm_instance_id}"));
+            let body = json!({"action": "createConsole"});
+            let value = self
+                .call("POST", url, Body::Json(body), &[])
+                .await?
+                .json()?;
+            value
+                .pointer("/data/console/url")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| LcmError::Malformed(format!("no console url in {value}")))
+        })
+    }
+
     fn image<'a>(
         &'a self,
         at: &'a LcmEndpoint,

@@ -258,9 +258,18 @@ async fn server_action(
         .and_then(Value::as_str)
         .unwrap_or("image")
         .to_owned();
-    if body.get("action").and_then(Value::as_str) != Some("createImage") {
-        return HttpResponse::BadRequest()
-            .json(json!({"message": "only createImage is simulated"}));
+    match body.get("action").and_then(Value::as_str) {
+        Some("createImage") => {}
+        Some("createConsole") => {
+            return answer(
+                sim.lcm.create_console(&sim.at, &tenant, &host, &vm).await,
+                |url| json!({ "data": { "console": { "type": "novnc", "url": url } } }),
+            )
+        }
+        _ => {
+            return HttpResponse::BadRequest()
+                .json(json!({"message": "only createImage and createConsole are simulated"}))
+        }
     }
     answer(
         sim.lcm

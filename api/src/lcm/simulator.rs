@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase", default)]
 pub struct SimPlan {
     /// The call that fails: health, registerHost, upload, distribute, distribution, instantiate,
-    /// workload, terminate, deletePackage, createImage, image, deleteImage, checkImage.
+    /// workload, terminate, deletePackage, createImage, createConsole, image, deleteImage,
+    /// checkImage.
     pub fail: Option<String>,
     /// Delay before every answer, in milliseconds.
     pub delay_ms: u64,
@@ -396,6 +397,29 @@ impl Lcm for SimulatedLcm {
                 },
             );
             Ok(id)
+        })
+    }
+
+    fn create_console<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        _tenant: &'a str,
+        host_ip: &'a str,
+        vm_instance_id: &'a str,
+    ) -> PortFuture<'a, String> {
+        Box::pin(async move {
+            self.enter(at, "createConsole").await?;
+            let known = lock(&self.state)
+                .instances
+                .keys()
+                .any(|id| format!("vm-{id}") == vm_instance_id);
+            if !known {
+                return Err(not_found("server", vm_instance_id));
+            }
+            let token = self.id("console");
+            Ok(format!(
+                "https://{host_ip}:6080/vnc_auto.html?path=websockify%3Ftoken%3D{token}"
+            ))
         })
     }
 

@@ -359,6 +359,56 @@ pub async fn clean_env(
     Ok(reply.into_response())
 }
 
+/// `{vncUrl}` of a VM's console.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Console {
+    pub vnc_url: String,
+}
+
+/// A console for a launched VM, asked of its host's resource controller (reference 1.3).
+#[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/vnc", tag = "vms",
+    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    responses((status = 200, body = Console), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "the VM has no successful instance", body = ErrorBody),
+              (status = 503, description = "the host's LCM did not answer", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn vnc(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let app_id = parse_uuid(&path.0, "applicationId")?;
+    let vm_id = parse_uuid(&path.1, "vmId")?;
+    let st = state.clone();
+    let console = state
+        .offload(async move {
+            let live = owned_application(&st, &actor, &app_id).await?;
+            live.vm(&vm_id).ok_or_else(vm_missing)?;
+            let vm: Vm = st.load(&vm_id).await?;
+            let (Some(plan), Some(info)) = (&vm.plan, &vm.instance) else {
+                return Err(vm_error(CommandError::Rejected(VmError::NotInstantiated)));
+            };
+            let server = match (&info.status, &info.vm_instance_id) {
+                (Some(status), Some(server)) if status == domain::vm::INSTANTIATED => server,
+                _ => return Err(vm_error(CommandError::Rejected(VmError::NotInstantiated))),
+            };
+            let url = st
+                .lcm
+                .port
+                .create_console(&plan.host.lcm, &plan.tenant, &plan.host.mec_host_ip, server)
+                .await
+                .map_err(|e| {
+                    ApiError::unavailable(format!("the host's LCM gave no console: {e}"))
+                        .with_ret_code(20028)
+                })?;
+            Ok(Console { vnc_url: url })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(console))
+}
+
 /// Where an operation lives and who may see it.
 struct Located {
     aggregate_type: String,

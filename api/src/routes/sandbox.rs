@@ -53,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(super::operations::export_image),
         )
         .route(
+            &format!("{APP}/vms/{{vmId}}/action/vnc"),
+            web::get().to(super::operations::vnc),
+        )
+        .route(
             &format!("{APP}/action/clean-env"),
             web::post().to(super::operations::clean_env),
         );

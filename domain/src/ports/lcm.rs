@@ -190,6 +190,14 @@ pub trait Lcm: Send + Sync {
         vm_instance_id: &'a str,
         name: &'a str,
     ) -> PortFuture<'a, String>;
+    /// Asks the resource controller for a console of a running VM; returns its URL.
+    fn create_console<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        host_ip: &'a str,
+        vm_instance_id: &'a str,
+    ) -> PortFuture<'a, String>;
     fn image<'a>(
         &'a self,
         at: &'a LcmEndpoint,
