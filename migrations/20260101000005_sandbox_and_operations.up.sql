@@ -14,6 +14,8 @@ CREATE SEQUENCE vm_image_ids START WITH 100000;
 -- the requests for unfinished ones (their endings are found by the aggregate's primary key).
 CREATE INDEX events_operation_requested ON events ((payload->>'operationId'))
     WHERE event_type = 'OperationRequested';
+CREATE INDEX events_operation_requested_position ON events (global_position)
+    WHERE event_type = 'OperationRequested';
 
 -- The VM read models are read and rewritten by application and by VM.
 CREATE INDEX tbl_vm_app_id ON tbl_vm (app_id);

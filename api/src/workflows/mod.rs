@@ -62,6 +62,10 @@ const LEASE_NAMESPACE: i32 = 727_276;
 const CONCURRENT: usize = 16;
 /// Consecutive failed steps (database answering) after which an operation is failed.
 const MAX_STEP_ERRORS: u32 = 5;
+/// Every how many sweeps the whole log is scanned (the others start near the newest requests).
+const FULL_SWEEP_EVERY: u64 = 100;
+/// How far before the newest request an incremental sweep starts (positions).
+const SWEEP_MARGIN: i64 = 10_000;
 /// How often the log is scanned for operations nobody drives (another process died).
 const SWEEP: Duration = Duration::from_secs(3);
 
@@ -160,12 +164,22 @@ impl Workflows {
     /// Runs the discovery loop until shutdown.
     pub async fn run(self) {
         let mut shutdown = self.inner.shutdown.clone();
+        let mut from = 0i64;
+        let mut sweeps = 0u64;
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            match self.unfinished().await {
-                Ok(found) => {
+            // Most sweeps look at the recent part of the log only; every FULL_SWEEP_EVERY-th one
+            // (and the first) reads all of it, so nothing is missed for long.
+            if sweeps == 0 {
+                from = 0;
+                sweeps = FULL_SWEEP_EVERY;
+            }
+            sweeps -= 1;
+            match self.unfinished(from).await {
+                Ok((found, next_from)) => {
+                    from = next_from;
                     for op in found {
                         self.spawn(op);
                     }
@@ -180,28 +194,42 @@ impl Workflows {
         }
     }
 
-    /// Operations requested and not ended, oldest first.
-    async fn unfinished(&self) -> Result<Vec<Running>, sqlx::Error> {
+    /// Operations requested at `from` or later and not ended, oldest first; and where the next
+    /// sweep may start: at the oldest unfinished one, or near the newest request, less a margin
+    /// for requests that commit after others with higher positions.
+    async fn unfinished(&self, from: i64) -> Result<(Vec<Running>, i64), sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id FROM events r \
-             WHERE r.event_type = 'OperationRequested' AND NOT EXISTS ( \
+            "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id, r.global_position \
+             FROM events r WHERE r.event_type = 'OperationRequested' AND r.global_position >= $1 AND NOT EXISTS ( \
                SELECT 1 FROM events f WHERE f.aggregate_type = r.aggregate_type AND f.aggregate_id = r.aggregate_id \
                AND f.sequence > r.sequence \
                AND f.event_type IN ('OperationSucceeded', 'OperationFailed', 'OperationCancelled') \
                AND f.payload->>'operationId' = r.payload->>'operationId') \
              ORDER BY r.global_position LIMIT 256",
         )
+        .bind(from)
         .fetch_all(&self.inner.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Running {
-                    aggregate_type: row.try_get("aggregate_type")?,
-                    aggregate_id: row.try_get("aggregate_id")?,
-                    operation_id: row.try_get("operation_id")?,
-                })
-            })
-            .collect()
+        let newest: Option<i64> = sqlx::query_scalar(
+            "SELECT max(global_position) FROM events WHERE event_type = 'OperationRequested'",
+        )
+        .fetch_one(&self.inner.pool)
+        .await?;
+        let mut oldest_unfinished = None;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let position: i64 = row.try_get("global_position")?;
+            oldest_unfinished.get_or_insert(position);
+            found.push(Running {
+                aggregate_type: row.try_get("aggregate_type")?,
+                aggregate_id: row.try_get("aggregate_id")?,
+                operation_id: row.try_get("operation_id")?,
+            });
+        }
+        let next = oldest_unfinished
+            .unwrap_or_else(|| newest.unwrap_or(0).saturating_sub(SWEEP_MARGIN))
+            .max(0);
+        Ok((found, next))
     }
 
     fn spawn(&self, op: Running) {
