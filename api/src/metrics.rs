@@ -18,6 +18,8 @@ pub struct Metrics {
     pub operations_driven: IntGauge,
     /// Steps recorded by the workflow runner, by aggregate and outcome.
     pub operation_steps: IntCounterVec,
+    /// Times this process found an operation's lease held by another process.
+    pub operation_leases_busy: prometheus::IntCounter,
 }
 
 const LATENCY_BUCKETS: &[f64] = &[
@@ -79,6 +81,11 @@ impl Metrics {
             ),
             &["aggregate", "outcome"],
         )?;
+        let operation_leases_busy = prometheus::IntCounter::new(
+            "operation_leases_busy_total",
+            "Unfinished operations found whose lease another process holds",
+        )?;
+        registry.register(Box::new(operation_leases_busy.clone()))?;
         registry.register(Box::new(operations_driven.clone()))?;
         registry.register(Box::new(operation_steps.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -97,6 +104,7 @@ impl Metrics {
             projection_failed,
             operations_driven,
             operation_steps,
+            operation_leases_busy,
         })
     }
 

@@ -1556,7 +1556,8 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
 
 #[actix_web::test]
 async fn two_server_processes_never_drive_one_operation_twice() {
-    let (_sim, port) = SimProcess::start(3).await;
+    // Launches long enough (about a second) that the other process's 3 s sweeps meet them.
+    let (_sim, port) = SimProcess::start(15).await;
     let database = fresh_database().await;
     let env = http_lcm_env(&database, 30);
     let servers = [ServerProcess::start(&env), ServerProcess::start(&env)];
@@ -1604,6 +1605,24 @@ async fn two_server_processes_never_drive_one_operation_twice() {
     assert!(
         repeated.is_empty(),
         "every step is recorded once: {repeated:?}"
+    );
+    // Some process did find operations it could not lease: the exclusion was exercised.
+    let mut busy = 0.0;
+    for server in &servers {
+        let metrics = call(&server.base, "GET", "/metrics", None, None, &[]).await;
+        busy += metrics
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("edgedev_operation_leases_busy_total "))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0);
+    }
+    assert!(
+        busy > 0.0,
+        "no process ever met an operation another one held"
     );
     let ips: Vec<String> =
         sqlx::query_scalar("SELECT ip_address FROM tbl_vm_port_instantiate_info")

@@ -265,6 +265,7 @@ impl Workflows {
             .await?;
         if !held {
             // Another process drives it; the connection holds no lock and goes back to the pool.
+            self.inner.metrics.operation_leases_busy.inc();
             return Ok(());
         }
         // The lease lives as long as this session: the connection leaves the pool, and closing it
