@@ -87,6 +87,25 @@ async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (S
     (app_id, vm_id)
 }
 
+/// Registers a sandbox host as `admin`; returns the host.
+async fn post_host(base: &str, admin: &str, body: Value) -> Value {
+    expect(
+        base,
+        "POST",
+        "/mec/developer/v2/mephosts",
+        admin,
+        Some(&body),
+        201,
+    )
+    .await
+}
+
+/// Launches a VM; returns `{operationId}`.
+async fn launch(base: &str, tenant: &str, app_id: &str, vm_id: &str) -> Value {
+    let path = format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch");
+    expect(base, "POST", &path, tenant, None, 200).await
+}
+
 /// Polls the operation until it ends (bounded) and returns it.
 async fn finished(base: &str, token: &str, operation_id: &str) -> Value {
     for _ in 0..600 {
@@ -268,32 +287,21 @@ async fn the_failure_matrix_of_a_vm_launch() {
             204,
         )
         .await;
-        let host = expect(
+        let host = post_host(
             &app.base,
-            "POST",
-            "/mec/developer/v2/mephosts",
             &admin,
-            Some(&host_body(
+            host_body(
                 &format!("sandbox-{i}"),
                 &lcm_ip,
                 30204,
                 &format!("10.88.0.{}", i + 1),
-            )),
-            201,
+            ),
         )
         .await;
         let host_id = host["id"].as_str().expect("host id");
         let (app_id, vm_id) =
             configured_vm(&app.base, &tenant, &format!("matrix-{i}"), host_id).await;
-        let started = expect(
-            &app.base,
-            "POST",
-            &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-            &tenant,
-            None,
-            200,
-        )
-        .await;
+        let started = launch(&app.base, &tenant, &app_id, &vm_id).await;
         let op = finished(
             &app.base,
             &tenant,
@@ -372,13 +380,10 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     let app = fast_app().await;
     let (admin, tenant) = (app.admin(), app.tenant(1));
     let base = app.base.as_str();
-    let host = expect(
+    let host = post_host(
         base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("sandbox-flow", "10.9.0.1", 30204, "10.9.0.2")),
-        201,
+        host_body("sandbox-flow", "10.9.0.1", 30204, "10.9.0.2"),
     )
     .await;
     assert_eq!(host["mecHostPassword"], "******");
@@ -475,15 +480,7 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
 
     let mut addresses = Vec::new();
     for vm in [&vm_id, &second_id] {
-        let started = expect(
-            base,
-            "POST",
-            &format!("/mec/developer/v2/applications/{app_id}/vms/{vm}/action/launch"),
-            &tenant,
-            None,
-            200,
-        )
-        .await;
+        let started = launch(base, &tenant, &app_id, vm).await;
         let op = finished(base, &tenant, started["operationId"].as_str().expect("op")).await;
         assert_eq!(op["status"], "SUCCESS", "{op}");
         let view = vm_view(base, &tenant, &app_id, vm).await;
@@ -760,13 +757,10 @@ async fn cancelling_an_operation_stops_it_for_good() {
         204,
     )
     .await;
-    let host = expect(
+    let host = post_host(
         base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("sandbox-cancel", "10.5.0.1", 30204, "10.5.0.2")),
-        201,
+        host_body("sandbox-cancel", "10.5.0.1", 30204, "10.5.0.2"),
     )
     .await;
     let (app_id, vm_id) = configured_vm(
@@ -776,15 +770,7 @@ async fn cancelling_an_operation_stops_it_for_good() {
         host["id"].as_str().expect("id"),
     )
     .await;
-    let started = expect(
-        base,
-        "POST",
-        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-        &tenant,
-        None,
-        200,
-    )
-    .await;
+    let started = launch(base, &tenant, &app_id, &vm_id).await;
     let op_id = started["operationId"].as_str().expect("op").to_owned();
     // Wait until it polls the distribution (it never finishes on its own).
     for _ in 0..200 {
@@ -885,15 +871,7 @@ async fn cancelling_an_operation_stops_it_for_good() {
         finished(base, &tenant, clean["operationId"].as_str().expect("op")).await["status"],
         "SUCCESS"
     );
-    expect(
-        base,
-        "POST",
-        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-        &tenant,
-        None,
-        200,
-    )
-    .await;
+    launch(base, &tenant, &app_id, &vm_id).await;
 }
 
 /// A port in the LCM range (30000-32000) that is free now.
@@ -967,13 +945,10 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
     let mut server = ServerProcess::start(&env);
     let admin = crate::helpers::token_for("admin-1", "admin", domain::Role::Admin);
     let tenant = crate::helpers::token_for("tenant-1", "tenant1", domain::Role::Tenant);
-    let host = expect(
+    let host = post_host(
         &server.base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("sandbox-http", "127.0.0.1", port, "10.6.0.2")),
-        201,
+        host_body("sandbox-http", "127.0.0.1", port, "10.6.0.2"),
     )
     .await;
     let (app_id, vm_id) = configured_vm(
@@ -983,15 +958,7 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
         host["id"].as_str().expect("id"),
     )
     .await;
-    let started = expect(
-        &server.base,
-        "POST",
-        &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-        &tenant,
-        None,
-        200,
-    )
-    .await;
+    let started = launch(&server.base, &tenant, &app_id, &vm_id).await;
     let op_id = started["operationId"].as_str().expect("op").to_owned();
     let mut progress = 0;
     for _ in 0..400 {
@@ -1175,13 +1142,10 @@ async fn sandbox_hosts_are_checked_like_the_original() {
         201,
     )
     .await;
-    let vm_host = expect(
+    let vm_host = post_host(
         base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("openstack-1", "10.3.2.1", 30204, "10.3.2.2")),
-        201,
+        host_body("openstack-1", "10.3.2.1", 30204, "10.3.2.2"),
     )
     .await;
     let id = vm_host["id"].as_str().expect("id");
@@ -1315,13 +1279,10 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         (409, Some("NOT_A_VM_APPLICATION"))
     );
 
-    let host = expect(
+    let host = post_host(
         base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("sandbox-del", "10.4.0.1", 30204, "10.4.0.2")),
-        201,
+        host_body("sandbox-del", "10.4.0.1", 30204, "10.4.0.2"),
     )
     .await;
     let (app_id, vm_id) =
@@ -1578,15 +1539,7 @@ async fn two_server_processes_never_drive_one_operation_twice() {
         let server = &servers[n % 2];
         let (app_id, vm_id) =
             configured_vm(&server.base, &tenant, &format!("two-{n}"), &host_id).await;
-        let started = expect(
-            &server.base,
-            "POST",
-            &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-            &tenant,
-            None,
-            200,
-        )
-        .await;
+        let started = launch(&server.base, &tenant, &app_id, &vm_id).await;
         operations.push(started["operationId"].as_str().expect("op").to_owned());
     }
     for (n, op) in operations.iter().enumerate() {
@@ -1638,13 +1591,10 @@ async fn a_failed_export_is_recorded_and_can_be_retried() {
     let app = fast_app().await;
     let (admin, tenant) = (app.admin(), app.tenant(1));
     let base = app.base.as_str();
-    let host = expect(
+    let host = post_host(
         base,
-        "POST",
-        "/mec/developer/v2/mephosts",
         &admin,
-        Some(&host_body("sandbox-export", "10.2.0.1", 30204, "10.2.0.2")),
-        201,
+        host_body("sandbox-export", "10.2.0.1", 30204, "10.2.0.2"),
     )
     .await;
     let (app_id, vm_id) = configured_vm(
