@@ -387,7 +387,13 @@ impl Workflows {
                 OperationKind::VmExportImage => {
                     export::advance(self, &op.aggregate_id, &vm, &state, index).await?
                 }
-                OperationKind::CleanEnv => Advance::Record(vec![]),
+                // Clean-env runs on the application, never on a VM: end it rather than spin.
+                OperationKind::CleanEnv => Advance::Record(
+                    failed(&state, index, "this operation does not run on a VM")
+                        .into_iter()
+                        .map(VmEvent::Operation)
+                        .collect(),
+                ),
             },
         };
         match advance {
