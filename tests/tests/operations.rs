@@ -498,6 +498,20 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         for port in ports {
             addresses.push(port["ipAddress"].as_str().expect("ip").to_owned());
         }
+        let mut networks: Vec<&str> = ports
+            .iter()
+            .filter_map(|p| p["networkName"].as_str())
+            .collect();
+        networks.sort_unstable();
+        let expected: &[&str] = if vm == &vm_id {
+            &["MEC_APP_Internet", "MEC_APP_N6"]
+        } else {
+            &["MEC_APP_N6"]
+        };
+        assert_eq!(
+            networks, expected,
+            "one address per port, named by its network"
+        );
         if vm == &vm_id {
             let n6_ip = ports
                 .iter()

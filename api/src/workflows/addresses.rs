@@ -1,5 +1,6 @@
-//! The per-host IP allocator. A launch takes one address in each plane CIDR of its host
-//! (`VDU1_APP_Plane01_IP`..`04`); port *i* of the VM is on plane *i*. Addresses are reservations
+//! The per-host IP allocator. A launch takes one address for each port of the VM: port *i* is on
+//! plane *i* of its host (`VDU1_APP_Plane01_IP`..`04`, in that order); ports beyond the host's
+//! planes get none. Addresses are reservations
 //! (`host.address`, key `[hostId, ip]`) held by the Vm aggregate from allocation until its
 //! instance is cleaned up, so no two live VMs on a host share one; a lost race for an address
 //! is retried with the next free one.
@@ -17,7 +18,7 @@ use super::{Advance, RunError, Workflows};
 
 const ATTEMPTS: usize = 20;
 
-/// The plane keys of the host, with their CIDRs, in plane order.
+/// The plane keys of the host that the VM's ports use, with their CIDRs, in plane order.
 fn planes(plan: &LaunchPlan) -> Vec<(String, Cidr)> {
     let params = parse_network_parameter(&plan.host.network_parameter).unwrap_or_default();
     REQUIRED_PLANES
@@ -27,6 +28,7 @@ fn planes(plan: &LaunchPlan) -> Vec<(String, Cidr)> {
             let cidr = Cidr::parse(params.get(*key)?)?;
             Some(((*key).to_owned(), cidr))
         })
+        .take(plan.vm.spec.ports.len())
         .collect()
 }
 
