@@ -39,7 +39,7 @@ struct Args {
     /// Events in the generated log of the rebuild benchmark.
     #[arg(long, default_value_t = 1_000_000)]
     rebuild_events: i64,
-    /// Command mix: `create-update` (create, then update what was created) or `create`.
+    /// Command mix: `create-update` (create a VM application, update it, add a VM) or `create`.
     #[arg(long, default_value = "create-update")]
     mix: String,
     /// Events the relay benchmark publishes.
@@ -170,7 +170,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
     let mix = if create_only {
         "POST /applications only"
     } else {
-        "create + update mix"
+        "create VM app + update + add VM"
     };
     println!("\n## 1. HTTP commands ({mix}, projections running, read-your-writes on)\n");
     println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio |");

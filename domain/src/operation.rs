@@ -67,6 +67,17 @@ const CLEAN_ACTIONS: &[ActionDef] = &[ActionDef {
 }];
 
 impl OperationKind {
+    pub const ALL: [OperationKind; 3] = [
+        OperationKind::VmLaunch,
+        OperationKind::VmExportImage,
+        OperationKind::CleanEnv,
+    ];
+
+    /// The kind whose `operationName` this is.
+    pub fn from_operation_name(name: &str) -> Option<OperationKind> {
+        Self::ALL.into_iter().find(|k| k.operation_name() == name)
+    }
+
     /// `operationName` as the original shows it.
     pub fn operation_name(self) -> &'static str {
         match self {

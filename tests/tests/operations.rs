@@ -87,6 +87,26 @@ async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (S
     (app_id, vm_id)
 }
 
+/// Calls `base` and asserts the refusal: its status and stable code.
+async fn refused(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    status: u16,
+    code: &str,
+) -> Value {
+    let reply = call(base, method, path, Some(token), body, &[]).await;
+    assert_eq!(
+        (reply.status, reply.body["code"].as_str()),
+        (status, Some(code)),
+        "{method} {path}: {}",
+        reply.body
+    );
+    reply.body
+}
+
 /// Registers a sandbox host as `admin`; returns the host.
 async fn post_host(base: &str, admin: &str, body: Value) -> Value {
     expect(
@@ -389,19 +409,16 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     assert_eq!(host["mecHostPassword"], "******");
     let host_id = host["id"].as_str().expect("host id").to_owned();
     // The same mecHostIp again is refused, and nothing is registered twice.
-    let again = call(
+    refused(
         base,
         "POST",
         "/mec/developer/v2/mephosts",
-        Some(&admin),
+        &admin,
         Some(&host_body("sandbox-two", "10.9.0.1", 30204, "10.9.0.2")),
-        &[],
+        409,
+        "DUPLICATE_MEC_HOST_IP",
     )
     .await;
-    assert_eq!(
-        (again.status, again.body["code"].as_str()),
-        (409, Some("DUPLICATE_MEC_HOST_IP"))
-    );
     let hosts = expect(
         base,
         "GET",
@@ -437,24 +454,19 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         .iter()
         .find(|n| n["name"] == "MEC_APP_N6")
         .expect("n6");
-    let refused = call(
+    refused(
         base,
         "DELETE",
         &format!(
             "/mec/developer/v2/applications/{app_id}/networks/{}",
             n6["id"].as_str().expect("id")
         ),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        409,
+        "NETWORK_IN_USE",
     )
     .await;
-    assert_eq!(
-        (refused.status, refused.body["code"].as_str()),
-        (409, Some("NETWORK_IN_USE")),
-        "{}",
-        refused.body
-    );
     let application = expect(
         base,
         "GET",
@@ -545,19 +557,16 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         "{console}"
     );
     // A second launch while an instance lives is refused up front.
-    let twice = call(
+    refused(
         base,
         "POST",
         &format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch"),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        400,
+        "VM_INSTANTIATED",
     )
     .await;
-    assert_eq!(
-        (twice.status, twice.body["code"].as_str()),
-        (400, Some("VM_INSTANTIATED"))
-    );
 
     // Flow 5: export the image.
     let started = expect(
@@ -640,21 +649,16 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     );
 
     // A deployed application is not deleted before its sandbox is cleaned.
-    let refused = call(
+    refused(
         base,
         "DELETE",
         &format!("/mec/developer/v2/applications/{app_id}"),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        409,
+        "SANDBOX_NOT_CLEAN",
     )
     .await;
-    assert_eq!(
-        (refused.status, refused.body["code"].as_str()),
-        (409, Some("SANDBOX_NOT_CLEAN")),
-        "{}",
-        refused.body
-    );
 
     // Flow 6: clean the sandbox.
     let started = expect(
@@ -845,32 +849,26 @@ async fn cancelling_an_operation_stops_it_for_good() {
         after_cancel,
         "the runner records nothing after the cancel"
     );
-    let again = call(
+    refused(
         base,
         "POST",
         &format!("/api/v1/operations/{op_id}/cancel"),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        409,
+        "OPERATION_FINISHED",
     )
     .await;
-    assert_eq!(
-        (again.status, again.body["code"].as_str()),
-        (409, Some("OPERATION_FINISHED"))
-    );
-    let unknown = call(
+    refused(
         base,
         "GET",
         &format!("/mec/developer/v2/operations/{}", uuid::Uuid::new_v4()),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        404,
+        "OPERATION_NOT_FOUND",
     )
     .await;
-    assert_eq!(
-        (unknown.status, unknown.body["code"].as_str()),
-        (404, Some("OPERATION_NOT_FOUND"))
-    );
     // The half-made instance is removed by clean-env, after which a launch is allowed again.
     let clean = expect(
         base,
@@ -1230,7 +1228,7 @@ async fn sandbox_hosts_are_checked_like_the_original() {
         (Some("openstack-renamed"), Some("******"))
     );
     assert_eq!(sealed().await.as_deref(), Some(before_update.as_str()));
-    let refused = call(
+    let by_tenant = call(
         base,
         "PUT",
         &format!("/mec/developer/v2/mephosts/{id}"),
@@ -1239,7 +1237,7 @@ async fn sandbox_hosts_are_checked_like_the_original() {
         &[],
     )
     .await;
-    assert_eq!(refused.status, 403);
+    assert_eq!(by_tenant.status, 403);
     expect(
         base,
         "DELETE",
@@ -1249,19 +1247,16 @@ async fn sandbox_hosts_are_checked_like_the_original() {
         200,
     )
     .await;
-    let gone = call(
+    refused(
         base,
         "GET",
         &format!("/mec/developer/v2/mephosts/{id}"),
-        Some(&tenant),
+        &tenant,
         None,
-        &[],
+        404,
+        "MEPHOST_NOT_FOUND",
     )
     .await;
-    assert_eq!(
-        (gone.status, gone.body["code"].as_str()),
-        (404, Some("MEPHOST_NOT_FOUND"))
-    );
 }
 
 #[actix_web::test]
@@ -1279,19 +1274,16 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
     )
     .await;
     let container_id = container["id"].as_str().expect("id");
-    let refused = call(
+    refused(
         base,
         "POST",
         &format!("/mec/developer/v2/applications/{container_id}/networks"),
-        Some(&tenant),
+        &tenant,
         Some(&json!({"name": "net-a"})),
-        &[],
+        409,
+        "NOT_A_VM_APPLICATION",
     )
     .await;
-    assert_eq!(
-        (refused.status, refused.body["code"].as_str()),
-        (409, Some("NOT_A_VM_APPLICATION"))
-    );
 
     let host = post_host(
         base,

@@ -226,7 +226,7 @@ impl Lcm for HttpLcm {
     fn health<'a>(&'a self, at: &'a LcmEndpoint) -> PortFuture<'a, ()> {
         Box::pin(async move {
             let url = format!("{}/lcmcontroller/v1/health", at.base_url());
-            self.call("GET", url, Body::Empty, &[]).await.map(|_| ())
+            self.call("GET", url, Body::Empty, &[]).await.map(drop)
         })
     }
 
@@ -244,7 +244,7 @@ impl Lcm for HttpLcm {
             });
             self.call("POST", url, Body::Json(body), &[])
                 .await
-                .map(|_| ())
+                .map(drop)
         })
     }
 
@@ -288,7 +288,7 @@ impl Lcm for HttpLcm {
         Box::pin(async move {
             let url = lcm(at, tenant, &format!("/packages/{package_id}"));
             let body = Body::Json(json!({ "hostIp": [host_ip] }));
-            self.call("POST", url, body, &[]).await.map(|_| ())
+            self.call("POST", url, body, &[]).await.map(drop)
         })
     }
 
@@ -348,7 +348,7 @@ impl Lcm for HttpLcm {
                 serde_json::to_value(request).map_err(|e| LcmError::Malformed(e.to_string()))?;
             self.call("POST", url, Body::Json(body), &[])
                 .await
-                .map(|_| ())
+                .map(drop)
         })
     }
 
@@ -393,7 +393,7 @@ impl Lcm for HttpLcm {
                 tenant,
                 &format!("/app_instances/{app_instance_id}/terminate"),
             );
-            self.call("POST", url, Body::Empty, &[]).await.map(|_| ())
+            self.call("POST", url, Body::Empty, &[]).await.map(drop)
         })
     }
 
@@ -412,7 +412,7 @@ impl Lcm for HttpLcm {
             );
             self.call("DELETE", on_host, Body::Empty, &[]).await?;
             let url = lcm(at, tenant, &format!("/packages/{package_id}"));
-            self.call("DELETE", url, Body::Empty, &[]).await.map(|_| ())
+            self.call("DELETE", url, Body::Empty, &[]).await.map(drop)
         })
     }
 
@@ -485,7 +485,7 @@ impl Lcm for HttpLcm {
     ) -> PortFuture<'a, ()> {
         Box::pin(async move {
             let url = res(at, tenant, host_ip, &format!("/images/{image_id}"));
-            self.call("DELETE", url, Body::Empty, &[]).await.map(|_| ())
+            self.call("DELETE", url, Body::Empty, &[]).await.map(drop)
         })
     }
 

@@ -118,6 +118,14 @@ impl SimulatedLcm {
             .unwrap_or_default()
     }
 
+    /// Whether a VM instance the workload reported (`vm-<app instance id>`) runs.
+    fn has_server(&self, vm_instance_id: &str) -> bool {
+        lock(&self.state)
+            .instances
+            .keys()
+            .any(|id| format!("vm-{id}") == vm_instance_id)
+    }
+
     fn id(&self, prefix: &str) -> String {
         let mut state = lock(&self.state);
         state.next_id += 1;
@@ -380,11 +388,7 @@ impl Lcm for SimulatedLcm {
     ) -> PortFuture<'a, String> {
         Box::pin(async move {
             let plan = self.enter(at, "createImage").await?;
-            let known = lock(&self.state)
-                .instances
-                .keys()
-                .any(|id| format!("vm-{id}") == vm_instance_id);
-            if !known {
+            if !self.has_server(vm_instance_id) {
                 return Err(not_found("server", vm_instance_id));
             }
             let id = self.id("image");
@@ -409,11 +413,7 @@ impl Lcm for SimulatedLcm {
     ) -> PortFuture<'a, String> {
         Box::pin(async move {
             self.enter(at, "createConsole").await?;
-            let known = lock(&self.state)
-                .instances
-                .keys()
-                .any(|id| format!("vm-{id}") == vm_instance_id);
-            if !known {
+            if !self.has_server(vm_instance_id) {
                 return Err(not_found("server", vm_instance_id));
             }
             let token = self.id("console");

@@ -262,6 +262,9 @@ where
                 Some(position) => state.wait_visible(answer.read_models, position).await,
                 None => true,
             };
+            if !visible {
+                tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
+            }
             let mut headers = command_headers(executed.position, executed.version);
             if let Some(location) = answer.location {
                 headers.push(("location", location));

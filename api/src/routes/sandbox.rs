@@ -520,7 +520,7 @@ pub async fn delete_vm(
                     ),
                 ));
             }
-            if vm.instance.is_some() || vm.export.is_some() || !vm.addresses.is_empty() {
+            if vm.holds_host_resources() {
                 let meta = metadata(&actor, None);
                 crate::workflows::clean::clean_instance(&st.workflows, &vm_ref, &vm, &actor, &meta)
                     .await

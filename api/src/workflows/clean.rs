@@ -138,7 +138,7 @@ async fn clean_all(
     let total = live.vms.len().max(1);
     for (i, config) in live.vms.iter().enumerate() {
         let vm: Vm = workflows.load(&config.id).await?;
-        if vm.instance.is_some() || vm.export.is_some() || !vm.addresses.is_empty() {
+        if vm.holds_host_resources() {
             if let Err(error) = clean_instance(workflows, &config.id, &vm, &actor, &metadata).await
             {
                 let error = format!("clean vm {} failed: {error}", config.spec.name);

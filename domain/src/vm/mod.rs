@@ -118,9 +118,10 @@ impl Vm {
         }
     }
 
-    /// Whether the VM has an instance (or a launch's leftovers) on a host.
-    pub fn has_instance(&self) -> bool {
-        self.instance.is_some()
+    /// Whether anything of the VM is left on a host: an instance (or a launch's leftovers), an
+    /// exported image, or reserved addresses. Clean-up removes all of them.
+    pub fn holds_host_resources(&self) -> bool {
+        self.instance.is_some() || self.export.is_some() || !self.addresses.is_empty()
     }
 }
 
@@ -198,7 +199,7 @@ impl Aggregate for Vm {
             }
             VmAction::CleanInstance { log } => {
                 self.refuse_if_running()?;
-                if self.instance.is_none() && self.export.is_none() && self.addresses.is_empty() {
+                if !self.holds_host_resources() {
                     return Ok(());
                 }
                 let mut events: Vec<VmEvent> = log

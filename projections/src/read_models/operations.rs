@@ -103,16 +103,6 @@ fn line(at: DateTime<Utc>, text: &str) -> String {
     format!("{} {text}\n", at.format("%Y-%m-%d %H:%M:%S%.3f"))
 }
 
-fn kind_of(operation_name: &str) -> Option<OperationKind> {
-    [
-        OperationKind::VmLaunch,
-        OperationKind::VmExportImage,
-        OperationKind::CleanEnv,
-    ]
-    .into_iter()
-    .find(|k| k.operation_name() == operation_name)
-}
-
 impl Rows {
     async fn load(
         conn: &mut PgConnection,
@@ -144,7 +134,11 @@ impl Rows {
     /// Sets the operation's progress from action `action` at `progress`.
     fn progressed(&mut self, operation_id: &str, action: usize, progress: i32, at: DateTime<Utc>) {
         if let Some(op) = self.operations.get_mut(operation_id) {
-            if let Some(kind) = op.operation_name.as_deref().and_then(kind_of) {
+            if let Some(kind) = op
+                .operation_name
+                .as_deref()
+                .and_then(OperationKind::from_operation_name)
+            {
                 op.progress = Some(operation_progress(kind, action + 1, progress));
             }
             op.update_time = Some(at);
@@ -219,7 +213,7 @@ impl Rows {
                 let def = op
                     .operation_name
                     .as_deref()
-                    .and_then(kind_of)
+                    .and_then(OperationKind::from_operation_name)
                     .and_then(|k| k.actions().get(action));
                 let row = ActionRow {
                     id: action_id(&operation_id, action),

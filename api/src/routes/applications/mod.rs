@@ -5,11 +5,9 @@
 pub mod dto;
 pub mod queries;
 
-use std::time::Instant;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use commands::{CommandError, Outcome, StoredResponse};
+use commands::CommandError;
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields,
 };
@@ -18,7 +16,7 @@ use domain::Actor;
 use self::dto::{
     field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
 };
-use super::commanding::{command_headers, metadata, options, requested_position, AppState, Reply};
+use super::commanding::{self, metadata, options, requested_position, Answer, AppState, Reply};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -218,7 +216,7 @@ async fn refuse_while_deployed(state: &AppState, app_id: &str) -> Result<(), Api
     let app: Application = state.load(app_id).await?;
     for config in app.state.iter().flat_map(|live| live.vms.iter()) {
         let vm: domain::vm::Vm = state.load(&config.id).await?;
-        if vm.has_instance() || !vm.addresses.is_empty() || vm.operations.ongoing().is_some() {
+        if vm.holds_host_resources() || vm.operations.ongoing().is_some() {
             return Err(ApiError::conflict(
                 "SANDBOX_NOT_CLEAN",
                 format!(
@@ -314,8 +312,6 @@ async fn run_command(
     metadata: commands::CommandMetadata,
     success: StatusCode,
 ) -> Result<Reply, ApiError> {
-    let started = Instant::now();
-    let command_name = action.name();
     let returns_app = matches!(
         action,
         ApplicationAction::Create { .. } | ApplicationAction::Update(_)
@@ -328,55 +324,26 @@ async fn run_command(
             _ => serde_json::Value::Bool(true),
         }
     };
-    let command = ApplicationCommand { actor, action };
-    let result = state
-        .executor
-        .execute::<Application, _>(id, command, &(), &metadata, &options, |app, _| {
-            StoredResponse {
-                status: success.as_u16(),
-                body: render(app),
-            }
-        })
-        .await;
-    let outcome = match result {
-        Ok(outcome) => outcome,
-        Err(error) => {
-            state.observe_command("application", command_name, "rejected", started);
-            return Err(application_error(error));
-        }
+    let answer = Answer {
+        aggregate: "application",
+        command: action.name(),
+        read_models: READ_MODELS,
+        success,
+        location: (success == StatusCode::CREATED)
+            .then(|| format!("/mec/developer/v2/applications/{id}")),
     };
-    state.observe_command("application", command_name, "ok", started);
-    match outcome {
-        Outcome::Replayed(stored) => Ok(Reply {
-            status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
-            headers: vec![("idempotent-replayed", "true".to_owned())],
-            body: stored.body,
-        }),
-        Outcome::Executed(executed) => {
-            let visible = match executed.position {
-                Some(position) => state.wait_visible(READ_MODELS, position).await,
-                None => true,
-            };
-            if !visible {
-                tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
-            }
-            let mut headers = command_headers(executed.position, executed.version);
-            if success == StatusCode::CREATED {
-                headers.push(("location", format!("/mec/developer/v2/applications/{id}")));
-            }
-            Ok(Reply {
-                status: if visible {
-                    success
-                } else {
-                    StatusCode::ACCEPTED
-                },
-                headers,
-                body: executed
-                    .response
-                    .map_or_else(|| render(&executed.aggregate), |r| r.body),
-            })
-        }
-    }
+    let command = ApplicationCommand { actor, action };
+    commanding::run_command::<Application, _, _>(
+        state,
+        id,
+        command,
+        metadata,
+        options,
+        answer,
+        render,
+        application_error,
+    )
+    .await
 }
 
 fn not_found() -> ApiError {
