@@ -30,7 +30,7 @@ const WRITE: &str = "WITH deleted AS (DELETE FROM tbl_app_project WHERE id = ANY
                 $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) \
       AS u(id, has_fields, name, provider, platform, industries, type, description, version, icon_file_id, \
            project_type, deploy_platform, status) \
-    WHERE t.id = u.id) \
+    WHERE t.id = u.id AND t.id = ANY($2::text[])) \
     INSERT INTO tbl_app_project (id, name, provider, platform, industries, type, description, \
     version, icon_file_id, project_type, deploy_platform, status, user_id, create_date) \
     SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], \

@@ -28,7 +28,7 @@ const WRITE: &str = "WITH deleted AS (DELETE FROM tbl_application WHERE id = ANY
                 $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) \
       AS u(id, has_fields, name, description, version, provider, architecture, app_class, app_type, industry, \
            icon_file_id, guide_file_id, app_create_type, status, mep_host_id) \
-    WHERE t.id = u.id) \
+    WHERE t.id = u.id AND t.id = ANY($2::text[])) \
     INSERT INTO tbl_application (id, name, description, version, provider, architecture, \
     app_class, type, industry, icon_file_id, guide_file_id, app_create_type, create_time, status, user_id, \
     user_name, mep_host_id) \

@@ -204,7 +204,8 @@ impl Batch {
             let targets: Vec<Option<i32>> = self.statuses.values().map(|(_, t)| *t).collect();
             sqlx::query(
                 "UPDATE tbl_vm v SET status = u.status, target_image_id = coalesce(u.target, v.target_image_id) \
-                 FROM unnest($1::text[], $2::text[], $3::int4[]) AS u(id, status, target) WHERE v.id = u.id",
+                 FROM unnest($1::text[], $2::text[], $3::int4[]) AS u(id, status, target) \
+                 WHERE v.id = u.id AND v.id = ANY($1::text[])",
             )
             .bind(ids)
             .bind(statuses)
@@ -483,7 +484,7 @@ async fn write_instances(
            u.package_id, u.create_time, u.log \
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) \
            AS u(id, host, status, vm_info, app_instance_id, package_id, create_time, log) \
-         JOIN tbl_vm v ON v.id = u.id \
+         JOIN tbl_vm v ON v.id = u.id WHERE v.id = ANY($1::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET host = EXCLUDED.host, status = EXCLUDED.status, vm_info = EXCLUDED.vm_info, \
          app_instance_id = EXCLUDED.app_instance_id, package_id = EXCLUDED.package_id, \
          create_time = EXCLUDED.create_time, log = EXCLUDED.log",
@@ -560,6 +561,7 @@ async fn write_exports(
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) \
            AS u(id, image_id, name, status, create_time, log) \
          JOIN tbl_vm v ON v.id = u.id LEFT JOIN tbl_vm_instantiate_info i ON i.vm_id = v.id \
+         WHERE v.id = ANY($1::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET image_id = EXCLUDED.image_id, image_name = EXCLUDED.image_name, \
          app_instance_id = EXCLUDED.app_instance_id, host_ip = EXCLUDED.host_ip, status = EXCLUDED.status, \
          create_time = EXCLUDED.create_time, log = EXCLUDED.log",
