@@ -17,6 +17,6 @@ pub mod runtime;
 pub use read_models::all_projections;
 pub use runtime::is_transient as runtime_is_transient;
 pub use runtime::{
-    AdminError, LogEvent, Projection, ProjectionError, ProjectionRuntime, ProjectionStatus,
-    RuntimeConfig,
+    group_step, AdminError, FailPoint, GroupError, GroupStep, LogEvent, Projection,
+    ProjectionError, ProjectionRuntime, ProjectionStatus, RuntimeConfig,
 };

@@ -335,6 +335,157 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
         .is_some_and(|m| m.contains("edgedev_projection_failed{projection=\"applications\"} 1")));
     // The other projection fails on the same event too; neither skipped it.
     wait_for_failed(&app, "app_projects").await;
+    // Projections that do not read applications pass the event and keep running in the group.
+    for name in ["plugins", "hosts"] {
+        let status = wait_until_past(&app, name, poison_position).await;
+        assert_eq!(status["status"], "running", "{status}");
+    }
+}
+
+async fn wait_until_past(app: &crate::helpers::TestApp, name: &str, position: i64) -> Value {
+    for _ in 0..250 {
+        let list = app
+            .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
+            .await;
+        let found = list
+            .body
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == name).cloned());
+        if let Some(status) = found.filter(|p| p["checkpointPosition"].as_i64() >= Some(position)) {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("projection {name} did not pass position {position}");
+}
+
+/// A group step that waits out the horizon: transactions still open anywhere in the cluster (other
+/// tests') hold committed events back, and a step then reads nothing but says so.
+async fn group_step(
+    pool: &PgPool,
+    members: &[&dyn projections::Projection],
+    limit: i64,
+    fail_point: &projections::FailPoint,
+) -> Result<projections::GroupStep, projections::GroupError> {
+    loop {
+        let step = projections::group_step(pool, members, limit, fail_point).await?;
+        if step.events > 0 || !step.pending {
+            return Ok(step);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint() {
+    let (runtime, pool) = runtime_on_fresh_db().await;
+    let projections = all_projections();
+    let members: Vec<&dyn projections::Projection> =
+        projections.iter().map(|p| p.as_ref()).collect();
+    let fail_point = projections::FailPoint::default();
+    let append = |names: Vec<String>| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.expect("tx");
+            for name in names {
+                append_created(&mut tx, &name).await;
+            }
+            tx.commit().await.expect("commit");
+            // Wait until every transaction older than ours has ended anywhere in the cluster, so
+            // a step reads all of it at once.
+            while !sqlx::query_scalar::<_, bool>(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events)",
+            )
+            .fetch_one(&pool)
+            .await
+            .expect("horizon")
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+            }
+        }
+    };
+    append((0..3).map(|n| format!("group-a{n}")).collect()).await;
+    // One member runs ahead alone; the group then gives each member only what it lacks.
+    runtime.catch_up("applications").await.expect("solo");
+    append((0..2).map(|n| format!("group-b{n}")).collect()).await;
+    let step = group_step(&pool, &members, 1000, &fail_point)
+        .await
+        .expect("group step");
+    assert_eq!(step.events, 5, "read from the slowest member");
+    assert!(step.stragglers.is_empty());
+    let given = |name: &str| step.members.iter().find(|(n, _)| *n == name).map(|m| m.1);
+    assert_eq!(given("applications"), Some(2));
+    assert_eq!(given("app_projects"), Some(5));
+    assert_eq!(
+        given("plugins"),
+        Some(5),
+        "members that read none still advance"
+    );
+    assert_eq!(step.members.len(), members.len());
+    assert_eq!(count(&pool, "tbl_application").await, 5);
+    assert_eq!(count(&pool, "tbl_app_project").await, 5);
+    for name in ["applications", "app_projects", "plugins"] {
+        assert_eq!(
+            applied(&pool, name).await,
+            5,
+            "{name} applied each event once"
+        );
+    }
+
+    // A simulated crash before the checkpoints commits nothing, for any member.
+    append(vec!["group-crash".into()]).await;
+    fail_point.arm(1);
+    let crashed = group_step(&pool, &members, 1000, &fail_point).await;
+    assert!(matches!(
+        crashed,
+        Err(projections::GroupError::SimulatedCrash)
+    ));
+    assert_eq!(count(&pool, "tbl_application").await, 5);
+    assert_eq!(applied(&pool, "app_projects").await, 5);
+    let step = group_step(&pool, &members, 1000, &fail_point)
+        .await
+        .expect("after the crash");
+    assert_eq!(step.events, 1);
+    assert_eq!(count(&pool, "tbl_application").await, 6);
+
+    // A member whose lease another connection holds sits the step out, checkpoint unmoved.
+    let mut holder = pool.acquire().await.expect("conn");
+    sqlx::query("SELECT pg_advisory_lock(727275, hashtext('plugins'))")
+        .execute(&mut *holder)
+        .await
+        .expect("hold the lease");
+    append(vec!["group-leased".into()]).await;
+    let step = group_step(&pool, &members, 1000, &fail_point)
+        .await
+        .expect("without plugins");
+    assert!(step.members.iter().all(|(n, _)| *n != "plugins"));
+    assert!(!step.stragglers.contains(&"plugins"));
+    assert_eq!(applied(&pool, "plugins").await, 6);
+    assert_eq!(applied(&pool, "app_projects").await, 7);
+    sqlx::query("SELECT pg_advisory_unlock(727275, hashtext('plugins'))")
+        .execute(&mut *holder)
+        .await
+        .expect("release");
+
+    // Members far behind the front are left to step alone, so they hold nobody back.
+    append((0..3).map(|n| format!("group-c{n}")).collect()).await;
+    runtime.catch_up("applications").await.expect("solo again");
+    let step = group_step(&pool, &members, 2, &fail_point)
+        .await
+        .expect("with stragglers");
+    assert_eq!(step.members, vec![("applications", 0)]);
+    assert!(step.stragglers.contains(&"app_projects"));
+    assert!(step.stragglers.contains(&"plugins"), "plugins is 4 behind");
+    // The group runner of a process catches everyone up; counts prove nothing ran twice.
+    let done = runtime
+        .catch_up_group(&runtime.names())
+        .await
+        .expect("catch up as a group");
+    assert!(done.iter().any(|(n, e)| *n == "app_projects" && *e == 3));
+    assert_eq!(count(&pool, "tbl_app_project").await, 10);
+    for name in runtime.names() {
+        assert_eq!(applied(&pool, name).await, 10, "{name}");
+    }
 }
 
 async fn wait_for_failed(app: &crate::helpers::TestApp, name: &str) -> Value {

@@ -1,13 +1,17 @@
 //! The projector runtime (DESIGN.md §4).
 //!
 //! - [`log`]: reading a batch of the log past a checkpoint, below the commit horizon.
-//! - [`step`]: one batch: lease the checkpoint row, apply, advance, commit; poison handling.
-//! - [`runner`]: the loop per projection, woken by LISTEN/NOTIFY with a timed poll as backstop.
+//! - [`step`]: one batch of one projection: lease, apply, advance, commit; poison handling.
+//! - [`group`]: one batch for several projections: the log read once, each member's own
+//!   checkpoint advanced, in one transaction.
+//! - [`runner`]: the process's loop over its projections, woken by LISTEN/NOTIFY with a timed poll
+//!   as backstop.
 //! - [`board`]: the checkpoints this process has seen, for read-your-writes waits.
 //! - [`admin`]: status, lag, rebuild and resume.
 
 mod admin;
 mod board;
+mod group;
 mod log;
 mod runner;
 mod step;
@@ -15,6 +19,7 @@ mod step;
 pub use admin::ProjectionStatus;
 pub use admin::{reset_checkpoint, AdminError};
 pub use board::CheckpointBoard;
+pub use group::{group_step, GroupError, GroupStep};
 pub use log::LogEvent;
 pub use runner::{ProjectionRuntime, RuntimeConfig};
 pub use step::{close_batch, open_batch, FailPoint, Opening, StepOutcome};

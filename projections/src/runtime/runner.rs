@@ -1,5 +1,6 @@
-//! The runtime: one loop per projection, woken by LISTEN/NOTIFY on `edgedev_events` with a timed
-//! poll as the backstop, plus the administrative entry points (catch up, rebuild, resume).
+//! The runtime: one loop driving all of the process's projections in group steps, woken by
+//! LISTEN/NOTIFY on `edgedev_events` with a timed poll as the backstop, plus the administrative
+//! entry points (catch up, rebuild, resume).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,8 @@ use tokio::task::JoinHandle;
 
 use super::admin;
 use super::board::CheckpointBoard;
+use super::group::{group_step, GroupError};
+use super::log::Checkpoint;
 use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
 use super::Projection;
 use crate::relay::RelayConfig;
@@ -96,42 +99,22 @@ impl ProjectionRuntime {
         crate::relay::register(&self.pool, self.relay.is_some()).await
     }
 
-    /// Starts the wake-up listener and one loop per projection.
+    /// Starts the wake-up listener, the loop that drives this process's projections, and the
+    /// relay.
     pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, sqlx::Error> {
         self.register_all().await?;
-        // Every loop has its own wake-up, bumped when a commit touches a type it reads.
         let (wake_tx, wake_rx) = watch::channel(0u64);
-        let mut wakes = vec![Wake {
-            types: &[],
-            sender: wake_tx,
-        }];
-        let mut loops = Vec::new();
-        for projection in self.projections.iter() {
-            let (sender, receiver) = watch::channel(0u64);
-            wakes.push(Wake {
-                types: projection.aggregate_types(),
-                sender,
-            });
-            loops.push((projection.clone(), receiver));
-        }
         let mut handles = vec![tokio::spawn(listen(
             self.pool.clone(),
-            wakes,
+            wake_tx,
             self.shutdown.subscribe(),
         ))];
-        for (projection, wake) in loops {
-            let runtime = self.clone();
-            handles.push(tokio::spawn(
-                async move { runtime.run(projection, wake).await },
-            ));
-        }
+        let runtime = self.clone();
+        let wake = wake_rx.clone();
+        handles.push(tokio::spawn(async move { runtime.run(wake).await }));
         if let Some(relay) = self.relay.clone() {
-            let relay_task = crate::relay::run(
-                self.pool.clone(),
-                relay,
-                wake_rx.clone(),
-                self.shutdown.subscribe(),
-            );
+            let relay_task =
+                crate::relay::run(self.pool.clone(), relay, wake_rx, self.shutdown.subscribe());
             handles.push(tokio::spawn(relay_task));
         }
         Ok(handles)
@@ -147,81 +130,143 @@ impl ProjectionRuntime {
         self.shutdown.send_replace(true);
     }
 
-    async fn run(self, projection: Arc<dyn Projection>, mut wake: watch::Receiver<u64>) {
-        let name = projection.name();
+    /// The process's projector loop: each turn is one group step over every projection (the log
+    /// read once for all), then one solo step for each straggler and each member being isolated.
+    async fn run(self, mut wake: watch::Receiver<u64>) {
         let mut shutdown = self.shutdown.subscribe();
         let mut backoff = Duration::from_millis(50);
-        // After a batch fails, step one event at a time (until caught up) to find the poison event.
-        let mut isolating = false;
+        let mut isolating = Isolating::default();
         loop {
             if *shutdown.borrow() {
                 return;
             }
             wake.borrow_and_update();
-            let limit = if isolating { 1 } else { self.config.batch_size };
+            let members: Vec<&dyn Projection> = self
+                .projections
+                .iter()
+                .filter(|p| !isolating.contains(p.name()))
+                .map(|p| p.as_ref())
+                .collect();
             let started = std::time::Instant::now();
-            let outcome = step(&self.pool, projection.as_ref(), limit, &self.fail_point).await;
+            let outcome = group_step(
+                &self.pool,
+                &members,
+                self.config.batch_size,
+                &self.fail_point,
+            )
+            .await;
             tracing::trace!(
-                projection = name,
                 micros = started.elapsed().as_micros() as u64,
                 ?outcome,
-                "step"
+                "group step"
             );
-            let pause = match outcome {
-                Ok(StepOutcome::Applied { checkpoint, .. }) => {
-                    self.board.publish(name, checkpoint);
+            let mut pause = match outcome {
+                Ok(step) => {
+                    for (name, _) in &step.members {
+                        self.board.publish(name, step.checkpoint);
+                    }
                     backoff = Duration::from_millis(50);
-                    None
-                }
-                Ok(StepOutcome::CaughtUp {
-                    checkpoint,
-                    pending,
-                }) => {
-                    self.board.publish(name, checkpoint);
-                    isolating = false;
-                    if pending {
+                    for name in &step.stragglers {
+                        self.step_straggler(name, &mut isolating).await;
+                    }
+                    if step.events > 0 || !step.stragglers.is_empty() {
+                        None
+                    } else if step.pending {
                         // Committed events wait behind an older transaction still running.
                         Some(self.config.horizon_retry)
                     } else {
                         Some(self.config.poll_interval)
                     }
                 }
-                Ok(StepOutcome::Busy) | Ok(StepOutcome::Failed) => Some(self.config.poll_interval),
-                Err(StepError::Apply { error, .. }) if error.is_transient() => {
-                    tracing::warn!(projection = name, %error, "transient projection error; retrying");
+                Err(GroupError::Member { member, error, .. }) if error.is_transient() => {
+                    tracing::warn!(projection = member, %error, "transient projection error; retrying");
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                     Some(backoff)
                 }
-                Err(StepError::Apply { error, event: None }) => {
-                    tracing::warn!(projection = name, %error, "batch failed; isolating the failing event");
-                    isolating = true;
+                Err(GroupError::Member {
+                    member,
+                    error,
+                    until,
+                }) => {
+                    tracing::warn!(projection = member, %error, "batch failed; isolating the failing event");
+                    isolating.start(member, Some(until));
                     None
                 }
+                Err(GroupError::SimulatedCrash) => Some(Duration::from_millis(10)),
+                Err(GroupError::Database(error)) => {
+                    tracing::warn!(%error, "projection step failed; retrying");
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    Some(backoff)
+                }
+            };
+            if !isolating.is_empty() {
+                self.step_isolated(&mut isolating).await;
+                pause = pause.map(|p| p.min(self.config.horizon_retry));
+            }
+            if let Some(pause) = pause {
+                tokio::select! {
+                    _ = wake.changed(), if pause > self.config.horizon_retry => {}
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    }
+
+    /// One solo batch of a projection too far behind to step with the group.
+    async fn step_straggler(&self, name: &'static str, isolating: &mut Isolating) {
+        let Some(projection) = self.find(name) else {
+            return;
+        };
+        let limit = self.config.batch_size;
+        match step(&self.pool, projection.as_ref(), limit, &self.fail_point).await {
+            Ok(StepOutcome::Applied { checkpoint, .. })
+            | Ok(StepOutcome::CaughtUp { checkpoint, .. }) => self.board.publish(name, checkpoint),
+            Ok(StepOutcome::Busy) | Ok(StepOutcome::Failed) | Err(StepError::SimulatedCrash) => {}
+            Err(StepError::Apply { error, .. }) if !error.is_transient() => {
+                tracing::warn!(projection = name, %error, "batch failed; isolating the failing event");
+                isolating.start(name, None);
+            }
+            Err(error) => {
+                tracing::warn!(projection = name, %error, "projection step failed; retrying")
+            }
+        }
+    }
+
+    /// One event for each member being isolated: the one that failed a batch is found and the
+    /// projection stopped on it; a member past the failed batch goes back to the group.
+    async fn step_isolated(&self, isolating: &mut Isolating) {
+        for (name, until) in isolating.members() {
+            let Some(projection) = self.find(name) else {
+                isolating.end(name);
+                continue;
+            };
+            match step(&self.pool, projection.as_ref(), 1, &self.fail_point).await {
+                Ok(StepOutcome::Applied { checkpoint, .. }) => {
+                    self.board.publish(name, checkpoint);
+                    if until.is_some_and(|until| checkpoint >= until) {
+                        isolating.end(name);
+                    }
+                }
+                Ok(StepOutcome::CaughtUp { checkpoint, .. }) => {
+                    self.board.publish(name, checkpoint);
+                    isolating.end(name);
+                }
+                Ok(StepOutcome::Busy) | Ok(StepOutcome::Failed) => isolating.end(name),
                 Err(StepError::Apply {
                     error,
                     event: Some(event),
-                }) => {
+                }) if !error.is_transient() => {
                     tracing::error!(projection = name, %error, position = event.1, "poison event: projection stopped");
                     if let Err(e) =
                         mark_failed(&self.pool, name, &error.to_string(), Some(event)).await
                     {
                         tracing::warn!(projection = name, error = %e, "could not record the projection failure");
                     }
-                    isolating = false;
-                    Some(self.config.poll_interval)
+                    isolating.end(name);
                 }
-                Err(StepError::SimulatedCrash) => Some(Duration::from_millis(10)),
-                Err(StepError::Database(error)) => {
-                    tracing::warn!(projection = name, %error, "projection step failed; retrying");
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                    Some(backoff)
-                }
-            };
-            if let Some(pause) = pause {
-                tokio::select! {
-                    _ = wake.changed(), if pause > self.config.horizon_retry => {}
-                    _ = tokio::time::sleep(pause) => {}
-                    _ = shutdown.changed() => {}
+                Err(error) => {
+                    tracing::warn!(projection = name, %error, "isolating step failed; retrying")
                 }
             }
         }
@@ -296,18 +341,81 @@ impl ProjectionRuntime {
         self.catch_up(name).await
     }
 
-    /// Rebuilds every projection, `concurrency` at a time (each on its own connections, so the
-    /// database's cores are used). Returns (name, events applied) in completion order.
+    /// Rebuilds every projection: empties them all, then reads the log once per batch for all of
+    /// them. With `concurrency` above one, the projections are split into that many groups, each
+    /// reading on its own connection, so the database's cores are used. Returns (name, events
+    /// applied).
     pub async fn rebuild_all(
         &self,
         concurrency: usize,
     ) -> Result<Vec<(&'static str, u64)>, admin::AdminError> {
-        use futures_util::stream::{self, StreamExt, TryStreamExt};
-        stream::iter(self.names())
-            .map(|name| async move { self.rebuild(name).await.map(|events| (name, events)) })
-            .buffer_unordered(concurrency.max(1))
-            .try_collect()
-            .await
+        for projection in self.projections.iter() {
+            admin::reset(&self.pool, projection.as_ref()).await?;
+        }
+        let groups = concurrency.clamp(1, self.projections.len().max(1));
+        let mut split: Vec<Vec<&'static str>> = vec![Vec::new(); groups];
+        for (i, name) in self.names().into_iter().enumerate() {
+            split[i % groups].push(name);
+        }
+        let done = futures_util::future::try_join_all(split.iter().map(|g| self.catch_up_group(g)))
+            .await?;
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Applies everything committed to the projections `names`, reading each batch of the log
+    /// once for all of them. Returns (name, events applied), or the error that stopped one.
+    pub async fn catch_up_group(
+        &self,
+        names: &[&'static str],
+    ) -> Result<Vec<(&'static str, u64)>, admin::AdminError> {
+        let mut members: Vec<&dyn Projection> = Vec::new();
+        for name in names {
+            let projection = self
+                .find(name)
+                .ok_or_else(|| admin::AdminError::Unknown((*name).to_owned()))?;
+            register(&self.pool, name).await?;
+            members.push(projection.as_ref());
+        }
+        let mut applied: Vec<(&'static str, u64)> = names.iter().map(|n| (*n, 0)).collect();
+        let mut add = |name: &str, n: u64| {
+            if let Some(entry) = applied.iter_mut().find(|(m, _)| *m == name) {
+                entry.1 += n;
+            }
+        };
+        let limit = self.config.batch_size;
+        loop {
+            match group_step(&self.pool, &members, limit, &self.fail_point).await {
+                Ok(step) => {
+                    for (name, events) in &step.members {
+                        add(name, *events as u64);
+                        self.board.publish(name, step.checkpoint);
+                    }
+                    for name in &step.stragglers {
+                        add(name, self.catch_up(name).await?);
+                    }
+                    if step.events == 0 && step.stragglers.is_empty() {
+                        if !step.pending {
+                            break;
+                        }
+                        tokio::time::sleep(self.config.horizon_retry).await;
+                    }
+                }
+                Err(GroupError::Member { member, error, .. }) if !error.is_transient() => {
+                    // Alone, the member finds its poison event (and stops on it) or goes on.
+                    add(member, self.catch_up(member).await?);
+                }
+                Err(GroupError::Member { error, .. }) => {
+                    return Err(admin::AdminError::Projection(error.to_string()))
+                }
+                Err(GroupError::SimulatedCrash) => {}
+                Err(GroupError::Database(e)) => return Err(e.into()),
+            }
+        }
+        // Members held by another process, or stopped, are waited for or reported one by one.
+        for name in names {
+            add(name, self.catch_up(name).await?);
+        }
+        Ok(applied)
     }
 
     /// Clears a poison failure so the projection retries the event (after a fix was deployed).
@@ -323,28 +431,35 @@ impl ProjectionRuntime {
     }
 }
 
-/// One loop's wake-up and the aggregate types it reads (empty: every type).
-struct Wake {
-    types: &'static [&'static str],
-    sender: watch::Sender<u64>,
-}
+/// The projections being stepped alone, one event at a time, after failing a batch: each until
+/// its checkpoint reaches the end of that batch (or, when unknown, until it is caught up).
+#[derive(Default)]
+struct Isolating(Vec<(&'static str, Option<Checkpoint>)>);
 
-impl Wake {
-    /// Wakes the loop if the notification names a type it reads (an empty payload names all).
-    fn notify(&self, payload: &str) {
-        let relevant = self.types.is_empty()
-            || payload.is_empty()
-            || payload.split(',').any(|t| self.types.contains(&t));
-        if relevant {
-            self.sender.send_modify(|n| *n += 1);
+impl Isolating {
+    fn start(&mut self, name: &'static str, until: Option<Checkpoint>) {
+        if !self.contains(name) {
+            self.0.push((name, until));
         }
+    }
+    fn end(&mut self, name: &str) {
+        self.0.retain(|(n, _)| *n != name);
+    }
+    fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| *n == name)
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn members(&self) -> Vec<(&'static str, Option<Checkpoint>)> {
+        self.0.clone()
     }
 }
 
-/// Turns notifications into wake-ups. After a lost connection it wakes every loop, since
+/// Turns notifications into wake-ups. After a lost connection it wakes the loops too, since
 /// notifications may have been missed while it was down.
-async fn listen(pool: PgPool, wakes: Vec<Wake>, mut shutdown: watch::Receiver<bool>) {
-    let wake_all = || wakes.iter().for_each(|w| w.notify(""));
+async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
+    let wake_all = || wake.send_modify(|n| *n += 1);
     let mut backoff = Duration::from_millis(100);
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
@@ -368,13 +483,8 @@ async fn listen(pool: PgPool, wakes: Vec<Wake>, mut shutdown: watch::Receiver<bo
         loop {
             tokio::select! {
                 received = listener.try_recv() => match received {
-                    Ok(Some(notification)) => {
-                        wakes.iter().for_each(|w| w.notify(notification.payload()));
-                    }
-                    Ok(None) => {
-                        // Connection lost and re-established by the listener: catch up.
-                        wake_all();
-                    }
+                    // A notification, or the connection lost and re-established: catch up.
+                    Ok(_) => wake_all(),
                     Err(error) => {
                         tracing::warn!(%error, "event listener failed; reconnecting");
                         break;

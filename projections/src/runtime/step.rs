@@ -45,7 +45,7 @@ impl FailPoint {
     pub fn arm(&self, times: u32) {
         self.remaining.store(times, Ordering::SeqCst);
     }
-    fn fire(&self) -> bool {
+    pub(super) fn fire(&self) -> bool {
         self.remaining
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok()
@@ -70,7 +70,7 @@ pub enum StepError {
 
 /// Quotes a projection name as an SQL literal (names are static identifiers; quotes are doubled
 /// all the same).
-fn literal(name: &str) -> String {
+pub(super) fn literal(name: &str) -> String {
     format!("'{}'", name.replace('\'', "''"))
 }
 

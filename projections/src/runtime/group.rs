@@ -1,0 +1,236 @@
+//! One batch for several projections at once: read the log once, apply it to every member, and
+//! advance each member's own checkpoint, in one transaction.
+//!
+//! A commit wakes every projection that reads its aggregate types. Stepping them one by one costs
+//! each its own transaction (lease, read, apply, checkpoint, commit); a group step pays for the
+//! lease, the read and the commit once. Members keep their own checkpoint rows and leases, so a
+//! group step, a solo step ([`super::step`]) and a rebuild of one member exclude each other
+//! exactly as before, in this process and in others.
+//!
+//! - Leases are taken per member (`pg_try_advisory_xact_lock`); members held elsewhere, or
+//!   stopped on a poison event, sit the step out.
+//! - Members far behind the others (a rebuild, a resumed projection) are *stragglers*: they would
+//!   hold every other member back, so the caller steps them alone until they come close.
+//! - If a member fails, the whole transaction is rolled back and the error names the member; the
+//!   caller then steps that member alone to find its poison event, and the group goes on without it.
+
+use sqlx::{Column, Executor, PgConnection, PgPool, Row};
+
+use super::log::{Checkpoint, LogEvent, SELECT_EVENTS};
+use super::step::{literal, FailPoint};
+use super::{Projection, ProjectionError};
+
+/// What one group step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupStep {
+    /// The members this step drove (leased, running, close to the front), each with the number
+    /// of events it was given.
+    pub members: Vec<(&'static str, usize)>,
+    /// Where every driven member now stands (unchanged when nothing was read).
+    pub checkpoint: Checkpoint,
+    /// Events read past the slowest driven member.
+    pub events: usize,
+    /// Whether committed events wait behind an open transaction (only when nothing was read).
+    pub pending: bool,
+    /// Leased, running members too far behind to drive with the group.
+    pub stragglers: Vec<&'static str>,
+}
+
+/// Why a group step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    /// A member rejected the batch, which ended at `until`; nothing of the step was committed.
+    #[error("projection {member}: {error}")]
+    Member {
+        member: &'static str,
+        error: ProjectionError,
+        until: Checkpoint,
+    },
+    #[error("simulated crash before the checkpoint")]
+    SimulatedCrash,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A member's lease and checkpoint, as the step's first round trip found them.
+struct Lease {
+    name: String,
+    leased: bool,
+    running: bool,
+    checkpoint: Checkpoint,
+}
+
+/// Runs one group step over `projections` with at most `limit` events. Members more than
+/// `limit` positions behind the front are left to the caller as stragglers.
+pub async fn group_step(
+    pool: &PgPool,
+    projections: &[&dyn Projection],
+    limit: i64,
+    fail_point: &FailPoint,
+) -> Result<GroupStep, GroupError> {
+    let mut conn = pool.acquire().await?;
+    let result = group_step_on(&mut conn, projections, limit, fail_point).await;
+    if result.is_err() && conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
+        let _ = conn.close().await;
+    }
+    result
+}
+
+async fn group_step_on(
+    conn: &mut PgConnection,
+    projections: &[&dyn Projection],
+    limit: i64,
+    fail_point: &FailPoint,
+) -> Result<GroupStep, GroupError> {
+    let leases = open(conn, projections).await?;
+    let driven: Vec<(&dyn Projection, Checkpoint)> = projections
+        .iter()
+        .filter_map(|p| {
+            let lease = leases.iter().find(|l| l.name == p.name())?;
+            (lease.leased && lease.running).then_some((*p, lease.checkpoint))
+        })
+        .collect();
+    let Some(front) = driven.iter().map(|(_, c)| c.1).max() else {
+        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
+        return Ok(GroupStep {
+            members: Vec::new(),
+            checkpoint: (0, 0),
+            events: 0,
+            pending: false,
+            stragglers: Vec::new(),
+        });
+    };
+    let (members, stragglers): (Vec<_>, Vec<_>) =
+        driven.into_iter().partition(|(_, c)| front - c.1 <= limit);
+    let stragglers = stragglers.iter().map(|(p, _)| p.name()).collect();
+    let from = members.iter().map(|(_, c)| *c).min().unwrap_or_default();
+    let (events, pending) = read(conn, from, limit).await?;
+    let Some(last) = events.last().map(LogEvent::checkpoint) else {
+        conn.execute(sqlx::raw_sql("COMMIT")).await?;
+        return Ok(GroupStep {
+            members: members.iter().map(|(p, _)| (p.name(), 0)).collect(),
+            checkpoint: from,
+            events: 0,
+            pending,
+            stragglers,
+        });
+    };
+    let mut applied = Vec::with_capacity(members.len());
+    for (projection, checkpoint) in &members {
+        let start = events.partition_point(|e| e.checkpoint() <= *checkpoint);
+        let slice = &events[start..];
+        if reads_any(*projection, slice) {
+            projection
+                .apply(&mut *conn, slice)
+                .await
+                .map_err(|error| GroupError::Member {
+                    member: projection.name(),
+                    error,
+                    until: last,
+                })?;
+        }
+        applied.push((projection.name(), slice.len()));
+    }
+    if fail_point.fire() {
+        return Err(GroupError::SimulatedCrash); // the caller rolls the writes back
+    }
+    close(conn, last, &applied).await?;
+    Ok(GroupStep {
+        members: applied,
+        checkpoint: last,
+        events: events.len(),
+        pending: false,
+        stragglers,
+    })
+}
+
+/// Whether `events` holds anything of the types `projection` reads.
+fn reads_any(projection: &dyn Projection, events: &[LogEvent]) -> bool {
+    let types = projection.aggregate_types();
+    !events.is_empty()
+        && (types.is_empty()
+            || events
+                .iter()
+                .any(|e| types.contains(&e.aggregate_type.as_str())))
+}
+
+/// First round trip: begin, and try every member's lease, reading its checkpoint and status.
+async fn open(
+    conn: &mut PgConnection,
+    projections: &[&dyn Projection],
+) -> Result<Vec<Lease>, sqlx::Error> {
+    let names: Vec<String> = projections.iter().map(|p| literal(p.name())).collect();
+    let sql = format!(
+        "BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off; \
+         SELECT name, pg_try_advisory_xact_lock(727275, hashtext(name)) AS leased, \
+                last_txid::text::bigint AS txid, last_position, status \
+           FROM projection_checkpoints WHERE name IN ({}) ORDER BY name",
+        names.join(", ")
+    );
+    let rows = conn.fetch_all(sqlx::raw_sql(&sql)).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Lease {
+                name: row.try_get("name")?,
+                leased: row.try_get("leased")?,
+                running: row.try_get::<String, _>("status")? == "running",
+                checkpoint: (row.try_get("txid")?, row.try_get("last_position")?),
+            })
+        })
+        .collect()
+}
+
+/// Second round trip: the batch past `from`, below the horizon, and whether committed events
+/// wait behind it.
+async fn read(
+    conn: &mut PgConnection,
+    from: Checkpoint,
+    limit: i64,
+) -> Result<(Vec<LogEvent>, bool), sqlx::Error> {
+    let after = format!(
+        "(transaction_id, global_position) > ('{}'::xid8, {})",
+        from.0, from.1
+    );
+    let sql = format!(
+        "{SELECT_EVENTS} WHERE {after} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+          ORDER BY transaction_id, global_position LIMIT {limit}; \
+         SELECT EXISTS (SELECT 1 FROM events WHERE {after} \
+            AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending"
+    );
+    let rows = conn.fetch_all(sqlx::raw_sql(&sql)).await?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut pending = false;
+    for row in &rows {
+        match row.columns().first().map(|c| c.name()) {
+            Some("pending") => pending = row.try_get("pending")?,
+            _ => events.push(LogEvent::from_row(row)?),
+        }
+    }
+    Ok((events, pending))
+}
+
+/// Last round trip: every member behind `last` moves to it (counting the events it was given),
+/// and the step commits. A member already past `last` keeps its place.
+async fn close(
+    conn: &mut PgConnection,
+    last: Checkpoint,
+    applied: &[(&'static str, usize)],
+) -> Result<(), sqlx::Error> {
+    let counts: String = applied
+        .iter()
+        .map(|(name, n)| format!(" WHEN {} THEN {n}", literal(name)))
+        .collect();
+    let names: Vec<String> = applied.iter().map(|(name, _)| literal(name)).collect();
+    let sql = format!(
+        "UPDATE projection_checkpoints SET last_txid = '{}', last_position = {}, \
+         events_applied = events_applied + CASE name{counts} ELSE 0 END, last_error = NULL, \
+         updated_at = now() WHERE name IN ({}) AND (last_txid, last_position) < ('{}'::xid8, {}); COMMIT",
+        last.0,
+        last.1,
+        names.join(", "),
+        last.0,
+        last.1
+    );
+    conn.execute(sqlx::raw_sql(&sql)).await?;
+    Ok(())
+}
