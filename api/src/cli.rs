@@ -405,8 +405,9 @@ async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResu
                     );
                 }
                 (None, true) => {
-                    // Two at a time: one per core of a small database server.
-                    for (name, events) in runtime.rebuild_all(2).await? {
+                    // One group: the log is read once, the next batch while this one is applied
+                    // (measured faster than two groups on a 2-core machine).
+                    for (name, events) in runtime.rebuild_all(1).await? {
                         println!(
                             "rebuilt {name}: {events} events ({:.2}s since the start)",
                             started.elapsed().as_secs_f64()

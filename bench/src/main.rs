@@ -290,8 +290,11 @@ async fn rebuild(args: &Args) -> BenchResult<()> {
         events as f64 / total / scan_rate
     );
     for (groups, label) in [
-        (1, "**all, one group** (the log read once for all)"),
-        (2, "**all, two groups** (`edgedev projections rebuild --all`)"),
+        (
+            1,
+            "**all, one group** (`edgedev projections rebuild --all`)",
+        ),
+        (2, "**all, two groups**"),
     ] {
         let started = Instant::now();
         runtime.rebuild_all(groups).await?;

@@ -486,6 +486,31 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
     for name in runtime.names() {
         assert_eq!(applied(&pool, name).await, 10, "{name}");
     }
+
+    // A rebuild of all as one group, in batches of 2 each read while the one before is applied,
+    // gives the same rows, every event applied once.
+    let ids = || async {
+        sqlx::query_scalar::<_, String>("SELECT id FROM tbl_app_project ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("ids")
+    };
+    let before = ids().await;
+    let small = ProjectionRuntime::new(
+        pool.clone(),
+        all_projections(),
+        RuntimeConfig {
+            batch_size: 2,
+            ..RuntimeConfig::default()
+        },
+    );
+    let done = small.rebuild_all(1).await.expect("rebuild as one group");
+    assert_eq!(done.len(), runtime.names().len());
+    assert!(done.iter().all(|(_, n)| *n == 10), "{done:?}");
+    assert_eq!(ids().await, before);
+    for name in runtime.names() {
+        assert_eq!(applied(&pool, name).await, 10, "{name}");
+    }
 }
 
 async fn wait_for_failed(app: &crate::helpers::TestApp, name: &str) -> Value {

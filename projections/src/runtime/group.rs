@@ -60,6 +60,26 @@ struct Lease {
     checkpoint: Checkpoint,
 }
 
+/// A batch read ahead of its step, outside any transaction: the committed events after `from`
+/// below the horizon of the moment it was read. A later horizon can only add events after them,
+/// so a step that starts at `from` may apply it instead of reading.
+pub struct Prefetched {
+    pub from: Checkpoint,
+    pub events: Vec<LogEvent>,
+    pub pending: bool,
+}
+
+/// Reads the batch after `from` on a connection of its own, while the previous batch is applied.
+pub async fn read_ahead(pool: PgPool, from: Checkpoint, limit: i64) -> Option<Prefetched> {
+    let mut conn = pool.acquire().await.ok()?;
+    let (events, pending) = read(&mut conn, from, limit).await.ok()?;
+    Some(Prefetched {
+        from,
+        events,
+        pending,
+    })
+}
+
 /// Runs one group step over `projections` with at most `limit` events. Members more than
 /// `limit` positions behind the front are left to the caller as stragglers.
 pub async fn group_step(
@@ -68,8 +88,20 @@ pub async fn group_step(
     limit: i64,
     fail_point: &FailPoint,
 ) -> Result<GroupStep, GroupError> {
+    group_step_with(pool, projections, limit, fail_point, None).await
+}
+
+/// A group step that applies `ahead` when it starts exactly where the driven members stand, and
+/// reads the batch itself otherwise.
+pub async fn group_step_with(
+    pool: &PgPool,
+    projections: &[&dyn Projection],
+    limit: i64,
+    fail_point: &FailPoint,
+    ahead: Option<Prefetched>,
+) -> Result<GroupStep, GroupError> {
     let mut conn = pool.acquire().await?;
-    let result = group_step_on(&mut conn, projections, limit, fail_point).await;
+    let result = group_step_on(&mut conn, projections, limit, fail_point, ahead).await;
     if result.is_err() && conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
         let _ = conn.close().await;
     }
@@ -81,6 +113,7 @@ async fn group_step_on(
     projections: &[&dyn Projection],
     limit: i64,
     fail_point: &FailPoint,
+    ahead: Option<Prefetched>,
 ) -> Result<GroupStep, GroupError> {
     let leases = open(conn, projections).await?;
     let driven: Vec<(&dyn Projection, Checkpoint)> = projections
@@ -104,7 +137,10 @@ async fn group_step_on(
         driven.into_iter().partition(|(_, c)| front - c.1 <= limit);
     let stragglers = stragglers.iter().map(|(p, _)| p.name()).collect();
     let from = members.iter().map(|(_, c)| *c).min().unwrap_or_default();
-    let (events, pending) = read(conn, from, limit).await?;
+    let (events, pending) = match ahead {
+        Some(batch) if batch.from == from => (batch.events, batch.pending),
+        _ => read(conn, from, limit).await?,
+    };
     let Some(last) = events.last().map(LogEvent::checkpoint) else {
         conn.execute(sqlx::raw_sql("COMMIT")).await?;
         return Ok(GroupStep {

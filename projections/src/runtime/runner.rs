@@ -12,8 +12,9 @@ use tokio::task::JoinHandle;
 
 use super::admin;
 use super::board::CheckpointBoard;
-use super::group::{group_step, GroupError};
+use super::group::{group_step, group_step_with, read_ahead, GroupError, Prefetched};
 use super::log::Checkpoint;
+use super::log::LogEvent;
 use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
 use super::Projection;
 use crate::relay::RelayConfig;
@@ -383,8 +384,30 @@ impl ProjectionRuntime {
             }
         };
         let limit = self.config.batch_size;
+        // The next batch is read on another connection while this one is applied, so reading
+        // (and decoding) overlaps with the writes.
+        let mut reading: Option<JoinHandle<Option<Prefetched>>> = None;
         loop {
-            match group_step(&self.pool, &members, limit, &self.fail_point).await {
+            let ahead = match reading.take() {
+                Some(read) => read.await.ok().flatten(),
+                None => None,
+            };
+            if let Some(end) = ahead
+                .as_ref()
+                .and_then(|b| b.events.last())
+                .map(LogEvent::checkpoint)
+            {
+                reading = Some(tokio::spawn(read_ahead(self.pool.clone(), end, limit)));
+            }
+            let outcome =
+                group_step_with(&self.pool, &members, limit, &self.fail_point, ahead).await;
+            if let Ok(step) = &outcome {
+                if reading.is_none() && step.events > 0 {
+                    let pool = self.pool.clone();
+                    reading = Some(tokio::spawn(read_ahead(pool, step.checkpoint, limit)));
+                }
+            }
+            match outcome {
                 Ok(step) => {
                     for (name, events) in &step.members {
                         add(name, *events as u64);
