@@ -342,23 +342,6 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
     }
 }
 
-async fn wait_until_past(app: &crate::helpers::TestApp, name: &str, position: i64) -> Value {
-    for _ in 0..250 {
-        let list = app
-            .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
-            .await;
-        let found = list
-            .body
-            .as_array()
-            .and_then(|all| all.iter().find(|p| p["name"] == name).cloned());
-        if let Some(status) = found.filter(|p| p["checkpointPosition"].as_i64() >= Some(position)) {
-            return status;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("projection {name} did not pass position {position}");
-}
-
 /// A group step that waits out the horizon: transactions still open anywhere in the cluster (other
 /// tests') hold committed events back, and a step then reads nothing but says so.
 async fn group_step(
@@ -514,6 +497,26 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
 }
 
 async fn wait_for_failed(app: &crate::helpers::TestApp, name: &str) -> Value {
+    wait_for_status(app, name, "stop on the poison event", |p| {
+        p["status"] == "failed"
+    })
+    .await
+}
+
+async fn wait_until_past(app: &crate::helpers::TestApp, name: &str, position: i64) -> Value {
+    wait_for_status(app, name, &format!("pass position {position}"), |p| {
+        p["checkpointPosition"].as_i64() >= Some(position)
+    })
+    .await
+}
+
+/// Polls `GET /api/v1/projections` until projection `name` satisfies `done`.
+async fn wait_for_status(
+    app: &crate::helpers::TestApp,
+    name: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..250 {
         let list = app
             .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
@@ -522,10 +525,10 @@ async fn wait_for_failed(app: &crate::helpers::TestApp, name: &str) -> Value {
             .body
             .as_array()
             .and_then(|all| all.iter().find(|p| p["name"] == name).cloned());
-        if let Some(status) = found.filter(|p| p["status"] == "failed") {
+        if let Some(status) = found.filter(|p| done(p)) {
             return status;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    panic!("projection {name} did not stop on the poison event");
+    panic!("projection {name} did not {what}");
 }
