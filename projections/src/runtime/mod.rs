@@ -39,8 +39,8 @@ pub trait Projection: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// The tables this projection alone writes.
     fn tables(&self) -> &'static [&'static str];
-    /// The aggregate types whose events it reads; a commit of other types does not wake it
-    /// (it still reads past them, and polls as a backstop). Empty means every type.
+    /// The aggregate types whose events it reads. In a group step, a batch holding none of them
+    /// costs it no statement: its checkpoint just moves past. Empty means every type.
     fn aggregate_types(&self) -> &'static [&'static str] {
         &[]
     }
