@@ -1,18 +1,28 @@
 //! Fills a database with a realistic event log of a chosen size, written straight into `events`
 //! with set-based SQL (generating through the API would take longer than the benchmark itself).
+//! The rebuild and relay benchmarks read it, and the black-box tests project it.
 //!
-//! Each application gets five events: created, updated, sandbox host selected, status moved to
-//! CONFIGURED, and then either updated again or (one in ten) deleted. Every VM application (odd
-//! numbers) also gets a network and a VM with a port, and its VM a whole successful launch: the
-//! operation with its three actions, the instantiate info at each stage and DEPLOYED (15 events on
-//! the `vm` aggregate). On average an application brings 13.5 events.
+//! Applications are numbered from 1; application `n` brings:
+//!
+//! - five events: created, updated, sandbox host selected, status moved to CONFIGURED, and then
+//!   either updated again or (when `n % 10 == 0`) deleted;
+//! - when `n` is odd (a VM application): a network and a VM with a port, and on the VM a whole
+//!   successful launch: the operation with its three actions, the instantiate info at each stage
+//!   and DEPLOYED (15 events on the `vm` aggregate);
+//! - when `n % 20 == 0`: a plugin, shared by the application's owner, updated once, downloaded
+//!   eight times and rated twice (12 events on the `plugin` aggregate).
+//!
+//! So twenty applications bring 282 events.
 
 use std::time::Instant;
 
 use sqlx::PgPool;
 
-/// Events per two applications (one container application, one VM application).
-const EVENTS_PER_TWO_APPLICATIONS: i64 = 27;
+/// Events per twenty applications (ten container and ten VM applications, one plugin).
+pub const EVENTS_PER_TWENTY_APPLICATIONS: i64 = 282;
+/// Downloads and ratings of each generated plugin.
+pub const DOWNLOADS_PER_PLUGIN: i64 = 8;
+pub const RATINGS_PER_PLUGIN: i64 = 2;
 const CHUNK_APPLICATIONS: i64 = 20_000;
 
 const GENERATE: &str = r#"
@@ -58,13 +68,13 @@ WITH vms AS (
         jsonb_build_object('operationId', op) AS info
     FROM vms
 ), rows AS (
-    SELECT 'application' AS t, app_id AS id, owner, op, e.* FROM specs, LATERAL (VALUES
+    SELECT n, 'application' AS t, app_id AS id, owner, op, e.* FROM specs, LATERAL (VALUES
         (6, 'NetworkCreated', jsonb_build_object('network', jsonb_build_object('id', md5('gen-net-' || n)::uuid::text,
             'name', 'MEC_APP_N6', 'description', ''))),
         (7, 'VmCreated', jsonb_build_object('vm', vm))
     ) AS e(sequence, event_type, payload)
     UNION ALL
-    SELECT 'vm', vm_id, owner, op, e.* FROM specs, LATERAL (VALUES
+    SELECT n, 'vm', vm_id, owner, op, e.* FROM specs, LATERAL (VALUES
         (1, 'OperationRequested', jsonb_build_object('operationId', op, 'kind', 'VmLaunch', 'objectId', vm_id,
             'objectName', 'vm-' || n, 'userId', owner, 'userName', owner, 'at', at)),
         (2, 'LaunchRequested', jsonb_build_object('plan', jsonb_build_object('appId', app_id, 'appName', 'gen-app-' || n,
@@ -97,28 +107,81 @@ INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_ve
 SELECT t, id, sequence, event_type, '1', payload,
        jsonb_build_object('user_id', owner, 'user_name', owner, 'correlation_id', op, 'causation_id', op,
                           'request_id', op, 'operation_id', op)
+FROM rows ORDER BY n, t, sequence
+"#;
+
+/// The plugin of every twentieth application in `$1..=$2`: shared, updated, downloaded eight
+/// times by other tenants and rated by two.
+const GENERATE_PLUGINS: &str = r#"
+WITH plugins AS (
+    SELECT n, md5('gen-plugin-' || n)::uuid::text AS id, 'tenant-' || (n % 50) AS owner,
+           to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+           jsonb_build_object('name', 'gen-plugin-' || n,
+               'codeLanguage', (ARRAY['JAVA', 'Python', 'Go', '.Net', 'PHP'])[n / 20 % 5 + 1],
+               'pluginType', n / 20 % 2 + 1, 'version', 'v1.0', 'introduction', 'generated plugin ' || n,
+               'pluginFile', jsonb_build_object('sha256', encode(sha256(('gen-plugin-file-' || n)::bytea), 'hex'),
+                   'size', 4096 + n, 'fileName', 'plugin-' || n || '.zip'),
+               'logoFile', jsonb_build_object('sha256', encode(sha256(('gen-logo-' || n)::bytea), 'hex'),
+                   'size', 512, 'fileName', 'logo.png'),
+               'apiFile', jsonb_build_object('sha256', encode(sha256(('gen-api-' || n)::bytea), 'hex'),
+                   'size', 1024, 'fileName', 'api.yaml')) AS fields
+    FROM generate_series($1::bigint, $2::bigint) AS n WHERE n % 20 = 0
+), rows AS (
+    SELECT id, owner, 1 AS sequence, 'PluginUploaded' AS event_type,
+           fields || jsonb_build_object('ownerId', owner, 'ownerName', owner, 'uploadedAt', at) AS payload
+    FROM plugins
+    UNION ALL
+    SELECT id, owner, 2, 'PluginUpdated', fields || jsonb_build_object('introduction', 'updated plugin ' || n)
+    FROM plugins
+    UNION ALL
+    SELECT id, owner, 2 + d, 'PluginDownloaded', jsonb_build_object(
+               'recordId', md5('gen-download-' || n || '-' || d)::uuid::text,
+               'userId', 'tenant-' || ((n + d) % 50), 'userName', 'tenant-' || ((n + d) % 50), 'at', at)
+    FROM plugins, generate_series(1, 8) AS d
+    UNION ALL
+    SELECT id, owner, 10 + r, 'PluginRated', jsonb_build_object(
+               'userId', 'tenant-' || ((n + r) % 50), 'userName', 'tenant-' || ((n + r) % 50),
+               'score', (n / 20 + r) % 5 + 1, 'at', at)
+    FROM plugins, generate_series(1, 2) AS r
+)
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+SELECT 'plugin', id, sequence, event_type, '1', payload,
+       jsonb_build_object('user_id', owner, 'user_name', owner, 'correlation_id', id, 'causation_id', id,
+                          'request_id', id)
 FROM rows ORDER BY id, sequence
 "#;
 
-/// Appends about `events` events (rounded to whole applications); returns the count and seconds.
+/// Appends about `events` events (rounded to whole applications) to a database without generated
+/// applications; returns the events now in the log, and seconds.
 pub async fn generate(pool: &PgPool, events: i64) -> Result<(i64, f64), sqlx::Error> {
     let started = Instant::now();
-    let applications = (events * 2 / EVENTS_PER_TWO_APPLICATIONS).max(1);
-    let mut first = 1;
-    while first <= applications {
-        let last = (first + CHUNK_APPLICATIONS - 1).min(applications);
-        for statement in [GENERATE, GENERATE_VMS] {
-            sqlx::query(statement)
-                .bind(first)
-                .bind(last)
-                .execute(pool)
-                .await?;
-        }
-        first = last + 1;
-    }
+    let applications = (events * 20 / EVENTS_PER_TWENTY_APPLICATIONS).max(1);
+    generate_applications(pool, 1, applications).await?;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
         .fetch_one(pool)
         .await?;
     sqlx::query("ANALYZE events").execute(pool).await?;
     Ok((total, started.elapsed().as_secs_f64()))
+}
+
+/// Appends the events of applications `first..=last` (see the module comment), in chunks of
+/// 20,000 applications, each chunk in one transaction per statement.
+pub async fn generate_applications(
+    pool: &PgPool,
+    first: i64,
+    last: i64,
+) -> Result<(), sqlx::Error> {
+    let mut from = first;
+    while from <= last {
+        let to = (from + CHUNK_APPLICATIONS - 1).min(last);
+        for statement in [GENERATE, GENERATE_VMS, GENERATE_PLUGINS] {
+            sqlx::query(statement)
+                .bind(from)
+                .bind(to)
+                .execute(pool)
+                .await?;
+        }
+        from = to + 1;
+    }
+    Ok(())
 }

@@ -5,12 +5,13 @@
 //! read-your-writes on), projection lag, full rebuild over a generated log, and the references
 //! (`pgbench` one-row inserts at the same concurrency, an ordered scan of the events table).
 
-mod generator;
 mod http;
 mod load;
 mod reference;
 
 use std::time::{Duration, Instant};
+
+use edgedev_bench::generator;
 
 use clap::Parser;
 use domain::{Actor, Role};

@@ -5,6 +5,7 @@ mod helpers;
 
 mod applications;
 mod auth_and_errors;
+mod generated_log;
 mod migrations;
 mod operations;
 mod plugins;

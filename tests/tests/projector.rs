@@ -344,7 +344,7 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
 
 /// A group step that waits out the horizon: transactions still open anywhere in the cluster (other
 /// tests') hold committed events back, and a step then reads nothing but says so.
-async fn group_step(
+pub(crate) async fn group_step(
     pool: &PgPool,
     members: &[&dyn projections::Projection],
     limit: i64,

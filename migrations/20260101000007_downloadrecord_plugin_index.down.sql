@@ -1,0 +1,1 @@
+DROP INDEX tbl_downloadrecord_plugin;
