@@ -3,7 +3,13 @@
 //! `scoretype` 2, replaced by a re-rating; `scorecount` and `satisfaction` (3.0 without ratings)
 //! are derived from those records. File columns hold the store path of each file, and
 //! `pluginfilehashcode` the package's SHA-256 in base64 (the documented column holds 50 characters).
+//!
+//! A batch is folded in memory first ([`Batch`]) and written in at most six set-based statements:
+//! deletes, new plugins, field updates, records, download counts, rating aggregates.
 
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
 use domain::plugin::{PluginEvent, PluginFields, StoredFile};
 use sqlx::PgConnection;
 
@@ -52,127 +58,302 @@ impl Projection for PluginsProjection {
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
+            let mut batch = Batch::default();
             for event in events.iter().filter(|e| e.aggregate_type == "plugin") {
-                apply_one(conn, event).await?;
+                batch.add(&event.aggregate_id, event.decode::<PluginEvent>()?);
             }
+            batch.write(conn).await?;
             Ok(())
         })
     }
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-/// Binds the fields in the order $2..$11 shared by INSERT and UPDATE.
-fn bind_fields<'q>(query: Query<'q>, f: &PluginFields) -> Query<'q> {
-    query
-        .bind(f.name.clone())
-        .bind(f.introduction.clone())
-        .bind(f.code_language.as_str())
-        .bind(f.plugin_type.code())
-        .bind(f.version.clone())
-        .bind(store_path(&f.logo_file))
-        .bind(store_path(&f.plugin_file))
-        .bind(f.plugin_file.size as i32)
-        .bind(store_path(&f.api_file))
-        .bind(hash_code(&f.plugin_file.sha256))
+/// What a batch does to one plugin row.
+enum RowWrite {
+    /// Uploaded in this batch (with any later field updates folded in).
+    New {
+        fields: PluginFields,
+        owner_id: String,
+        owner_name: String,
+        uploaded_at: DateTime<Utc>,
+    },
+    /// An existing plugin's fields, as the last update of the batch left them.
+    Changed(PluginFields),
 }
 
-async fn apply_one(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
-    let id = event.aggregate_id.as_str();
-    match event.decode::<PluginEvent>()? {
-        PluginEvent::PluginUploaded {
-            fields,
-            owner_id,
-            owner_name,
-            uploaded_at,
-        } => {
-            bind_fields(
-                sqlx::query(
-                    "INSERT INTO tbl_plugin (pluginid, pluginname, introduction, codelanguage, plugintype, version, \
-                     logofile, pluginfile, pluginsize, apifile, pluginfilehashcode, satisfaction, downloadcount, \
-                     scorecount, userid, username, uploadtime) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 3.0, 0, 0, $12, $13, $14)",
-                )
-                .bind(id),
-                &fields,
-            )
-            .bind(owner_id)
-            .bind(owner_name)
-            .bind(uploaded_at)
-            .execute(conn)
-            .await?;
-        }
-        PluginEvent::PluginUpdated { fields } => {
-            bind_fields(
-                sqlx::query(
-                    "UPDATE tbl_plugin SET pluginname = $2, introduction = $3, codelanguage = $4, plugintype = $5, \
-                     version = $6, logofile = $7, pluginfile = $8, pluginsize = $9, apifile = $10, \
-                     pluginfilehashcode = $11 WHERE pluginid = $1",
-                )
-                .bind(id),
-                &fields,
-            )
-            .execute(conn)
-            .await?;
-        }
-        PluginEvent::PluginDownloaded {
-            record_id,
-            user_id,
-            user_name,
-            at,
-        } => {
-            sqlx::query(
-                "WITH record AS (INSERT INTO tbl_downloadrecord (recordid, pluginid, downloaduserid, downloadusername, \
-                 score, scoretype, downloadtime) VALUES ($2, $1, $3, $4, 0, $5, $6)) \
-                 UPDATE tbl_plugin SET downloadcount = downloadcount + 1 WHERE pluginid = $1",
-            )
-            .bind(id)
-            .bind(record_id)
-            .bind(user_id)
-            .bind(user_name)
-            .bind(DOWNLOAD)
-            .bind(at)
-            .execute(conn)
-            .await?;
-        }
-        PluginEvent::PluginRated {
-            user_id,
-            user_name,
-            score,
-            at,
-        } => {
-            sqlx::query(
-                "INSERT INTO tbl_downloadrecord (recordid, pluginid, downloaduserid, downloadusername, score, scoretype, \
-                 downloadtime) VALUES ('rating:' || $1 || ':' || $2, $1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (recordid) DO UPDATE SET score = EXCLUDED.score, downloadtime = EXCLUDED.downloadtime, \
-                 downloadusername = EXCLUDED.downloadusername",
-            )
-            .bind(id)
-            .bind(user_id)
-            .bind(user_name)
-            .bind(f32::from(score))
-            .bind(RATING)
-            .bind(at)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "UPDATE tbl_plugin p SET scorecount = r.n, satisfaction = r.mean FROM ( \
-                 SELECT count(*)::int AS n, avg(score)::float4 AS mean FROM tbl_downloadrecord \
-                 WHERE pluginid = $1 AND scoretype = $2) r WHERE p.pluginid = $1",
-            )
-            .bind(id)
-            .bind(RATING)
-            .execute(conn)
-            .await?;
-        }
-        PluginEvent::PluginDeleted {} => {
-            sqlx::query("WITH records AS (DELETE FROM tbl_downloadrecord WHERE pluginid = $1) DELETE FROM tbl_plugin WHERE pluginid = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
+/// A download record or a rating.
+struct Record {
+    plugin_id: String,
+    user_id: String,
+    user_name: String,
+    score: f32,
+    score_type: i32,
+    at: DateTime<Utc>,
+}
+
+/// The net effect of a batch. A deletion drops whatever the batch did to the plugin before it,
+/// and deletions are written first, so anything after one still lands.
+#[derive(Default)]
+struct Batch {
+    deleted: BTreeSet<String>,
+    rows: HashMap<String, RowWrite>,
+    /// By record id: a re-rating replaces the user's earlier rating.
+    records: HashMap<String, Record>,
+    downloads: HashMap<String, i32>,
+    rated: BTreeSet<String>,
+}
+
+impl Batch {
+    fn add(&mut self, id: &str, event: PluginEvent) {
+        match event {
+            PluginEvent::PluginUploaded {
+                fields,
+                owner_id,
+                owner_name,
+                uploaded_at,
+            } => {
+                let row = RowWrite::New {
+                    fields,
+                    owner_id,
+                    owner_name,
+                    uploaded_at,
+                };
+                self.rows.insert(id.to_owned(), row);
+            }
+            PluginEvent::PluginUpdated { fields } => match self.rows.get_mut(id) {
+                Some(RowWrite::New { fields: f, .. }) | Some(RowWrite::Changed(f)) => *f = fields,
+                None => {
+                    self.rows.insert(id.to_owned(), RowWrite::Changed(fields));
+                }
+            },
+            PluginEvent::PluginDownloaded {
+                record_id,
+                user_id,
+                user_name,
+                at,
+            } => {
+                let record = Record {
+                    plugin_id: id.to_owned(),
+                    user_id,
+                    user_name,
+                    score: 0.0,
+                    score_type: DOWNLOAD,
+                    at,
+                };
+                self.records.insert(record_id, record);
+                *self.downloads.entry(id.to_owned()).or_default() += 1;
+            }
+            PluginEvent::PluginRated {
+                user_id,
+                user_name,
+                score,
+                at,
+            } => {
+                let record_id = format!("rating:{id}:{user_id}");
+                let record = Record {
+                    plugin_id: id.to_owned(),
+                    user_id,
+                    user_name,
+                    score: f32::from(score),
+                    score_type: RATING,
+                    at,
+                };
+                self.records.insert(record_id, record);
+                self.rated.insert(id.to_owned());
+            }
+            PluginEvent::PluginDeleted {} => {
+                self.rows.remove(id);
+                self.records.retain(|_, r| r.plugin_id != id);
+                self.downloads.remove(id);
+                self.rated.remove(id);
+                self.deleted.insert(id.to_owned());
+            }
         }
     }
-    Ok(())
+
+    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if !self.deleted.is_empty() {
+            let ids: Vec<&String> = self.deleted.iter().collect();
+            sqlx::query(
+                "WITH records AS (DELETE FROM tbl_downloadrecord WHERE pluginid = ANY($1)) \
+                 DELETE FROM tbl_plugin WHERE pluginid = ANY($1)",
+            )
+            .bind(ids)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let (mut new, mut changed) = (NewRows::default(), FieldColumns::default());
+        for (id, row) in self.rows {
+            match row {
+                RowWrite::New {
+                    fields,
+                    owner_id,
+                    owner_name,
+                    uploaded_at,
+                } => {
+                    new.fields.push(id, &fields);
+                    new.owner_id.push(owner_id);
+                    new.owner_name.push(owner_name);
+                    new.uploaded_at.push(uploaded_at);
+                }
+                RowWrite::Changed(fields) => changed.push(id, &fields),
+            }
+        }
+        if !new.fields.id.is_empty() {
+            new.fields
+                .bind(sqlx::query(INSERT_PLUGINS))
+                .bind(new.owner_id)
+                .bind(new.owner_name)
+                .bind(new.uploaded_at)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if !changed.id.is_empty() {
+            changed
+                .bind(sqlx::query(UPDATE_PLUGINS))
+                .execute(&mut *conn)
+                .await?;
+        }
+        if !self.records.is_empty() {
+            let mut r = RecordColumns::default();
+            for (id, record) in self.records {
+                r.id.push(id);
+                r.plugin_id.push(record.plugin_id);
+                r.user_id.push(record.user_id);
+                r.user_name.push(record.user_name);
+                r.score.push(record.score);
+                r.score_type.push(record.score_type);
+                r.at.push(record.at);
+            }
+            sqlx::query(UPSERT_RECORDS)
+                .bind(r.id)
+                .bind(r.plugin_id)
+                .bind(r.user_id)
+                .bind(r.user_name)
+                .bind(r.score)
+                .bind(r.score_type)
+                .bind(r.at)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if !self.downloads.is_empty() {
+            let (ids, counts): (Vec<String>, Vec<i32>) = self.downloads.into_iter().unzip();
+            sqlx::query(
+                "UPDATE tbl_plugin t SET downloadcount = t.downloadcount + u.n \
+                 FROM unnest($1::text[], $2::int[]) AS u(id, n) \
+                 WHERE t.pluginid = u.id AND t.pluginid = ANY($1::text[])",
+            )
+            .bind(ids)
+            .bind(counts)
+            .execute(&mut *conn)
+            .await?;
+        }
+        if !self.rated.is_empty() {
+            let ids: Vec<String> = self.rated.into_iter().collect();
+            sqlx::query(
+                "UPDATE tbl_plugin p SET scorecount = r.n, satisfaction = r.mean FROM ( \
+                 SELECT pluginid, count(*)::int AS n, avg(score)::float4 AS mean FROM tbl_downloadrecord \
+                 WHERE pluginid = ANY($1::text[]) AND scoretype = $2 GROUP BY pluginid) r \
+                 WHERE p.pluginid = r.pluginid AND p.pluginid = ANY($1::text[])",
+            )
+            .bind(ids)
+            .bind(RATING)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+const INSERT_PLUGINS: &str = "INSERT INTO tbl_plugin (pluginid, pluginname, introduction, codelanguage, \
+    plugintype, version, logofile, pluginfile, pluginsize, apifile, pluginfilehashcode, satisfaction, \
+    downloadcount, scorecount, userid, username, uploadtime) \
+    SELECT id, name, intro, lang, ptype, version, logo, file, size, api, hash, 3.0, 0, 0, owner, owner_name, at \
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], \
+                $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[]) \
+      AS u(id, name, intro, lang, ptype, version, logo, file, size, api, hash, owner, owner_name, at)";
+
+const UPDATE_PLUGINS: &str = "UPDATE tbl_plugin t SET pluginname = u.name, introduction = u.intro, \
+    codelanguage = u.lang, plugintype = u.ptype, version = u.version, logofile = u.logo, pluginfile = u.file, \
+    pluginsize = u.size, apifile = u.api, pluginfilehashcode = u.hash \
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], \
+                $9::int[], $10::text[], $11::text[]) \
+      AS u(id, name, intro, lang, ptype, version, logo, file, size, api, hash) \
+    WHERE t.pluginid = u.id AND t.pluginid = ANY($1::text[])";
+
+const UPSERT_RECORDS: &str = "INSERT INTO tbl_downloadrecord (recordid, pluginid, downloaduserid, \
+    downloadusername, score, scoretype, downloadtime) \
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float4[], $6::int[], \
+                         $7::timestamptz[]) \
+    ON CONFLICT (recordid) DO UPDATE SET score = EXCLUDED.score, downloadtime = EXCLUDED.downloadtime, \
+    downloadusername = EXCLUDED.downloadusername";
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// The columns of plugin fields, one entry per plugin, bound as $1..$11.
+#[derive(Default)]
+struct FieldColumns {
+    id: Vec<String>,
+    name: Vec<String>,
+    introduction: Vec<String>,
+    code_language: Vec<&'static str>,
+    plugin_type: Vec<i32>,
+    version: Vec<String>,
+    logo: Vec<String>,
+    file: Vec<String>,
+    size: Vec<i32>,
+    api: Vec<String>,
+    hash: Vec<String>,
+}
+
+impl FieldColumns {
+    fn push(&mut self, id: String, f: &PluginFields) {
+        self.id.push(id);
+        self.name.push(f.name.clone());
+        self.introduction.push(f.introduction.clone());
+        self.code_language.push(f.code_language.as_str());
+        self.plugin_type.push(f.plugin_type.code());
+        self.version.push(f.version.clone());
+        self.logo.push(store_path(&f.logo_file));
+        self.file.push(store_path(&f.plugin_file));
+        self.size.push(f.plugin_file.size as i32);
+        self.api.push(store_path(&f.api_file));
+        self.hash.push(hash_code(&f.plugin_file.sha256));
+    }
+
+    fn bind(self, query: Query<'_>) -> Query<'_> {
+        query
+            .bind(self.id)
+            .bind(self.name)
+            .bind(self.introduction)
+            .bind(self.code_language)
+            .bind(self.plugin_type)
+            .bind(self.version)
+            .bind(self.logo)
+            .bind(self.file)
+            .bind(self.size)
+            .bind(self.api)
+            .bind(self.hash)
+    }
+}
+
+#[derive(Default)]
+struct NewRows {
+    fields: FieldColumns,
+    owner_id: Vec<String>,
+    owner_name: Vec<String>,
+    uploaded_at: Vec<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+struct RecordColumns {
+    id: Vec<String>,
+    plugin_id: Vec<String>,
+    user_id: Vec<String>,
+    user_name: Vec<String>,
+    score: Vec<f32>,
+    score_type: Vec<i32>,
+    at: Vec<DateTime<Utc>>,
 }
 
 #[cfg(test)]
