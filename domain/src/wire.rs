@@ -41,6 +41,17 @@ pub fn from_wire_ref<'a, E: serde::Deserialize<'a>>(
     E::deserialize(MapAccessDeserializer::new(entry))
 }
 
+/// Rebuilds an event from its stored type name and its body as JSON text, parsing the text
+/// straight into the event (what projections do for every event they read).
+pub fn from_wire_raw<'a, E: serde::Deserialize<'a>>(
+    event_type: &'a str,
+    body: &'a serde_json::value::RawValue,
+) -> Result<E, serde_json::Error> {
+    use serde::de::value::{MapAccessDeserializer, MapDeserializer};
+    let entry = MapDeserializer::<_, serde_json::Error>::new(std::iter::once((event_type, body)));
+    E::deserialize(MapAccessDeserializer::new(entry))
+}
+
 /// The pinned wire version of `event_type` in `versions` ("1" for a type not listed).
 pub fn version_of(versions: &[(&str, &'static str)], event_type: &str) -> String {
     versions
@@ -80,10 +91,16 @@ mod tests {
             let (name, body) = super::to_wire(&event).expect("serializes");
             let borrowed: Event = super::from_wire_ref(&name, &body).expect("borrowed");
             let owned: Event = super::from_wire(&name, body.clone()).expect("owned");
+            let text = serde_json::value::RawValue::from_string(body.to_string()).expect("raw");
+            let raw: Event = super::from_wire_raw(&name, &text).expect("raw");
             assert_eq!(borrowed, event);
+            assert_eq!(raw, event);
             assert_eq!(owned, event);
         }
         let unknown: Result<Event, _> = super::from_wire_ref("Renamed", &json!({}));
+        assert!(unknown.is_err());
+        let empty = serde_json::value::RawValue::from_string("{}".into()).expect("raw");
+        let unknown: Result<Event, _> = super::from_wire_raw("Renamed", &empty);
         assert!(unknown.is_err());
     }
 }

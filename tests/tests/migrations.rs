@@ -182,7 +182,7 @@ async fn every_seed_table_exists_as_documented() {
         .fetch_one(&pool)
         .await
         .expect("view");
-    assert_eq!(applied, 6);
+    assert_eq!(applied, 7);
 }
 
 #[actix_web::test]

@@ -3,7 +3,8 @@
 
 use lapin::types::ShortString;
 use lapin::BasicProperties;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::runtime::LogEvent;
 
@@ -21,25 +22,48 @@ pub fn event_type(event: &LogEvent) -> String {
 }
 
 /// The structured CloudEvents 1.0 body. Extension attributes carry the aggregate, its sequence,
-/// the global position and transaction, and the correlation, causation and user ids.
-pub fn cloud_event(event: &LogEvent, source: &str) -> Value {
-    json!({
-        "specversion": "1.0",
-        "id": event.event_id.to_string(),
-        "source": source,
-        "type": event_type(event),
-        "subject": event.aggregate_id,
-        "time": event.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        "datacontenttype": "application/json",
-        "data": event.payload,
-        "aggregatetype": event.aggregate_type,
-        "sequence": event.sequence,
-        "position": event.global_position,
-        "transactionid": event.txid,
-        "correlationid": event.meta("correlation_id"),
-        "causationid": event.meta("causation_id"),
-        "userid": event.meta("user_id"),
-    })
+/// the global position and transaction, and the correlation, causation and user ids. `data` is
+/// the stored payload, copied as is.
+#[derive(Serialize)]
+pub struct CloudEvent<'a> {
+    specversion: &'static str,
+    id: String,
+    source: &'a str,
+    #[serde(rename = "type")]
+    event_type: String,
+    subject: &'a str,
+    time: String,
+    datacontenttype: &'static str,
+    data: &'a RawValue,
+    aggregatetype: &'a str,
+    sequence: i64,
+    position: i64,
+    transactionid: i64,
+    correlationid: Option<&'a str>,
+    causationid: Option<&'a str>,
+    userid: Option<&'a str>,
+}
+
+pub fn cloud_event<'a>(event: &'a LogEvent, source: &'a str) -> CloudEvent<'a> {
+    CloudEvent {
+        specversion: "1.0",
+        id: event.event_id.to_string(),
+        source,
+        event_type: event_type(event),
+        subject: &event.aggregate_id,
+        time: event
+            .recorded_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        datacontenttype: "application/json",
+        data: &event.payload,
+        aggregatetype: &event.aggregate_type,
+        sequence: event.sequence,
+        position: event.global_position,
+        transactionid: event.txid,
+        correlationid: event.meta("correlation_id"),
+        causationid: event.meta("causation_id"),
+        userid: event.meta("user_id"),
+    }
 }
 
 /// AMQP properties of the message.

@@ -6,6 +6,7 @@
 //! transaction below the horizon has finished, so nothing can appear behind the checkpoint later.
 
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
@@ -25,7 +26,9 @@ pub struct LogEvent {
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
-    pub payload: Value,
+    /// The body as stored, unparsed: each reader decodes it straight into its typed event, and
+    /// the relay copies it into the message as is.
+    pub payload: Box<RawValue>,
     pub metadata: Value,
 }
 
@@ -36,7 +39,7 @@ impl LogEvent {
 
     /// Decodes the payload into a domain event enum by its wire name.
     pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, super::ProjectionError> {
-        domain::wire::from_wire_ref(&self.event_type, &self.payload).map_err(|e| {
+        domain::wire::from_wire_raw(&self.event_type, &self.payload).map_err(|e| {
             super::ProjectionError::Decode {
                 event_type: self.event_type.clone(),
                 event_version: self.event_version.clone(),
@@ -68,7 +71,9 @@ impl LogEvent {
             sequence: row.try_get("sequence")?,
             event_type: row.try_get("event_type")?,
             event_version: row.try_get("event_version")?,
-            payload: row.try_get("payload")?,
+            payload: row
+                .try_get::<sqlx::types::Json<Box<RawValue>>, _>("payload")?
+                .0,
             metadata: row.try_get("metadata")?,
         })
     }
