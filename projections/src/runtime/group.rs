@@ -14,7 +14,9 @@
 //! - If a member fails, the whole transaction is rolled back and the error names the member; the
 //!   caller then steps that member alone to find its poison event, and the group goes on without it.
 
-use sqlx::{Column, Executor, PgConnection, PgPool, Row};
+use std::sync::LazyLock;
+
+use sqlx::{Executor, PgConnection, PgPool, Row};
 
 use super::log::{Checkpoint, LogEvent, SELECT_EVENTS};
 use super::step::{literal, FailPoint};
@@ -216,32 +218,46 @@ async fn open(
         .collect()
 }
 
-/// Second round trip: the batch past `from`, below the horizon, and whether committed events
-/// wait behind it.
+/// The batch past `$1`/`$2` (text of the transaction id, position), below the horizon: a
+/// prepared statement, so its rows come in the binary format and its plan is made once per
+/// connection.
+static READ_BATCH: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{SELECT_EVENTS} WHERE (transaction_id, global_position) > ($1::text::xid8, $2) \
+           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+         ORDER BY transaction_id, global_position LIMIT $3"
+    )
+});
+
+/// Whether committed events past `$1`/`$2` wait behind the horizon.
+const PENDING: &str = "SELECT EXISTS (SELECT 1 FROM events \
+    WHERE (transaction_id, global_position) > ($1::text::xid8, $2) \
+      AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))";
+
+/// Second round trip: the batch past `from`, below the horizon. When it is empty, a third says
+/// whether committed events wait behind an open transaction.
 async fn read(
     conn: &mut PgConnection,
     from: Checkpoint,
     limit: i64,
 ) -> Result<(Vec<LogEvent>, bool), sqlx::Error> {
-    let after = format!(
-        "(transaction_id, global_position) > ('{}'::xid8, {})",
-        from.0, from.1
-    );
-    let sql = format!(
-        "{SELECT_EVENTS} WHERE {after} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-          ORDER BY transaction_id, global_position LIMIT {limit}; \
-         SELECT EXISTS (SELECT 1 FROM events WHERE {after} \
-            AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending"
-    );
-    let rows = conn.fetch_all(sqlx::raw_sql(&sql)).await?;
-    let mut events = Vec::with_capacity(rows.len());
-    let mut pending = false;
-    for row in &rows {
-        match row.columns().first().map(|c| c.name()) {
-            Some("pending") => pending = row.try_get("pending")?,
-            _ => events.push(LogEvent::from_row(row)?),
-        }
-    }
+    let txid = from.0.to_string();
+    let rows = sqlx::query(READ_BATCH.as_str())
+        .bind(&txid)
+        .bind(from.1)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    let events = rows
+        .iter()
+        .map(LogEvent::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let pending = events.is_empty()
+        && sqlx::query_scalar(PENDING)
+            .bind(&txid)
+            .bind(from.1)
+            .fetch_one(&mut *conn)
+            .await?;
     Ok((events, pending))
 }
 

@@ -59,22 +59,20 @@ pub const SELECT_EVENTS: &str = "SELECT transaction_id::text::bigint AS txid, gl
     recorded_at, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata FROM events";
 
 impl LogEvent {
-    /// Decodes a row selected with [`SELECT_EVENTS`].
+    /// Decodes a row selected with [`SELECT_EVENTS`] (its columns by position).
     pub fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
         Ok(LogEvent {
-            txid: row.try_get("txid")?,
-            global_position: row.try_get("global_position")?,
-            event_id: row.try_get("event_id")?,
-            recorded_at: row.try_get("recorded_at")?,
-            aggregate_type: row.try_get("aggregate_type")?,
-            aggregate_id: row.try_get("aggregate_id")?,
-            sequence: row.try_get("sequence")?,
-            event_type: row.try_get("event_type")?,
-            event_version: row.try_get("event_version")?,
-            payload: row
-                .try_get::<sqlx::types::Json<Box<RawValue>>, _>("payload")?
-                .0,
-            metadata: row.try_get("metadata")?,
+            txid: row.try_get(0)?,
+            global_position: row.try_get(1)?,
+            event_id: row.try_get(2)?,
+            recorded_at: row.try_get(3)?,
+            aggregate_type: row.try_get(4)?,
+            aggregate_id: row.try_get(5)?,
+            sequence: row.try_get(6)?,
+            event_type: row.try_get(7)?,
+            event_version: row.try_get(8)?,
+            payload: row.try_get::<sqlx::types::Json<Box<RawValue>>, _>(9)?.0,
+            metadata: row.try_get(10)?,
         })
     }
 }
