@@ -3,6 +3,7 @@
 //! its batch, never to the size of its tables.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use edgedev_bench::generator::{
     generate_applications, DOWNLOADS_PER_PLUGIN, EVENTS_PER_TWENTY_APPLICATIONS, RATINGS_PER_PLUGIN,
@@ -20,6 +21,40 @@ async fn runtime_on_fresh_db() -> (ProjectionRuntime, PgPool, String) {
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
     runtime.register_all().await.expect("register");
     (runtime, pool, url)
+}
+
+/// A pool of exactly one connection: every statement runs on the same backend.
+async fn one_connection(url: &str) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("connect")
+}
+
+/// The tables of all `projections`.
+fn read_model_tables(projections: &[Arc<dyn Projection>]) -> Vec<&'static str> {
+    projections
+        .iter()
+        .flat_map(|p| p.tables().iter().copied())
+        .collect()
+}
+
+/// Group steps of every projection on `one`, at most `limit` events each, until nothing is left
+/// to read; returns the events read.
+async fn step_all(one: &PgPool, projections: &[Arc<dyn Projection>], limit: i64) -> i64 {
+    let members: Vec<&dyn Projection> = projections.iter().map(|p| p.as_ref()).collect();
+    let fail_point = FailPoint::default();
+    let mut events = 0;
+    loop {
+        let step = group_step(one, &members, limit, &fail_point)
+            .await
+            .expect("step");
+        if step.events == 0 {
+            return events;
+        }
+        events += step.events as i64;
+    }
 }
 
 async fn scalar(pool: &PgPool, sql: &str) -> i64 {
@@ -126,10 +161,7 @@ async fn rows_read(one: &PgPool, tables: &[&str]) -> HashMap<String, i64> {
 async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     let (_, pool, url) = runtime_on_fresh_db().await;
     let projections = all_projections();
-    let tables: Vec<&str> = projections
-        .iter()
-        .flat_map(|p| p.tables().iter().copied())
-        .collect();
+    let tables = read_model_tables(&projections);
     for table in &tables {
         // Statistics stay as the ANALYZE below leaves them, as between two autovacuum passes.
         sqlx::query(&format!(
@@ -141,43 +173,22 @@ async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     }
     // One connection runs every step, so its prepared statements (and the generic plans it caches
     // after five runs of each) were planned while the tables were young, as in a new deployment.
-    let one = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .expect("connect");
-    let members: Vec<&dyn Projection> = projections.iter().map(|p| p.as_ref()).collect();
-    let fail_point = FailPoint::default();
-    let step_all = |limit: i64| {
-        let (one, members, fail_point) = (&one, &members, &fail_point);
-        async move {
-            let mut events = 0;
-            loop {
-                let step = group_step(one, members, limit, fail_point)
-                    .await
-                    .expect("step");
-                if step.events == 0 {
-                    return events;
-                }
-                events += step.events as i64;
-            }
-        }
-    };
+    let one = one_connection(&url).await;
     generate_applications(&pool, 1, 1).await.expect("generate");
-    step_all(1).await;
+    step_all(&one, &projections, 1).await;
     sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
         .execute(&pool)
         .await
         .expect("analyze while young");
     generate_applications(&pool, 2, 60).await.expect("generate");
-    step_all(1).await;
+    step_all(&one, &projections, 1).await;
     // The tables grow; statistics and the cached plans stay as they were.
     generate_applications(&pool, 61, 1000)
         .await
         .expect("generate");
     // Every read of the read models goes through `one`, whose statistics are flushed on demand;
     // another backend's would arrive late and be counted in the measured steps.
-    step_all(1000).await;
+    step_all(&one, &projections, 1000).await;
     assert_eq!(
         scalar(&one, "SELECT count(*) FROM tbl_application").await,
         900
@@ -189,7 +200,7 @@ async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     generate_applications(&pool, 1001, 1020)
         .await
         .expect("generate");
-    let steps = step_all(1).await;
+    let steps = step_all(&one, &projections, 1).await;
     assert_eq!(steps, EVENTS_PER_TWENTY_APPLICATIONS);
     let after = rows_read(&one, &tables).await;
     let per_type: Vec<(String, i64)> = sqlx::query_as(
@@ -241,24 +252,10 @@ async fn one_event_per_step_and_one_big_batch_leave_the_same_rows() {
     .await
     .expect("extra events");
 
-    let one = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .expect("connect");
+    let one = one_connection(&url).await;
     let projections = all_projections();
-    let members: Vec<&dyn Projection> = projections.iter().map(|p| p.as_ref()).collect();
-    let fail_point = FailPoint::default();
-    while group_step(&one, &members, 1, &fail_point)
-        .await
-        .expect("step")
-        .events
-        > 0
-    {}
-    let tables: Vec<&str> = projections
-        .iter()
-        .flat_map(|p| p.tables().iter().copied())
-        .collect();
+    step_all(&one, &projections, 1).await;
+    let tables = read_model_tables(&projections);
     let mut one_by_one = Vec::new();
     for table in &tables {
         one_by_one.push(rows(&pool, table, "row_to_json(t)::text").await);
