@@ -1,4 +1,3 @@
-DROP VIEW IF EXISTS schema_migrations;
 DROP FUNCTION IF EXISTS decrypt_secret(bytea, text);
 DROP FUNCTION IF EXISTS encrypt_secret(text, text);
 DROP TABLE IF EXISTS user_secrets;

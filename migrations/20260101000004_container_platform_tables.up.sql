@@ -526,12 +526,5 @@ USING (
     )
 );
 
--- Migration history in the seed's shape (§5.1), over sqlx's own table.
-CREATE VIEW schema_migrations AS
-SELECT
-    version::varchar(255) AS version,
-    installed_on AS applied_at,
-    encode(checksum, 'hex')::varchar(64) AS checksum,
-    (execution_time / 1000000)::integer AS execution_time_ms,
-    success
-FROM _sqlx_migrations;
+-- Migration history (seed §5.1, `schema_migrations`) is the migration runner's own table: it
+-- creates it before the first migration runs (ADR 0009).

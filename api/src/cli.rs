@@ -6,13 +6,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use db::Pool;
 use domain::{Actor, Role};
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
-use sqlx::PgPool;
 
 use crate::auth::JwtKeys;
 use crate::config::ServeConfig;
-use crate::db;
 use crate::embedded_pg::EmbeddedPostgres;
 
 #[derive(Debug, Parser)]
@@ -251,8 +250,9 @@ pub fn main() -> ExitCode {
 }
 
 fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,tokio_postgres=warn,actix_server=warn")
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -298,13 +298,13 @@ pub async fn run(command: Command) -> CliResult {
 /// and stops a cluster it started.
 async fn with_database<F, Fut>(args: &DatabaseArgs, work: F) -> CliResult
 where
-    F: FnOnce(PgPool) -> Fut,
+    F: FnOnce(Pool) -> Fut,
     Fut: std::future::Future<Output = CliResult>,
 {
     let (url, cluster) = resolve_database(args).await?;
-    let pool = db::connect(&url, 4).await?;
+    let pool = db::Pool::connect(&url, 4).await?;
     let result = work(pool.clone()).await;
-    pool.close().await;
+    pool.close();
     if let Some(cluster) = cluster {
         cluster.stop();
     }
@@ -333,9 +333,9 @@ async fn serve(args: ServeArgs) -> CliResult {
 }
 
 async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
-    let pool = db::connect(url, args.db_connections).await?;
-    db::migrate_up(&pool).await?;
-    db::create_partitions_ahead(&pool).await?;
+    let pool = db::Pool::connect(url, args.db_connections).await?;
+    db::migrate::up(&pool).await?;
+    db::migrate::create_partitions_ahead(&pool).await?;
     let config = ServeConfig {
         bind: args.bind.clone(),
         database_url: Some(url.to_owned()),
@@ -368,28 +368,34 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
     let server = crate::server::start(&config, pool.clone()).await?;
     println!("edgedev listening on http://{}", server.addr);
     server.wait().await?;
-    pool.close().await;
+    pool.close();
     Ok(())
 }
 
-async fn migrate(pool: &PgPool, action: MigrateAction) -> CliResult {
+async fn migrate(pool: &Pool, action: MigrateAction) -> CliResult {
     match action {
-        MigrateAction::Up => db::migrate_up(pool).await?,
-        MigrateAction::Down { to } => db::migrate_down(pool, to).await?,
+        MigrateAction::Up => db::migrate::up(pool).await?,
+        MigrateAction::Down { to } => db::migrate::down(pool, to).await?,
         MigrateAction::Status => {}
     }
-    for m in db::migration_status(pool).await? {
+    for m in db::migrate::status(pool).await? {
         println!(
             "{:>16}  {:<8}  {}",
             m.version,
-            if m.applied { "applied" } else { "pending" },
+            if m.applied {
+                "applied"
+            } else if m.failed {
+                "failed"
+            } else {
+                "pending"
+            },
             m.description
         );
     }
     Ok(())
 }
 
-async fn projections_command(pool: PgPool, action: ProjectionsAction) -> CliResult {
+async fn projections_command(pool: Pool, action: ProjectionsAction) -> CliResult {
     let runtime = ProjectionRuntime::new(pool, all_projections(), RuntimeConfig::default());
     runtime.register_all().await?;
     match action {

@@ -98,19 +98,20 @@ impl EmbeddedPostgres {
     }
 
     /// Creates `database` if it does not exist.
-    pub async fn ensure_database(&self, database: &str) -> Result<(), sqlx::Error> {
-        let pool = crate::db::connect(&self.url("postgres"), 1).await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(database)
-                .fetch_one(&pool)
-                .await?;
+    pub async fn ensure_database(&self, database: &str) -> Result<(), db::DbError> {
+        let pool = db::Pool::connect(&self.url("postgres"), 1).await?;
+        let exists: bool = pool
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+                &[&database],
+            )
+            .await
+            .and_then(db::scalar)?;
         if !exists {
-            sqlx::query(&format!("CREATE DATABASE \"{database}\""))
-                .execute(&pool)
+            pool.batch(&format!("CREATE DATABASE \"{database}\""))
                 .await?;
         }
-        pool.close().await;
+        pool.close();
         Ok(())
     }
 

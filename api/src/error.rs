@@ -104,7 +104,7 @@ impl ApiError {
     }
 
     /// A database failure: 503 when the database is unreachable, 500 otherwise.
-    pub fn database(error: &sqlx::Error) -> Self {
+    pub fn database(error: &db::DbError) -> Self {
         if projections::runtime_is_transient(error) {
             tracing::warn!(%error, "database unavailable");
             Self::unavailable("the database is unavailable; retry shortly")
@@ -151,8 +151,8 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<db::DbError> for ApiError {
+    fn from(error: db::DbError) -> Self {
         ApiError::database(&error)
     }
 }

@@ -21,7 +21,6 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod db;
 pub mod embedded_pg;
 pub mod error;
 pub mod files;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use actix_web::dev::ServerHandle;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use commands::CommandExecutor;
+use db::Pool;
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
-use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
 use crate::auth::JwtKeys;
@@ -33,7 +33,7 @@ pub enum StartError {
     #[error("cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
     #[error("cannot start the projections: {0}")]
-    Projections(sqlx::Error),
+    Projections(db::DbError),
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
     #[error(transparent)]
@@ -41,7 +41,7 @@ pub enum StartError {
 }
 
 /// Starts serving `pool` (already migrated) with `config`.
-pub async fn start(config: &ServeConfig, pool: PgPool) -> Result<RunningServer, StartError> {
+pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, StartError> {
     let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(StartError::Key)?;
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default())
@@ -149,7 +149,7 @@ async fn maintain_periodically(state: AppState) {
             _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
             _ = shutdown.changed() => return,
         }
-        if let Err(error) = crate::db::create_partitions_ahead(&state.pool).await {
+        if let Err(error) = db::migrate::create_partitions_ahead(&state.pool).await {
             tracing::warn!(%error, "creating partitions ahead failed");
         }
         match crate::files::sweep_orphans(

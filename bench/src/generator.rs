@@ -16,7 +16,7 @@
 
 use std::time::Instant;
 
-use sqlx::PgPool;
+use db::Pool;
 
 /// Events per twenty applications (ten container and ten VM applications, one plugin).
 pub const EVENTS_PER_TWENTY_APPLICATIONS: i64 = 282;
@@ -153,33 +153,26 @@ FROM rows ORDER BY id, sequence
 
 /// Appends about `events` events (rounded to whole applications) to a database without generated
 /// applications; returns the events now in the log, and seconds.
-pub async fn generate(pool: &PgPool, events: i64) -> Result<(i64, f64), sqlx::Error> {
+pub async fn generate(pool: &Pool, events: i64) -> Result<(i64, f64), db::DbError> {
     let started = Instant::now();
     let applications = (events * 20 / EVENTS_PER_TWENTY_APPLICATIONS).max(1);
     generate_applications(pool, 1, applications).await?;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
-        .fetch_one(pool)
-        .await?;
-    sqlx::query("ANALYZE events").execute(pool).await?;
+    let total: i64 = pool
+        .query_one("SELECT count(*) FROM events", &[])
+        .await
+        .and_then(db::scalar)?;
+    pool.execute("ANALYZE events", &[]).await?;
     Ok((total, started.elapsed().as_secs_f64()))
 }
 
 /// Appends the events of applications `first..=last` (see the module comment), in chunks of
 /// 20,000 applications, each chunk in one transaction per statement.
-pub async fn generate_applications(
-    pool: &PgPool,
-    first: i64,
-    last: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn generate_applications(pool: &Pool, first: i64, last: i64) -> Result<(), db::DbError> {
     let mut from = first;
     while from <= last {
         let to = (from + CHUNK_APPLICATIONS - 1).min(last);
         for statement in [GENERATE, GENERATE_VMS, GENERATE_PLUGINS] {
-            sqlx::query(statement)
-                .bind(from)
-                .bind(to)
-                .execute(pool)
-                .await?;
+            pool.execute(statement, &[&from, &to]).await?;
         }
         from = to + 1;
     }

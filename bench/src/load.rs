@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use db::Pool;
 use serde_json::json;
-use sqlx::PgPool;
 
 use crate::http::Connection;
 
@@ -54,7 +54,7 @@ pub async fn run(
     duration: Duration,
     run: usize,
     create_only: bool,
-    lag_pool: Option<PgPool>,
+    lag_pool: Option<Pool>,
 ) -> LoadResult {
     let deadline = Instant::now() + duration;
     let pending: Pending = Arc::default();
@@ -165,14 +165,10 @@ pub async fn run(
 }
 
 /// Polls the `applications` checkpoint every millisecond and resolves the samples it passed.
-async fn watch_lag(pool: PgPool, pending: Pending, lags: Arc<Mutex<Vec<u32>>>, deadline: Instant) {
+async fn watch_lag(pool: Pool, pending: Pending, lags: Arc<Mutex<Vec<u32>>>, deadline: Instant) {
     let end = deadline + Duration::from_secs(5);
     while Instant::now() < end {
-        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = 'applications'",
-        )
-        .fetch_optional(&pool)
-        .await
+        let checkpoint: Option<(i64, i64)> = pool.query_opt("SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = 'applications'", &[]).await.and_then(db::opt_as)
         .ok()
         .flatten();
         let now = Instant::now();

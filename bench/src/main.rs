@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use edgedev_bench::generator;
 
 use clap::Parser;
+use db::Pool;
 use domain::{Actor, Role};
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
-use sqlx::PgPool;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,21 +73,21 @@ async fn main() -> BenchResult<()> {
     println!("machine: {} cores, {}", cores(), memory());
     let wants = |s: &str| args.sections.iter().any(|x| x == s);
     if wants("rtt") {
-        let pool = api::db::connect(&format!("{}/postgres", args.server), 4).await?;
+        let pool = db::Pool::connect(&format!("{}/postgres", args.server), 4).await?;
         for _ in 0..3 {
             let started = Instant::now();
             for _ in 0..200 {
-                sqlx::query("SELECT 1").execute(&pool).await?;
+                pool.execute("SELECT 1", &[]).await?;
             }
             println!(
                 "SELECT 1 through the pool: {:.3} ms",
                 started.elapsed().as_secs_f64() * 1000.0 / 200.0
             );
         }
-        let mut conn = pool.acquire().await?;
+        let conn = pool.get().await?;
         let started = Instant::now();
         for _ in 0..200 {
-            sqlx::query("SELECT 1").execute(&mut *conn).await?;
+            conn.execute("SELECT 1", &[]).await?;
         }
         println!(
             "SELECT 1 on one connection: {:.3} ms",
@@ -114,25 +114,23 @@ async fn main() -> BenchResult<()> {
 }
 
 async fn create_database(server: &str) -> BenchResult<(String, String)> {
-    let admin = PgPool::connect(&format!("{server}/postgres")).await?;
+    let admin = Pool::connect(&format!("{server}/postgres"), 2).await?;
     let name = format!("edgedev_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&admin)
-        .await?;
-    admin.close().await;
+    admin.batch(&format!("CREATE DATABASE \"{name}\"")).await?;
+    admin.close();
     let url = format!("{server}/{name}");
-    let pool = PgPool::connect(&url).await?;
-    api::db::migrate_up(&pool).await?;
-    pool.close().await;
+    let pool = Pool::connect(&url, 2).await?;
+    db::migrate::up(&pool).await?;
+    pool.close();
     Ok((url, name))
 }
 
 async fn drop_database(server: &str, name: &str) -> BenchResult<()> {
-    let admin = PgPool::connect(&format!("{server}/postgres")).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&admin)
+    let admin = Pool::connect(&format!("{server}/postgres"), 2).await?;
+    admin
+        .batch(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
         .await?;
-    admin.close().await;
+    admin.close();
     Ok(())
 }
 
@@ -148,7 +146,7 @@ async fn start_server(
     config.read_your_writes_timeout = ryw;
     config.max_connections = 32;
     config.workers = 0;
-    let pool = api::db::connect(url, config.max_connections).await?;
+    let pool = db::Pool::connect(url, config.max_connections).await?;
     let server = api::server::start(&config, pool).await?;
     let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec());
     let tokens = (0..64)
@@ -202,10 +200,10 @@ async fn commands(args: &Args) -> BenchResult<()> {
         )
         .await;
         server.stop().await;
-        let reference_pool = PgPool::connect(&url).await?;
+        let reference_pool = Pool::connect(&url, 2).await?;
         let tps =
             reference::pgbench_insert_tps(&url, &reference_pool, clients, args.seconds).await?;
-        reference_pool.close().await;
+        reference_pool.close();
         let throughput = result.ok as f64 / result.elapsed.as_secs_f64();
         let l = &mut result.latencies_us;
         println!(
@@ -230,7 +228,7 @@ async fn lag(args: &Args) -> BenchResult<()> {
         let (url, name) = create_database(&args.server).await?;
         let (server, tokens) = start_server(&url, Duration::ZERO).await?;
         let addr = server.addr.to_string();
-        let watch = PgPool::connect(&url).await?;
+        let watch = Pool::connect(&url, 2).await?;
         let mut result = load::run(
             &addr,
             &tokens,
@@ -241,7 +239,7 @@ async fn lag(args: &Args) -> BenchResult<()> {
             Some(watch.clone()),
         )
         .await;
-        watch.close().await;
+        watch.close();
         server.stop().await;
         let l = &mut result.lag_us;
         println!(
@@ -259,7 +257,7 @@ async fn lag(args: &Args) -> BenchResult<()> {
 async fn rebuild(args: &Args) -> BenchResult<()> {
     println!("\n## 3. Full rebuild of all projections over a generated log\n");
     let (url, name) = create_database(&args.server).await?;
-    let pool = api::db::connect(&url, 8).await?;
+    let pool = db::Pool::connect(&url, 8).await?;
     let (events, seconds) = generator::generate(&pool, args.rebuild_events).await?;
     println!("generated {events} events in {seconds:.1} s");
     let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
@@ -306,15 +304,11 @@ async fn rebuild(args: &Args) -> BenchResult<()> {
             events as f64 / secs / scan_rate
         );
     }
-    let (apps, vms, operations, actions, failed): (i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM tbl_application), (SELECT count(*) FROM tbl_vm), \
+    let (apps, vms, operations, actions, failed): (i64, i64, i64, i64, i64) = pool.query_one("SELECT (SELECT count(*) FROM tbl_application), (SELECT count(*) FROM tbl_vm), \
          (SELECT count(*) FROM tbl_operation_status WHERE status = 'SUCCESS'), (SELECT count(*) FROM tbl_action_status), \
-         (SELECT count(*) FROM projection_checkpoints WHERE status = 'failed')",
-    )
-    .fetch_one(&pool)
-    .await?;
+         (SELECT count(*) FROM projection_checkpoints WHERE status = 'failed')", &[]).await.and_then(db::row_as)?;
     println!("\nrebuilt rows: {apps} applications, {vms} VMs, {operations} successful operations, {actions} actions; failed projections: {failed}");
-    pool.close().await;
+    pool.close();
     drop_database(&args.server, &name).await?;
     Ok(())
 }
@@ -343,7 +337,7 @@ async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
     use lapin::types::ShortString;
     println!("\n## 4. AMQP relay to RabbitMQ (publisher confirms, persistent, batches of 1000)\n");
     let (url, name) = create_database(&args.server).await?;
-    let pool = api::db::connect(&url, 8).await?;
+    let pool = db::Pool::connect(&url, 8).await?;
     let (events, _) = generator::generate(&pool, args.relay_events).await?;
     let exchange = format!("edgedev.bench.{}", uuid::Uuid::new_v4().simple());
     let mut config = projections::relay::RelayConfig::new(amqp_url, exchange.clone());
@@ -394,7 +388,7 @@ async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
         )
         .await?;
     let _ = connection.close(200, ShortString::from("done")).await;
-    pool.close().await;
+    pool.close();
     drop_database(&args.server, &name).await?;
     Ok(())
 }

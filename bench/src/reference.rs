@@ -4,20 +4,19 @@
 use std::process::Command;
 use std::time::Instant;
 
-use sqlx::postgres::PgConnectOptions;
-use sqlx::PgPool;
+use db::Pool;
 
 /// `pgbench` transactions per second at `clients`, one `INSERT` of one row per transaction.
 pub async fn pgbench_insert_tps(
     url: &str,
-    pool: &PgPool,
+    pool: &Pool,
     clients: usize,
     seconds: u64,
 ) -> Result<f64, String> {
-    sqlx::query(
+    pool.execute(
         "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text NOT NULL)",
+        &[],
     )
-    .execute(pool)
     .await
     .map_err(|e| e.to_string())?;
     let script = std::env::temp_dir().join(format!("edgedev-pgbench-{}.sql", std::process::id()));
@@ -26,7 +25,12 @@ pub async fn pgbench_insert_tps(
         "INSERT INTO bench_insert (payload) VALUES ('one row per transaction');\n",
     )
     .map_err(|e| e.to_string())?;
-    let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| e.to_string())?;
+    let options = db::pool::parse_url(url).map_err(|e| e.to_string())?;
+    let host = match options.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(host)) => host.clone(),
+        _ => "127.0.0.1".to_owned(),
+    };
+    let port = options.get_ports().first().copied().unwrap_or(5432);
     let output = Command::new("pgbench")
         .args([
             "-n",
@@ -37,15 +41,10 @@ pub async fn pgbench_insert_tps(
             "-T",
             &seconds.to_string(),
         ])
-        .args([
-            "-h",
-            options.get_host(),
-            "-p",
-            &options.get_port().to_string(),
-        ])
-        .args(["-U", options.get_username(), "-f"])
+        .args(["-h", &host, "-p", &port.to_string()])
+        .args(["-U", options.get_user().unwrap_or("postgres"), "-f"])
         .arg(&script)
-        .arg(options.get_database().unwrap_or("postgres"))
+        .arg(options.get_dbname().unwrap_or("postgres"))
         .output()
         .map_err(|e| format!("pgbench: {e}"))?;
     let _ = std::fs::remove_file(&script);
@@ -69,14 +68,18 @@ pub async fn pgbench_insert_tps(
 
 /// Rows per second of a plain scan of `events` in log order, every row read by the client (as a
 /// projector reads them).
-pub async fn ordered_scan_rows_per_second(pool: &PgPool) -> Result<(i64, f64), sqlx::Error> {
+pub async fn ordered_scan_rows_per_second(pool: &Pool) -> Result<(i64, f64), db::DbError> {
     use futures_util::TryStreamExt;
     let started = Instant::now();
-    let mut stream = sqlx::query(
-        "SELECT transaction_id::text::bigint, global_position, event_type, payload, metadata FROM events \
-         ORDER BY transaction_id, global_position",
-    )
-    .fetch(pool);
+    let client = pool.get().await?;
+    let stream = client
+        .query_raw(
+            "SELECT transaction_id::text::bigint, global_position, event_type, payload, metadata FROM events \
+             ORDER BY transaction_id, global_position",
+            std::iter::empty::<i32>(),
+        )
+        .await?;
+    futures_util::pin_mut!(stream);
     let mut rows = 0i64;
     while stream.try_next().await?.is_some() {
         rows += 1;

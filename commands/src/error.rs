@@ -25,5 +25,5 @@ pub enum CommandError<E: std::error::Error> {
     Decode(String),
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] db::DbError),
 }

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
+use db::{DbError, Pool};
 use domain::uniqueness::{HoldsUniqueKeys, UniqueKey};
 use serde_json::Value;
-use sqlx::{PgPool, Row};
 
 use crate::error::CommandError;
 use crate::metadata::CommandMetadata;
@@ -68,7 +68,7 @@ pub struct CommandExecutor {
 }
 
 impl CommandExecutor {
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self {
             store: EventStore::new(pool),
         }
@@ -202,20 +202,23 @@ impl CommandExecutor {
         user_id: &str,
         request: &IdempotencyRequest,
     ) -> Result<Option<StoredResponse>, CommandError<E>> {
-        let row = sqlx::query("SELECT fingerprint, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-            .bind(user_id)
-            .bind(&request.key)
-            .fetch_optional(self.store.pool())
+        let row = self
+            .store
+            .pool()
+            .query_opt(
+                "SELECT fingerprint, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                &[&user_id, &request.key],
+            )
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let fingerprint: String = row.try_get("fingerprint")?;
+        let fingerprint: String = row.try_get("fingerprint").map_err(DbError::from)?;
         if fingerprint != request.fingerprint {
             return Err(CommandError::IdempotencyKeyReused);
         }
-        let status: i16 = row.try_get("status")?;
+        let status: i16 = row.try_get("status").map_err(DbError::from)?;
         Ok(Some(StoredResponse {
             status: status as u16,
-            body: row.try_get("response")?,
+            body: row.try_get("response").map_err(DbError::from)?,
         }))
     }
 }

@@ -3,9 +3,9 @@
 //! read-your-writes waits for.
 
 use cqrs_es::{Aggregate, DomainEvent};
+use db::{DbError, Pool, Row};
 use domain::uniqueness::UniqueKey;
 use serde_json::Value;
-use sqlx::{PgPool, Row};
 
 use crate::metadata::CommandMetadata;
 
@@ -73,35 +73,31 @@ pub struct IdempotencyRecord<'a> {
 
 #[derive(Clone)]
 pub struct EventStore {
-    pool: PgPool,
+    pool: Pool,
 }
 
 impl EventStore {
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self { pool }
     }
 
-    pub fn pool(&self) -> &PgPool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
     /// Rebuilds an aggregate from its events; returns it with its version (last sequence, 0 when
     /// it has no events).
     pub async fn load<A: Aggregate>(&self, aggregate_id: &str) -> Result<(A, i64), LoadError> {
-        let rows = sqlx::query(LOAD)
-            .bind(A::TYPE)
-            .bind(aggregate_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<Row> = self.pool.query(LOAD, &[&A::TYPE, &aggregate_id]).await?;
         let mut aggregate = A::default();
         let mut version = 0;
         for row in rows {
-            let event_type: String = row.try_get("event_type")?;
-            let payload: Value = row.try_get("payload")?;
+            let event_type: String = row.try_get("event_type").map_err(DbError::from)?;
+            let payload: Value = row.try_get("payload").map_err(DbError::from)?;
             let event: A::Event = domain::wire::from_wire(&event_type, payload)
                 .map_err(|e| LoadError::Decode(format!("{} {event_type}: {e}", A::TYPE)))?;
             aggregate.apply(event);
-            version = row.try_get("sequence")?;
+            version = row.try_get("sequence").map_err(DbError::from)?;
         }
         Ok((aggregate, version))
     }
@@ -127,28 +123,35 @@ impl EventStore {
             |keys: &[UniqueKey]| keys.iter().map(|k| k.scope.to_owned()).collect::<Vec<_>>();
         let keys = |keys: &[UniqueKey]| keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>();
         let idem = request.idempotency.as_ref();
-        let row = sqlx::query(APPEND_COMMAND)
-            .bind(request.aggregate_type)
-            .bind(request.aggregate_id)
-            .bind(&sequences)
-            .bind(&types)
-            .bind(&versions)
-            .bind(&payloads)
-            .bind(&metadata)
-            .bind(scopes(&request.release))
-            .bind(keys(&request.release))
-            .bind(scopes(&request.claim))
-            .bind(keys(&request.claim))
-            .bind(idem.map(|i| i.user_id))
-            .bind(idem.map(|i| i.key))
-            .bind(idem.map(|i| i.fingerprint))
-            .bind(idem.map(|i| i.status))
-            .bind(idem.map(|i| i.response))
-            .fetch_one(&self.pool)
+        let (release_scopes, release_keys) = (scopes(&request.release), keys(&request.release));
+        let (claim_scopes, claim_keys) = (scopes(&request.claim), keys(&request.claim));
+        let row = self
+            .pool
+            .query_one(
+                APPEND_COMMAND,
+                &[
+                    &request.aggregate_type,
+                    &request.aggregate_id,
+                    &sequences,
+                    &types,
+                    &versions,
+                    &payloads,
+                    &metadata,
+                    &release_scopes,
+                    &release_keys,
+                    &claim_scopes,
+                    &claim_keys,
+                    &idem.map(|i| i.user_id),
+                    &idem.map(|i| i.key),
+                    &idem.map(|i| i.fingerprint),
+                    &idem.map(|i| i.status),
+                    &idem.map(|i| i.response),
+                ],
+            )
             .await?;
         Ok(LogPosition {
-            txid: row.try_get("txid")?,
-            position: row.try_get("global_position")?,
+            txid: row.try_get("txid").map_err(DbError::from)?,
+            position: row.try_get("global_position").map_err(DbError::from)?,
         })
     }
 
@@ -157,16 +160,16 @@ impl EventStore {
         &self,
         aggregate_id: &str,
         keys: &[UniqueKey],
-    ) -> Result<Option<&'static str>, sqlx::Error> {
+    ) -> Result<Option<&'static str>, DbError> {
         for key in keys {
-            let held: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id <> $3)",
-            )
-            .bind(key.scope)
-            .bind(&key.key)
-            .bind(aggregate_id)
-            .fetch_one(&self.pool)
-            .await?;
+            let held: bool = self
+                .pool
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2 AND aggregate_id <> $3)",
+                    &[&key.scope, &key.key, &aggregate_id],
+                )
+                .await?
+                .get(0);
             if held {
                 return Ok(Some(key.scope));
             }
@@ -180,7 +183,7 @@ pub enum LoadError {
     #[error("{0}")]
     Decode(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,14 +191,10 @@ pub enum AppendError {
     #[error("event could not be encoded: {0}")]
     Encode(serde_json::Error),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 /// The name of the unique constraint a database error violated, if it is one.
-pub fn violated_constraint(error: &sqlx::Error) -> Option<String> {
-    let db = error.as_database_error()?;
-    if db.code().as_deref() != Some("23505") {
-        return None;
-    }
-    db.constraint().map(str::to_owned)
+pub fn violated_constraint(error: &DbError) -> Option<String> {
+    error.unique_violation().map(str::to_owned)
 }

@@ -5,31 +5,26 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use db::Pool;
 use edgedev_bench::generator::{
     generate_applications, DOWNLOADS_PER_PLUGIN, EVENTS_PER_TWENTY_APPLICATIONS, RATINGS_PER_PLUGIN,
 };
 use projections::{all_projections, FailPoint, Projection, ProjectionRuntime, RuntimeConfig};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::PgPool;
 
 use crate::helpers::{fresh_database, rows};
 use crate::projector::group_step;
 
-async fn runtime_on_fresh_db() -> (ProjectionRuntime, PgPool, String) {
+async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool, String) {
     let url = fresh_database().await;
-    let pool = api::db::connect(&url, 4).await.expect("connect");
+    let pool = db::Pool::connect(&url, 4).await.expect("connect");
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
     runtime.register_all().await.expect("register");
     (runtime, pool, url)
 }
 
 /// A pool of exactly one connection: every statement runs on the same backend.
-async fn one_connection(url: &str) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(1)
-        .connect(url)
-        .await
-        .expect("connect")
+async fn one_connection(url: &str) -> Pool {
+    Pool::connect(url, 1).await.expect("connect")
 }
 
 /// The tables of all `projections`.
@@ -42,7 +37,7 @@ fn read_model_tables(projections: &[Arc<dyn Projection>]) -> Vec<&'static str> {
 
 /// Group steps of every projection on `one`, at most `limit` events each, until nothing is left
 /// to read; returns the events read.
-async fn step_all(one: &PgPool, projections: &[Arc<dyn Projection>], limit: i64) -> i64 {
+async fn step_all(one: &Pool, projections: &[Arc<dyn Projection>], limit: i64) -> i64 {
     let members: Vec<&dyn Projection> = projections.iter().map(|p| p.as_ref()).collect();
     let fail_point = FailPoint::default();
     let mut events = 0;
@@ -57,10 +52,10 @@ async fn step_all(one: &PgPool, projections: &[Arc<dyn Projection>], limit: i64)
     }
 }
 
-async fn scalar(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(pool)
+async fn scalar(pool: &Pool, sql: &str) -> i64 {
+    pool.query_one(sql, &[])
         .await
+        .and_then(db::scalar)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
@@ -120,11 +115,14 @@ async fn a_generated_log_lands_in_every_read_model() {
     for (sql, count) in expected {
         assert_eq!(scalar(&pool, sql).await, count, "{sql}");
     }
-    let statuses: Vec<(String, String)> =
-        sqlx::query_as("SELECT name, status FROM projection_checkpoints ORDER BY name")
-            .fetch_all(&pool)
-            .await
-            .expect("statuses");
+    let statuses: Vec<(String, String)> = pool
+        .query(
+            "SELECT name, status FROM projection_checkpoints ORDER BY name",
+            &[],
+        )
+        .await
+        .and_then(db::rows_as)
+        .expect("statuses");
     for (name, status) in statuses.iter().filter(|(n, _)| names.contains(&n.as_str())) {
         assert_eq!(status, "running", "{name}");
     }
@@ -132,20 +130,14 @@ async fn a_generated_log_lands_in_every_read_model() {
 
 /// Rows each table has handed out so far (sequential scans plus index entries read), after this
 /// connection's own statistics were flushed.
-async fn rows_read(one: &PgPool, tables: &[&str]) -> HashMap<String, i64> {
+async fn rows_read(one: &Pool, tables: &[&str]) -> HashMap<String, i64> {
     // The flush happens when the backend next goes idle, i.e. after this statement.
-    sqlx::query("SELECT pg_stat_force_next_flush()")
-        .execute(one)
+    one.execute("SELECT pg_stat_force_next_flush()", &[])
         .await
         .expect("flush");
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT t.relname::text, (coalesce(t.seq_tup_read, 0) + coalesce(sum(i.idx_tup_read), 0))::bigint \
+    let rows: Vec<(String, i64)> = one.query("SELECT t.relname::text, (coalesce(t.seq_tup_read, 0) + coalesce(sum(i.idx_tup_read), 0))::bigint \
            FROM pg_stat_user_tables t LEFT JOIN pg_stat_user_indexes i ON i.relid = t.relid \
-          WHERE t.relname = ANY($1) GROUP BY t.relname, t.seq_tup_read",
-    )
-    .bind(tables)
-    .fetch_all(one)
-    .await
+          WHERE t.relname = ANY($1) GROUP BY t.relname, t.seq_tup_read", &[&tables]).await.and_then(db::rows_as)
     .expect("statistics");
     rows.into_iter().collect()
 }
@@ -164,10 +156,9 @@ async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     let tables = read_model_tables(&projections);
     for table in &tables {
         // Statistics stay as the ANALYZE below leaves them, as between two autovacuum passes.
-        sqlx::query(&format!(
+        pool.batch(&format!(
             "ALTER TABLE {table} SET (autovacuum_enabled = false)"
         ))
-        .execute(&pool)
         .await
         .expect("autovacuum off");
     }
@@ -176,8 +167,7 @@ async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     let one = one_connection(&url).await;
     generate_applications(&pool, 1, 1).await.expect("generate");
     step_all(&one, &projections, 1).await;
-    sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
-        .execute(&pool)
+    pool.batch(&format!("ANALYZE {}", tables.join(", ")))
         .await
         .expect("analyze while young");
     generate_applications(&pool, 2, 60).await.expect("generate");
@@ -203,13 +193,14 @@ async fn a_projection_step_reads_rows_for_its_batch_not_for_its_whole_tables() {
     let steps = step_all(&one, &projections, 1).await;
     assert_eq!(steps, EVENTS_PER_TWENTY_APPLICATIONS);
     let after = rows_read(&one, &tables).await;
-    let per_type: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT aggregate_type, count(*) FROM events WHERE global_position > $1 GROUP BY 1",
-    )
-    .bind(from)
-    .fetch_all(&pool)
-    .await
-    .expect("events per type");
+    let per_type: Vec<(String, i64)> = pool
+        .query(
+            "SELECT aggregate_type, count(*) FROM events WHERE global_position > $1 GROUP BY 1",
+            &[&from],
+        )
+        .await
+        .and_then(db::rows_as)
+        .expect("events per type");
     // A step reads the rows of the ids its events name: a few per event its projection reads.
     // Walking a table in a step reads all of it (here 50 to 1,500 rows) every time.
     for projection in &projections {
@@ -239,16 +230,13 @@ async fn one_event_per_step_and_one_big_batch_leave_the_same_rows() {
     generate_applications(&pool, 1, 100)
         .await
         .expect("generate");
-    sqlx::query(
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+    pool.execute("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
          SELECT 'plugin', md5('gen-plugin-' || n)::uuid::text, 13, t, '1', p::jsonb, '{}' FROM (VALUES \
            (20, 'PluginRated', '{\"userId\": \"tenant-21\", \"userName\": \"tenant-21\", \"score\": 1, \"at\": \"2026-11-23T10:00:00Z\"}'), \
            (40, 'PluginDeleted', '{}'), \
            (60, 'PluginRated', '{\"userId\": \"tenant-9\", \"userName\": \"tenant-9\", \"score\": 5, \"at\": \"2026-11-23T10:00:00Z\"}'), \
            (80, 'PluginDownloaded', '{\"recordId\": \"extra-download\", \"userId\": \"tenant-5\", \"userName\": \"tenant-5\", \"at\": \"2026-11-23T10:00:00Z\"}') \
-         ) AS e(n, t, p)",
-    )
-    .execute(&pool)
+         ) AS e(n, t, p)", &[])
     .await
     .expect("extra events");
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 use api::auth::JwtKeys;
 use api::config::ServeConfig;
 use api::server::RunningServer;
+use db::Pool;
 use domain::{Actor, Role};
 use serde_json::{json, Value};
-use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
 pub const JWT_SECRET: &str = "edgedev-test-secret";
@@ -30,24 +30,20 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
-            let admin = PgPool::connect(&database_url("postgres")).await.expect("test PostgreSQL reachable");
-            sqlx::query("SELECT pg_advisory_lock(727274)").execute(&admin).await.expect("lock");
-            let stale: Vec<String> = sqlx::query_scalar(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'edgedev\\_t\\_%' OR datname LIKE 'edgedev\\_tpl\\_%'",
-            )
-            .fetch_all(&admin)
-            .await
+            let admin = Pool::connect(&database_url("postgres"), 2).await.expect("test PostgreSQL reachable");
+            admin.execute("SELECT pg_advisory_lock(727274)", &[]).await.expect("lock");
+            let stale: Vec<String> = admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'edgedev\\_t\\_%' OR datname LIKE 'edgedev\\_tpl\\_%'", &[]).await.and_then(db::scalars)
             .expect("list databases");
             for name in stale {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&admin).await;
+                let _ = admin.batch(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
             }
             let name = format!("edgedev_tpl_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&admin).await.expect("create template");
-            let pool = PgPool::connect(&database_url(&name)).await.expect("connect template");
-            api::db::migrate_up(&pool).await.expect("migrations apply");
-            pool.close().await;
-            sqlx::query("SELECT pg_advisory_unlock(727274)").execute(&admin).await.expect("unlock");
-            admin.close().await;
+            admin.batch(&format!("CREATE DATABASE \"{name}\"")).await.expect("create template");
+            let pool = Pool::connect(&database_url(&name), 2).await.expect("connect template");
+            db::migrate::up(&pool).await.expect("migrations apply");
+            pool.close();
+            admin.execute("SELECT pg_advisory_unlock(727274)", &[]).await.expect("unlock");
+            admin.close();
             name
         })
         .await
@@ -57,16 +53,16 @@ async fn template() -> &'static str {
 pub async fn fresh_database() -> String {
     let template = template().await;
     let name = format!("edgedev_t_{}", uuid::Uuid::new_v4().simple());
-    let admin = PgPool::connect(&database_url("postgres"))
+    let admin = Pool::connect(&database_url("postgres"), 2)
         .await
         .expect("connect");
-    sqlx::query(&format!(
-        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-    ))
-    .execute(&admin)
-    .await
-    .expect("clone template");
-    admin.close().await;
+    admin
+        .batch(&format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+        ))
+        .await
+        .expect("clone template");
+    admin.close();
     database_url(&name)
 }
 
@@ -79,7 +75,7 @@ pub fn temp_dir() -> PathBuf {
 /// The real application, serving on a free port against its own database.
 pub struct TestApp {
     pub base: String,
-    pub pool: PgPool,
+    pub pool: Pool,
     pub server: RunningServer,
     keys: JwtKeys,
 }
@@ -93,7 +89,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let mut config = ServeConfig::for_database(&database_url, temp_dir());
     config.jwt_secret = Some(JWT_SECRET.into());
     adjust(&mut config);
-    let pool = api::db::connect(&database_url, config.max_connections)
+    let pool = db::Pool::connect(&database_url, config.max_connections)
         .await
         .expect("connect");
     let server = api::server::start(&config, pool.clone())
@@ -178,9 +174,10 @@ impl TestApp {
 
     /// Number of events in the store.
     pub async fn event_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(&self.pool)
+        self.pool
+            .query_one("SELECT count(*) FROM events", &[])
             .await
+            .and_then(db::scalar)
             .expect("count")
     }
 
@@ -190,12 +187,13 @@ impl TestApp {
     }
 }
 
-pub async fn rows(pool: &PgPool, table: &str, order: &str) -> Vec<Value> {
-    sqlx::query_scalar(&format!(
-        "SELECT row_to_json(t)::jsonb FROM {table} t ORDER BY {order}"
-    ))
-    .fetch_all(pool)
+pub async fn rows(pool: &Pool, table: &str, order: &str) -> Vec<Value> {
+    pool.query(
+        &format!("SELECT row_to_json(t)::jsonb FROM {table} t ORDER BY {order}"),
+        &[],
+    )
     .await
+    .and_then(db::scalars)
     .expect("rows")
 }
 
@@ -255,14 +253,10 @@ pub fn app_body(name: &str) -> Value {
 }
 
 /// Waits until every projection has applied the whole log (bounded).
-pub async fn wait_caught_up(pool: &PgPool) {
+pub async fn wait_caught_up(pool: &Pool) {
     for _ in 0..500 {
-        let lagging: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM projection_checkpoints c WHERE c.status = 'running' AND EXISTS \
-             (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.last_txid, c.last_position))",
-        )
-        .fetch_one(pool)
-        .await
+        let lagging: i64 = pool.query_one("SELECT count(*) FROM projection_checkpoints c WHERE c.status = 'running' AND EXISTS \
+             (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.last_txid, c.last_position))", &[]).await.and_then(db::scalar)
         .expect("lag");
         if lagging == 0 {
             return;

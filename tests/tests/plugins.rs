@@ -278,13 +278,15 @@ async fn a_plugin_is_uploaded_listed_downloaded_rated_updated_and_deleted() {
         row["satisfaction"], 4.5,
         "mean of the current ratings 4 and 5"
     );
-    let records: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM tbl_downloadrecord WHERE pluginid = $1 AND scoretype = 1",
-    )
-    .bind(&id)
-    .fetch_one(&app.pool)
-    .await
-    .expect("records");
+    let records: i64 = app
+        .pool
+        .query_one(
+            "SELECT count(*) FROM tbl_downloadrecord WHERE pluginid = $1 AND scoretype = 1",
+            &[&id],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("records");
     assert_eq!(records, 2, "one record per download");
 
     let updated = send_form(
@@ -319,9 +321,11 @@ async fn a_plugin_is_uploaded_listed_downloaded_rated_updated_and_deleted() {
             .body["total"],
         0
     );
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tbl_downloadrecord")
-        .fetch_one(&app.pool)
+    let left: i64 = app
+        .pool
+        .query_one("SELECT count(*) FROM tbl_downloadrecord", &[])
         .await
+        .and_then(db::scalar)
         .expect("rows");
     assert_eq!(left, 0, "its records go with it");
     let swept = api::files::sweep_orphans(

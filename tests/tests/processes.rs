@@ -50,15 +50,11 @@ async fn two_server_processes_apply_each_event_exactly_once() {
     .await;
     assert_eq!(via_second.status, 200);
 
-    let pool = api::db::connect(&database_url, 2).await.expect("connect");
+    let pool = db::Pool::connect(&database_url, 2).await.expect("connect");
     wait_caught_up(&pool).await;
     assert_eq!(rows(&pool, "tbl_application", "id").await.len(), 40);
     assert_eq!(rows(&pool, "tbl_app_project", "id").await.len(), 40);
-    let checkpoints: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT name, events_applied, status FROM projection_checkpoints WHERE name <> 'amqp_relay' ORDER BY name",
-    )
-    .fetch_all(&pool)
-    .await
+    let checkpoints: Vec<(String, i64, String)> = pool.query("SELECT name, events_applied, status FROM projection_checkpoints WHERE name <> 'amqp_relay' ORDER BY name", &[]).await.and_then(db::rows_as)
     .expect("checkpoints");
     for (name, events, status) in checkpoints {
         assert_eq!((events, status.as_str()), (40, "running"), "{name}");

@@ -1,10 +1,10 @@
 //! The projector runtime against the classic bugs of log-tailing read models: late commits of
 //! lower positions, crashes between writes and checkpoint, rebuild drift, poison events.
 
+use db::{Pool, Sql, Transaction};
 use domain::application::*;
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
 use serde_json::{json, Value};
-use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::helpers::{app_body, fresh_database, spawn_app, wait_caught_up};
 
@@ -19,7 +19,7 @@ fn fields(name: &str) -> ApplicationFields {
 }
 
 /// Appends an ApplicationCreated for a new aggregate inside `tx`, as the write side would.
-async fn append_created(tx: &mut Transaction<'_, Postgres>, name: &str) -> String {
+async fn append_created(tx: &Transaction<'_>, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let event = ApplicationEvent::ApplicationCreated {
         fields: fields(name),
@@ -32,44 +32,35 @@ async fn append_created(tx: &mut Transaction<'_, Postgres>, name: &str) -> Strin
     id
 }
 
-async fn insert_raw(
-    tx: &mut Transaction<'_, Postgres>,
-    id: &str,
-    event_type: &str,
-    payload: Value,
-) {
-    sqlx::query(
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-         VALUES ('application', $1, 1, $2, '1', $3, '{}')",
-    )
-    .bind(id)
-    .bind(event_type)
-    .bind(payload)
-    .execute(&mut **tx)
+async fn insert_raw(tx: &Transaction<'_>, id: &str, event_type: &str, payload: Value) {
+    tx.execute("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+         VALUES ('application', $1, 1, $2, '1', $3, '{}')", &[&id, &event_type, &payload])
     .await
     .expect("insert event");
 }
 
-async fn runtime_on_fresh_db() -> (ProjectionRuntime, PgPool) {
+async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool) {
     let url = fresh_database().await;
-    let pool = api::db::connect(&url, 8).await.expect("connect");
+    let pool = db::Pool::connect(&url, 8).await.expect("connect");
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
     runtime.register_all().await.expect("register");
     (runtime, pool)
 }
 
-async fn applied(pool: &PgPool, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT events_applied FROM projection_checkpoints WHERE name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .expect("checkpoint")
+async fn applied(pool: &Pool, name: &str) -> i64 {
+    pool.query_one(
+        "SELECT events_applied FROM projection_checkpoints WHERE name = $1",
+        &[&name],
+    )
+    .await
+    .and_then(db::scalar)
+    .expect("checkpoint")
 }
 
-async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(pool)
+async fn count(pool: &Pool, table: &str) -> i64 {
+    pool.query_one(&format!("SELECT count(*) FROM {table}"), &[])
         .await
+        .and_then(db::scalar)
         .expect("count")
 }
 
@@ -77,21 +68,23 @@ async fn count(pool: &PgPool, table: &str) -> i64 {
 async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once() {
     let (runtime, pool) = runtime_on_fresh_db().await;
     // tx1 takes position 1 first but commits last; tx2 takes position 2 and commits first.
-    let mut tx1 = pool.begin().await.expect("tx1");
-    let late = append_created(&mut tx1, "late-app").await;
-    let mut tx2 = pool.begin().await.expect("tx2");
-    let early = append_created(&mut tx2, "early-app").await;
+    let mut tx1_client = pool.get().await.expect("connection");
+    let tx1 = tx1_client.transaction().await.expect("tx1");
+    let late = append_created(&tx1, "late-app").await;
+    let mut tx2_client = pool.get().await.expect("connection");
+    let tx2 = tx2_client.transaction().await.expect("tx2");
+    let early = append_created(&tx2, "early-app").await;
     tx2.commit().await.expect("commit tx2");
     let position = |id: &str| {
         let pool = pool.clone();
         let id = id.to_owned();
         async move {
-            sqlx::query_scalar::<_, i64>(
+            pool.query_opt(
                 "SELECT global_position FROM events WHERE aggregate_id = $1",
+                &[&id],
             )
-            .bind(id)
-            .fetch_optional(&pool)
             .await
+            .and_then(db::opt_scalar::<i64>)
             .expect("position")
         }
     };
@@ -108,9 +101,10 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
 
     tx1.commit().await.expect("commit tx1");
     runtime.catch_up("applications").await.expect("catch up");
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM tbl_application ORDER BY name")
-        .fetch_all(&pool)
+    let ids: Vec<String> = pool
+        .query("SELECT id FROM tbl_application ORDER BY name", &[])
         .await
+        .and_then(db::scalars)
         .expect("rows");
     assert_eq!(ids, vec![early, late], "both applied, neither skipped");
     assert_eq!(
@@ -124,9 +118,10 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
 #[actix_web::test]
 async fn a_crash_between_the_writes_and_the_checkpoint_has_no_double_effect() {
     let (runtime, pool) = runtime_on_fresh_db().await;
-    let mut tx = pool.begin().await.expect("tx");
+    let mut tx_client = pool.get().await.expect("connection");
+    let tx = tx_client.transaction().await.expect("tx");
     for n in 0..3 {
-        append_created(&mut tx, &format!("app-{n}-crash")).await;
+        append_created(&tx, &format!("app-{n}-crash")).await;
     }
     tx.commit().await.expect("commit");
     // The first batch writes its rows and then "crashes" before its checkpoint commits.
@@ -201,12 +196,15 @@ async fn a_rebuild_produces_exactly_the_rows_of_incremental_projection() {
     );
     assert_eq!(before.0.len(), 10);
     // Damage both read models: rows equal to the incremental ones afterwards prove the rebuild.
-    sqlx::query("UPDATE tbl_application SET name = 'tampered-' || left(id, 8)")
-        .execute(&app.pool)
+    app.pool
+        .execute(
+            "UPDATE tbl_application SET name = 'tampered-' || left(id, 8)",
+            &[],
+        )
         .await
         .expect("tamper");
-    sqlx::query("DELETE FROM tbl_app_project")
-        .execute(&app.pool)
+    app.pool
+        .execute("DELETE FROM tbl_app_project", &[])
         .await
         .expect("tamper");
 
@@ -237,8 +235,11 @@ async fn a_rebuild_requested_over_http_refills_the_tables() {
     wait_caught_up(&app.pool).await;
     let before = app.rows("tbl_application", "id").await;
     // Damage the read model behind the projection's back: only a real rebuild repairs it.
-    sqlx::query("UPDATE tbl_application SET name = 'tampered-' || left(id, 8)")
-        .execute(&app.pool)
+    app.pool
+        .execute(
+            "UPDATE tbl_application SET name = 'tampered-' || left(id, 8)",
+            &[],
+        )
         .await
         .expect("tamper");
     let tenant_try = app
@@ -293,18 +294,21 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
             .status,
         201
     );
-    let mut tx = app.pool.begin().await.expect("tx");
+    let mut tx_client = app.pool.get().await.expect("connection");
+    let tx = tx_client.transaction().await.expect("tx");
     insert_raw(
-        &mut tx,
+        &tx,
         &uuid::Uuid::new_v4().to_string(),
         "ApplicationCreated",
         json!({ "name": 42 }),
     )
     .await;
     tx.commit().await.expect("commit");
-    let poison_position: i64 = sqlx::query_scalar("SELECT max(global_position) FROM events")
-        .fetch_one(&app.pool)
+    let poison_position: i64 = app
+        .pool
+        .query_one("SELECT max(global_position) FROM events", &[])
         .await
+        .and_then(db::scalar)
         .expect("position");
 
     let status = wait_for_failed(&app, "applications").await;
@@ -323,9 +327,11 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
         later.status, 202,
         "read model cannot catch up past the poison event"
     );
-    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM tbl_application")
-        .fetch_all(&app.pool)
+    let names: Vec<String> = app
+        .pool
+        .query("SELECT name FROM tbl_application", &[])
         .await
+        .and_then(db::scalars)
         .expect("rows");
     assert_eq!(names, vec!["good-before".to_owned()]);
     let metrics = app.request("GET", "/metrics", None, None, &[]).await;
@@ -345,7 +351,7 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
 /// A group step that waits out the horizon: transactions still open anywhere in the cluster (other
 /// tests') hold committed events back, and a step then reads nothing but says so.
 pub(crate) async fn group_step(
-    pool: &PgPool,
+    pool: &Pool,
     members: &[&dyn projections::Projection],
     limit: i64,
     fail_point: &projections::FailPoint,
@@ -369,18 +375,15 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
     let append = |names: Vec<String>| {
         let pool = pool.clone();
         async move {
-            let mut tx = pool.begin().await.expect("tx");
+            let mut tx_client = pool.get().await.expect("connection");
+            let tx = tx_client.transaction().await.expect("tx");
             for name in names {
-                append_created(&mut tx, &name).await;
+                append_created(&tx, &name).await;
             }
             tx.commit().await.expect("commit");
             // Wait until every transaction older than ours has ended anywhere in the cluster, so
             // a step reads all of it at once.
-            while !sqlx::query_scalar::<_, bool>(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events)",
-            )
-            .fetch_one(&pool)
-            .await
+            while !pool.query_one("SELECT pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events)", &[]).await.and_then(db::scalar::<bool>)
             .expect("horizon")
             {
                 tokio::time::sleep(std::time::Duration::from_millis(3)).await;
@@ -432,9 +435,9 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
     assert_eq!(count(&pool, "tbl_application").await, 6);
 
     // A member whose lease another connection holds sits the step out, checkpoint unmoved.
-    let mut holder = pool.acquire().await.expect("conn");
-    sqlx::query("SELECT pg_advisory_lock(727275, hashtext('plugins'))")
-        .execute(&mut *holder)
+    let holder = pool.get().await.expect("conn");
+    holder
+        .execute("SELECT pg_advisory_lock(727275, hashtext('plugins'))", &[])
         .await
         .expect("hold the lease");
     append(vec!["group-leased".into()]).await;
@@ -445,8 +448,11 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
     assert!(!step.stragglers.contains(&"plugins"));
     assert_eq!(applied(&pool, "plugins").await, 6);
     assert_eq!(applied(&pool, "app_projects").await, 7);
-    sqlx::query("SELECT pg_advisory_unlock(727275, hashtext('plugins'))")
-        .execute(&mut *holder)
+    holder
+        .execute(
+            "SELECT pg_advisory_unlock(727275, hashtext('plugins'))",
+            &[],
+        )
         .await
         .expect("release");
 
@@ -473,9 +479,9 @@ async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint()
     // A rebuild of all as one group, in batches of 2 each read while the one before is applied,
     // gives the same rows, every event applied once.
     let ids = || async {
-        sqlx::query_scalar::<_, String>("SELECT id FROM tbl_app_project ORDER BY id")
-            .fetch_all(&pool)
+        pool.query("SELECT id FROM tbl_app_project ORDER BY id", &[])
             .await
+            .and_then(db::scalars::<String>)
             .expect("ids")
     };
     let before = ids().await;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use commands::{CommandExecutor, CommandMetadata, CommandOptions};
+use db::Pool;
 use domain::application::{Application, ApplicationAction, ApplicationCommand, ApplicationFields};
 use domain::{Actor, Role};
 use futures_util::StreamExt;
@@ -17,7 +18,6 @@ use lapin::{Connection, ConnectionProperties};
 use projections::relay::RelayConfig;
 use projections::{ProjectionRuntime, RuntimeConfig};
 use serde_json::Value;
-use sqlx::PgPool;
 use tokio::sync::Mutex;
 
 use crate::helpers::{app_body, fresh_database, spawn_app};
@@ -43,7 +43,7 @@ fn fields(name: &str) -> ApplicationFields {
 }
 
 /// Runs `apps` applications x (create + `updates` updates) as commands, `tasks` at a time.
-async fn burst(pool: &PgPool, apps: usize, updates: usize, tasks: usize) {
+async fn burst(pool: &Pool, apps: usize, updates: usize, tasks: usize) {
     let executor = CommandExecutor::new(pool.clone());
     let actor = Actor::new("tenant-1", "tenant1", vec![Role::Tenant]);
     let mut handles = Vec::new();
@@ -185,17 +185,17 @@ fn relay_config(exchange: &str) -> RelayConfig {
 }
 
 /// Starts a runtime that runs only the relay.
-async fn start_relay(pool: &PgPool, exchange: &str) -> ProjectionRuntime {
+async fn start_relay(pool: &Pool, exchange: &str) -> ProjectionRuntime {
     let runtime = ProjectionRuntime::new(pool.clone(), Vec::new(), RuntimeConfig::default())
         .with_relay(Some(relay_config(exchange)));
     runtime.start().await.expect("relay starts");
     runtime
 }
 
-async fn event_ids(pool: &PgPool) -> HashSet<String> {
-    sqlx::query_scalar::<_, uuid::Uuid>("SELECT event_id FROM events")
-        .fetch_all(pool)
+async fn event_ids(pool: &Pool) -> HashSet<String> {
+    pool.query("SELECT event_id FROM events", &[])
         .await
+        .and_then(db::scalars::<uuid::Uuid>)
         .expect("ids")
         .into_iter()
         .map(|id| id.to_string())
@@ -210,7 +210,7 @@ fn distinct_ids(received: &Received) -> HashSet<String> {
 async fn every_event_of_a_burst_arrives_in_order_per_aggregate_with_its_envelope() {
     let _broker = BROKER.read().await;
     let url = fresh_database().await;
-    let pool = api::db::connect(&url, 24).await.expect("connect");
+    let pool = db::Pool::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
     let subscriber = tokio::spawn(subscribe(
@@ -274,7 +274,7 @@ async fn every_event_of_a_burst_arrives_in_order_per_aggregate_with_its_envelope
 async fn nothing_is_missing_after_the_broker_closes_every_connection_mid_burst() {
     let _broker = BROKER.write().await;
     let url = fresh_database().await;
-    let pool = api::db::connect(&url, 24).await.expect("connect");
+    let pool = db::Pool::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
     let subscriber = tokio::spawn(subscribe(
@@ -326,7 +326,7 @@ async fn nothing_is_missing_after_the_broker_closes_every_connection_mid_burst()
 async fn nothing_is_missing_after_the_edgedev_process_is_killed_mid_burst() {
     let _broker = BROKER.read().await;
     let url = fresh_database().await;
-    let pool = api::db::connect(&url, 24).await.expect("connect");
+    let pool = db::Pool::connect(&url, 24).await.expect("connect");
     let exchange = exchange();
     let received = Arc::new(Mutex::new(Received::default()));
     let subscriber = tokio::spawn(subscribe(

@@ -162,12 +162,14 @@ impl FileStore {
 }
 
 /// The hashes the read models refer to (every file column of `tbl_plugin`).
-pub async fn referenced_hashes(pool: &sqlx::PgPool) -> Result<HashSet<String>, sqlx::Error> {
-    let paths: Vec<String> = sqlx::query_scalar(
-        "SELECT unnest(ARRAY[pluginfile, logofile, apifile])::text FROM tbl_plugin",
-    )
-    .fetch_all(pool)
-    .await?;
+pub async fn referenced_hashes(pool: &db::Pool) -> Result<HashSet<String>, db::DbError> {
+    let paths: Vec<String> = pool
+        .query(
+            "SELECT unnest(ARRAY[pluginfile, logofile, apifile])::text FROM tbl_plugin",
+            &[],
+        )
+        .await
+        .and_then(db::scalars)?;
     Ok(paths
         .iter()
         .filter_map(|p| p.rsplit('/').next().map(str::to_owned))
@@ -176,10 +178,10 @@ pub async fn referenced_hashes(pool: &sqlx::PgPool) -> Result<HashSet<String>, s
 
 /// Sweeps orphans once every projection that refers to files has caught up; returns how many.
 pub async fn sweep_orphans(
-    pool: &sqlx::PgPool,
+    pool: &db::Pool,
     store: &FileStore,
     min_age: Duration,
-) -> Result<usize, sqlx::Error> {
+) -> Result<usize, db::DbError> {
     let referenced = referenced_hashes(pool).await?;
     Ok(store.sweep(&referenced, min_age))
 }

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::HttpRequest;
 use commands::{CommandExecutor, CommandMetadata, CommandOptions, IdempotencyRequest, LogPosition};
+use db::Pool;
 use domain::Actor;
 use projections::ProjectionRuntime;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
@@ -18,7 +18,7 @@ use crate::middleware::RequestInfo;
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: PgPool,
+    pub pool: Pool,
     pub executor: CommandExecutor,
     pub runtime: ProjectionRuntime,
     pub metrics: Metrics,

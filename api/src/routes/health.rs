@@ -5,7 +5,6 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::AppState;
-use crate::db;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health))
@@ -29,12 +28,12 @@ pub async fn livez() -> HttpResponse {
 /// Ready to serve: the database answers and every migration is applied.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "not ready, with details")))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let (database, migrations) = match db::migration_status(&state.pool).await {
+    let (database, migrations) = match db::migrate::status(&state.pool).await {
         Ok(list) => {
-            let pending: Vec<i64> = list
+            let pending: Vec<&str> = list
                 .iter()
                 .filter(|m| !m.applied)
-                .map(|m| m.version)
+                .map(|m| m.version.as_str())
                 .collect();
             let migrations = if pending.is_empty() {
                 json!({ "status": "current", "applied": list.len() })

@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// A host as the original's MepHost JSON (body of create and update).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MepHostBody {
     #[serde(default)]
@@ -66,6 +66,27 @@ pub struct MepHostBody {
     pub address: Option<String>,
 }
 
+db::from_row!(MepHostBody {
+    id,
+    name,
+    lcm_ip,
+    lcm_protocol,
+    lcm_port,
+    architecture,
+    status,
+    mec_host_ip,
+    mec_host_protocol,
+    vim_type,
+    mec_host_user_name,
+    mec_host_password,
+    mec_host_port,
+    user_id,
+    config_id,
+    network_parameter,
+    resource,
+    address
+});
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct HostQuery {
@@ -77,7 +98,7 @@ pub struct HostQuery {
     pub offset: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MepHostLog {
     pub log_id: String,
@@ -92,6 +113,20 @@ pub struct MepHostLog {
     pub operation: Option<String>,
     pub host_id: Option<String>,
 }
+
+db::from_row!(MepHostLog {
+    log_id,
+    host_ip,
+    user_name,
+    user_id,
+    project_id,
+    project_name,
+    app_instances_id,
+    deploy_time,
+    status,
+    operation,
+    host_id
+});
 
 /// Admins only, answered as the original (retCode 20014).
 fn admin(caller: Caller) -> Result<domain::Actor, ApiError> {
@@ -264,13 +299,7 @@ pub async fn create(
     let id = uuid::Uuid::new_v4().to_string();
     let reply = state
         .offload(async move {
-            let taken: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2)",
-            )
-            .bind(MEC_HOST_IP)
-            .bind(&f.mec_host_ip)
-            .fetch_one(&st.pool)
-            .await?;
+            let taken: bool = st.pool.query_one("SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2)", &[&MEC_HOST_IP, &f.mec_host_ip]).await.and_then(db::scalar)?;
             if taken {
                 return Err(duplicate_ip());
             }
@@ -369,13 +398,14 @@ pub async fn delete(
     let reply = state
         .offload(async move {
             let prefix = format!("{}%", escape_like(&format!("[\"{id}\",")));
-            let live: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
-            )
-            .bind(domain::vm::HOST_ADDRESS)
-            .bind(prefix)
-            .fetch_one(&st.pool)
-            .await?;
+            let live: i64 = st
+                .pool
+                .query_one(
+                    "SELECT count(*) FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
+                    &[&domain::vm::HOST_ADDRESS, &prefix],
+                )
+                .await
+                .and_then(db::scalar)?;
             if live > 0 {
                 return Err(ApiError::conflict(
                     "HOST_IN_USE",
@@ -440,16 +470,10 @@ pub async fn list(
             let arch = q.architecture.filter(|a| !a.is_empty());
             let filter = "WHERE ($1::text IS NULL OR name ILIKE $1 ESCAPE '\\') \
                 AND ($2::bool IS NULL OR (os = 'K8S') = $2) AND ($3::text IS NULL OR upper(architecture) = upper($3))";
-            let results: Vec<MepHostBody> = sqlx::query_as(&format!(
+            let results: Vec<MepHostBody> = st.pool.query(&format!(
                 "SELECT {COLUMNS} FROM tbl_service_host {filter} ORDER BY name, host_id LIMIT $4 OFFSET $5"
-            ))
-            .bind(&name).bind(k8s).bind(&arch).bind(limit).bind(offset)
-            .fetch_all(&st.pool)
-            .await?;
-            let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM tbl_service_host {filter}"))
-                .bind(&name).bind(k8s).bind(&arch)
-                .fetch_one(&st.pool)
-                .await?;
+            ), &[&name, &k8s, &arch, &limit, &offset]).await.and_then(db::rows_as)?;
+            let total: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_service_host {filter}"), &[&name, &k8s, &arch]).await.and_then(db::scalar)?;
             Ok(Page { results, limit, offset, total })
         })
         .await?;
@@ -475,13 +499,14 @@ pub async fn get(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            sqlx::query_as::<_, MepHostBody>(&format!(
-                "SELECT {COLUMNS} FROM tbl_service_host WHERE host_id = $1"
-            ))
-            .bind(&id)
-            .fetch_optional(&st.pool)
-            .await
-            .map_err(ApiError::from)
+            st.pool
+                .query_opt(
+                    &format!("SELECT {COLUMNS} FROM tbl_service_host WHERE host_id = $1"),
+                    &[&id],
+                )
+                .await
+                .and_then(db::opt_as::<MepHostBody>)
+                .map_err(ApiError::from)
         })
         .await?
         .ok_or_else(not_found)?;
@@ -502,13 +527,8 @@ pub async fn logs(
     let st = state.clone();
     let rows = state
         .offload(async move {
-            sqlx::query_as::<_, MepHostLog>(
-                "SELECT log_id, host_ip, user_name, user_id, project_id, project_name, app_instances_id, deploy_time, \
-                 status, operation, host_id FROM tbl_host_log WHERE host_id = $1 ORDER BY deploy_time, log_id",
-            )
-            .bind(&id)
-            .fetch_all(&st.pool)
-            .await
+            st.pool.query("SELECT log_id, host_ip, user_name, user_id, project_id, project_name, app_instances_id, deploy_time, \
+                 status, operation, host_id FROM tbl_host_log WHERE host_id = $1 ORDER BY deploy_time, log_id", &[&id]).await.and_then(db::rows_as::<MepHostLog>)
             .map_err(ApiError::from)
         })
         .await?;

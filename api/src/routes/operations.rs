@@ -14,7 +14,6 @@ use domain::vm::{HostSnapshot, LaunchPlan, Vm, VmAction, VmCommand, VmError};
 use domain::Actor;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::applications::{application_error, command_failure};
@@ -49,7 +48,7 @@ pub struct Started {
     pub operation_id: String,
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionStatus {
     pub id: String,
@@ -63,7 +62,19 @@ pub struct ActionStatus {
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+db::from_row!(ActionStatus {
+    id,
+    object_type,
+    object_id,
+    action_name,
+    progress,
+    status,
+    error_msg,
+    status_log,
+    update_time
+});
+
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationStatus {
     pub id: String,
@@ -78,9 +89,10 @@ pub struct OperationStatus {
     pub error_msg: Option<String>,
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
-    #[sqlx(skip)]
     pub action_status_list: Vec<ActionStatus>,
 }
+
+db::from_row!(OperationStatus { id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, create_time, update_time; action_status_list });
 
 /// Maps an operation step rejection.
 pub fn operation_error(error: OperationError) -> ApiError {
@@ -418,16 +430,12 @@ struct Located {
     position: commands::LogPosition,
 }
 
-async fn locate(state: &AppState, operation_id: &str) -> Result<Option<Located>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'userId' AS requester, \
+async fn locate(state: &AppState, operation_id: &str) -> Result<Option<Located>, db::DbError> {
+    let row = state.pool.query_opt("SELECT r.aggregate_type, r.aggregate_id, r.payload->>'userId' AS requester, \
          r.transaction_id::text::bigint AS txid, r.global_position, \
          (SELECT a.user_id FROM tbl_application a WHERE a.id = CASE WHEN r.aggregate_type = 'application' \
             THEN r.aggregate_id ELSE (SELECT v.app_id FROM tbl_vm v WHERE v.id = r.aggregate_id) END) AS owner \
-         FROM events r WHERE r.event_type = 'OperationRequested' AND r.payload->>'operationId' = $1",
-    )
-    .bind(operation_id)
-    .fetch_optional(&state.pool)
+         FROM events r WHERE r.event_type = 'OperationRequested' AND r.payload->>'operationId' = $1", &[&operation_id])
     .await?;
     row.map(|row| {
         Ok(Located {
@@ -472,34 +480,25 @@ async fn read_operation(
 ) -> Result<OperationStatus, ApiError> {
     // Wait until both the operation rows and the facts it recorded (instantiate and export info)
     // show the aggregate's latest event, so a client that sees SUCCESS then reads those facts.
-    let latest: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT transaction_id::text::bigint, global_position FROM events \
+    let latest: Option<(i64, i64)> = state
+        .pool
+        .query_opt(
+            "SELECT transaction_id::text::bigint, global_position FROM events \
          WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1",
-    )
-    .bind(&located.aggregate_type)
-    .bind(&located.aggregate_id)
-    .fetch_optional(&state.pool)
-    .await?;
+            &[&located.aggregate_type, &located.aggregate_id],
+        )
+        .await
+        .and_then(db::opt_as)?;
     let position = latest
         .map(|(txid, position)| commands::LogPosition { txid, position })
         .unwrap_or(located.position)
         .max(located.position);
     state.wait_visible(READ_MODELS, position).await;
-    let mut op: OperationStatus = sqlx::query_as(
-        "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, \
-         create_time, update_time FROM tbl_operation_status WHERE id = $1",
-    )
-    .bind(operation_id)
-    .fetch_optional(&state.pool)
-    .await?
+    let mut op: OperationStatus = state.pool.query_opt("SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, \
+         create_time, update_time FROM tbl_operation_status WHERE id = $1", &[&operation_id]).await.and_then(db::opt_as)?
     .ok_or_else(|| ApiError::unavailable("the operation is not visible yet; retry shortly"))?;
-    op.action_status_list = sqlx::query_as(
-        "SELECT id, object_type, object_id, action_name, progress, status, error_msg, status_log, update_time \
-         FROM tbl_action_status WHERE operation_id = $1 ORDER BY id",
-    )
-    .bind(operation_id)
-    .fetch_all(&state.pool)
-    .await?;
+    op.action_status_list = state.pool.query("SELECT id, object_type, object_id, action_name, progress, status, error_msg, status_log, update_time \
+         FROM tbl_action_status WHERE operation_id = $1 ORDER BY id", &[&operation_id]).await.and_then(db::rows_as)?;
     Ok(op)
 }
 

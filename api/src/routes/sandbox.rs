@@ -62,7 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkBody {
     #[serde(default)]
@@ -73,6 +73,13 @@ pub struct NetworkBody {
     pub name: Option<String>,
     pub description: Option<String>,
 }
+
+db::from_row!(NetworkBody {
+    id,
+    app_id,
+    name,
+    description
+});
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -13,11 +13,14 @@ use crate::error::ApiError;
 
 /// Checks that `app_id` exists and the actor may read it.
 pub async fn check_access(state: &AppState, actor: &Actor, app_id: &str) -> Result<(), ApiError> {
-    let owner: Option<Option<String>> =
-        sqlx::query_scalar("SELECT user_id FROM tbl_application WHERE id = $1")
-            .bind(app_id)
-            .fetch_optional(&state.pool)
-            .await?;
+    let owner: Option<Option<String>> = state
+        .pool
+        .query_opt(
+            "SELECT user_id FROM tbl_application WHERE id = $1",
+            &[&app_id],
+        )
+        .await
+        .and_then(db::opt_scalar)?;
     match owner {
         None => Err(ApiError::not_found(
             "APPLICATION_NOT_FOUND",
@@ -46,14 +49,15 @@ pub async fn networks(
                 st.wait_visible(READ_MODELS, position).await;
             }
             check_access(&st, &actor, &app_id).await?;
-            Ok(sqlx::query_as::<_, NetworkBody>(
-                "SELECT id, app_id, name, description FROM tbl_network WHERE app_id = $1 \
+            Ok(st
+                .pool
+                .query(
+                    "SELECT id, app_id, name, description FROM tbl_network WHERE app_id = $1 \
                  AND ($2::text IS NULL OR id = $2) ORDER BY name",
-            )
-            .bind(&app_id)
-            .bind(&id)
-            .fetch_all(&st.pool)
-            .await?)
+                    &[&app_id, &id],
+                )
+                .await
+                .and_then(db::rows_as::<NetworkBody>)?)
         })
         .await
 }
@@ -96,11 +100,11 @@ pub async fn vms(
                 st.wait_visible(READ_MODELS, position).await;
             }
             check_access(&st, &actor, &app_id).await?;
-            Ok(sqlx::query_scalar::<_, Value>(VMS)
-                .bind(&app_id)
-                .bind(&id)
-                .fetch_all(&st.pool)
-                .await?)
+            Ok(st
+                .pool
+                .query(VMS, &[&app_id, &id])
+                .await
+                .and_then(db::scalars::<Value>)?)
         })
         .await
 }

@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/mec/developer/v2/vmimages/{imageId}", web::get().to(get));
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VmImage {
     pub id: i32,
@@ -39,6 +39,26 @@ pub struct VmImage {
     pub user_id: Option<String>,
     pub user_name: Option<String>,
 }
+
+db::from_row!(VmImage {
+    id,
+    name,
+    visible_type,
+    os_type,
+    os_version,
+    os_bit_type,
+    system_disk_size,
+    image_file_name,
+    image_format,
+    down_load_url,
+    file_md5,
+    image_size,
+    image_slim_status,
+    status,
+    create_time,
+    user_id,
+    user_name
+});
 
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
@@ -84,14 +104,9 @@ pub async fn get(
     let st = state.clone();
     let image = state
         .offload(async move {
-            sqlx::query_as::<_, VmImage>(&format!(
+            st.pool.query_opt(&format!(
                 "SELECT {COLUMNS} FROM tbl_vm_image WHERE id = $1 AND ($2 OR user_id = $3 OR visible_type = 'public')"
-            ))
-            .bind(id)
-            .bind(actor.is_admin())
-            .bind(&actor.user_id)
-            .fetch_optional(&st.pool)
-            .await
+            ), &[&id, &actor.is_admin(), &actor.user_id]).await.and_then(db::opt_as::<VmImage>)
             .map_err(ApiError::from)
         })
         .await?
@@ -133,16 +148,10 @@ pub async fn list(
         .offload(async move {
             let filter = "WHERE ($1 OR user_id = $2 OR visible_type = 'public') AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\') \
                 AND ($4::text IS NULL OR visible_type = lower($4)) AND ($5::text IS NULL OR user_id = $5)";
-            let image_list = sqlx::query_as::<_, VmImage>(&format!(
+            let image_list = st.pool.query(&format!(
                 "SELECT {COLUMNS} FROM tbl_vm_image {filter} ORDER BY create_time DESC NULLS LAST, id DESC LIMIT $6 OFFSET $7"
-            ))
-            .bind(actor.is_admin()).bind(&actor.user_id).bind(&name).bind(&visible).bind(&user).bind(limit).bind(offset)
-            .fetch_all(&st.pool)
-            .await?;
-            let total_count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM tbl_vm_image {filter}"))
-                .bind(actor.is_admin()).bind(&actor.user_id).bind(&name).bind(&visible).bind(&user)
-                .fetch_one(&st.pool)
-                .await?;
+            ), &[&actor.is_admin(), &actor.user_id, &name, &visible, &user, &limit, &offset]).await.and_then(db::rows_as::<VmImage>)?;
+            let total_count: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_vm_image {filter}"), &[&actor.is_admin(), &actor.user_id, &name, &visible, &user]).await.and_then(db::scalar)?;
             Ok(ImageList { total_count, image_list })
         })
         .await?;

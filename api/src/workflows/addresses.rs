@@ -49,17 +49,19 @@ pub fn gateways(plan: &LaunchPlan) -> Vec<(String, String)> {
 }
 
 /// Addresses of the host held by live instances.
-async fn held(workflows: &Workflows, host_id: &str) -> Result<HashSet<String>, sqlx::Error> {
+async fn held(workflows: &Workflows, host_id: &str) -> Result<HashSet<String>, db::DbError> {
     let prefix = format!(
         "{}%",
         crate::routes::escape_like(&format!("[\"{host_id}\","))
     );
-    let keys: Vec<String> =
-        sqlx::query_scalar("SELECT key FROM unique_reservations WHERE scope = $1 AND key LIKE $2")
-            .bind(HOST_ADDRESS)
-            .bind(prefix)
-            .fetch_all(workflows.pool())
-            .await?;
+    let keys: Vec<String> = workflows
+        .pool()
+        .query(
+            "SELECT key FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
+            &[&HOST_ADDRESS, &prefix],
+        )
+        .await
+        .and_then(db::scalars)?;
     Ok(keys.into_iter().collect())
 }
 

@@ -233,9 +233,11 @@ pub async fn advance(
             }
         }
     }
-    let id: i64 = sqlx::query_scalar("SELECT nextval('vm_image_ids')")
-        .fetch_one(workflows.pool())
-        .await?;
+    let id: i64 = workflows
+        .pool()
+        .query_one("SELECT nextval('vm_image_ids')", &[])
+        .await
+        .and_then(db::scalar)?;
     let id = id as i32;
     let at_time = now();
     let image = ExportedImage {

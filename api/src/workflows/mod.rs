@@ -19,11 +19,13 @@ pub mod clean;
 pub mod export;
 pub mod launch;
 
+use db::Sql;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use commands::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, StoredResponse};
+use db::Pool;
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
 };
@@ -31,7 +33,6 @@ use domain::operation::{OperationError, OperationEvent, OperationKind, Operation
 use domain::ports::Lcm;
 use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
 use domain::{Actor, Role};
-use sqlx::{PgPool, Row};
 use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::secrets::SecretBox;
@@ -75,7 +76,7 @@ pub struct Workflows {
 }
 
 struct Inner {
-    pool: PgPool,
+    pool: Pool,
     executor: CommandExecutor,
     lcm: Arc<dyn Lcm>,
     secrets: SecretBox,
@@ -92,7 +93,7 @@ struct Inner {
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] db::DbError),
     #[error("{0}")]
     Command(String),
 }
@@ -119,7 +120,7 @@ pub struct Running {
 
 impl Workflows {
     pub fn new(
-        pool: PgPool,
+        pool: Pool,
         executor: CommandExecutor,
         lcm: Arc<dyn Lcm>,
         secrets: SecretBox,
@@ -197,24 +198,24 @@ impl Workflows {
     /// Operations requested at `from` or later and not ended, oldest first; and where the next
     /// sweep may start: at the oldest unfinished one, or near the newest request, less a margin
     /// for requests that commit after others with higher positions.
-    async fn unfinished(&self, from: i64) -> Result<(Vec<Running>, i64), sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id, r.global_position \
+    async fn unfinished(&self, from: i64) -> Result<(Vec<Running>, i64), db::DbError> {
+        let rows = self.inner.pool.query("SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id, r.global_position \
              FROM events r WHERE r.event_type = 'OperationRequested' AND r.global_position >= $1 AND NOT EXISTS ( \
                SELECT 1 FROM events f WHERE f.aggregate_type = r.aggregate_type AND f.aggregate_id = r.aggregate_id \
                AND f.sequence > r.sequence \
                AND f.event_type IN ('OperationSucceeded', 'OperationFailed', 'OperationCancelled') \
                AND f.payload->>'operationId' = r.payload->>'operationId') \
-             ORDER BY r.global_position LIMIT 256",
-        )
-        .bind(from)
-        .fetch_all(&self.inner.pool)
+             ORDER BY r.global_position LIMIT 256", &[&from])
         .await?;
-        let newest: Option<i64> = sqlx::query_scalar(
-            "SELECT max(global_position) FROM events WHERE event_type = 'OperationRequested'",
-        )
-        .fetch_one(&self.inner.pool)
-        .await?;
+        let newest: Option<i64> = self
+            .inner
+            .pool
+            .query_one(
+                "SELECT max(global_position) FROM events WHERE event_type = 'OperationRequested'",
+                &[],
+            )
+            .await
+            .and_then(db::scalar)?;
         let mut oldest_unfinished = None;
         let mut found = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -257,12 +258,14 @@ impl Workflows {
 
     /// Takes the operation's lease and drives it; returns at once when another process holds it.
     async fn drive_leased(&self, op: &Running) -> Result<(), RunError> {
-        let mut conn = self.inner.pool.acquire().await?;
-        let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
-            .bind(LEASE_NAMESPACE)
-            .bind(&op.operation_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let conn = self.inner.pool.get().await?;
+        let held: bool = conn
+            .query_one(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))",
+                &[&LEASE_NAMESPACE, &op.operation_id],
+            )
+            .await
+            .and_then(db::scalar)?;
         if !held {
             // Another process drives it; the connection holds no lock and goes back to the pool.
             self.inner.metrics.operation_leases_busy.inc();
@@ -270,12 +273,12 @@ impl Workflows {
         }
         // The lease lives as long as this session: the connection leaves the pool, and closing it
         // (or the process dying) ends the lease.
-        let lease = conn.detach();
+        let lease = db::detach(conn);
         let driven = &self.inner.metrics.operations_driven;
         driven.inc();
         let result = self.drive(op).await;
         driven.dec();
-        let _ = sqlx::Connection::close(lease).await;
+        drop(lease);
         result
     }
 
@@ -518,7 +521,7 @@ impl Workflows {
             .map_err(|e| RunError::Command(format!("cannot load {} {id}: {e:?}", A::TYPE)))
     }
 
-    pub fn pool(&self) -> &PgPool {
+    pub fn pool(&self) -> &Pool {
         &self.inner.pool
     }
 }

@@ -4,8 +4,8 @@
 //! -> `deploy_platform` VIRTUALMACHINE/KUBERNETES, and the status onto the older vocabulary
 //! (CREATED, CONFIGURED and PACKAGED are ONLINE; TESTED and RELEASED keep their names).
 
+use db::{Conn, Sql};
 use domain::application::{AppClass, AppCreateType, AppStatus, ApplicationFields};
-use sqlx::PgConnection;
 
 use super::application_changes::{fold, Change};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -51,7 +51,7 @@ impl Projection for AppProjectsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move { write(conn, fold(events)?).await })
@@ -104,10 +104,7 @@ impl Columns {
     }
 }
 
-async fn write(
-    conn: &mut PgConnection,
-    changes: Vec<(String, Change)>,
-) -> Result<(), ProjectionError> {
+async fn write(conn: &Conn, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
     let mut deletes = Vec::new();
     let (mut update_ids, mut has_fields, mut update_status, mut updates) =
         (Vec::new(), Vec::new(), Vec::new(), Columns::default());
@@ -139,36 +136,39 @@ async fn write(
             }
         }
     }
-    sqlx::query(WRITE)
-        .bind(&deletes)
-        .bind(&update_ids)
-        .bind(&has_fields)
-        .bind(&updates.name)
-        .bind(&updates.provider)
-        .bind(&updates.platform)
-        .bind(&updates.industries)
-        .bind(&updates.project_type_label)
-        .bind(&updates.description)
-        .bind(&updates.version)
-        .bind(&updates.icon_file_id)
-        .bind(&updates.project_type)
-        .bind(&updates.deploy_platform)
-        .bind(&update_status)
-        .bind(&insert_ids)
-        .bind(&inserts.name)
-        .bind(&inserts.provider)
-        .bind(&inserts.platform)
-        .bind(&inserts.industries)
-        .bind(&inserts.project_type_label)
-        .bind(&inserts.description)
-        .bind(&inserts.version)
-        .bind(&inserts.icon_file_id)
-        .bind(&inserts.project_type)
-        .bind(&inserts.deploy_platform)
-        .bind(&status)
-        .bind(&owner)
-        .bind(&created)
-        .execute(&mut *conn)
-        .await?;
+    conn.execute(
+        WRITE,
+        &[
+            &deletes,
+            &update_ids,
+            &has_fields,
+            &updates.name,
+            &updates.provider,
+            &updates.platform,
+            &updates.industries,
+            &updates.project_type_label,
+            &updates.description,
+            &updates.version,
+            &updates.icon_file_id,
+            &updates.project_type,
+            &updates.deploy_platform,
+            &update_status,
+            &insert_ids,
+            &inserts.name,
+            &inserts.provider,
+            &inserts.platform,
+            &inserts.industries,
+            &inserts.project_type_label,
+            &inserts.description,
+            &inserts.version,
+            &inserts.icon_file_id,
+            &inserts.project_type,
+            &inserts.deploy_platform,
+            &status,
+            &owner,
+            &created,
+        ],
+    )
+    .await?;
     Ok(())
 }

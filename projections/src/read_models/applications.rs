@@ -1,7 +1,7 @@
 //! `tbl_application`: the v1.5 application model, one row per live application. A batch is
 //! written with three set-based statements (deletes, updates, inserts) of its net changes.
 
-use sqlx::PgConnection;
+use db::{Conn, Sql};
 
 use super::application_changes::{fold, Change, FieldColumns};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -51,7 +51,7 @@ impl Projection for ApplicationsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move { write(conn, fold(events)?).await })
@@ -78,10 +78,7 @@ struct Inserts {
     host: Vec<Option<String>>,
 }
 
-async fn write(
-    conn: &mut PgConnection,
-    changes: Vec<(String, Change)>,
-) -> Result<(), ProjectionError> {
+async fn write(conn: &Conn, changes: Vec<(String, Change)>) -> Result<(), ProjectionError> {
     let mut deletes = Vec::new();
     let mut updates = Updates::default();
     let mut inserts = Inserts::default();
@@ -111,41 +108,44 @@ async fn write(
             }
         }
     }
-    sqlx::query(WRITE)
-        .bind(&deletes)
-        .bind(&updates.ids)
-        .bind(&updates.has_fields)
-        .bind(&updates.fields.name)
-        .bind(&updates.fields.description)
-        .bind(&updates.fields.version)
-        .bind(&updates.fields.provider)
-        .bind(&updates.fields.architecture)
-        .bind(&updates.fields.app_class)
-        .bind(&updates.fields.app_type)
-        .bind(&updates.fields.industry)
-        .bind(&updates.fields.icon_file_id)
-        .bind(&updates.fields.guide_file_id)
-        .bind(&updates.fields.app_create_type)
-        .bind(&updates.status)
-        .bind(&updates.host)
-        .bind(&inserts.ids)
-        .bind(&inserts.fields.name)
-        .bind(&inserts.fields.description)
-        .bind(&inserts.fields.version)
-        .bind(&inserts.fields.provider)
-        .bind(&inserts.fields.architecture)
-        .bind(&inserts.fields.app_class)
-        .bind(&inserts.fields.app_type)
-        .bind(&inserts.fields.industry)
-        .bind(&inserts.fields.icon_file_id)
-        .bind(&inserts.fields.guide_file_id)
-        .bind(&inserts.fields.app_create_type)
-        .bind(&inserts.created)
-        .bind(&inserts.status)
-        .bind(&inserts.owner_id)
-        .bind(&inserts.owner_name)
-        .bind(&inserts.host)
-        .execute(&mut *conn)
-        .await?;
+    conn.execute(
+        WRITE,
+        &[
+            &deletes,
+            &updates.ids,
+            &updates.has_fields,
+            &updates.fields.name,
+            &updates.fields.description,
+            &updates.fields.version,
+            &updates.fields.provider,
+            &updates.fields.architecture,
+            &updates.fields.app_class,
+            &updates.fields.app_type,
+            &updates.fields.industry,
+            &updates.fields.icon_file_id,
+            &updates.fields.guide_file_id,
+            &updates.fields.app_create_type,
+            &updates.status,
+            &updates.host,
+            &inserts.ids,
+            &inserts.fields.name,
+            &inserts.fields.description,
+            &inserts.fields.version,
+            &inserts.fields.provider,
+            &inserts.fields.architecture,
+            &inserts.fields.app_class,
+            &inserts.fields.app_type,
+            &inserts.fields.industry,
+            &inserts.fields.icon_file_id,
+            &inserts.fields.guide_file_id,
+            &inserts.fields.app_create_type,
+            &inserts.created,
+            &inserts.status,
+            &inserts.owner_id,
+            &inserts.owner_name,
+            &inserts.host,
+        ],
+    )
+    .await?;
     Ok(())
 }

@@ -3,9 +3,9 @@
 //! `mec_host` = mecHostIp, `os` = vimType, `vnc_port` = mecHostPort, `user_name`/`password` =
 //! the login (password sealed), `parameter` = networkParameter.
 
+use db::{Conn, DbError, Sql};
 use domain::mephost::{MepHostEvent, MepHostFields};
 use domain::vm::VmEvent;
-use sqlx::PgConnection;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -26,7 +26,7 @@ impl Projection for HostsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
@@ -54,36 +54,39 @@ const UPSERT: &str = "INSERT INTO tbl_service_host (host_id, user_id, name, addr
     mec_host_protocol = EXCLUDED.mec_host_protocol, config_id = EXCLUDED.config_id";
 
 async fn upsert(
-    conn: &mut PgConnection,
+    conn: &Conn,
     id: &str,
     user_id: Option<&str>,
     f: &MepHostFields,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(UPSERT)
-        .bind(id)
-        .bind(user_id)
-        .bind(&f.name)
-        .bind(&f.address)
-        .bind(&f.architecture)
-        .bind(&f.status)
-        .bind(&f.lcm_protocol)
-        .bind(&f.lcm_ip)
-        .bind(&f.mec_host_ip)
-        .bind(&f.vim_type)
-        .bind(i32::from(f.lcm_port))
-        .bind(&f.mec_host_user_name)
-        .bind(f.mec_host_password.as_ref().map(|p| p.0.clone()))
-        .bind(i32::from(f.mec_host_port))
-        .bind(&f.network_parameter)
-        .bind(&f.resource)
-        .bind(&f.mec_host_protocol)
-        .bind(&f.config_id)
-        .execute(conn)
-        .await?;
+) -> Result<(), DbError> {
+    conn.execute(
+        UPSERT,
+        &[
+            &id,
+            &user_id,
+            &f.name,
+            &f.address,
+            &f.architecture,
+            &f.status,
+            &f.lcm_protocol,
+            &f.lcm_ip,
+            &f.mec_host_ip,
+            &f.vim_type,
+            &i32::from(f.lcm_port),
+            &f.mec_host_user_name,
+            &f.mec_host_password.as_ref().map(|p| p.0.clone()),
+            &i32::from(f.mec_host_port),
+            &f.network_parameter,
+            &f.resource,
+            &f.mec_host_protocol,
+            &f.config_id,
+        ],
+    )
+    .await?;
     Ok(())
 }
 
-async fn apply_host(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
+async fn apply_host(conn: &Conn, event: &LogEvent) -> Result<(), ProjectionError> {
     let id = event.aggregate_id.as_str();
     match event.decode::<MepHostEvent>()? {
         MepHostEvent::MepHostRegistered { fields, user_id } => {
@@ -91,36 +94,20 @@ async fn apply_host(conn: &mut PgConnection, event: &LogEvent) -> Result<(), Pro
         }
         MepHostEvent::MepHostUpdated { fields } => upsert(conn, id, None, &fields).await?,
         MepHostEvent::MepHostDeleted {} => {
-            sqlx::query("DELETE FROM tbl_service_host WHERE host_id = $1")
-                .bind(id)
-                .execute(conn)
+            conn.execute("DELETE FROM tbl_service_host WHERE host_id = $1", &[&id])
                 .await?;
         }
     }
     Ok(())
 }
 
-async fn apply_log(conn: &mut PgConnection, event: &LogEvent) -> Result<(), ProjectionError> {
+async fn apply_log(conn: &Conn, event: &LogEvent) -> Result<(), ProjectionError> {
     let VmEvent::HostLogged { entry } = event.decode::<VmEvent>()? else {
         return Ok(());
     };
-    sqlx::query(
-        "INSERT INTO tbl_host_log (log_id, host_ip, user_name, user_id, project_id, project_name, \
+    conn.execute("INSERT INTO tbl_host_log (log_id, host_ip, user_name, user_id, project_id, project_name, \
          app_instances_id, deploy_time, status, operation, host_id) \
-         VALUES ($1, $2, $3, $4, $5, left($6, 50), $7, $8, $9, $10, $11) ON CONFLICT (log_id) DO NOTHING",
-    )
-    .bind(&entry.log_id)
-    .bind(&entry.host_ip)
-    .bind(&entry.user_name)
-    .bind(&entry.user_id)
-    .bind(&entry.app_id)
-    .bind(&entry.app_name)
-    .bind(&entry.app_instance_id)
-    .bind(entry.at.format("%Y-%m-%d %H:%M:%S").to_string())
-    .bind(&entry.status)
-    .bind(&entry.operation)
-    .bind(&entry.host_id)
-    .execute(conn)
+         VALUES ($1, $2, $3, $4, $5, left($6, 50), $7, $8, $9, $10, $11) ON CONFLICT (log_id) DO NOTHING", &[&entry.log_id, &entry.host_ip, &entry.user_name, &entry.user_id, &entry.app_id, &entry.app_name, &entry.app_instance_id, &entry.at.format("%Y-%m-%d %H:%M:%S").to_string(), &entry.status, &entry.operation, &entry.host_id])
     .await?;
     Ok(())
 }

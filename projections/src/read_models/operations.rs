@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use db::{Conn, DbError, Sql};
 use domain::operation::{cancelled_message, operation_progress, OperationEvent, OperationKind};
-use sqlx::PgConnection;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -33,7 +33,7 @@ impl Projection for OperationsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
@@ -60,7 +60,7 @@ impl Projection for OperationsProjection {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 struct OperationRow {
     id: String,
     user_name: String,
@@ -75,7 +75,7 @@ struct OperationRow {
     update_time: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 struct ActionRow {
     id: String,
     operation_id: String,
@@ -88,6 +88,32 @@ struct ActionRow {
     status_log: Option<String>,
     update_time: Option<DateTime<Utc>>,
 }
+
+db::from_row!(OperationRow {
+    id,
+    user_name,
+    object_type,
+    object_id,
+    object_name,
+    operation_name,
+    progress,
+    status,
+    error_msg,
+    create_time,
+    update_time
+});
+db::from_row!(ActionRow {
+    id,
+    operation_id,
+    object_type,
+    object_id,
+    action_name,
+    progress,
+    status,
+    error_msg,
+    status_log,
+    update_time
+});
 
 /// The rows a batch touches, as they become.
 struct Rows {
@@ -104,27 +130,28 @@ fn line(at: DateTime<Utc>, text: &str) -> String {
 }
 
 impl Rows {
-    async fn load(
-        conn: &mut PgConnection,
-        events: &[(&str, OperationEvent)],
-    ) -> Result<Self, sqlx::Error> {
+    async fn load(conn: &Conn, events: &[(&str, OperationEvent)]) -> Result<Self, DbError> {
         let mut ids: Vec<&str> = events.iter().map(|(_, e)| e.operation_id()).collect();
         ids.sort_unstable();
         ids.dedup();
-        let operations: Vec<OperationRow> = sqlx::query_as(
-            "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, \
-             error_msg, create_time, update_time FROM tbl_operation_status WHERE id = ANY($1)",
-        )
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
-        let actions: Vec<ActionRow> = sqlx::query_as(
-            "SELECT id, operation_id, object_type, object_id, action_name, progress, status, error_msg, \
-             status_log, update_time FROM tbl_action_status WHERE operation_id = ANY($1)",
-        )
-        .bind(&ids)
-        .fetch_all(conn)
-        .await?;
+        let operations: Vec<OperationRow> = db::rows_as(
+            conn
+                .query(
+                    "SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, \
+                     error_msg, create_time, update_time FROM tbl_operation_status WHERE id = ANY($1)",
+                    &[&ids],
+                )
+                .await?,
+        )?;
+        let actions: Vec<ActionRow> = db::rows_as(
+            conn
+                .query(
+                    "SELECT id, operation_id, object_type, object_id, action_name, progress, status, error_msg, \
+                     status_log, update_time FROM tbl_action_status WHERE operation_id = ANY($1)",
+                    &[&ids],
+                )
+                .await?,
+        )?;
         Ok(Self {
             operations: operations.into_iter().map(|r| (r.id.clone(), r)).collect(),
             actions: actions.into_iter().map(|r| (r.id.clone(), r)).collect(),
@@ -312,57 +339,30 @@ impl Rows {
         }
     }
 
-    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    async fn write(self, conn: &Conn) -> Result<(), DbError> {
         let ops: Vec<OperationRow> = self.operations.into_values().collect();
         macro_rules! column {
             ($rows:expr, $field:ident) => {
                 $rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()
             };
         }
-        sqlx::query(
-            "INSERT INTO tbl_operation_status (id, user_name, object_type, object_id, object_name, operation_name, \
+        conn.execute("INSERT INTO tbl_operation_status (id, user_name, object_type, object_id, object_name, operation_name, \
              progress, status, error_msg, create_time, update_time) \
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                 $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[]) \
              ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, status = EXCLUDED.status, \
-             error_msg = EXCLUDED.error_msg, update_time = EXCLUDED.update_time",
-        )
-        .bind(column!(ops, id))
-        .bind(column!(ops, user_name))
-        .bind(column!(ops, object_type))
-        .bind(column!(ops, object_id))
-        .bind(column!(ops, object_name))
-        .bind(column!(ops, operation_name))
-        .bind(column!(ops, progress))
-        .bind(column!(ops, status))
-        .bind(column!(ops, error_msg))
-        .bind(column!(ops, create_time))
-        .bind(column!(ops, update_time))
-        .execute(&mut *conn)
+             error_msg = EXCLUDED.error_msg, update_time = EXCLUDED.update_time", &[&column!(ops, id), &column!(ops, user_name), &column!(ops, object_type), &column!(ops, object_id), &column!(ops, object_name), &column!(ops, operation_name), &column!(ops, progress), &column!(ops, status), &column!(ops, error_msg), &column!(ops, create_time), &column!(ops, update_time)])
         .await?;
         let actions: Vec<ActionRow> = self.actions.into_values().collect();
         if actions.is_empty() {
             return Ok(());
         }
-        sqlx::query(
-            "INSERT INTO tbl_action_status (id, operation_id, object_type, object_id, action_name, progress, status, \
+        conn.execute("INSERT INTO tbl_action_status (id, operation_id, object_type, object_id, action_name, progress, status, \
              error_msg, status_log, update_time) \
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], \
                 $7::text[], $8::text[], $9::text[], $10::timestamptz[]) \
              ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, status = EXCLUDED.status, \
-             error_msg = EXCLUDED.error_msg, status_log = EXCLUDED.status_log, update_time = EXCLUDED.update_time",
-        )
-        .bind(column!(actions, id))
-        .bind(column!(actions, operation_id))
-        .bind(column!(actions, object_type))
-        .bind(column!(actions, object_id))
-        .bind(column!(actions, action_name))
-        .bind(column!(actions, progress))
-        .bind(column!(actions, status))
-        .bind(column!(actions, error_msg))
-        .bind(column!(actions, status_log))
-        .bind(column!(actions, update_time))
-        .execute(conn)
+             error_msg = EXCLUDED.error_msg, status_log = EXCLUDED.status_log, update_time = EXCLUDED.update_time", &[&column!(actions, id), &column!(actions, operation_id), &column!(actions, object_type), &column!(actions, object_id), &column!(actions, action_name), &column!(actions, progress), &column!(actions, status), &column!(actions, error_msg), &column!(actions, status_log), &column!(actions, update_time)])
         .await?;
         Ok(())
     }

@@ -10,8 +10,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use db::{Conn, DbError, Sql, ToSql};
 use domain::plugin::{PluginEvent, PluginFields, StoredFile};
-use sqlx::PgConnection;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -54,7 +54,7 @@ impl Projection for PluginsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
@@ -171,15 +171,14 @@ impl Batch {
         }
     }
 
-    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    async fn write(self, conn: &Conn) -> Result<(), DbError> {
         if !self.deleted.is_empty() {
             let ids: Vec<&String> = self.deleted.iter().collect();
-            sqlx::query(
+            conn.execute(
                 "WITH records AS (DELETE FROM tbl_downloadrecord WHERE pluginid = ANY($1)) \
                  DELETE FROM tbl_plugin WHERE pluginid = ANY($1)",
+                &[&ids],
             )
-            .bind(ids)
-            .execute(&mut *conn)
             .await?;
         }
         let (mut new, mut changed) = (NewRows::default(), FieldColumns::default());
@@ -200,19 +199,16 @@ impl Batch {
             }
         }
         if !new.fields.id.is_empty() {
-            new.fields
-                .bind(sqlx::query(INSERT_PLUGINS))
-                .bind(new.owner_id)
-                .bind(new.owner_name)
-                .bind(new.uploaded_at)
-                .execute(&mut *conn)
-                .await?;
+            let mut params = new.fields.params();
+            params.extend([
+                &new.owner_id as &(dyn ToSql + Sync),
+                &new.owner_name,
+                &new.uploaded_at,
+            ]);
+            conn.execute(INSERT_PLUGINS, &params).await?;
         }
         if !changed.id.is_empty() {
-            changed
-                .bind(sqlx::query(UPDATE_PLUGINS))
-                .execute(&mut *conn)
-                .await?;
+            conn.execute(UPDATE_PLUGINS, &changed.params()).await?;
         }
         if !self.records.is_empty() {
             let mut r = RecordColumns::default();
@@ -225,40 +221,36 @@ impl Batch {
                 r.score_type.push(record.score_type);
                 r.at.push(record.at);
             }
-            sqlx::query(UPSERT_RECORDS)
-                .bind(r.id)
-                .bind(r.plugin_id)
-                .bind(r.user_id)
-                .bind(r.user_name)
-                .bind(r.score)
-                .bind(r.score_type)
-                .bind(r.at)
-                .execute(&mut *conn)
-                .await?;
+            conn.execute(
+                UPSERT_RECORDS,
+                &[
+                    &r.id,
+                    &r.plugin_id,
+                    &r.user_id,
+                    &r.user_name,
+                    &r.score,
+                    &r.score_type,
+                    &r.at,
+                ],
+            )
+            .await?;
         }
         if !self.downloads.is_empty() {
             let (ids, counts): (Vec<String>, Vec<i32>) = self.downloads.into_iter().unzip();
-            sqlx::query(
+            conn.execute(
                 "UPDATE tbl_plugin t SET downloadcount = t.downloadcount + u.n \
                  FROM unnest($1::text[], $2::int[]) AS u(id, n) \
                  WHERE t.pluginid = u.id AND t.pluginid = ANY($1::text[])",
+                &[&ids, &counts],
             )
-            .bind(ids)
-            .bind(counts)
-            .execute(&mut *conn)
             .await?;
         }
         if !self.rated.is_empty() {
             let ids: Vec<String> = self.rated.into_iter().collect();
-            sqlx::query(
-                "UPDATE tbl_plugin p SET scorecount = r.n, satisfaction = r.mean FROM ( \
+            conn.execute("UPDATE tbl_plugin p SET scorecount = r.n, satisfaction = r.mean FROM ( \
                  SELECT pluginid, count(*)::int AS n, avg(score)::float4 AS mean FROM tbl_downloadrecord \
                  WHERE pluginid = ANY($1::text[]) AND scoretype = $2 GROUP BY pluginid) r \
-                 WHERE p.pluginid = r.pluginid AND p.pluginid = ANY($1::text[])",
-            )
-            .bind(ids)
-            .bind(RATING)
-            .execute(&mut *conn)
+                 WHERE p.pluginid = r.pluginid AND p.pluginid = ANY($1::text[])", &[&ids, &RATING])
             .await?;
         }
         Ok(())
@@ -287,8 +279,6 @@ const UPSERT_RECORDS: &str = "INSERT INTO tbl_downloadrecord (recordid, pluginid
                          $7::timestamptz[]) \
     ON CONFLICT (recordid) DO UPDATE SET score = EXCLUDED.score, downloadtime = EXCLUDED.downloadtime, \
     downloadusername = EXCLUDED.downloadusername";
-
-type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
 
 /// The columns of plugin fields, one entry per plugin, bound as $1..$11.
 #[derive(Default)]
@@ -321,19 +311,21 @@ impl FieldColumns {
         self.hash.push(hash_code(&f.plugin_file.sha256));
     }
 
-    fn bind(self, query: Query<'_>) -> Query<'_> {
-        query
-            .bind(self.id)
-            .bind(self.name)
-            .bind(self.introduction)
-            .bind(self.code_language)
-            .bind(self.plugin_type)
-            .bind(self.version)
-            .bind(self.logo)
-            .bind(self.file)
-            .bind(self.size)
-            .bind(self.api)
-            .bind(self.hash)
+    /// The columns as statement parameters $1..$11.
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.name,
+            &self.introduction,
+            &self.code_language,
+            &self.plugin_type,
+            &self.version,
+            &self.logo,
+            &self.file,
+            &self.size,
+            &self.api,
+            &self.hash,
+        ]
     }
 }
 

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
+use db::{Conn, DbError, Sql};
 use domain::application::sandbox::{Network, VmCertificate, VmConfig};
 use domain::application::ApplicationEvent;
 use domain::vm::{ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, VmEvent, VmStatus};
 use serde_json::json;
-use sqlx::PgConnection;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -48,7 +48,7 @@ impl Projection for VmsProjection {
 
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
@@ -188,13 +188,14 @@ impl Batch {
         Ok(())
     }
 
-    async fn write(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    async fn write(self, conn: &Conn) -> Result<(), DbError> {
         if !self.deleted_apps.is_empty() {
             delete_vms(conn, "app_id = ANY($1)", &self.deleted_apps).await?;
-            sqlx::query("DELETE FROM tbl_network WHERE app_id = ANY($1)")
-                .bind(&self.deleted_apps)
-                .execute(&mut *conn)
-                .await?;
+            conn.execute(
+                "DELETE FROM tbl_network WHERE app_id = ANY($1)",
+                &[&self.deleted_apps],
+            )
+            .await?;
         }
         write_networks(conn, &self.networks).await?;
         write_vms(conn, &self.vms).await?;
@@ -202,15 +203,9 @@ impl Batch {
             let ids: Vec<&String> = self.statuses.keys().collect();
             let statuses: Vec<&str> = self.statuses.values().map(|(s, _)| s.as_str()).collect();
             let targets: Vec<Option<i32>> = self.statuses.values().map(|(_, t)| *t).collect();
-            sqlx::query(
-                "UPDATE tbl_vm v SET status = u.status, target_image_id = coalesce(u.target, v.target_image_id) \
+            conn.execute("UPDATE tbl_vm v SET status = u.status, target_image_id = coalesce(u.target, v.target_image_id) \
                  FROM unnest($1::text[], $2::text[], $3::int4[]) AS u(id, status, target) \
-                 WHERE v.id = u.id AND v.id = ANY($1::text[])",
-            )
-            .bind(ids)
-            .bind(statuses)
-            .bind(targets)
-            .execute(&mut *conn)
+                 WHERE v.id = u.id AND v.id = ANY($1::text[])", &[&ids, &statuses, &targets])
             .await?;
         }
         write_instances(conn, &self.instances).await?;
@@ -235,9 +230,9 @@ fn split<T>(map: &BTreeMap<String, Option<T>>) -> (Vec<&str>, Vec<(&str, &T)>) {
 }
 
 async fn write_networks(
-    conn: &mut PgConnection,
+    conn: &Conn,
     networks: &BTreeMap<String, Option<(String, Network)>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     if networks.is_empty() {
         return Ok(());
     }
@@ -249,27 +244,22 @@ async fn write_networks(
         .iter()
         .map(|(_, (_, n))| n.description.as_str())
         .collect();
-    sqlx::query(
+    conn.execute(
         "WITH gone AS (DELETE FROM tbl_network WHERE id = ANY($1)) \
          INSERT INTO tbl_network (id, app_id, name, description) \
          SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) \
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description",
+        &[&deleted, &ids, &apps, &names, &descriptions],
     )
-    .bind(deleted)
-    .bind(ids)
-    .bind(apps)
-    .bind(names)
-    .bind(descriptions)
-    .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Deletes the VMs selected by `filter` on tbl_vm (bound to `$1`) with everything hanging off
 /// them.
-async fn delete_vms<T>(conn: &mut PgConnection, filter: &str, value: T) -> Result<(), sqlx::Error>
+async fn delete_vms<T>(conn: &Conn, filter: &str, value: T) -> Result<(), DbError>
 where
-    T: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+    T: db::ToSql + Sync,
 {
     let sql = format!(
         "WITH gone AS (DELETE FROM tbl_vm WHERE {filter} RETURNING id), \
@@ -281,16 +271,16 @@ where
          oc AS (DELETE FROM tbl_project_vm_create_config WHERE vm_id IN (SELECT id FROM gone)) \
          DELETE FROM tbl_project_vm_image_config WHERE vm_id IN (SELECT id FROM gone)"
     );
-    sqlx::query(&sql).bind(value).execute(conn).await?;
+    conn.execute(&sql, &[&value]).await?;
     Ok(())
 }
 
 /// Replaces the VM rows, recreates their ports and upserts their certificates (as the original's
 /// PUT); deletes VMs with everything hanging off them.
 async fn write_vms(
-    conn: &mut PgConnection,
+    conn: &Conn,
     vms: &BTreeMap<String, Option<(String, VmConfig)>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     if vms.is_empty() {
         return Ok(());
     }
@@ -305,58 +295,42 @@ async fn write_vms(
         .iter()
         .map(|(id, (app, vm))| (*id, app.as_str(), vm))
         .collect();
-    sqlx::query(
-        "INSERT INTO tbl_vm (id, app_id, name, flavor_id, image_id, target_image_id, user_data, status, area_zone, \
+    conn.execute("INSERT INTO tbl_vm (id, app_id, name, flavor_id, image_id, target_image_id, user_data, status, area_zone, \
          flavor_extra_specs) \
          SELECT id, app_id, name, flavor_id, image_id, NULL, user_data, 'NOT_DEPLOY', area_zone, flavor_extra_specs \
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[], $8::text[]) \
            AS u(id, app_id, name, flavor_id, image_id, user_data, area_zone, flavor_extra_specs) \
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, flavor_id = EXCLUDED.flavor_id, \
          image_id = EXCLUDED.image_id, user_data = EXCLUDED.user_data, area_zone = EXCLUDED.area_zone, \
-         flavor_extra_specs = EXCLUDED.flavor_extra_specs",
-    )
-    .bind(specs.iter().map(|s| s.0).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.1).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.name.as_str()).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.flavor_id.as_str()).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.image_id).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.user_data.clone()).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.area_zone.clone()).collect::<Vec<_>>())
-    .bind(specs.iter().map(|s| s.2.spec.flavor_extra_specs.clone()).collect::<Vec<_>>())
-    .execute(&mut *conn)
+         flavor_extra_specs = EXCLUDED.flavor_extra_specs", &[&specs.iter().map(|s| s.0).collect::<Vec<_>>(), &specs.iter().map(|s| s.1).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.name.as_str()).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.flavor_id.as_str()).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.image_id).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.user_data.clone()).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.area_zone.clone()).collect::<Vec<_>>(), &specs.iter().map(|s| s.2.spec.flavor_extra_specs.clone()).collect::<Vec<_>>()])
     .await?;
     let vm_ids: Vec<&str> = specs.iter().map(|s| s.0).collect();
     let ports: Vec<(&str, &domain::application::sandbox::VmPort)> = specs
         .iter()
         .flat_map(|(id, _, vm)| vm.spec.ports.iter().map(move |p| (*id, p)))
         .collect();
-    sqlx::query(
+    conn.execute(
         "WITH gone AS (DELETE FROM tbl_vm_port WHERE vm_id = ANY($1)) \
          INSERT INTO tbl_vm_port (id, vm_id, name, description, network_name) \
          SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
+        &[
+            &vm_ids,
+            &ports.iter().map(|(_, p)| p.id.as_str()).collect::<Vec<_>>(),
+            &ports.iter().map(|(vm, _)| *vm).collect::<Vec<_>>(),
+            &ports
+                .iter()
+                .map(|(_, p)| p.name.as_str())
+                .collect::<Vec<_>>(),
+            &ports
+                .iter()
+                .map(|(_, p)| p.description.as_str())
+                .collect::<Vec<_>>(),
+            &ports
+                .iter()
+                .map(|(_, p)| p.network_name.as_str())
+                .collect::<Vec<_>>(),
+        ],
     )
-    .bind(&vm_ids)
-    .bind(ports.iter().map(|(_, p)| p.id.as_str()).collect::<Vec<_>>())
-    .bind(ports.iter().map(|(vm, _)| *vm).collect::<Vec<_>>())
-    .bind(
-        ports
-            .iter()
-            .map(|(_, p)| p.name.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        ports
-            .iter()
-            .map(|(_, p)| p.description.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        ports
-            .iter()
-            .map(|(_, p)| p.network_name.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
     .await?;
     let certificates: Vec<(&str, &str, Option<String>, Option<String>)> = specs
         .iter()
@@ -377,40 +351,30 @@ async fn write_vms(
             })
         })
         .collect();
-    sqlx::query(
-        "WITH gone AS (DELETE FROM tbl_vm_certificate WHERE vm_id = ANY($1) AND NOT vm_id = ANY($2)) \
+    conn.execute("WITH gone AS (DELETE FROM tbl_vm_certificate WHERE vm_id = ANY($1) AND NOT vm_id = ANY($2)) \
          INSERT INTO tbl_vm_certificate (vm_id, certificate_type, pwd_certificate, key_pair_certificate) \
          SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET certificate_type = EXCLUDED.certificate_type, \
-         pwd_certificate = EXCLUDED.pwd_certificate, key_pair_certificate = EXCLUDED.key_pair_certificate",
-    )
-    .bind(&vm_ids)
-    .bind(certificates.iter().map(|c| c.0).collect::<Vec<_>>())
-    .bind(certificates.iter().map(|c| c.1).collect::<Vec<_>>())
-    .bind(certificates.iter().map(|c| c.2.clone()).collect::<Vec<_>>())
-    .bind(certificates.iter().map(|c| c.3.clone()).collect::<Vec<_>>())
-    .execute(conn)
+         pwd_certificate = EXCLUDED.pwd_certificate, key_pair_certificate = EXCLUDED.key_pair_certificate", &[&vm_ids, &certificates.iter().map(|c| c.0).collect::<Vec<_>>(), &certificates.iter().map(|c| c.1).collect::<Vec<_>>(), &certificates.iter().map(|c| c.2.clone()).collect::<Vec<_>>(), &certificates.iter().map(|c| c.3.clone()).collect::<Vec<_>>()])
     .await?;
     Ok(())
 }
 
 async fn write_instances(
-    conn: &mut PgConnection,
+    conn: &Conn,
     instances: &BTreeMap<String, Option<InstantiateInfo>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     if instances.is_empty() {
         return Ok(());
     }
     let (deleted, kept) = split(instances);
     let all: Vec<&str> = instances.keys().map(String::as_str).collect();
-    sqlx::query(
+    conn.execute(
         "WITH i AS (DELETE FROM tbl_vm_instantiate_info WHERE vm_id = ANY($2)), \
          oc AS (DELETE FROM tbl_project_vm_create_config WHERE vm_id = ANY($2)) \
          DELETE FROM tbl_vm_port_instantiate_info WHERE vm_id = ANY($1)",
+        &[&all, &deleted],
     )
-    .bind(&all)
-    .bind(&deleted)
-    .execute(&mut *conn)
     .await?;
     if kept.is_empty() {
         return Ok(());
@@ -423,8 +387,7 @@ async fn write_instances(
         };
     }
     let ids: Vec<&str> = kept.iter().map(|(id, _)| *id).collect();
-    sqlx::query(
-        "INSERT INTO tbl_vm_instantiate_info (vm_id, operation_id, app_package_id, distributed_mec_host, \
+    conn.execute("INSERT INTO tbl_vm_instantiate_info (vm_id, operation_id, app_package_id, distributed_mec_host, \
          mepm_package_id, app_instance_id, vm_instance_id, status, vnc_url, log, instantiate_time) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
             $8::text[], $9::text[], $10::text[], $11::timestamptz[]) \
@@ -432,43 +395,27 @@ async fn write_instances(
          distributed_mec_host = EXCLUDED.distributed_mec_host, mepm_package_id = EXCLUDED.mepm_package_id, \
          app_instance_id = EXCLUDED.app_instance_id, vm_instance_id = EXCLUDED.vm_instance_id, \
          status = EXCLUDED.status, vnc_url = EXCLUDED.vnc_url, log = EXCLUDED.log, \
-         instantiate_time = EXCLUDED.instantiate_time",
-    )
-    .bind(&ids)
-    .bind(column!(operation_id))
-    .bind(column!(app_package_id))
-    .bind(column!(distributed_mec_host))
-    .bind(column!(mepm_package_id))
-    .bind(column!(app_instance_id))
-    .bind(column!(vm_instance_id))
-    .bind(column!(status))
-    .bind(column!(vnc_url))
-    .bind(column!(log))
-    .bind(column!(instantiate_time))
-    .execute(&mut *conn)
+         instantiate_time = EXCLUDED.instantiate_time", &[&ids, &column!(operation_id), &column!(app_package_id), &column!(distributed_mec_host), &column!(mepm_package_id), &column!(app_instance_id), &column!(vm_instance_id), &column!(status), &column!(vnc_url), &column!(log), &column!(instantiate_time)])
     .await?;
     let ports: Vec<(&str, &domain::vm::PortAddress)> = kept
         .iter()
         .flat_map(|(id, info)| info.ports.iter().map(move |p| (*id, p)))
         .collect();
-    sqlx::query(
+    conn.execute(
         "INSERT INTO tbl_vm_port_instantiate_info (vm_id, network_name, ip_address) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        &[
+            &ports.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            &ports
+                .iter()
+                .map(|(_, p)| p.network_name.as_str())
+                .collect::<Vec<_>>(),
+            &ports
+                .iter()
+                .map(|(_, p)| p.ip_address.as_str())
+                .collect::<Vec<_>>(),
+        ],
     )
-    .bind(ports.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-    .bind(
-        ports
-            .iter()
-            .map(|(_, p)| p.network_name.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        ports
-            .iter()
-            .map(|(_, p)| p.ip_address.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
     .await?;
     let vm_info: Vec<String> = kept
         .iter()
@@ -477,8 +424,7 @@ async fn write_instances(
                 .to_string()
         })
         .collect();
-    sqlx::query(
-        "INSERT INTO tbl_project_vm_create_config (vm_id, project_id, vm_name, host, status, vm_info, app_instance_id, \
+    conn.execute("INSERT INTO tbl_project_vm_create_config (vm_id, project_id, vm_name, host, status, vm_info, app_instance_id, \
          package_id, create_time, log) \
          SELECT v.id, v.app_id, left(v.name, 50), u.host, u.status, left(u.vm_info, 512), u.app_instance_id, \
            u.package_id, u.create_time, u.log \
@@ -487,35 +433,24 @@ async fn write_instances(
          JOIN tbl_vm v ON v.id = u.id WHERE v.id = ANY($1::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET host = EXCLUDED.host, status = EXCLUDED.status, vm_info = EXCLUDED.vm_info, \
          app_instance_id = EXCLUDED.app_instance_id, package_id = EXCLUDED.package_id, \
-         create_time = EXCLUDED.create_time, log = EXCLUDED.log",
-    )
-    .bind(&ids)
-    .bind(column!(distributed_mec_host))
-    .bind(column!(status))
-    .bind(vm_info)
-    .bind(column!(app_instance_id))
-    .bind(column!(mepm_package_id))
-    .bind(column!(instantiate_time))
-    .bind(column!(log))
-    .execute(conn)
+         create_time = EXCLUDED.create_time, log = EXCLUDED.log", &[&ids, &column!(distributed_mec_host), &column!(status), &vm_info, &column!(app_instance_id), &column!(mepm_package_id), &column!(instantiate_time), &column!(log)])
     .await?;
     Ok(())
 }
 
 async fn write_exports(
-    conn: &mut PgConnection,
+    conn: &Conn,
     exports: &BTreeMap<String, Option<ExportInfo>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     if exports.is_empty() {
         return Ok(());
     }
     let (deleted, kept) = split(exports);
-    sqlx::query(
+    conn.execute(
         "WITH e AS (DELETE FROM tbl_vm_image_export_info WHERE vm_id = ANY($1)) \
          DELETE FROM tbl_project_vm_image_config WHERE vm_id = ANY($1)",
+        &[&deleted],
     )
-    .bind(&deleted)
-    .execute(&mut *conn)
     .await?;
     if kept.is_empty() {
         return Ok(());
@@ -528,8 +463,7 @@ async fn write_exports(
         };
     }
     let ids: Vec<&str> = kept.iter().map(|(id, _)| *id).collect();
-    sqlx::query(
-        "INSERT INTO tbl_vm_image_export_info (vm_id, operation_id, image_instance_id, name, image_file_name, format, \
+    conn.execute("INSERT INTO tbl_vm_image_export_info (vm_id, operation_id, image_instance_id, name, image_file_name, format, \
          download_url, check_sum, image_size, status, log, create_time) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
             $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[]) \
@@ -537,24 +471,9 @@ async fn write_exports(
          image_instance_id = EXCLUDED.image_instance_id, name = EXCLUDED.name, \
          image_file_name = EXCLUDED.image_file_name, format = EXCLUDED.format, download_url = EXCLUDED.download_url, \
          check_sum = EXCLUDED.check_sum, image_size = EXCLUDED.image_size, status = EXCLUDED.status, \
-         log = EXCLUDED.log, create_time = EXCLUDED.create_time",
-    )
-    .bind(&ids)
-    .bind(column!(operation_id))
-    .bind(column!(image_instance_id))
-    .bind(column!(name))
-    .bind(column!(image_file_name))
-    .bind(column!(format))
-    .bind(column!(download_url))
-    .bind(column!(check_sum))
-    .bind(column!(image_size))
-    .bind(column!(status))
-    .bind(column!(log))
-    .bind(column!(create_time))
-    .execute(&mut *conn)
+         log = EXCLUDED.log, create_time = EXCLUDED.create_time", &[&ids, &column!(operation_id), &column!(image_instance_id), &column!(name), &column!(image_file_name), &column!(format), &column!(download_url), &column!(check_sum), &column!(image_size), &column!(status), &column!(log), &column!(create_time)])
     .await?;
-    sqlx::query(
-        "INSERT INTO tbl_project_vm_image_config (vm_id, image_id, project_id, vm_name, image_name, app_instance_id, \
+    conn.execute("INSERT INTO tbl_project_vm_image_config (vm_id, image_id, project_id, vm_name, image_name, app_instance_id, \
          host_ip, status, create_time, log) \
          SELECT v.id, left(u.image_id, 50), left(v.app_id, 50), left(v.name, 50), left(u.name, 50), \
            left(i.app_instance_id, 50), left(i.distributed_mec_host, 50), u.status, u.create_time, u.log \
@@ -564,23 +483,12 @@ async fn write_exports(
          WHERE v.id = ANY($1::text[]) \
          ON CONFLICT (vm_id) DO UPDATE SET image_id = EXCLUDED.image_id, image_name = EXCLUDED.image_name, \
          app_instance_id = EXCLUDED.app_instance_id, host_ip = EXCLUDED.host_ip, status = EXCLUDED.status, \
-         create_time = EXCLUDED.create_time, log = EXCLUDED.log",
-    )
-    .bind(&ids)
-    .bind(column!(image_instance_id))
-    .bind(column!(name))
-    .bind(column!(status))
-    .bind(column!(create_time))
-    .bind(column!(log))
-    .execute(conn)
+         create_time = EXCLUDED.create_time, log = EXCLUDED.log", &[&ids, &column!(image_instance_id), &column!(name), &column!(status), &column!(create_time), &column!(log)])
     .await?;
     Ok(())
 }
 
-async fn write_images(
-    conn: &mut PgConnection,
-    images: &[ExportedImage],
-) -> Result<(), sqlx::Error> {
+async fn write_images(conn: &Conn, images: &[ExportedImage]) -> Result<(), DbError> {
     if images.is_empty() {
         return Ok(());
     }
@@ -589,44 +497,32 @@ async fn write_images(
             images.iter().map(|i| i.$field.clone()).collect::<Vec<_>>()
         };
     }
-    sqlx::query(
-        "INSERT INTO tbl_vm_image (id, name, visible_type, image_file_name, image_format, down_load_url, file_md5, \
+    conn.execute("INSERT INTO tbl_vm_image (id, name, visible_type, image_file_name, image_format, down_load_url, file_md5, \
          image_size, image_slim_status, status, create_time, modify_time, upload_time, user_id, user_name) \
          SELECT id, name, 'private', file_name, format, url, md5, size, 'SLIM_SUCCEED', 'PUBLISHED', at, at, at, \
            user_id, user_name \
          FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], \
            $8::timestamptz[], $9::text[], $10::text[]) \
            AS u(id, name, file_name, format, url, md5, size, at, user_id, user_name) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(column!(id))
-    .bind(column!(name))
-    .bind(column!(image_file_name))
-    .bind(column!(image_format))
-    .bind(column!(download_url))
-    .bind(column!(checksum))
-    .bind(column!(image_size))
-    .bind(column!(at))
-    .bind(column!(user_id))
-    .bind(column!(user_name))
-    .execute(conn)
+         ON CONFLICT (id) DO NOTHING", &[&column!(id), &column!(name), &column!(image_file_name), &column!(image_format), &column!(download_url), &column!(checksum), &column!(image_size), &column!(at), &column!(user_id), &column!(user_name)])
     .await?;
     Ok(())
 }
 
 /// The older model's package config: one row per project (the latest launch), keyed by VM.
 async fn write_packages(
-    conn: &mut PgConnection,
+    conn: &Conn,
     packages: &BTreeMap<String, Option<(LaunchPlan, chrono::DateTime<chrono::Utc>)>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     if packages.is_empty() {
         return Ok(());
     }
     let (deleted, kept) = split(packages);
-    sqlx::query("DELETE FROM tbl_project_vm_package_config WHERE id = ANY($1)")
-        .bind(&deleted)
-        .execute(&mut *conn)
-        .await?;
+    conn.execute(
+        "DELETE FROM tbl_project_vm_package_config WHERE id = ANY($1)",
+        &[&deleted],
+    )
+    .await?;
     // One row per project: the latest launch in the batch wins.
     let mut latest: BTreeMap<&str, (&str, &LaunchPlan, chrono::DateTime<chrono::Utc>)> =
         BTreeMap::new();
@@ -650,24 +546,13 @@ async fn write_packages(
         .iter()
         .map(|(_, p, _)| json!(p.vm.spec.ports).to_string())
         .collect();
-    sqlx::query(
-        "INSERT INTO tbl_project_vm_package_config (id, project_id, vm_system_desc, vm_network_desc, \
+    conn.execute("INSERT INTO tbl_project_vm_package_config (id, project_id, vm_system_desc, vm_network_desc, \
          vm_user_data, vm_name, app_instance_id, create_time) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
            $8::timestamptz[]) \
          ON CONFLICT (project_id) DO UPDATE SET id = EXCLUDED.id, vm_system_desc = EXCLUDED.vm_system_desc, \
          vm_network_desc = EXCLUDED.vm_network_desc, vm_user_data = EXCLUDED.vm_user_data, \
-         vm_name = EXCLUDED.vm_name, app_instance_id = EXCLUDED.app_instance_id, create_time = EXCLUDED.create_time",
-    )
-    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1.app_id.as_str()).collect::<Vec<_>>())
-    .bind(system)
-    .bind(network)
-    .bind(rows.iter().map(|r| r.1.vm.spec.user_data.clone()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1.vm.spec.name.as_str()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1.app_instance_id.as_str()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
-    .execute(conn)
+         vm_name = EXCLUDED.vm_name, app_instance_id = EXCLUDED.app_instance_id, create_time = EXCLUDED.create_time", &[&rows.iter().map(|r| r.0).collect::<Vec<_>>(), &rows.iter().map(|r| r.1.app_id.as_str()).collect::<Vec<_>>(), &system, &network, &rows.iter().map(|r| r.1.vm.spec.user_data.clone()).collect::<Vec<_>>(), &rows.iter().map(|r| r.1.vm.spec.name.as_str()).collect::<Vec<_>>(), &rows.iter().map(|r| r.1.app_instance_id.as_str()).collect::<Vec<_>>(), &rows.iter().map(|r| r.2).collect::<Vec<_>>()])
     .await?;
     Ok(())
 }

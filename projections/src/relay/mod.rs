@@ -11,7 +11,7 @@ pub mod publisher;
 
 use std::time::Duration;
 
-use sqlx::PgPool;
+use db::{Conn, DbError, Pool};
 use tokio::sync::watch;
 
 use crate::runtime::{close_batch, open_batch, Opening};
@@ -48,7 +48,7 @@ impl RelayConfig {
 
 /// Registers the relay's checkpoint. A process with a broker marks it `running`; a process
 /// without one only creates it as `idle`, so it never hides a relay another process runs.
-pub async fn register(pool: &PgPool, configured: bool) -> Result<(), sqlx::Error> {
+pub async fn register(pool: &Pool, configured: bool) -> Result<(), DbError> {
     let sql = if configured {
         "INSERT INTO projection_checkpoints (name, status) VALUES ($1, 'running') \
          ON CONFLICT (name) DO UPDATE SET status = 'running', updated_at = now() \
@@ -56,19 +56,18 @@ pub async fn register(pool: &PgPool, configured: bool) -> Result<(), sqlx::Error
     } else {
         "INSERT INTO projection_checkpoints (name, status) VALUES ($1, 'idle') ON CONFLICT (name) DO NOTHING"
     };
-    sqlx::query(sql).bind(RELAY).execute(pool).await?;
+    pool.execute(sql, &[&RELAY]).await?;
     Ok(())
 }
 
 /// Records why the relay is not publishing (broker down), without stopping it.
-async fn record_error(pool: &PgPool, error: &str) {
-    let result = sqlx::query(
-        "UPDATE projection_checkpoints SET last_error = $2, updated_at = now() WHERE name = $1",
-    )
-    .bind(RELAY)
-    .bind(error)
-    .execute(pool)
-    .await;
+async fn record_error(pool: &Pool, error: &str) {
+    let result = pool
+        .execute(
+            "UPDATE projection_checkpoints SET last_error = $2, updated_at = now() WHERE name = $1",
+            &[&RELAY, &error],
+        )
+        .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "cannot record the relay error");
     }
@@ -81,7 +80,7 @@ pub enum RelayError {
     #[error("the broker refused (nacked) a message")]
     Nacked,
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 /// What one relay step did.
@@ -94,32 +93,38 @@ pub enum RelayStep {
 
 /// Publishes the next batch and advances the checkpoint once every message is confirmed.
 pub async fn relay_step(
-    pool: &PgPool,
+    pool: &Pool,
     publisher: &Publisher,
     config: &RelayConfig,
 ) -> Result<RelayStep, RelayError> {
-    let mut conn = pool.acquire().await?;
-    let events = match open_batch(&mut conn, RELAY, config.batch_size).await? {
+    let conn = pool.get().await?;
+    let result = relay_on(&conn, publisher, config).await;
+    if result.is_err() {
+        // Leave nothing open on a pooled connection: roll back, or drop the connection.
+        db::rollback_or_discard(conn).await;
+    }
+    result
+}
+
+async fn relay_on(
+    conn: &Conn,
+    publisher: &Publisher,
+    config: &RelayConfig,
+) -> Result<RelayStep, RelayError> {
+    let events = match open_batch(conn, RELAY, config.batch_size).await? {
         Opening::Busy | Opening::Failed => return Ok(RelayStep::Busy),
         Opening::CaughtUp { pending, .. } => return Ok(RelayStep::CaughtUp { pending }),
         Opening::Batch { events } => events,
     };
-    let published = publisher.publish_confirmed(&events, config).await;
-    if let Err(error) = published {
-        use sqlx::Executor;
-        if conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
-            let _ = conn.close().await;
-        }
-        return Err(error);
-    }
-    close_batch(&mut conn, RELAY, &events).await?;
+    publisher.publish_confirmed(&events, config).await?;
+    close_batch(conn, RELAY, &events).await?;
     Ok(RelayStep::Published(events.len()))
 }
 
 /// The relay loop: connect (retrying with backoff while the broker is down), publish batches as
 /// the log grows, reconnect after a broker failure.
 pub async fn run(
-    pool: PgPool,
+    pool: Pool,
     config: RelayConfig,
     mut wake: watch::Receiver<u64>,
     mut shutdown: watch::Receiver<bool>,

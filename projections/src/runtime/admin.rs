@@ -1,8 +1,8 @@
 //! Operating projections: status with lag, rebuild from zero, resume after a poison event.
 
 use chrono::{DateTime, Utc};
+use db::{DbError, Pool, Sql};
 use serde::Serialize;
-use sqlx::{PgPool, Row};
 
 use super::Projection;
 
@@ -31,7 +31,7 @@ pub enum AdminError {
     #[error("projection error: {0}")]
     Projection(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 const STATUS: &str =
@@ -46,8 +46,8 @@ const STATUS: &str =
     ) lag \
     ORDER BY c.name";
 
-pub async fn status(pool: &PgPool) -> Result<Vec<ProjectionStatus>, sqlx::Error> {
-    let rows = sqlx::query(STATUS).fetch_all(pool).await?;
+pub async fn status(pool: &Pool) -> Result<Vec<ProjectionStatus>, DbError> {
+    let rows = pool.query(STATUS, &[]).await?;
     rows.into_iter()
         .map(|row| {
             Ok(ProjectionStatus {
@@ -68,56 +68,46 @@ pub async fn status(pool: &PgPool) -> Result<Vec<ProjectionStatus>, sqlx::Error>
 
 /// Empties the projection's tables and resets its checkpoint, in one transaction. Taking the lease
 /// waits for a batch in flight in any process, so no batch straddles the reset.
-pub async fn reset(pool: &PgPool, projection: &dyn Projection) -> Result<(), AdminError> {
+pub async fn reset(pool: &Pool, projection: &dyn Projection) -> Result<(), AdminError> {
     super::step::register(pool, projection.name()).await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(727275, hashtext($1))")
-        .bind(projection.name())
-        .execute(&mut *tx)
-        .await?;
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await.map_err(DbError::from)?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(727275, hashtext($1))",
+        &[&projection.name()],
+    )
+    .await?;
     if !projection.tables().is_empty() {
         let tables = projection.tables().join(", ");
-        sqlx::query(&format!("TRUNCATE {tables}"))
-            .execute(&mut *tx)
-            .await?;
+        tx.execute(&format!("TRUNCATE {tables}"), &[]).await?;
     }
-    sqlx::query(
-        "UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \
+    tx.execute("UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \
          status = 'running', last_error = NULL, failed_event_id = NULL, failed_position = NULL, \
-         updated_at = now() WHERE name = $1",
-    )
-    .bind(projection.name())
-    .execute(&mut *tx)
+         updated_at = now() WHERE name = $1", &[&projection.name()])
     .await?;
-    tx.commit().await?;
+    tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }
 
-pub async fn resume(pool: &PgPool, name: &str) -> Result<(), AdminError> {
-    sqlx::query(
-        "UPDATE projection_checkpoints SET status = 'running', last_error = NULL, failed_event_id = NULL, \
-         failed_position = NULL, updated_at = now() WHERE name = $1",
-    )
-    .bind(name)
-    .execute(pool)
+pub async fn resume(pool: &Pool, name: &str) -> Result<(), AdminError> {
+    pool.execute("UPDATE projection_checkpoints SET status = 'running', last_error = NULL, failed_event_id = NULL, \
+         failed_position = NULL, updated_at = now() WHERE name = $1", &[&name])
     .await?;
     Ok(())
 }
 
 /// Moves a consumer (e.g. the relay) back to the start of the log without touching any table.
-pub async fn reset_checkpoint(pool: &PgPool, name: &str) -> Result<(), AdminError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(727275, hashtext($1))")
-        .bind(name)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \
-         last_error = NULL, updated_at = now() WHERE name = $1",
+pub async fn reset_checkpoint(pool: &Pool, name: &str) -> Result<(), AdminError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await.map_err(DbError::from)?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(727275, hashtext($1))",
+        &[&name],
     )
-    .bind(name)
-    .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    tx.execute("UPDATE projection_checkpoints SET last_txid = '0', last_position = 0, events_applied = 0, \
+         last_error = NULL, updated_at = now() WHERE name = $1", &[&name])
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }

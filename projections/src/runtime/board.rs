@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::PgPool;
+use db::{DbError, Pool};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -15,7 +15,7 @@ use super::log::Checkpoint;
 
 #[derive(Clone)]
 pub struct CheckpointBoard {
-    pool: PgPool,
+    pool: Pool,
     channels: Arc<HashMap<&'static str, watch::Sender<Checkpoint>>>,
 }
 
@@ -23,7 +23,7 @@ pub struct CheckpointBoard {
 const POLL: Duration = Duration::from_millis(20);
 
 impl CheckpointBoard {
-    pub fn new(pool: PgPool, names: &[&'static str]) -> Self {
+    pub fn new(pool: Pool, names: &[&'static str]) -> Self {
         let channels = names
             .iter()
             .map(|n| (*n, watch::channel((0, 0)).0))
@@ -80,11 +80,15 @@ impl CheckpointBoard {
     }
 }
 
-async fn read_checkpoint(pool: &PgPool, name: &str) -> Result<Option<Checkpoint>, sqlx::Error> {
-    sqlx::query_as::<_, (i64, i64)>(
-        "SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = $1",
-    )
-    .bind(name)
-    .fetch_optional(pool)
-    .await
+async fn read_checkpoint(pool: &Pool, name: &str) -> Result<Option<Checkpoint>, DbError> {
+    let row = pool
+        .query_opt(
+            "SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = $1",
+            &[&name],
+        )
+        .await?;
+    Ok(match row {
+        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+        None => None,
+    })
 }

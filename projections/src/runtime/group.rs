@@ -16,7 +16,8 @@
 
 use std::sync::LazyLock;
 
-use sqlx::{Executor, PgConnection, PgPool, Row};
+use db::Conn;
+use db::{DbError, Pool, SimpleQueryMessage, Sql};
 
 use super::log::{Checkpoint, LogEvent, SELECT_EVENTS};
 use super::step::{literal, FailPoint};
@@ -51,7 +52,7 @@ pub enum GroupError {
     #[error("simulated crash before the checkpoint")]
     SimulatedCrash,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 /// A member's lease and checkpoint, as the step's first round trip found them.
@@ -72,9 +73,9 @@ pub struct Prefetched {
 }
 
 /// Reads the batch after `from` on a connection of its own, while the previous batch is applied.
-pub async fn read_ahead(pool: PgPool, from: Checkpoint, limit: i64) -> Option<Prefetched> {
-    let mut conn = pool.acquire().await.ok()?;
-    let (events, pending) = read(&mut conn, from, limit).await.ok()?;
+pub async fn read_ahead(pool: Pool, from: Checkpoint, limit: i64) -> Option<Prefetched> {
+    let conn = pool.get().await.ok()?;
+    let (events, pending) = read(&conn, from, limit).await.ok()?;
     Some(Prefetched {
         from,
         events,
@@ -85,7 +86,7 @@ pub async fn read_ahead(pool: PgPool, from: Checkpoint, limit: i64) -> Option<Pr
 /// Runs one group step over `projections` with at most `limit` events. Members more than
 /// `limit` positions behind the front are left to the caller as stragglers.
 pub async fn group_step(
-    pool: &PgPool,
+    pool: &Pool,
     projections: &[&dyn Projection],
     limit: i64,
     fail_point: &FailPoint,
@@ -96,22 +97,22 @@ pub async fn group_step(
 /// A group step that applies `ahead` when it starts exactly where the driven members stand, and
 /// reads the batch itself otherwise.
 pub async fn group_step_with(
-    pool: &PgPool,
+    pool: &Pool,
     projections: &[&dyn Projection],
     limit: i64,
     fail_point: &FailPoint,
     ahead: Option<Prefetched>,
 ) -> Result<GroupStep, GroupError> {
-    let mut conn = pool.acquire().await?;
-    let result = group_step_on(&mut conn, projections, limit, fail_point, ahead).await;
-    if result.is_err() && conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
-        let _ = conn.close().await;
+    let conn = pool.get().await?;
+    let result = group_step_on(&conn, projections, limit, fail_point, ahead).await;
+    if result.is_err() {
+        db::rollback_or_discard(conn).await;
     }
     result
 }
 
 async fn group_step_on(
-    conn: &mut PgConnection,
+    conn: &Conn,
     projections: &[&dyn Projection],
     limit: i64,
     fail_point: &FailPoint,
@@ -126,7 +127,9 @@ async fn group_step_on(
         })
         .collect();
     let Some(front) = driven.iter().map(|(_, c)| c.1).max() else {
-        conn.execute(sqlx::raw_sql("ROLLBACK")).await?;
+        conn.batch_execute("ROLLBACK")
+            .await
+            .map_err(DbError::from)?;
         return Ok(GroupStep {
             members: Vec::new(),
             checkpoint: (0, 0),
@@ -144,7 +147,7 @@ async fn group_step_on(
         _ => read(conn, from, limit).await?,
     };
     let Some(last) = events.last().map(LogEvent::checkpoint) else {
-        conn.execute(sqlx::raw_sql("COMMIT")).await?;
+        conn.batch_execute("COMMIT").await.map_err(DbError::from)?;
         return Ok(GroupStep {
             members: members.iter().map(|(p, _)| (p.name(), 0)).collect(),
             checkpoint: from,
@@ -159,7 +162,7 @@ async fn group_step_on(
         let slice = &events[start..];
         if reads_any(*projection, slice) {
             projection
-                .apply(&mut *conn, slice)
+                .apply(conn, slice)
                 .await
                 .map_err(|error| GroupError::Member {
                     member: projection.name(),
@@ -193,10 +196,7 @@ fn reads_any(projection: &dyn Projection, events: &[LogEvent]) -> bool {
 }
 
 /// First round trip: begin, and try every member's lease, reading its checkpoint and status.
-async fn open(
-    conn: &mut PgConnection,
-    projections: &[&dyn Projection],
-) -> Result<Vec<Lease>, sqlx::Error> {
+async fn open(conn: &Conn, projections: &[&dyn Projection]) -> Result<Vec<Lease>, DbError> {
     let names: Vec<String> = projections.iter().map(|p| literal(p.name())).collect();
     let sql = format!(
         "BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off; \
@@ -205,14 +205,20 @@ async fn open(
            FROM projection_checkpoints WHERE name IN ({}) ORDER BY name",
         names.join(", ")
     );
-    let rows = conn.fetch_all(sqlx::raw_sql(&sql)).await?;
-    rows.iter()
+    use db::text::{flag, get};
+    conn.simple(&sql)
+        .await?
+        .iter()
+        .filter_map(|message| match message {
+            SimpleQueryMessage::Row(row) => Some(row),
+            _ => None,
+        })
         .map(|row| {
             Ok(Lease {
-                name: row.try_get("name")?,
-                leased: row.try_get("leased")?,
-                running: row.try_get::<String, _>("status")? == "running",
-                checkpoint: (row.try_get("txid")?, row.try_get("last_position")?),
+                name: get(row, 0)?,
+                leased: flag(row, 1)?,
+                running: get::<String>(row, 4)? == "running",
+                checkpoint: (get(row, 2)?, get(row, 3)?),
             })
         })
         .collect()
@@ -236,38 +242,30 @@ const PENDING: &str = "SELECT EXISTS (SELECT 1 FROM events \
 
 /// Second round trip: the batch past `from`, below the horizon. When it is empty, a third says
 /// whether committed events wait behind an open transaction.
-async fn read(
-    conn: &mut PgConnection,
-    from: Checkpoint,
-    limit: i64,
-) -> Result<(Vec<LogEvent>, bool), sqlx::Error> {
+async fn read(conn: &Conn, from: Checkpoint, limit: i64) -> Result<(Vec<LogEvent>, bool), DbError> {
     let txid = from.0.to_string();
-    let rows = sqlx::query(READ_BATCH.as_str())
-        .bind(&txid)
-        .bind(from.1)
-        .bind(limit)
-        .fetch_all(&mut *conn)
+    let rows = conn
+        .query(READ_BATCH.as_str(), &[&txid, &from.1, &limit])
         .await?;
     let events = rows
         .iter()
         .map(LogEvent::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     let pending = events.is_empty()
-        && sqlx::query_scalar(PENDING)
-            .bind(&txid)
-            .bind(from.1)
-            .fetch_one(&mut *conn)
-            .await?;
+        && conn
+            .query_one(PENDING, &[&txid, &from.1])
+            .await?
+            .try_get::<_, bool>(0)?;
     Ok((events, pending))
 }
 
 /// Last round trip: every member behind `last` moves to it (counting the events it was given),
 /// and the step commits. A member already past `last` keeps its place.
 async fn close(
-    conn: &mut PgConnection,
+    conn: &Conn,
     last: Checkpoint,
     applied: &[(&'static str, usize)],
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     let counts: String = applied
         .iter()
         .map(|(name, n)| format!(" WHEN {} THEN {n}", literal(name)))
@@ -283,6 +281,6 @@ async fn close(
         last.0,
         last.1
     );
-    conn.execute(sqlx::raw_sql(&sql)).await?;
+    conn.batch_execute(&sql).await?;
     Ok(())
 }

@@ -6,9 +6,9 @@
 //! transaction below the horizon has finished, so nothing can appear behind the checkpoint later.
 
 use chrono::{DateTime, Utc};
+use db::{DbError, Json, Row, SimpleQueryRow};
 use serde_json::value::RawValue;
 use serde_json::Value;
-use sqlx::Row;
 use uuid::Uuid;
 
 /// A place in the log, as `(transaction id, global position)`.
@@ -60,7 +60,7 @@ pub const SELECT_EVENTS: &str = "SELECT transaction_id::text::bigint AS txid, gl
 
 impl LogEvent {
     /// Decodes a row selected with [`SELECT_EVENTS`] (its columns by position).
-    pub fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+    pub fn from_row(row: &Row) -> Result<Self, DbError> {
         Ok(LogEvent {
             txid: row.try_get(0)?,
             global_position: row.try_get(1)?,
@@ -71,8 +71,36 @@ impl LogEvent {
             sequence: row.try_get(6)?,
             event_type: row.try_get(7)?,
             event_version: row.try_get(8)?,
-            payload: row.try_get::<sqlx::types::Json<Box<RawValue>>, _>(9)?.0,
+            payload: row.try_get::<_, Json<Box<RawValue>>>(9)?.0,
             metadata: row.try_get(10)?,
+        })
+    }
+
+    /// Decodes a row selected with [`SELECT_EVENTS`] over the simple protocol (text columns).
+    pub fn from_text_row(row: &SimpleQueryRow) -> Result<Self, DbError> {
+        use db::text::get;
+        let text = |index: usize| -> Result<&str, DbError> {
+            row.try_get(index)?
+                .ok_or_else(|| DbError::Decode(format!("column {index} is NULL")))
+        };
+        let json = |index: usize, e: serde_json::Error| {
+            DbError::Decode(format!("column {index}: invalid JSON: {e}"))
+        };
+        let recorded_at = DateTime::parse_from_str(text(3)?, "%Y-%m-%d %H:%M:%S%.f%#z")
+            .map_err(|e| DbError::Decode(format!("recorded_at: {e}")))?
+            .with_timezone(&Utc);
+        Ok(LogEvent {
+            txid: get(row, 0)?,
+            global_position: get(row, 1)?,
+            event_id: get(row, 2)?,
+            recorded_at,
+            aggregate_type: get(row, 4)?,
+            aggregate_id: get(row, 5)?,
+            sequence: get(row, 6)?,
+            event_type: get(row, 7)?,
+            event_version: get(row, 8)?,
+            payload: serde_json::from_str(text(9)?).map_err(|e| json(9, e))?,
+            metadata: serde_json::from_str(text(10)?).map_err(|e| json(10, e))?,
         })
     }
 }

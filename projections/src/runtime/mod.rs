@@ -27,7 +27,7 @@ pub use step::{close_batch, open_batch, FailPoint, Opening, StepOutcome};
 use std::future::Future;
 use std::pin::Pin;
 
-use sqlx::PgConnection;
+use db::{Conn, DbError};
 
 /// A boxed future borrowing its inputs, so projections can live behind `dyn`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -47,7 +47,7 @@ pub trait Projection: Send + Sync + 'static {
     /// Applies `events` (in log order) to the read model through `conn`.
     fn apply<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>>;
 }
@@ -64,7 +64,7 @@ pub enum ProjectionError {
     },
     /// The read model refused the write.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 impl ProjectionError {
@@ -79,27 +79,6 @@ impl ProjectionError {
 }
 
 /// Whether a database error is worth retrying as is.
-pub fn is_transient(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Database(db) => matches!(
-            db.code().as_deref(),
-            Some(
-                "40001"
-                    | "40P01"
-                    | "57P01"
-                    | "57P02"
-                    | "57P03"
-                    | "53300"
-                    | "08000"
-                    | "08003"
-                    | "08006"
-            )
-        ),
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) => true,
-        _ => false,
-    }
+pub fn is_transient(error: &DbError) -> bool {
+    error.is_transient()
 }

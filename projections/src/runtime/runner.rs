@@ -5,8 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::PgListener;
-use sqlx::PgPool;
+use db::{DbError, Listener, Pool};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -43,7 +42,7 @@ impl Default for RuntimeConfig {
 /// The projector runtime of one process.
 #[derive(Clone)]
 pub struct ProjectionRuntime {
-    pool: PgPool,
+    pool: Pool,
     projections: Arc<Vec<Arc<dyn Projection>>>,
     config: RuntimeConfig,
     board: CheckpointBoard,
@@ -53,7 +52,7 @@ pub struct ProjectionRuntime {
 }
 
 impl ProjectionRuntime {
-    pub fn new(pool: PgPool, projections: Vec<Arc<dyn Projection>>, config: RuntimeConfig) -> Self {
+    pub fn new(pool: Pool, projections: Vec<Arc<dyn Projection>>, config: RuntimeConfig) -> Self {
         let names: Vec<&'static str> = projections.iter().map(|p| p.name()).collect();
         Self {
             board: CheckpointBoard::new(pool.clone(), &names),
@@ -80,7 +79,7 @@ impl ProjectionRuntime {
         &self.fail_point
     }
 
-    pub fn pool(&self) -> &PgPool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -93,7 +92,7 @@ impl ProjectionRuntime {
     }
 
     /// Ensures every projection, and the relay, has a checkpoint row.
-    pub async fn register_all(&self) -> Result<(), sqlx::Error> {
+    pub async fn register_all(&self) -> Result<(), DbError> {
         for projection in self.projections.iter() {
             register(&self.pool, projection.name()).await?;
         }
@@ -102,7 +101,7 @@ impl ProjectionRuntime {
 
     /// Starts the wake-up listener, the loop that drives this process's projections, and the
     /// relay.
-    pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, sqlx::Error> {
+    pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, DbError> {
         self.register_all().await?;
         let (wake_tx, wake_rx) = watch::channel(0u64);
         let mut handles = vec![tokio::spawn(listen(
@@ -449,7 +448,7 @@ impl ProjectionRuntime {
     }
 
     /// Status and lag of every projection.
-    pub async fn status(&self) -> Result<Vec<admin::ProjectionStatus>, sqlx::Error> {
+    pub async fn status(&self) -> Result<Vec<admin::ProjectionStatus>, DbError> {
         admin::status(&self.pool).await
     }
 }
@@ -481,11 +480,11 @@ impl Isolating {
 
 /// Turns notifications into wake-ups. After a lost connection it wakes the loops too, since
 /// notifications may have been missed while it was down.
-async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
+async fn listen(pool: Pool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
     let wake_all = || wake.send_modify(|n| *n += 1);
     let mut backoff = Duration::from_millis(100);
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
+        let mut listener = match Listener::connect(&pool, "edgedev_events").await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::warn!(%error, "cannot open the event listener; polling meanwhile");
@@ -497,19 +496,14 @@ async fn listen(pool: PgPool, wake: watch::Sender<u64>, mut shutdown: watch::Rec
                 continue;
             }
         };
-        if let Err(error) = listener.listen("edgedev_events").await {
-            tracing::warn!(%error, "cannot LISTEN for events; polling meanwhile");
-            continue;
-        }
         backoff = Duration::from_millis(100);
         wake_all();
         loop {
             tokio::select! {
-                received = listener.try_recv() => match received {
-                    // A notification, or the connection lost and re-established: catch up.
-                    Ok(_) => wake_all(),
-                    Err(error) => {
-                        tracing::warn!(%error, "event listener failed; reconnecting");
+                received = listener.recv() => match received {
+                    Some(_) => wake_all(),
+                    None => {
+                        tracing::warn!("event listener connection lost; reconnecting");
                         break;
                     }
                 },

@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{Column, Executor, PgConnection, PgPool, Row};
+use db::{Conn, DbError, Pool, SimpleQueryMessage, Sql};
 
 use super::log::{Checkpoint, LogEvent};
 use super::{Projection, ProjectionError};
@@ -65,7 +65,7 @@ pub enum StepError {
     #[error("simulated crash before the checkpoint")]
     SimulatedCrash,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 /// Quotes a projection name as an SQL literal (names are static identifiers; quotes are doubled
@@ -102,18 +102,16 @@ fn opening_sql(name: &str, limit: i64) -> String {
 
 /// Runs one step of `projection` with at most `limit` events.
 pub async fn step(
-    pool: &PgPool,
+    pool: &Pool,
     projection: &dyn Projection,
     limit: i64,
     fail_point: &FailPoint,
 ) -> Result<StepOutcome, StepError> {
-    let mut conn = pool.acquire().await?;
-    let result = step_on(&mut conn, projection, limit, fail_point).await;
+    let conn = pool.get().await?;
+    let result = step_on(&conn, projection, limit, fail_point).await;
     if result.is_err() {
         // Leave nothing open on a pooled connection: roll back, or drop the connection.
-        if conn.execute(sqlx::raw_sql("ROLLBACK")).await.is_err() {
-            let _ = conn.close().await;
-        }
+        db::rollback_or_discard(conn).await;
     }
     result
 }
@@ -136,29 +134,29 @@ pub enum Opening {
 }
 
 /// Opens a step of consumer `name` on `conn`: begin, lease, checkpoint, batch, horizon check.
-pub async fn open_batch(
-    conn: &mut PgConnection,
-    name: &str,
-    limit: i64,
-) -> Result<Opening, sqlx::Error> {
+pub async fn open_batch(conn: &Conn, name: &str, limit: i64) -> Result<Opening, DbError> {
     let opening = opening_sql(name, limit);
-    let rows = conn.fetch_all(sqlx::raw_sql(&opening)).await?;
+    use db::text::{flag, get};
+    let messages = conn.simple(&opening).await?;
     let mut lease = None;
     let mut events = Vec::new();
     let mut pending = false;
-    for row in &rows {
+    for message in &messages {
+        let SimpleQueryMessage::Row(row) = message else {
+            continue;
+        };
         match row.columns().first().map(|c| c.name()) {
             Some("leased") => lease = Some(row),
-            Some("pending") => pending = row.try_get("pending")?,
-            _ => events.push(LogEvent::from_row(row)?),
+            Some("pending") => pending = flag(row, 0)?,
+            _ => events.push(LogEvent::from_text_row(row)?),
         }
     }
     let outcome = match lease {
         None => Opening::Busy,
-        Some(lease) if !lease.try_get::<bool, _>("leased")? => Opening::Busy,
-        Some(lease) if lease.try_get::<String, _>("status")? == "failed" => Opening::Failed,
+        Some(lease) if !flag(lease, 0)? => Opening::Busy,
+        Some(lease) if get::<String>(lease, 3)? == "failed" => Opening::Failed,
         Some(lease) if events.is_empty() => Opening::CaughtUp {
-            checkpoint: (lease.try_get("txid")?, lease.try_get("last_position")?),
+            checkpoint: (get(lease, 1)?, get(lease, 2)?),
             pending,
         },
         Some(_) => return Ok(Opening::Batch { events }),
@@ -168,16 +166,16 @@ pub async fn open_batch(
     } else {
         "ROLLBACK"
     };
-    conn.execute(sqlx::raw_sql(end)).await?;
+    conn.batch_execute(end).await?;
     Ok(outcome)
 }
 
 /// Advances consumer `name`'s checkpoint past `events` and commits the step.
 pub async fn close_batch(
-    conn: &mut PgConnection,
+    conn: &Conn,
     name: &str,
     events: &[LogEvent],
-) -> Result<Checkpoint, sqlx::Error> {
+) -> Result<Checkpoint, DbError> {
     let next = events.last().map(LogEvent::checkpoint).unwrap_or_default();
     let close = format!(
         "UPDATE projection_checkpoints SET last_txid = '{}', last_position = {}, \
@@ -187,12 +185,12 @@ pub async fn close_batch(
         events.len(),
         literal(name)
     );
-    conn.execute(sqlx::raw_sql(&close)).await?;
+    conn.batch_execute(&close).await?;
     Ok(next)
 }
 
 async fn step_on(
-    conn: &mut PgConnection,
+    conn: &Conn,
     projection: &dyn Projection,
     limit: i64,
     fail_point: &FailPoint,
@@ -212,7 +210,7 @@ async fn step_on(
         }
         Opening::Batch { events } => events,
     };
-    if let Err(error) = projection.apply(&mut *conn, &events).await {
+    if let Err(error) = projection.apply(conn, &events).await {
         let event = (events.len() == 1).then(|| (events[0].event_id, events[0].global_position));
         return Err(StepError::Apply { error, event });
     }
@@ -228,31 +226,23 @@ async fn step_on(
 
 /// Stops `name` on a poison event: records the error where status queries and metrics see it.
 pub async fn mark_failed(
-    pool: &PgPool,
+    pool: &Pool,
     name: &str,
     error: &str,
     event: Option<(uuid::Uuid, i64)>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE projection_checkpoints SET status = 'failed', last_error = $2, failed_event_id = $3, \
-         failed_position = $4, updated_at = now() WHERE name = $1",
-    )
-    .bind(name)
-    .bind(error)
-    .bind(event.map(|e| e.0))
-    .bind(event.map(|e| e.1))
-    .execute(pool)
+) -> Result<(), DbError> {
+    pool.execute("UPDATE projection_checkpoints SET status = 'failed', last_error = $2, failed_event_id = $3, \
+         failed_position = $4, updated_at = now() WHERE name = $1", &[&name, &error, &event.map(|e| e.0), &event.map(|e| e.1)])
     .await?;
     Ok(())
 }
 
 /// Makes sure `name` has a checkpoint row (at the start of the log).
-pub async fn register(pool: &PgPool, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn register(pool: &Pool, name: &str) -> Result<(), DbError> {
+    pool.execute(
         "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+        &[&name],
     )
-    .bind(name)
-    .execute(pool)
     .await?;
     Ok(())
 }

@@ -509,11 +509,15 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
             "{view}"
         );
     }
-    let held: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM unique_reservations WHERE scope = 'host.address'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("count");
+    let held: i64 = app
+        .pool
+        .query_one(
+            "SELECT count(*) FROM unique_reservations WHERE scope = 'host.address'",
+            &[],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count");
     assert_eq!(held, 0, "clean-up returns the addresses");
     wait_caught_up(&app.pool).await;
     let logs = expect(
@@ -543,15 +547,17 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     );
 
     // The password never reached an event or a table in plain text.
-    let leaks: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE payload::text LIKE '%Sup3r-secret%' OR metadata::text LIKE '%Sup3r-secret%'")
-        .fetch_one(&app.pool).await.expect("count");
+    let leaks: i64 = app.pool.query_one("SELECT count(*) FROM events WHERE payload::text LIKE '%Sup3r-secret%' OR metadata::text LIKE '%Sup3r-secret%'", &[]).await.and_then(db::scalar).expect("count");
     assert_eq!(leaks, 0);
-    let stored: String =
-        sqlx::query_scalar("SELECT pwd_certificate FROM tbl_vm_certificate WHERE vm_id = $1")
-            .bind(&vm_id)
-            .fetch_one(&app.pool)
-            .await
-            .expect("certificate");
+    let stored: String = app
+        .pool
+        .query_one(
+            "SELECT pwd_certificate FROM tbl_vm_certificate WHERE vm_id = $1",
+            &[&vm_id],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("certificate");
     assert!(
         stored.contains("enc:v1:") && !stored.contains("Sup3r"),
         "{stored}"
@@ -575,8 +581,8 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     for (table, order) in tables {
         before.push(app.rows(table, order).await);
     }
-    sqlx::raw_sql("UPDATE tbl_operation_status SET status = 'TAMPERED'; DELETE FROM tbl_action_status; DELETE FROM tbl_vm_port")
-        .execute(&app.pool).await.expect("tamper");
+    app.pool.batch("UPDATE tbl_operation_status SET status = 'TAMPERED'; DELETE FROM tbl_action_status; DELETE FROM tbl_vm_port")
+        .await.expect("tamper");
     for name in ["operations", "vms", "hosts"] {
         app.server
             .state
@@ -666,10 +672,13 @@ async fn cancelling_an_operation_stops_it_for_good() {
         (Some("FAILED"), Some("Operation cancelled by tenant1"))
     );
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM events WHERE aggregate_id = $1")
-            .bind(&vm_id)
-            .fetch_one(&app.pool)
+        app.pool
+            .query_one(
+                "SELECT count(*) FROM events WHERE aggregate_id = $1",
+                &[&vm_id],
+            )
             .await
+            .and_then(db::scalar::<i64>)
             .expect("count")
     };
     let after_cancel = count().await;

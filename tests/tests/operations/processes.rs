@@ -111,13 +111,15 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
         "killed while instantiating, at {progress}"
     );
     server.kill();
-    let pool = sqlx::PgPool::connect(&database).await.expect("connect");
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM tbl_operation_status WHERE id = $1")
-            .bind(&op_id)
-            .fetch_one(&pool)
-            .await
-            .expect("row");
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
+    let status: String = pool
+        .query_one(
+            "SELECT status FROM tbl_operation_status WHERE id = $1",
+            &[&op_id],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("row");
     assert_eq!(status, "ONGOING", "the crash left the operation unfinished");
 
     let restarted = ServerProcess::start(&env);
@@ -132,13 +134,14 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
         "{info}"
     );
     // Each step was recorded once: one start per action, one instantiate acceptance.
-    let starts: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'ActionStarted'",
-    )
-    .bind(&vm_id)
-    .fetch_one(&pool)
-    .await
-    .expect("count");
+    let starts: i64 = pool
+        .query_one(
+            "SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'ActionStarted'",
+            &[&vm_id],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count");
     assert_eq!(starts, 3);
     // The console comes from the simulator over HTTP too.
     let console = expect(
@@ -190,14 +193,10 @@ async fn two_server_processes_never_drive_one_operation_twice() {
         let done = finished(&servers[(n + 1) % 2].base, &tenant, op).await;
         assert_eq!(done["status"], "SUCCESS", "{done}");
     }
-    let pool = sqlx::PgPool::connect(&database).await.expect("connect");
-    let repeated: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT coalesce(payload->>'operationId', aggregate_id), event_type || ':' || coalesce(payload->>'action', '') || ':' || coalesce(payload->>'progress', ''), count(*) \
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
+    let repeated: Vec<(String, String, i64)> = pool.query("SELECT coalesce(payload->>'operationId', aggregate_id), event_type || ':' || coalesce(payload->>'action', '') || ':' || coalesce(payload->>'progress', ''), count(*) \
          FROM events WHERE event_type IN ('ActionStarted', 'ActionProgressed', 'ActionSucceeded', 'AddressesAllocated', 'OperationSucceeded') \
-         GROUP BY 1, 2 HAVING count(*) > 1",
-    )
-    .fetch_all(&pool)
-    .await
+         GROUP BY 1, 2 HAVING count(*) > 1", &[]).await.and_then(db::rows_as)
     .expect("query");
     assert!(
         repeated.is_empty(),
@@ -221,11 +220,11 @@ async fn two_server_processes_never_drive_one_operation_twice() {
         busy > 0.0,
         "no process ever met an operation another one held"
     );
-    let ips: Vec<String> =
-        sqlx::query_scalar("SELECT ip_address FROM tbl_vm_port_instantiate_info")
-            .fetch_all(&pool)
-            .await
-            .expect("ips");
+    let ips: Vec<String> = pool
+        .query("SELECT ip_address FROM tbl_vm_port_instantiate_info", &[])
+        .await
+        .and_then(db::scalars)
+        .expect("ips");
     let unique: std::collections::BTreeSet<&String> = ips.iter().collect();
     assert_eq!(unique.len(), ips.len(), "{ips:?}");
 }

@@ -157,13 +157,14 @@ async fn sandbox_hosts_are_checked_like_the_original() {
 
     // An update without a password keeps the sealed one.
     let sealed = || async {
-        sqlx::query_scalar::<_, Option<String>>(
-            "SELECT password FROM tbl_service_host WHERE host_id = $1",
-        )
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .expect("row")
+        app.pool
+            .query_one(
+                "SELECT password FROM tbl_service_host WHERE host_id = $1",
+                &[&id],
+            )
+            .await
+            .and_then(db::scalar::<Option<String>>)
+            .expect("row")
     };
     let before_update = sealed().await.expect("a sealed password");
     assert!(before_update.starts_with("enc:v1:") && !before_update.contains("host-pass"));
@@ -394,13 +395,14 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
 
     // PUT without a password keeps the sealed one.
     let sealed = || async {
-        sqlx::query_scalar::<_, String>(
-            "SELECT pwd_certificate FROM tbl_vm_certificate WHERE vm_id = $1",
-        )
-        .bind(&vm_id)
-        .fetch_one(&app.pool)
-        .await
-        .expect("row")
+        app.pool
+            .query_one(
+                "SELECT pwd_certificate FROM tbl_vm_certificate WHERE vm_id = $1",
+                &[&vm_id],
+            )
+            .await
+            .and_then(db::scalar::<String>)
+            .expect("row")
     };
     let first = sealed().await;
     let update = json!({"name": "vm-1", "flavorId": "flavor-large", "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
@@ -440,18 +442,17 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         200,
     )
     .await;
-    let held: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM unique_reservations WHERE scope = 'host.address'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("count");
+    let held: i64 = app
+        .pool
+        .query_one(
+            "SELECT count(*) FROM unique_reservations WHERE scope = 'host.address'",
+            &[],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count");
     assert_eq!(held, 0, "the deleted VM's addresses are free");
-    let cleaned: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'InstanceCleaned'",
-    )
-    .bind(&vm_id)
-    .fetch_one(&app.pool)
-    .await
+    let cleaned: i64 = app.pool.query_one("SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'InstanceCleaned'", &[&vm_id]).await.and_then(db::scalar)
     .expect("count");
     assert_eq!(cleaned, 1);
     let gone = call(

@@ -117,7 +117,7 @@ pub fn field_name(error: FieldError) -> &'static str {
 }
 
 /// An application as the API shows it (the original's Application JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationResponse {
     pub id: String,
@@ -128,7 +128,6 @@ pub struct ApplicationResponse {
     pub architecture: Option<String>,
     pub app_class: Option<String>,
     #[serde(rename = "type")]
-    #[sqlx(rename = "type")]
     pub app_type: Option<String>,
     pub industry: Option<String>,
     pub icon_file_id: Option<String>,
@@ -140,6 +139,8 @@ pub struct ApplicationResponse {
     pub user_name: Option<String>,
     pub mep_host_id: Option<String>,
 }
+
+db::from_row!(ApplicationResponse { id, name, description, version, provider, architecture, app_class, app_type = "type", industry, icon_file_id, guide_file_id, app_create_type, create_time, status, user_id, user_name, mep_host_id });
 
 impl ApplicationResponse {
     /// The response for the write-side state, identical to what the read model will show.

@@ -6,39 +6,28 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A plugin (the original's PluginDto).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PluginResponse {
-    #[sqlx(rename = "pluginid")]
     pub plugin_id: String,
-    #[sqlx(rename = "pluginname")]
     pub plugin_name: String,
     pub introduction: Option<String>,
     pub satisfaction: f32,
-    #[sqlx(rename = "codelanguage")]
     pub code_language: String,
-    #[sqlx(rename = "plugintype")]
     pub plugin_type: i32,
     pub version: String,
-    #[sqlx(rename = "downloadcount")]
     pub download_count: i32,
-    #[sqlx(rename = "logofile")]
     pub logo_file: String,
-    #[sqlx(rename = "pluginfile")]
     pub plugin_file: String,
-    #[sqlx(rename = "uploadtime")]
     pub upload_time: DateTime<Utc>,
-    #[sqlx(rename = "userid")]
     pub user_id: String,
-    #[sqlx(rename = "username")]
     pub user_name: String,
-    #[sqlx(rename = "pluginsize")]
     pub plugin_size: i32,
-    #[sqlx(rename = "apifile")]
     pub api_file: String,
-    #[sqlx(rename = "scorecount")]
     pub score_count: i32,
 }
+
+db::from_row!(PluginResponse { plugin_id = "pluginid", plugin_name = "pluginname", introduction, satisfaction, code_language = "codelanguage", plugin_type = "plugintype", version, download_count = "downloadcount", logo_file = "logofile", plugin_file = "pluginfile", upload_time = "uploadtime", user_id = "userid", user_name = "username", plugin_size = "pluginsize", api_file = "apifile", score_count = "scorecount" });
 
 impl PluginResponse {
     /// The plugin as its aggregate state says, identical to what `tbl_plugin` shows.

@@ -160,13 +160,14 @@ async fn check_not_shared(
     sha256: &str,
     except: Option<&str>,
 ) -> Result<(), ApiError> {
-    let holder: Option<String> = sqlx::query_scalar(
-        "SELECT aggregate_id FROM unique_reservations WHERE scope = $1 AND key = $2",
-    )
-    .bind(PACKAGE_HASH)
-    .bind(sha256)
-    .fetch_optional(&state.pool)
-    .await?;
+    let holder: Option<String> = state
+        .pool
+        .query_opt(
+            "SELECT aggregate_id FROM unique_reservations WHERE scope = $1 AND key = $2",
+            &[&PACKAGE_HASH, &sha256],
+        )
+        .await
+        .and_then(db::opt_scalar)?;
     match holder {
         Some(holder) if Some(holder.as_str()) != except => Err(duplicate()),
         _ => Ok(()),
@@ -382,24 +383,12 @@ pub async fn list(
         .offload(async move {
             let filter = "WHERE ($1::int IS NULL OR plugintype = $1) AND ($2::text IS NULL OR codelanguage = $2) \
                           AND ($3::text IS NULL OR pluginname ILIKE $3 ESCAPE '\\')";
-            let results: Vec<PluginResponse> = sqlx::query_as(&format!(
+            let results: Vec<PluginResponse> = st.pool.query(&format!(
                 "SELECT pluginid, pluginname, introduction, satisfaction, codelanguage, plugintype, version, downloadcount, \
                  logofile, pluginfile, uploadtime, userid, username, pluginsize, apifile, scorecount FROM tbl_plugin {filter} \
                  ORDER BY uploadtime DESC, pluginid LIMIT $4 OFFSET $5"
-            ))
-            .bind(plugin_type)
-            .bind(language)
-            .bind(&name)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&st.pool)
-            .await?;
-            let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM tbl_plugin {filter}"))
-                .bind(plugin_type)
-                .bind(language)
-                .bind(&name)
-                .fetch_one(&st.pool)
-                .await?;
+            ), &[&plugin_type, &language, &name, &limit, &offset]).await.and_then(db::rows_as)?;
+            let total: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_plugin {filter}"), &[&plugin_type, &language, &name]).await.and_then(db::scalar)?;
             Ok(Page { results, limit, offset, total })
         })
         .await?;

@@ -1,0 +1,24 @@
+//! The database stack every edgedev crate shares: tokio-postgres connections in one
+//! deadpool-postgres pool, statements prepared once per connection, one classified error type,
+//! LISTEN connections, and the migration runner over the embedded `migrations/` files.
+//!
+//! - [`pool`]: [`Pool`], [`Sql`] (query calls on a connection or a transaction).
+//! - [`error`]: [`DbError`] and its classification (unique violation, unavailable, transient).
+//! - [`listen`]: [`Listener`], notifications on a dedicated connection.
+//! - [`migrate`]: applying, reverting and listing migrations in `schema_migrations`.
+//! - [`row`]: [`FromRow`] and [`from_row!`], rows into structs.
+//! - [`text`]: reading values from simple-protocol (text) rows.
+
+pub mod error;
+pub mod listen;
+pub mod migrate;
+pub mod pool;
+pub mod row;
+pub mod text;
+
+pub use error::DbError;
+pub use listen::Listener;
+pub use pool::{detach, rollback_or_discard, Client, Conn, Params, Pool, Sql, Transaction};
+pub use row::{opt_as, opt_scalar, row_as, rows_as, scalar, scalars, FromRow};
+pub use tokio_postgres::types::{Json, ToSql};
+pub use tokio_postgres::{Row, SimpleQueryMessage, SimpleQueryRow};
