@@ -1,8 +1,10 @@
-//! Authentication: HS256 JSON Web Tokens carrying `userId`, `userName` and `authorities`, taken
-//! from the `access_token` header (as the original platform) or `Authorization: Bearer`.
+//! Authentication: JSON Web Tokens carrying `userId`, `userName` and `authorities`, taken from
+//! the `access_token` header (as the original platform) or `Authorization: Bearer`.
 //!
-//! HS256 is implemented here over `hmac`/`sha2` (constant-time verification) instead of a JWT
-//! crate that would pull a whole crypto stack for one algorithm (docs/adr/0004-auth-tokens.md).
+//! Verified with the `jsonwebtoken` crate: HS256 with this deployment's key (which the CLI mints
+//! with), and RS256 with a configured public key (PEM), as the real user-management service signs.
+//! Any other `alg`, `none` included, a wrong key and an expired token are refused
+//! (docs/adr/0004-auth-tokens.md).
 
 use std::future::{ready, Ready};
 use std::path::Path;
@@ -10,21 +12,24 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use domain::{Actor, Role};
-use hmac::{Hmac, Mac};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use crate::error::ApiError;
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// The signing key of this deployment.
+/// The keys tokens are checked with: this deployment's HS256 key, and optionally an RS256 public
+/// key of an outside issuer.
 #[derive(Clone)]
 pub struct JwtKeys {
-    secret: Arc<Vec<u8>>,
+    inner: Arc<Keys>,
+}
+
+struct Keys {
+    encoding: EncodingKey,
+    hs256: DecodingKey,
+    rs256: Option<DecodingKey>,
 }
 
 /// The claims edgedev reads and writes.
@@ -45,7 +50,7 @@ pub enum TokenError {
     Malformed,
     #[error("the token's signature is invalid")]
     BadSignature,
-    #[error("the token uses an unsupported algorithm; only HS256 is accepted")]
+    #[error("the token uses an unsupported algorithm; HS256 and (with a configured public key) RS256 are accepted")]
     Algorithm,
     #[error("the token has expired")]
     Expired,
@@ -53,21 +58,64 @@ pub enum TokenError {
     NoIdentity,
 }
 
+/// Why the configured RS256 public key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the JWT signing secret is empty")]
+    EmptySecret,
+    #[error("cannot read the JWT public key {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("the JWT public key {path} is not an RSA public key in PEM: {error}")]
+    Pem {
+        path: String,
+        error: jsonwebtoken::errors::Error,
+    },
+}
+
 impl JwtKeys {
-    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Self {
-            secret: Arc::new(secret.into()),
-        }
+    /// Keys for the HS256 secret `secret`, which must not be empty.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Result<Self, KeyError> {
+        let secret = secret.into();
+        let empty = |_| KeyError::EmptySecret;
+        Ok(Self {
+            inner: Arc::new(Keys {
+                encoding: EncodingKey::from_secret(&secret).map_err(empty)?,
+                hs256: DecodingKey::from_secret(&secret).map_err(empty)?,
+                rs256: None,
+            }),
+        })
+    }
+
+    /// Also accepts RS256 tokens signed by the holder of the RSA public key in `pem_path`.
+    pub fn with_rs256_public_key(self, pem_path: &Path) -> Result<Self, KeyError> {
+        let path = pem_path.display().to_string();
+        let pem = std::fs::read(pem_path).map_err(|error| KeyError::Read {
+            path: path.clone(),
+            error,
+        })?;
+        let key = DecodingKey::from_rsa_pem(&pem).map_err(|error| KeyError::Pem { path, error })?;
+        let keys = Keys {
+            encoding: self.inner.encoding.clone(),
+            hs256: self.inner.hs256.clone(),
+            rs256: Some(key),
+        };
+        Ok(Self {
+            inner: Arc::new(keys),
+        })
     }
 
     /// The key from `secret`, or from `<data_dir>/jwt.key`, generated (0600) when missing.
     pub fn load_or_create(secret: Option<&str>, data_dir: &Path) -> std::io::Result<Self> {
+        let keys = |secret: &[u8]| {
+            Self::new(secret.to_vec())
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+        };
         if let Some(secret) = secret {
-            return Ok(Self::new(secret.as_bytes().to_vec()));
+            return keys(secret.as_bytes());
         }
         let path = data_dir.join("jwt.key");
         match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Self::new(text.trim().as_bytes().to_vec())),
+            Ok(text) => keys(text.trim().as_bytes()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir)?;
                 // Two v4 UUIDs: 244 bits from the operating system's random source.
@@ -77,19 +125,13 @@ impl JwtKeys {
                     uuid::Uuid::new_v4().simple()
                 );
                 write_private(&path, &text)?;
-                Ok(Self::new(text.into_bytes()))
+                keys(text.as_bytes())
             }
             Err(e) => Err(e),
         }
     }
 
-    fn mac(&self) -> HmacSha256 {
-        // HMAC accepts keys of any length; this cannot fail.
-        HmacSha256::new_from_slice(&self.secret)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
-    }
-
-    /// Mints a token for `actor`, valid for `ttl_seconds`.
+    /// Mints an HS256 token for `actor`, valid for `ttl_seconds`.
     pub fn mint(&self, actor: &Actor, ttl_seconds: i64) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -103,38 +145,36 @@ impl JwtKeys {
             exp: now + ttl_seconds,
             iat: now,
         };
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
-        let signing_input = format!("{header}.{body}");
-        let mut mac = self.mac();
-        mac.update(signing_input.as_bytes());
-        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-        format!("{signing_input}.{signature}")
+        // Encoding claims of strings and numbers with an HMAC key cannot fail.
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.inner.encoding,
+        )
+        .unwrap_or_default()
     }
 
     /// Verifies `token` and returns the actor it names.
     pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(body), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(TokenError::Malformed);
+        let header = jsonwebtoken::decode_header(token).map_err(|e| {
+            // An `alg` the crate has no name for (e.g. `none`) is an algorithm refusal too.
+            if names_an_algorithm(token) {
+                TokenError::Algorithm
+            } else {
+                token_error(e)
+            }
+        })?;
+        let key = match header.alg {
+            Algorithm::HS256 => &self.inner.hs256,
+            Algorithm::RS256 => self.inner.rs256.as_ref().ok_or(TokenError::Algorithm)?,
+            _ => return Err(TokenError::Algorithm),
         };
-        let header: serde_json::Value = decode_json(header)?;
-        if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
-            return Err(TokenError::Algorithm);
-        }
-        let signature = URL_SAFE_NO_PAD
-            .decode(signature)
-            .map_err(|_| TokenError::Malformed)?;
-        let mut mac = self.mac();
-        mac.update(header_body(token).as_bytes());
-        mac.verify_slice(&signature)
-            .map_err(|_| TokenError::BadSignature)?;
-        let claims: Claims = decode_json(body)?;
-        if claims.exp <= chrono::Utc::now().timestamp() {
-            return Err(TokenError::Expired);
-        }
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp"]);
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
+            .map_err(token_error)?
+            .claims;
         if claims.user_id.is_empty() || claims.user_name.is_empty() {
             return Err(TokenError::NoIdentity);
         }
@@ -147,15 +187,27 @@ impl JwtKeys {
     }
 }
 
-fn header_body(token: &str) -> &str {
-    token.rsplit_once('.').map_or(token, |(head, _)| head)
+/// Whether the token's header is JSON naming some `alg`.
+fn names_an_algorithm(token: &str) -> bool {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let Some(header) = token.split('.').next() else {
+        return false;
+    };
+    URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|header| header.get("alg").is_some_and(|alg| alg.is_string()))
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, TokenError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| TokenError::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)
+fn token_error(error: jsonwebtoken::errors::Error) -> TokenError {
+    match error.kind() {
+        ErrorKind::InvalidSignature => TokenError::BadSignature,
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
+        _ => TokenError::Malformed,
+    }
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -262,6 +314,9 @@ impl Caller {
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
     use super::*;
 
     fn tenant() -> Actor {
@@ -270,31 +325,106 @@ mod tests {
 
     #[test]
     fn a_minted_token_verifies_to_the_same_actor() {
-        let keys = JwtKeys::new(b"secret".to_vec());
+        let keys = JwtKeys::new(b"secret".to_vec()).expect("key");
         assert_eq!(keys.verify(&keys.mint(&tenant(), 60)), Ok(tenant()));
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_rejected() {
-        let token = JwtKeys::new(b"other".to_vec()).mint(&tenant(), 60);
+        let token = JwtKeys::new(b"other".to_vec())
+            .expect("key")
+            .mint(&tenant(), 60);
         assert_eq!(
-            JwtKeys::new(b"secret".to_vec()).verify(&token),
+            JwtKeys::new(b"secret".to_vec())
+                .expect("key")
+                .verify(&token),
             Err(TokenError::BadSignature)
         );
     }
 
     #[test]
     fn an_expired_token_is_rejected() {
-        let keys = JwtKeys::new(b"secret".to_vec());
+        let keys = JwtKeys::new(b"secret".to_vec()).expect("key");
         assert_eq!(
             keys.verify(&keys.mint(&tenant(), -1)),
             Err(TokenError::Expired)
         );
     }
 
+    /// A test-only RSA key pair (tests/fixtures), as an outside issuer would hold.
+    const RSA_PRIVATE: &[u8] = include_bytes!("../../tests/fixtures/rs256-test-private.pem");
+    const RSA_PUBLIC: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/rs256-test-public.pem"
+    );
+
+    fn rs256_token(claims: serde_json::Value) -> String {
+        let key = EncodingKey::from_rsa_pem(RSA_PRIVATE).expect("test key");
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).expect("sign")
+    }
+
+    fn tenant_claims(exp: i64) -> serde_json::Value {
+        serde_json::json!({"userId": "u1", "userName": "alice",
+            "authorities": ["ROLE_DEVELOPER_TENANT"], "exp": exp, "iat": 0})
+    }
+
+    #[test]
+    fn an_rs256_token_verifies_with_the_configured_public_key_only() {
+        let token = rs256_token(tenant_claims(chrono::Utc::now().timestamp() + 60));
+        let plain = JwtKeys::new(b"secret".to_vec()).expect("key");
+        assert_eq!(plain.verify(&token), Err(TokenError::Algorithm));
+        let keys = plain
+            .with_rs256_public_key(Path::new(RSA_PUBLIC))
+            .expect("public key");
+        assert_eq!(keys.verify(&token), Ok(tenant()));
+        // HS256 tokens of this deployment still verify next to it.
+        assert_eq!(keys.verify(&keys.mint(&tenant(), 60)), Ok(tenant()));
+        let expired = rs256_token(tenant_claims(chrono::Utc::now().timestamp() - 1));
+        assert_eq!(keys.verify(&expired), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn an_rs256_token_with_a_forged_body_or_an_hs256_token_signed_with_the_public_key_is_rejected()
+    {
+        let keys = JwtKeys::new(b"secret".to_vec())
+            .expect("key")
+            .with_rs256_public_key(Path::new(RSA_PUBLIC))
+            .expect("public key");
+        let token = rs256_token(tenant_claims(chrono::Utc::now().timestamp() + 60));
+        let parts: Vec<&str> = token.split('.').collect();
+        let admin_body = URL_SAFE_NO_PAD.encode(
+            br#"{"userId":"u1","userName":"alice","authorities":["ROLE_DEVELOPER_ADMIN"],"exp":9999999999,"iat":0}"#,
+        );
+        let forged = format!("{}.{}.{}", parts[0], admin_body, parts[2]);
+        assert_eq!(keys.verify(&forged), Err(TokenError::BadSignature));
+        // The key confusion attack: HS256 with the public key's text as the secret.
+        let public_pem = std::fs::read(RSA_PUBLIC).expect("pem");
+        let confused = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &tenant_claims(9_999_999_999),
+            &EncodingKey::from_secret(&public_pem).expect("key"),
+        )
+        .expect("sign");
+        assert_eq!(keys.verify(&confused), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn a_missing_or_unreadable_public_key_is_a_clear_error() {
+        let keys = JwtKeys::new(b"secret".to_vec()).expect("key");
+        let missing = keys
+            .clone()
+            .with_rs256_public_key(Path::new("/nonexistent/key.pem"));
+        assert!(matches!(missing, Err(KeyError::Read { .. })));
+        let not_pem = std::env::temp_dir().join(format!("not-pem-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&not_pem, "hello").expect("write");
+        let bad = keys.with_rs256_public_key(&not_pem);
+        let _ = std::fs::remove_file(&not_pem);
+        assert!(matches!(bad, Err(KeyError::Pem { .. })));
+    }
+
     #[test]
     fn a_tampered_body_or_alg_none_is_rejected() {
-        let keys = JwtKeys::new(b"secret".to_vec());
+        let keys = JwtKeys::new(b"secret".to_vec()).expect("key");
         let token = keys.mint(&tenant(), 60);
         let parts: Vec<&str> = token.split('.').collect();
         let admin_body = URL_SAFE_NO_PAD.encode(

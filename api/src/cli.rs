@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// HS256 signing key; unset uses (or creates) <data dir>/jwt.key.
     #[arg(long, env = "EDGEDEV_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// RSA public key (PEM file) of an outside token issuer: RS256 tokens it signs are accepted too.
+    #[arg(long, env = "EDGEDEV_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,
@@ -341,6 +344,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         database_url: Some(url.to_owned()),
         data_dir: args.database.data_dir.clone(),
         jwt_secret: args.jwt_secret.clone(),
+        jwt_public_key: args.jwt_public_key.clone(),
         read_your_writes_timeout: Duration::from_millis(args.read_your_writes_ms),
         max_body_bytes: 64 * 1024,
         max_connections: args.db_connections,

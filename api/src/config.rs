@@ -14,6 +14,8 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// `EDGEDEV_JWT_SECRET`: the HS256 key; `None` uses (or creates) `<data_dir>/jwt.key`.
     pub jwt_secret: Option<String>,
+    /// `EDGEDEV_JWT_PUBLIC_KEY`: an RSA public key (PEM file); RS256 tokens it verifies are accepted.
+    pub jwt_public_key: Option<PathBuf>,
     /// How long a command response waits for its read models (read-your-writes).
     pub read_your_writes_timeout: Duration,
     /// Largest accepted JSON body.
@@ -64,6 +66,7 @@ impl ServeConfig {
             database_url: Some(database_url.into()),
             data_dir,
             jwt_secret: None,
+            jwt_public_key: None,
             read_your_writes_timeout: Duration::from_secs(2),
             max_body_bytes: 64 * 1024,
             max_connections: 16,

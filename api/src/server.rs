@@ -38,12 +38,19 @@ pub enum StartError {
     Metrics(#[from] prometheus::Error),
     #[error(transparent)]
     Secret(#[from] crate::secrets::SecretError),
+    #[error(transparent)]
+    PublicKey(crate::auth::KeyError),
 }
 
 /// Starts serving `pool` (already migrated) with `config`.
 pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, StartError> {
-    let keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)
+    let mut keys = JwtKeys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(StartError::Key)?;
+    if let Some(path) = &config.jwt_public_key {
+        keys = keys
+            .with_rs256_public_key(path)
+            .map_err(StartError::PublicKey)?;
+    }
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default())
         .with_relay(config.amqp.clone());
     let mut runtime_tasks = if config.run_projections {

@@ -148,7 +148,7 @@ async fn start_server(
     config.workers = 0;
     let pool = db::Pool::connect(url, config.max_connections).await?;
     let server = api::server::start(&config, pool).await?;
-    let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec());
+    let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec()).expect("signing key");
     let tokens = (0..64)
         .map(|n| {
             keys.mint(

@@ -14,6 +14,7 @@ async fn requests_without_a_valid_token_get_401() {
     assert_eq!(none.status, 401);
     assert_eq!(none.body["code"], "UNAUTHORIZED");
     let forged = api::auth::JwtKeys::new(b"another-key".to_vec())
+        .expect("signing key")
         .mint(&domain::Actor::new("u1", "mallory", vec![Role::Admin]), 60);
     assert_eq!(
         app.request("GET", APPS, Some(&forged), None, &[])
@@ -22,6 +23,7 @@ async fn requests_without_a_valid_token_get_401() {
         401
     );
     let expired = api::auth::JwtKeys::new(JWT_SECRET.as_bytes().to_vec())
+        .expect("signing key")
         .mint(&domain::Actor::new("u1", "alice", vec![Role::Tenant]), -5);
     assert_eq!(
         app.request("GET", APPS, Some(&expired), None, &[])

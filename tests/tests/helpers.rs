@@ -100,12 +100,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
         pool,
 
         server,
-        keys: JwtKeys::new(JWT_SECRET.as_bytes().to_vec()),
+        keys: JwtKeys::new(JWT_SECRET.as_bytes().to_vec()).expect("signing key"),
     }
 }
 
 pub fn token_for(user_id: &str, user_name: &str, role: Role) -> String {
     JwtKeys::new(JWT_SECRET.as_bytes().to_vec())
+        .expect("signing key")
         .mint(&Actor::new(user_id, user_name, vec![role]), 3600)
 }
 

@@ -276,7 +276,11 @@ async fn as_left_by_the_earlier_tool(pool: &db::Pool, checksum_of_0004: &str) {
 
 fn sha384_of(migration: &db::migrate::Migration) -> String {
     use sha2::Digest;
-    let path = format!("{}/../migrations/{}", env!("CARGO_MANIFEST_DIR"), migration.file);
+    let path = format!(
+        "{}/../migrations/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        migration.file
+    );
     let text = std::fs::read(path).expect("migration file");
     sha2::Sha384::digest(text)
         .iter()
