@@ -1,7 +1,7 @@
 //! Content checks on staged uploads, reading only what they need: the zip central directory (for
-//! entry count and total uncompressed size, never extracting), image signatures, UTF-8 text.
+//! entry count, total uncompressed size and entry paths, never extracting), image signatures, UTF-8 text.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,74 +16,43 @@ pub enum ContentError {
     NotAnImage,
     #[error("the API file must be UTF-8 Markdown text")]
     NotText,
+    #[error("the archive has an entry outside its root: {0:?}")]
+    UnsafePath(String),
     #[error("could not read the upload: {0}")]
     Io(String),
 }
 
-const EOCD: u32 = 0x0605_4b50;
-const CENTRAL: u32 = 0x0201_4b50;
-
-fn u16_at(b: &[u8], i: usize) -> u64 {
-    u64::from(u16::from_le_bytes([b[i], b[i + 1]]))
-}
-
-fn u32_at(b: &[u8], i: usize) -> u64 {
-    u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]))
-}
-
-/// Checks a zip (or csar) archive against entry and unpacked-size limits from its central
-/// directory. ZIP64 archives (sizes beyond 4 GiB) are refused as too large.
+/// Checks a zip (or csar) archive against entry and unpacked-size limits, from its central
+/// directory as the `zip` crate reads it, never extracting; entries with an absolute path or a
+/// `..` component are refused.
 pub fn check_zip(path: &Path, max_entries: u64, max_unpacked: u64) -> Result<(), ContentError> {
-    let io = |e: std::io::Error| ContentError::Io(e.to_string());
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    // The end record is in the last 22 bytes plus up to 64 KiB of comment.
-    let tail_len = len.min(22 + 65_535);
-    file.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
-    let mut tail = vec![0; tail_len as usize];
-    file.read_exact(&mut tail).map_err(io)?;
-    let eocd = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| u32_at(&tail, i) == u64::from(EOCD));
-    let eocd = eocd.ok_or(ContentError::NotZip)?;
-    let entries = u16_at(&tail, eocd + 10);
-    let directory_size = u32_at(&tail, eocd + 12);
-    let directory_offset = u32_at(&tail, eocd + 16);
-    if entries == 0xFFFF || directory_offset == 0xFFFF_FFFF {
-        return Err(ContentError::TooLargeUnpacked(u64::MAX, max_unpacked));
-    }
+    let file = std::fs::File::open(path).map_err(|e| ContentError::Io(e.to_string()))?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| ContentError::NotZip)?;
+    let entries = archive.len() as u64;
     if entries > max_entries {
         return Err(ContentError::TooManyEntries(entries, max_entries));
     }
-    if directory_offset + directory_size > len {
-        return Err(ContentError::NotZip);
-    }
-    file.seek(SeekFrom::Start(directory_offset)).map_err(io)?;
-    let mut directory = vec![0; directory_size as usize];
-    file.read_exact(&mut directory).map_err(io)?;
-    let (mut at, mut unpacked, mut counted) = (0usize, 0u64, 0u64);
-    while at + 46 <= directory.len() {
-        if u32_at(&directory, at) != u64::from(CENTRAL) {
-            return Err(ContentError::NotZip);
+    let mut unpacked = 0u64;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|_| ContentError::NotZip)?;
+        let name = entry.name().map_err(|_| ContentError::NotZip)?;
+        if entry.enclosed_name().is_none() || is_rooted(&name) {
+            return Err(ContentError::UnsafePath(name.into_owned()));
         }
-        let size = u32_at(&directory, at + 24);
-        if size == 0xFFFF_FFFF {
-            return Err(ContentError::TooLargeUnpacked(u64::MAX, max_unpacked));
-        }
-        unpacked += size;
-        counted += 1;
-        if counted > max_entries {
-            return Err(ContentError::TooManyEntries(counted, max_entries));
-        }
+        unpacked = unpacked.saturating_add(entry.size());
         if unpacked > max_unpacked {
             return Err(ContentError::TooLargeUnpacked(unpacked, max_unpacked));
         }
-        at += 46
-            + (u16_at(&directory, at + 28)
-                + u16_at(&directory, at + 30)
-                + u16_at(&directory, at + 32)) as usize;
     }
     Ok(())
+}
+
+/// An absolute name (`/x`, `\\x`, `C:x`), which the `zip` crate would read as relative.
+fn is_rooted(name: &str) -> bool {
+    name.starts_with(['/', '\\']) || name.as_bytes().get(1) == Some(&b':')
 }
 
 /// A JPEG, PNG or BMP by its leading bytes.
@@ -114,6 +83,9 @@ pub fn check_text(path: &Path) -> Result<(), ContentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const EOCD: u32 = 0x0605_4b50;
+    const CENTRAL: u32 = 0x0201_4b50;
 
     /// A stored-method zip whose central directory declares `declared` unpacked bytes per entry.
     pub fn zip(entries: usize, declared: u32) -> Vec<u8> {
@@ -175,6 +147,37 @@ mod tests {
             check_zip(&temp(b"not a zip at all, just text"), 1024, 100 << 20),
             Err(ContentError::NotZip)
         );
+    }
+
+    fn zip_of(names: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for name in names {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            writer.write_all(b"data").expect("data");
+        }
+        writer.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn an_entry_outside_the_archive_root_is_refused() {
+        assert_eq!(
+            check_zip(
+                &temp(&zip_of(&["docs/readme.md", "lib/a.jar"])),
+                10,
+                1 << 20
+            ),
+            Ok(())
+        );
+        for name in ["../evil.sh", "/etc/passwd", "a/../../b"] {
+            assert_eq!(
+                check_zip(&temp(&zip_of(&["ok.txt", name])), 10, 1 << 20),
+                Err(ContentError::UnsafePath(name.to_owned())),
+                "{name}"
+            );
+        }
     }
 
     #[test]

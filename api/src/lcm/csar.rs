@@ -28,73 +28,48 @@ pub fn build(name: &str, files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     zip_stored(&all)
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
-}
-
-/// A zip archive with every entry stored.
+/// A zip archive with every entry stored (uncompressed), written with the `zip` crate.
 fn zip_stored(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    for (name, data) in entries {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let size = data.len() as u32;
-        let header = |sig: u32, central_entry: bool| {
-            let mut h = Vec::new();
-            h.extend_from_slice(&sig.to_le_bytes());
-            if central_entry {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&20u16.to_le_bytes()); // version needed
-            h.extend_from_slice(&0u16.to_le_bytes()); // flags
-            h.extend_from_slice(&0u16.to_le_bytes()); // stored
-            h.extend_from_slice(&0u16.to_le_bytes()); // time
-            h.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
-            h.extend_from_slice(&crc.to_le_bytes());
-            h.extend_from_slice(&size.to_le_bytes());
-            h.extend_from_slice(&size.to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes()); // extra
-            if central_entry {
-                h.extend_from_slice(&0u16.to_le_bytes()); // comment
-                h.extend_from_slice(&0u16.to_le_bytes()); // disk
-                h.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
-                h.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-                h.extend_from_slice(&offset.to_le_bytes());
-            }
-            h.extend_from_slice(name.as_bytes());
-            h
-        };
-        out.extend_from_slice(&header(0x0403_4b50, false));
-        out.extend_from_slice(data);
-        central.extend_from_slice(&header(0x0201_4b50, true));
-    }
-    let central_offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0]);
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&central_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let written: zip::result::ZipResult<Vec<u8>> = (|| {
+        for (name, data) in entries {
+            writer.start_file(name.as_str(), options)?;
+            writer.write_all(data)?;
+        }
+        Ok(writer.finish()?.into_inner())
+    })();
+    // Writing to memory fails only on names or sizes a zip cannot hold; ours are small and fixed.
+    written.unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn crc32_matches_the_standard_check_value() {
-        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
+    fn the_package_holds_the_meta_file_the_manifest_and_the_files_with_their_digests() {
+        use std::io::Read;
+        let csar = super::build("app", &[("APPD/vnfd.json", b"{}".to_vec())]);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(csar)).expect("a zip");
+        let names: Vec<String> = archive
+            .file_names()
+            .map(|name| name.expect("a UTF-8 name").into_owned())
+            .collect();
+        assert_eq!(names.len(), 3);
+        for name in ["TOSCA-Metadata/TOSCA.meta", "app.mf", "APPD/vnfd.json"] {
+            assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+        }
+        let mut manifest = String::new();
+        archive
+            .by_name("app.mf")
+            .expect("manifest")
+            .read_to_string(&mut manifest)
+            .expect("text");
+        // SHA-256 of "{}".
+        assert!(manifest.contains(
+            "Source: APPD/vnfd.json\nAlgorithm: SHA-256\nHash: 44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        ), "{manifest}");
     }
 
     #[test]
