@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use crate::identity::Actor;
@@ -237,19 +237,11 @@ pub enum MepHostEvent {
     MepHostDeleted {},
 }
 
-impl DomainEvent for MepHostEvent {
-    fn event_type(&self) -> String {
-        match self {
-            MepHostEvent::MepHostRegistered { .. } => "MepHostRegistered",
-            MepHostEvent::MepHostUpdated { .. } => "MepHostUpdated",
-            MepHostEvent::MepHostDeleted {} => "MepHostDeleted",
-        }
-        .to_owned()
-    }
-    fn event_version(&self) -> String {
-        "1".to_owned()
-    }
-}
+crate::wire_names!(MepHostEvent => MepHostEventKind {
+    MepHostRegistered = "1",
+    MepHostUpdated = "1",
+    MepHostDeleted = "1",
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MepHost {

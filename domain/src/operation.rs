@@ -183,33 +183,20 @@ pub enum OperationEvent {
     },
 }
 
+crate::wire_names!(OperationEvent => OperationEventKind {
+    OperationRequested = "1",
+    ActionStarted = "1",
+    ActionProgressed = "1",
+    ActionSucceeded = "1",
+    ActionFailed = "1",
+    OperationSucceeded = "1",
+    OperationFailed = "1",
+    OperationCancelled = "1",
+});
+
 impl OperationEvent {
-    pub const VERSIONS: &'static [(&'static str, &'static str)] = &[
-        ("OperationRequested", "1"),
-        ("ActionStarted", "1"),
-        ("ActionProgressed", "1"),
-        ("ActionSucceeded", "1"),
-        ("ActionFailed", "1"),
-        ("OperationSucceeded", "1"),
-        ("OperationFailed", "1"),
-        ("OperationCancelled", "1"),
-    ];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            OperationEvent::OperationRequested { .. } => "OperationRequested",
-            OperationEvent::ActionStarted { .. } => "ActionStarted",
-            OperationEvent::ActionProgressed { .. } => "ActionProgressed",
-            OperationEvent::ActionSucceeded { .. } => "ActionSucceeded",
-            OperationEvent::ActionFailed { .. } => "ActionFailed",
-            OperationEvent::OperationSucceeded { .. } => "OperationSucceeded",
-            OperationEvent::OperationFailed { .. } => "OperationFailed",
-            OperationEvent::OperationCancelled { .. } => "OperationCancelled",
-        }
-    }
-
     pub fn is_operation_event(event_type: &str) -> bool {
-        Self::VERSIONS.iter().any(|(name, _)| *name == event_type)
+        OperationEventKind::from_name(event_type).is_some()
     }
 
     pub fn operation_id(&self) -> &str {

@@ -29,7 +29,9 @@ use db::Pool;
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
 };
-use domain::operation::{OperationError, OperationEvent, OperationKind, OperationState};
+use domain::operation::{
+    OperationError, OperationEvent, OperationEventKind, OperationKind, OperationState,
+};
 use domain::ports::Lcm;
 use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
 use domain::{Actor, Role};
@@ -56,6 +58,14 @@ impl Default for Deadlines {
         }
     }
 }
+
+/// The event that starts an operation, and those that end one.
+const REQUESTED: OperationEventKind = OperationEventKind::OperationRequested;
+const ENDED: [OperationEventKind; 3] = [
+    OperationEventKind::OperationSucceeded,
+    OperationEventKind::OperationFailed,
+    OperationEventKind::OperationCancelled,
+];
 
 /// The advisory-lock namespace of operation leases.
 const LEASE_NAMESPACE: i32 = 727_276;
@@ -200,19 +210,19 @@ impl Workflows {
     /// for requests that commit after others with higher positions.
     async fn unfinished(&self, from: i64) -> Result<(Vec<Running>, i64), db::DbError> {
         let rows = self.inner.pool.query("SELECT r.aggregate_type, r.aggregate_id, r.payload->>'operationId' AS operation_id, r.global_position \
-             FROM events r WHERE r.event_type = 'OperationRequested' AND r.global_position >= $1 AND NOT EXISTS ( \
+             FROM events r WHERE r.event_type = $2 AND r.global_position >= $1 AND NOT EXISTS ( \
                SELECT 1 FROM events f WHERE f.aggregate_type = r.aggregate_type AND f.aggregate_id = r.aggregate_id \
                AND f.sequence > r.sequence \
-               AND f.event_type IN ('OperationSucceeded', 'OperationFailed', 'OperationCancelled') \
+               AND f.event_type = ANY($3) \
                AND f.payload->>'operationId' = r.payload->>'operationId') \
-             ORDER BY r.global_position LIMIT 256", &[&from])
+             ORDER BY r.global_position LIMIT 256", &[&from, &REQUESTED.name(), &ENDED.map(OperationEventKind::name).as_slice()])
         .await?;
         let newest: Option<i64> = self
             .inner
             .pool
             .query_one(
-                "SELECT max(global_position) FROM events WHERE event_type = 'OperationRequested'",
-                &[],
+                "SELECT max(global_position) FROM events WHERE event_type = $1",
+                &[&REQUESTED.name()],
             )
             .await
             .and_then(db::scalar)?;

@@ -1,9 +1,8 @@
 //! Application events: past-tense facts with the data a reader needs. Wire names are the variant
-//! names; versions are pinned in [`ApplicationEvent::VERSIONS`]. Envelope data (who, when,
+//! names; versions are pinned once, in `wire_names!` below. Envelope data (who, when,
 //! correlation) travels in the event metadata, not here.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::sandbox::{Network, VmConfig};
@@ -64,48 +63,16 @@ pub enum ApplicationEvent {
     Operation(OperationEvent),
 }
 
-impl ApplicationEvent {
-    /// Every event type with its pinned wire version.
-    pub const VERSIONS: &'static [(&'static str, &'static str)] = &[
-        ("ApplicationCreated", "1"),
-        ("ApplicationUpdated", "1"),
-        ("SandboxHostSelected", "1"),
-        ("ApplicationStatusChanged", "1"),
-        ("ApplicationDeleted", "1"),
-        ("NetworkCreated", "1"),
-        ("NetworkUpdated", "1"),
-        ("NetworkDeleted", "1"),
-        ("VmCreated", "1"),
-        ("VmUpdated", "1"),
-        ("VmDeleted", "1"),
-    ];
-}
-
-impl DomainEvent for ApplicationEvent {
-    fn event_type(&self) -> String {
-        match self {
-            ApplicationEvent::ApplicationCreated { .. } => "ApplicationCreated",
-            ApplicationEvent::ApplicationUpdated { .. } => "ApplicationUpdated",
-            ApplicationEvent::SandboxHostSelected { .. } => "SandboxHostSelected",
-            ApplicationEvent::ApplicationStatusChanged { .. } => "ApplicationStatusChanged",
-            ApplicationEvent::ApplicationDeleted {} => "ApplicationDeleted",
-            ApplicationEvent::NetworkCreated { .. } => "NetworkCreated",
-            ApplicationEvent::NetworkUpdated { .. } => "NetworkUpdated",
-            ApplicationEvent::NetworkDeleted { .. } => "NetworkDeleted",
-            ApplicationEvent::VmCreated { .. } => "VmCreated",
-            ApplicationEvent::VmUpdated { .. } => "VmUpdated",
-            ApplicationEvent::VmDeleted { .. } => "VmDeleted",
-            ApplicationEvent::Operation(event) => event.event_type(),
-        }
-        .to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        match self {
-            ApplicationEvent::Operation(_) => {
-                crate::wire::version_of(OperationEvent::VERSIONS, &self.event_type())
-            }
-            _ => crate::wire::version_of(Self::VERSIONS, &self.event_type()),
-        }
-    }
-}
+crate::wire_names!(ApplicationEvent => ApplicationEventKind {
+    ApplicationCreated = "1",
+    ApplicationUpdated = "1",
+    SandboxHostSelected = "1",
+    ApplicationStatusChanged = "1",
+    ApplicationDeleted = "1",
+    NetworkCreated = "1",
+    NetworkUpdated = "1",
+    NetworkDeleted = "1",
+    VmCreated = "1",
+    VmUpdated = "1",
+    VmDeleted = "1",
+} nested Operation);

@@ -12,7 +12,7 @@ mod values;
 
 pub use command::{ApplicationAction, ApplicationCommand};
 pub use error::{ApplicationError, FieldError};
-pub use event::ApplicationEvent;
+pub use event::{ApplicationEvent, ApplicationEventKind};
 pub use values::{
     AppClass, AppCreateType, AppName, AppStatus, AppVersion, ApplicationFields, Architecture,
     Description, FileRef, Label, Provider,

@@ -1,7 +1,6 @@
-//! Plugin events (wire names = variant names, versions pinned in [`PluginEvent::VERSIONS`]).
+//! Plugin events (wire names = variant names, versions pinned once in `wire_names!` below).
 
 use chrono::{DateTime, Utc};
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::values::PluginFields;
@@ -40,29 +39,10 @@ pub enum PluginEvent {
     PluginDeleted {},
 }
 
-impl PluginEvent {
-    pub const VERSIONS: &'static [(&'static str, &'static str)] = &[
-        ("PluginUploaded", "1"),
-        ("PluginUpdated", "1"),
-        ("PluginDownloaded", "1"),
-        ("PluginRated", "1"),
-        ("PluginDeleted", "1"),
-    ];
-}
-
-impl DomainEvent for PluginEvent {
-    fn event_type(&self) -> String {
-        match self {
-            PluginEvent::PluginUploaded { .. } => "PluginUploaded",
-            PluginEvent::PluginUpdated { .. } => "PluginUpdated",
-            PluginEvent::PluginDownloaded { .. } => "PluginDownloaded",
-            PluginEvent::PluginRated { .. } => "PluginRated",
-            PluginEvent::PluginDeleted {} => "PluginDeleted",
-        }
-        .to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        crate::wire::version_of(Self::VERSIONS, &self.event_type())
-    }
-}
+crate::wire_names!(PluginEvent => PluginEventKind {
+    PluginUploaded = "1",
+    PluginUpdated = "1",
+    PluginDownloaded = "1",
+    PluginRated = "1",
+    PluginDeleted = "1",
+});

@@ -8,7 +8,7 @@ mod tests;
 mod values;
 
 pub use command::{PluginAction, PluginCommand};
-pub use event::PluginEvent;
+pub use event::{PluginEvent, PluginEventKind};
 pub use values::{
     CodeLanguage, PluginError, PluginFields, PluginPatch, PluginType, Score, StoredFile,
 };

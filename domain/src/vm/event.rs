@@ -1,6 +1,6 @@
 //! Vm events: the deployment facts of one VM and the steps of its operations (launch, export).
+//! Wire names and versions are declared once, in `wire_names!` below.
 
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::values::{
@@ -37,41 +37,13 @@ pub enum VmEvent {
     Operation(OperationEvent),
 }
 
-impl VmEvent {
-    pub const VERSIONS: &'static [(&'static str, &'static str)] = &[
-        ("LaunchRequested", "1"),
-        ("InstantiateInfoRecorded", "1"),
-        ("AddressesAllocated", "1"),
-        ("VmStatusChanged", "1"),
-        ("ImageExportInfoRecorded", "1"),
-        ("VmImageExported", "1"),
-        ("HostLogged", "1"),
-        ("InstanceCleaned", "1"),
-    ];
-}
-
-impl DomainEvent for VmEvent {
-    fn event_type(&self) -> String {
-        match self {
-            VmEvent::LaunchRequested { .. } => "LaunchRequested",
-            VmEvent::InstantiateInfoRecorded { .. } => "InstantiateInfoRecorded",
-            VmEvent::AddressesAllocated { .. } => "AddressesAllocated",
-            VmEvent::VmStatusChanged { .. } => "VmStatusChanged",
-            VmEvent::ImageExportInfoRecorded { .. } => "ImageExportInfoRecorded",
-            VmEvent::VmImageExported { .. } => "VmImageExported",
-            VmEvent::HostLogged { .. } => "HostLogged",
-            VmEvent::InstanceCleaned {} => "InstanceCleaned",
-            VmEvent::Operation(event) => event.event_type(),
-        }
-        .to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        match self {
-            VmEvent::Operation(_) => {
-                crate::wire::version_of(OperationEvent::VERSIONS, &self.event_type())
-            }
-            _ => crate::wire::version_of(Self::VERSIONS, &self.event_type()),
-        }
-    }
-}
+crate::wire_names!(VmEvent => VmEventKind {
+    LaunchRequested = "1",
+    InstantiateInfoRecorded = "1",
+    AddressesAllocated = "1",
+    VmStatusChanged = "1",
+    ImageExportInfoRecorded = "1",
+    VmImageExported = "1",
+    HostLogged = "1",
+    InstanceCleaned = "1",
+} nested Operation);

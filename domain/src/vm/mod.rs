@@ -8,7 +8,7 @@ mod event;
 mod tests;
 mod values;
 
-pub use event::VmEvent;
+pub use event::{VmEvent, VmEventKind};
 pub use values::{
     ExportInfo, ExportedImage, HostLogEntry, HostSnapshot, InstantiateInfo, LaunchPlan,
     PlaneAddress, PortAddress, VmStatus,

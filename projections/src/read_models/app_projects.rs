@@ -4,8 +4,9 @@
 //! -> `deploy_platform` VIRTUALMACHINE/KUBERNETES, and the status onto the older vocabulary
 //! (CREATED, CONFIGURED and PACKAGED are ONLINE; TESTED and RELEASED keep their names).
 
+use cqrs_es::Aggregate;
 use db::{Conn, Sql};
-use domain::application::{AppClass, AppCreateType, AppStatus, ApplicationFields};
+use domain::application::{AppClass, AppCreateType, AppStatus, Application, ApplicationFields};
 
 use super::application_changes::{fold, Change};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -42,7 +43,7 @@ impl Projection for AppProjectsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["application"]
+        &[Application::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::application::{AppStatus, ApplicationEvent, ApplicationFields};
+use cqrs_es::Aggregate;
+use domain::application::{AppStatus, Application, ApplicationEvent, ApplicationFields};
 
 use crate::runtime::{LogEvent, ProjectionError};
 
@@ -41,7 +42,10 @@ pub enum Change {
 pub fn fold(events: &[LogEvent]) -> Result<Vec<(String, Change)>, ProjectionError> {
     let mut order: Vec<String> = Vec::new();
     let mut changes: HashMap<String, Change> = HashMap::new();
-    for event in events.iter().filter(|e| e.aggregate_type == "application") {
+    for event in events
+        .iter()
+        .filter(|e| e.aggregate_type == Application::TYPE)
+    {
         let decoded: ApplicationEvent = event.decode()?;
         let id = &event.aggregate_id;
         let current = changes.remove(id);

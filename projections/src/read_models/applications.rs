@@ -1,7 +1,9 @@
 //! `tbl_application`: the v1.5 application model, one row per live application. A batch is
 //! written with three set-based statements (deletes, updates, inserts) of its net changes.
 
+use cqrs_es::Aggregate;
 use db::{Conn, Sql};
+use domain::application::Application;
 
 use super::application_changes::{fold, Change, FieldColumns};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -42,7 +44,7 @@ impl Projection for ApplicationsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["application"]
+        &[Application::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {

@@ -3,9 +3,10 @@
 //! `mec_host` = mecHostIp, `os` = vimType, `vnc_port` = mecHostPort, `user_name`/`password` =
 //! the login (password sealed), `parameter` = networkParameter.
 
+use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
-use domain::mephost::{MepHostEvent, MepHostFields};
-use domain::vm::VmEvent;
+use domain::mephost::{MepHost, MepHostEvent, MepHostFields};
+use domain::vm::{Vm, VmEvent, VmEventKind};
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -17,7 +18,7 @@ impl Projection for HostsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["mephost", "vm"]
+        &[MepHost::TYPE, Vm::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -31,10 +32,13 @@ impl Projection for HostsProjection {
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
             for event in events {
-                match event.aggregate_type.as_str() {
-                    "mephost" => apply_host(conn, event).await?,
-                    "vm" if event.event_type == "HostLogged" => apply_log(conn, event).await?,
-                    _ => {}
+                let aggregate_type = event.aggregate_type.as_str();
+                if aggregate_type == MepHost::TYPE {
+                    apply_host(conn, event).await?;
+                } else if aggregate_type == Vm::TYPE
+                    && event.event_type == VmEventKind::HostLogged.name()
+                {
+                    apply_log(conn, event).await?;
                 }
             }
             Ok(())

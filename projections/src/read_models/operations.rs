@@ -11,8 +11,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
+use domain::application::Application;
 use domain::operation::{cancelled_message, operation_progress, OperationEvent, OperationKind};
+use domain::vm::Vm;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -24,7 +27,7 @@ impl Projection for OperationsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["application", "vm"]
+        &[Application::TYPE, Vm::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {

@@ -10,8 +10,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql, ToSql};
-use domain::plugin::{PluginEvent, PluginFields, StoredFile};
+use domain::plugin::{Plugin, PluginEvent, PluginFields, StoredFile};
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -45,7 +46,7 @@ impl Projection for PluginsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["plugin"]
+        &[Plugin::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -59,7 +60,7 @@ impl Projection for PluginsProjection {
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
             let mut batch = Batch::default();
-            for event in events.iter().filter(|e| e.aggregate_type == "plugin") {
+            for event in events.iter().filter(|e| e.aggregate_type == Plugin::TYPE) {
                 batch.add(&event.aggregate_id, event.decode::<PluginEvent>()?);
             }
             batch.write(conn).await?;

@@ -11,10 +11,14 @@
 
 use std::collections::BTreeMap;
 
+use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
 use domain::application::sandbox::{Network, VmCertificate, VmConfig};
-use domain::application::ApplicationEvent;
-use domain::vm::{ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, VmEvent, VmStatus};
+use domain::application::{Application, ApplicationEvent, ApplicationEventKind as AppKind};
+use domain::vm::{
+    ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, Vm, VmEvent, VmEventKind as VmKind,
+    VmStatus,
+};
 use serde_json::json;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -27,7 +31,7 @@ impl Projection for VmsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &["application", "vm"]
+        &[Application::TYPE, Vm::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -54,10 +58,11 @@ impl Projection for VmsProjection {
         Box::pin(async move {
             let mut batch = Batch::default();
             for event in events {
-                match event.aggregate_type.as_str() {
-                    "application" => batch.application(event)?,
-                    "vm" => batch.vm(event)?,
-                    _ => {}
+                let aggregate_type = event.aggregate_type.as_str();
+                if aggregate_type == Application::TYPE {
+                    batch.application(event)?;
+                } else if aggregate_type == Vm::TYPE {
+                    batch.vm(event)?;
                 }
             }
             batch.write(conn).await?;
@@ -66,24 +71,31 @@ impl Projection for VmsProjection {
     }
 }
 
-const CONFIG_EVENTS: &[&str] = &[
-    "NetworkCreated",
-    "NetworkUpdated",
-    "NetworkDeleted",
-    "VmCreated",
-    "VmUpdated",
-    "VmDeleted",
-    "ApplicationDeleted",
+/// The application events this projection reads (the others are skipped undecoded).
+const CONFIG_EVENTS: &[AppKind] = &[
+    AppKind::NetworkCreated,
+    AppKind::NetworkUpdated,
+    AppKind::NetworkDeleted,
+    AppKind::VmCreated,
+    AppKind::VmUpdated,
+    AppKind::VmDeleted,
+    AppKind::ApplicationDeleted,
 ];
 
-const VM_EVENTS: &[&str] = &[
-    "LaunchRequested",
-    "InstantiateInfoRecorded",
-    "VmStatusChanged",
-    "ImageExportInfoRecorded",
-    "VmImageExported",
-    "InstanceCleaned",
+/// The VM events this projection reads.
+const VM_EVENTS: &[VmKind] = &[
+    VmKind::LaunchRequested,
+    VmKind::InstantiateInfoRecorded,
+    VmKind::VmStatusChanged,
+    VmKind::ImageExportInfoRecorded,
+    VmKind::VmImageExported,
+    VmKind::InstanceCleaned,
 ];
+
+/// Whether a stored event type is one of `kinds`.
+fn reads<K: Copy>(kinds: &[K], name: fn(K) -> &'static str, event_type: &str) -> bool {
+    kinds.iter().any(|kind| name(*kind) == event_type)
+}
 
 /// The last state of every row a batch touches. `None` in a map means "delete".
 #[derive(Default)]
@@ -100,7 +112,7 @@ struct Batch {
 
 impl Batch {
     fn application(&mut self, event: &LogEvent) -> Result<(), ProjectionError> {
-        if !CONFIG_EVENTS.contains(&event.event_type.as_str()) {
+        if !reads(CONFIG_EVENTS, AppKind::name, &event.event_type) {
             return Ok(());
         }
         let app_id = event.aggregate_id.clone();
@@ -149,7 +161,7 @@ impl Batch {
     }
 
     fn vm(&mut self, event: &LogEvent) -> Result<(), ProjectionError> {
-        if !VM_EVENTS.contains(&event.event_type.as_str()) {
+        if !reads(VM_EVENTS, VmKind::name, &event.event_type) {
             return Ok(());
         }
         let vm_id = event.aggregate_id.clone();
