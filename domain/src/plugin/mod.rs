@@ -2,16 +2,16 @@
 //! content hash), its downloads and its ratings (one current rating per user).
 
 mod command;
+mod error;
 mod event;
 #[cfg(test)]
 mod tests;
 mod values;
 
 pub use command::{PluginAction, PluginCommand};
+pub use error::PluginError;
 pub use event::{PluginEvent, PluginEventKind};
-pub use values::{
-    CodeLanguage, PluginError, PluginFields, PluginPatch, PluginType, Score, StoredFile,
-};
+pub use values::{CodeLanguage, PluginFields, PluginPatch, PluginType, Score, StoredFile};
 
 use std::collections::BTreeMap;
 

@@ -3,24 +3,27 @@
 //! and its status NOT_DEPLOY -> DEPLOYED -> EXPORTED. The VM's configuration itself (name, flavor,
 //! ports, certificate) belongs to the Application aggregate; a launch copies it into its plan.
 
+mod command;
+mod error;
 mod event;
 #[cfg(test)]
 mod tests;
 mod values;
 
+pub use command::{VmAction, VmCommand};
+pub use error::VmError;
 pub use event::{VmEvent, VmEventKind};
 pub use values::{
     ExportInfo, ExportedImage, HostLogEntry, HostSnapshot, InstantiateInfo, LaunchPlan,
     PlaneAddress, PortAddress, VmStatus,
 };
 
-use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use crate::identity::Actor;
-use crate::operation::{OperationError, OperationEvent, OperationKind, Operations};
+use crate::operation::{OperationEvent, OperationKind, Operations};
 use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
 
 /// Scope of a host address reservation: key `[hostId, ip]`.
@@ -28,64 +31,6 @@ pub const HOST_ADDRESS: &str = "host.address";
 
 /// Instantiate status once the workload runs.
 pub const INSTANTIATED: &str = "SUCCESS";
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct VmCommand {
-    pub actor: Actor,
-    pub action: VmAction,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum VmAction {
-    /// Launch on the plan's host; the caller checked the application (owner, VM, host).
-    RequestLaunch {
-        operation_id: String,
-        plan: Box<LaunchPlan>,
-        at: DateTime<Utc>,
-    },
-    /// Export the running instance's image.
-    RequestExport {
-        operation_id: String,
-        at: DateTime<Utc>,
-    },
-    /// The workflow runner records a step of the VM's ongoing operation.
-    Step {
-        operation_id: String,
-        events: Vec<VmEvent>,
-    },
-    Cancel {
-        operation_id: String,
-        at: DateTime<Utc>,
-    },
-    /// The instance was removed from its host outside a VM operation (clean-env, VM delete).
-    CleanInstance { log: Option<Box<HostLogEntry>> },
-}
-
-impl VmAction {
-    pub fn name(&self) -> &'static str {
-        match self {
-            VmAction::RequestLaunch { .. } => "launch",
-            VmAction::RequestExport { .. } => "export_image",
-            VmAction::Step { .. } => "operation_step",
-            VmAction::Cancel { .. } => "cancel_operation",
-            VmAction::CleanInstance { .. } => "clean_instance",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum VmError {
-    #[error("vm has instantiated, please clean env")]
-    AlreadyInstantiated,
-    #[error("the vm has no successful instance to export; launch it first")]
-    NotInstantiated,
-    #[error("operation {0} is still running on this vm; wait for it or cancel it")]
-    OperationRunning(String),
-    #[error("only the application's owner or an admin may do this")]
-    Forbidden,
-    #[error("{0}")]
-    Operation(#[from] OperationError),
-}
 
 /// The deployment state of one VM.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

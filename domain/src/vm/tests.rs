@@ -1,10 +1,12 @@
 //! Given/when/then specs of the Vm aggregate.
 
+use chrono::{DateTime, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
 use crate::application::sandbox::{VmConfig, VmSpec};
 use crate::identity::Role;
+use crate::operation::OperationError;
 use crate::ports::LcmEndpoint;
 
 type Spec = TestFramework<Vm>;
