@@ -3,6 +3,7 @@
 //! every change.
 
 mod command;
+mod decide;
 mod error;
 mod event;
 pub mod sandbox;
@@ -22,9 +23,9 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{OperationEvent, OperationKind, Operations};
+use crate::operation::Operations;
 use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
-use sandbox::{check_network, check_vm, default_network_names, Network, VmConfig};
+use sandbox::{check_vm, default_network_names, Network, VmConfig};
 
 /// Scope of the (name, version, provider) reservation.
 pub const NAME_VERSION_PROVIDER: &str = "application.name_version_provider";
@@ -179,188 +180,8 @@ impl Aggregate for Application {
         _services: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        let event = match &command.action {
-            ApplicationAction::Create { fields, created_at } => {
-                if !command.actor.may_write() {
-                    return Err(ApplicationError::Forbidden);
-                }
-                if self.state.is_some() || self.deleted {
-                    return Err(ApplicationError::AlreadyExists);
-                }
-                let created = ApplicationEvent::ApplicationCreated {
-                    fields: fields.clone(),
-                    owner_id: command.actor.user_id.clone(),
-                    owner_name: command.actor.user_name.clone(),
-                    created_at: *created_at,
-                };
-                let mut events = vec![created];
-                if fields.app_class == AppClass::Vm {
-                    events.extend(LiveApplication::default_networks(fields));
-                }
-                return self.write_all(events, sink).await;
-            }
-            ApplicationAction::Update(fields) => {
-                let live = self.live_for(&command)?;
-                if live.status == AppStatus::Released {
-                    return Err(ApplicationError::Released);
-                }
-                if live.fields == *fields {
-                    return Ok(());
-                }
-                let mut events = vec![ApplicationEvent::ApplicationUpdated {
-                    fields: fields.clone(),
-                }];
-                // An application switched to VM gets its default networks (reference 7).
-                if fields.app_class == AppClass::Vm && live.networks.is_empty() {
-                    events.extend(LiveApplication::default_networks(fields));
-                }
-                return self.write_all(events, sink).await;
-            }
-            ApplicationAction::Delete => {
-                self.live_for(&command)?;
-                ApplicationEvent::ApplicationDeleted {}
-            }
-            ApplicationAction::SelectSandboxHost { mep_host_id } => {
-                let live = self.live_for(&command)?;
-                if live.status == AppStatus::Released {
-                    return Err(ApplicationError::Released);
-                }
-                if uuid::Uuid::parse_str(mep_host_id).is_err() {
-                    return Err(FieldError::MepHostId.into());
-                }
-                if live.mep_host_id.as_deref() == Some(mep_host_id.as_str()) {
-                    return Ok(());
-                }
-                ApplicationEvent::SandboxHostSelected {
-                    mep_host_id: mep_host_id.clone(),
-                }
-            }
-            ApplicationAction::CreateNetwork(network) => {
-                let live = self.live_for(&command)?;
-                live.vm_application()?;
-                check_network(&network.name, &network.description)?;
-                if live.network_named(&network.name).is_some() {
-                    return Err(ApplicationError::NetworkNameTaken(network.name.clone()));
-                }
-                ApplicationEvent::NetworkCreated {
-                    network: network.clone(),
-                }
-            }
-            ApplicationAction::UpdateNetwork(network) => {
-                let live = self.live_for(&command)?;
-                live.vm_application()?;
-                check_network(&network.name, &network.description)?;
-                let old = live
-                    .networks
-                    .iter()
-                    .find(|n| n.id == network.id)
-                    .ok_or(ApplicationError::NetworkNotFound)?;
-                if old == network {
-                    return Ok(());
-                }
-                if live
-                    .networks
-                    .iter()
-                    .any(|n| n.id != network.id && n.name == network.name)
-                {
-                    return Err(ApplicationError::NetworkNameTaken(network.name.clone()));
-                }
-                if old.name != network.name {
-                    Self::refuse_if_used(live, &old.name)?;
-                }
-                ApplicationEvent::NetworkUpdated {
-                    network: network.clone(),
-                }
-            }
-            ApplicationAction::DeleteNetwork { network_id } => {
-                let live = self.live_for(&command)?;
-                live.writable()?;
-                let old = live
-                    .networks
-                    .iter()
-                    .find(|n| n.id == *network_id)
-                    .ok_or(ApplicationError::NetworkNotFound)?;
-                Self::refuse_if_used(live, &old.name)?;
-                ApplicationEvent::NetworkDeleted {
-                    network_id: network_id.clone(),
-                }
-            }
-            ApplicationAction::CreateVm(vm) => {
-                let live = self.live_for(&command)?;
-                live.vm_application()?;
-                if live.vm(&vm.id).is_some() {
-                    return Err(ApplicationError::VmExists);
-                }
-                live.check_vm(vm)?;
-                let mut events = vec![ApplicationEvent::VmCreated { vm: vm.clone() }];
-                events.extend(live.configured());
-                return self.write_all(events, sink).await;
-            }
-            ApplicationAction::UpdateVm(vm) => {
-                let live = self.live_for(&command)?;
-                live.vm_application()?;
-                let old = live.vm(&vm.id).ok_or(ApplicationError::VmNotFound)?;
-                if old == vm {
-                    return Ok(());
-                }
-                live.check_vm(vm)?;
-                let mut events = vec![ApplicationEvent::VmUpdated { vm: vm.clone() }];
-                events.extend(live.configured());
-                return self.write_all(events, sink).await;
-            }
-            ApplicationAction::DeleteVm { vm_id } => {
-                let live = self.live_for(&command)?;
-                live.writable()?;
-                live.vm(vm_id).ok_or(ApplicationError::VmNotFound)?;
-                ApplicationEvent::VmDeleted {
-                    vm_id: vm_id.clone(),
-                }
-            }
-            ApplicationAction::RequestCleanEnv { operation_id, at } => {
-                let live = self.live_for(&command)?;
-                if let Some(running) = live.operations.ongoing() {
-                    return Err(ApplicationError::OperationRunning(running.id.clone()));
-                }
-                ApplicationEvent::Operation(OperationEvent::OperationRequested {
-                    operation_id: operation_id.clone(),
-                    kind: OperationKind::CleanEnv,
-                    object_id: String::new(),
-                    object_name: live.fields.name.as_str().to_owned(),
-                    user_id: command.actor.user_id.clone(),
-                    user_name: command.actor.user_name.clone(),
-                    at: *at,
-                })
-            }
-            ApplicationAction::OperationStep {
-                operation_id,
-                events,
-            } => {
-                let live = self.state.as_ref().ok_or(ApplicationError::NotFound)?;
-                live.operations.check_ongoing(operation_id)?;
-                return self.write_all(events.clone(), sink).await;
-            }
-            ApplicationAction::CancelOperation { operation_id, at } => {
-                let live = self.live_for(&command)?;
-                live.operations.check_ongoing(operation_id)?;
-                ApplicationEvent::Operation(OperationEvent::OperationCancelled {
-                    operation_id: operation_id.clone(),
-                    by: command.actor.user_name.clone(),
-                    at: *at,
-                })
-            }
-            transition => {
-                let live = self.live_for(&command)?;
-                match Self::transition(live, transition)? {
-                    Some(to) => ApplicationEvent::ApplicationStatusChanged {
-                        from: live.status,
-                        to,
-                    },
-                    None => return Ok(()),
-                }
-            }
-        };
-        sink.write(event, self).await;
-        Ok(())
+        let events = self.decide(&command)?;
+        self.write_all(events, sink).await
     }
 
     fn apply(&mut self, event: Self::Event) {

@@ -1,0 +1,47 @@
+//! What an Application command decides: one function per use case, each returning the events to
+//! append (none when the command changes nothing) or the rejection. `handle` only dispatches.
+//!
+//! - [`lifecycle`]: create, update, delete, sandbox host selection, status transitions.
+//! - [`sandbox`]: networks and VMs of a VM application.
+//! - [`operations`]: the clean-env operation, its steps and its cancellation.
+
+mod lifecycle;
+mod operations;
+mod sandbox;
+
+use super::{
+    Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
+};
+
+/// The events a command appends, in order.
+pub(super) type Decision = Result<Vec<ApplicationEvent>, ApplicationError>;
+
+impl Application {
+    /// Decides `command` on the current state.
+    pub(super) fn decide(&self, command: &ApplicationCommand) -> Decision {
+        use ApplicationAction as A;
+        match &command.action {
+            A::Create { fields, created_at } => self.create(command, fields, *created_at),
+            A::Update(fields) => self.update(command, fields),
+            A::Delete => self.delete(command),
+            A::SelectSandboxHost { mep_host_id } => self.select_sandbox_host(command, mep_host_id),
+            A::CreateNetwork(network) => self.create_network(command, network),
+            A::UpdateNetwork(network) => self.update_network(command, network),
+            A::DeleteNetwork { network_id } => self.delete_network(command, network_id),
+            A::CreateVm(vm) => self.create_vm(command, vm),
+            A::UpdateVm(vm) => self.update_vm(command, vm),
+            A::DeleteVm { vm_id } => self.delete_vm(command, vm_id),
+            A::RequestCleanEnv { operation_id, at } => {
+                self.request_clean_env(command, operation_id, *at)
+            }
+            A::OperationStep {
+                operation_id,
+                events,
+            } => self.operation_step(operation_id, events),
+            A::CancelOperation { operation_id, at } => {
+                self.cancel_operation(command, operation_id, *at)
+            }
+            transition => self.change_status(command, transition),
+        }
+    }
+}
