@@ -10,10 +10,12 @@
 //! - [`store`]: loading an aggregate from its events and appending new ones.
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
+//! - [`reservations`]: reads of the uniqueness reservations.
 
 pub mod error;
 pub mod executor;
 pub mod metadata;
+pub mod reservations;
 pub mod store;
 
 pub use error::CommandError;

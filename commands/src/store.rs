@@ -155,6 +155,29 @@ impl EventStore {
         })
     }
 
+    /// Where the newest event of an aggregate is in the log; `None` when it has no events.
+    pub async fn head(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Option<LogPosition>, DbError> {
+        let row = self
+            .pool
+            .query_opt(
+                "SELECT transaction_id::text::bigint, global_position FROM events \
+                 WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1",
+                &[&aggregate_type, &aggregate_id],
+            )
+            .await?;
+        Ok(match row {
+            Some(row) => Some(LogPosition {
+                txid: row.try_get(0)?,
+                position: row.try_get(1)?,
+            }),
+            None => None,
+        })
+    }
+
     /// The scope of the first of `keys` held by an aggregate other than `aggregate_id`.
     pub async fn held_elsewhere(
         &self,

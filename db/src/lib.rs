@@ -22,3 +22,16 @@ pub use pool::{detach, rollback_or_discard, Client, Conn, Params, Pool, Sql, Tra
 pub use row::{opt_as, opt_scalar, row_as, rows_as, scalar, scalars, FromRow};
 pub use tokio_postgres::types::{Json, ToSql};
 pub use tokio_postgres::{Row, SimpleQueryMessage, SimpleQueryRow};
+
+/// `text` as a literal inside a `LIKE ... ESCAPE '\'` pattern (its `%`, `_` and `\` escaped).
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A `LIKE` pattern matching any text that contains `part`; `None` for no or an empty part.
+pub fn contains_pattern(part: Option<&str>) -> Option<String> {
+    part.filter(|p| !p.is_empty())
+        .map(|p| format!("%{}%", escape_like(p)))
+}

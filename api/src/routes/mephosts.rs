@@ -4,16 +4,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use commands::reservations;
 use commands::CommandError;
 use domain::mephost::{
     MepHost, MepHostAction, MepHostCommand, MepHostError, MepHostFields, MEC_HOST_IP,
 };
 use domain::ports::HostRegistration;
+use projections::read_models::hosts::query;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::commanding::{metadata, options, requested_position, run_command, Answer, AppState};
-use super::{escape_like, paging, parse_uuid, Page};
+use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::secrets::MASK;
@@ -299,7 +301,7 @@ pub async fn create(
     let id = uuid::Uuid::new_v4().to_string();
     let reply = state
         .offload(async move {
-            let taken: bool = st.pool.query_one("SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key = $2)", &[&MEC_HOST_IP, &f.mec_host_ip]).await.and_then(db::scalar)?;
+            let taken = reservations::is_held(&st.pool, MEC_HOST_IP, &f.mec_host_ip).await?;
             if taken {
                 return Err(duplicate_ip());
             }
@@ -397,16 +399,10 @@ pub async fn delete(
     let st = state.clone();
     let reply = state
         .offload(async move {
-            let prefix = format!("{}%", escape_like(&format!("[\"{id}\",")));
-            let live: i64 = st
-                .pool
-                .query_one(
-                    "SELECT count(*) FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
-                    &[&domain::vm::HOST_ADDRESS, &prefix],
-                )
-                .await
-                .and_then(db::scalar)?;
-            if live > 0 {
+            let prefix = reservations::first_part_prefix(&id);
+            let live =
+                reservations::keys_with_prefix(&st.pool, domain::vm::HOST_ADDRESS, &prefix).await?;
+            if !live.is_empty() {
                 return Err(ApiError::conflict(
                     "HOST_IN_USE",
                     "instances still run on this host; clean their applications' sandboxes first",
@@ -440,11 +436,6 @@ pub async fn delete(
     Ok(reply.into_response())
 }
 
-const COLUMNS: &str = "host_id AS id, name, lcm_ip, protocol AS lcm_protocol, port AS lcm_port, architecture, status, \
-    mec_host AS mec_host_ip, mec_host_protocol, os AS vim_type, user_name AS mec_host_user_name, \
-    CASE WHEN password IS NULL THEN NULL ELSE '******' END AS mec_host_password, vnc_port AS mec_host_port, user_id, \
-    config_id, parameter AS network_parameter, resource, address";
-
 /// A page of sandbox hosts.
 #[utoipa::path(get, path = "/mec/developer/v2/mephosts", tag = "mephosts", params(HostQuery),
     responses((status = 200, body = inline(Page<MepHostBody>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
@@ -465,16 +456,23 @@ pub async fn list(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            let name = q.name.filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape_like(&n)));
-            let k8s = q.vim_type.filter(|v| !v.is_empty()).map(|v| v.eq_ignore_ascii_case("K8S"));
-            let arch = q.architecture.filter(|a| !a.is_empty());
-            let filter = "WHERE ($1::text IS NULL OR name ILIKE $1 ESCAPE '\\') \
-                AND ($2::bool IS NULL OR (os = 'K8S') = $2) AND ($3::text IS NULL OR upper(architecture) = upper($3))";
-            let results: Vec<MepHostBody> = st.pool.query(&format!(
-                "SELECT {COLUMNS} FROM tbl_service_host {filter} ORDER BY name, host_id LIMIT $4 OFFSET $5"
-            ), &[&name, &k8s, &arch, &limit, &offset]).await.and_then(db::rows_as)?;
-            let total: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_service_host {filter}"), &[&name, &k8s, &arch]).await.and_then(db::scalar)?;
-            Ok(Page { results, limit, offset, total })
+            let filter = query::HostFilter {
+                name: q.name.as_deref(),
+                k8s: q
+                    .vim_type
+                    .as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| v.eq_ignore_ascii_case("K8S")),
+                architecture: q.architecture.as_deref().filter(|a| !a.is_empty()),
+            };
+            let (results, total) =
+                query::list::<MepHostBody>(&st.pool, filter, limit, offset).await?;
+            Ok(Page {
+                results,
+                limit,
+                offset,
+                total,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -499,13 +497,8 @@ pub async fn get(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            st.pool
-                .query_opt(
-                    &format!("SELECT {COLUMNS} FROM tbl_service_host WHERE host_id = $1"),
-                    &[&id],
-                )
+            query::find::<MepHostBody>(&st.pool, &id)
                 .await
-                .and_then(db::opt_as::<MepHostBody>)
                 .map_err(ApiError::from)
         })
         .await?
@@ -527,9 +520,9 @@ pub async fn logs(
     let st = state.clone();
     let rows = state
         .offload(async move {
-            st.pool.query("SELECT log_id, host_ip, user_name, user_id, project_id, project_name, app_instances_id, deploy_time, \
-                 status, operation, host_id FROM tbl_host_log WHERE host_id = $1 ORDER BY deploy_time, log_id", &[&id]).await.and_then(db::rows_as::<MepHostLog>)
-            .map_err(ApiError::from)
+            query::logs::<MepHostLog>(&st.pool, &id)
+                .await
+                .map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows))

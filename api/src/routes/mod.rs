@@ -73,9 +73,7 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
 pub fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    db::escape_like(text)
 }
 
 /// Now, truncated to the microseconds PostgreSQL keeps, so responses equal the read models.

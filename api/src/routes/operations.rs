@@ -12,6 +12,7 @@ use domain::mephost::MepHost;
 use domain::operation::OperationError;
 use domain::vm::{HostSnapshot, LaunchPlan, Vm, VmAction, VmCommand, VmError};
 use domain::Actor;
+use projections::read_models::operations::query;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -431,25 +432,17 @@ struct Located {
 }
 
 async fn locate(state: &AppState, operation_id: &str) -> Result<Option<Located>, db::DbError> {
-    let row = state.pool.query_opt("SELECT r.aggregate_type, r.aggregate_id, r.payload->>'userId' AS requester, \
-         r.transaction_id::text::bigint AS txid, r.global_position, \
-         (SELECT a.user_id FROM tbl_application a WHERE a.id = CASE WHEN r.aggregate_type = 'application' \
-            THEN r.aggregate_id ELSE (SELECT v.app_id FROM tbl_vm v WHERE v.id = r.aggregate_id) END) AS owner \
-         FROM events r WHERE r.event_type = 'OperationRequested' AND r.payload->>'operationId' = $1", &[&operation_id])
-    .await?;
-    row.map(|row| {
-        Ok(Located {
-            aggregate_type: row.try_get("aggregate_type")?,
-            aggregate_id: row.try_get("aggregate_id")?,
-            requester: row.try_get("requester")?,
-            owner: row.try_get("owner")?,
-            position: commands::LogPosition {
-                txid: row.try_get("txid")?,
-                position: row.try_get("global_position")?,
-            },
-        })
-    })
-    .transpose()
+    let request = query::request(&state.pool, operation_id).await?;
+    Ok(request.map(|r| Located {
+        aggregate_type: r.aggregate_type,
+        aggregate_id: r.aggregate_id,
+        requester: r.requester,
+        owner: r.owner,
+        position: commands::LogPosition {
+            txid: r.requested_at.0,
+            position: r.requested_at.1,
+        },
+    }))
 }
 
 fn unknown() -> ApiError {
@@ -480,25 +473,17 @@ async fn read_operation(
 ) -> Result<OperationStatus, ApiError> {
     // Wait until both the operation rows and the facts it recorded (instantiate and export info)
     // show the aggregate's latest event, so a client that sees SUCCESS then reads those facts.
-    let latest: Option<(i64, i64)> = state
-        .pool
-        .query_opt(
-            "SELECT transaction_id::text::bigint, global_position FROM events \
-         WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1",
-            &[&located.aggregate_type, &located.aggregate_id],
-        )
-        .await
-        .and_then(db::opt_as)?;
-    let position = latest
-        .map(|(txid, position)| commands::LogPosition { txid, position })
-        .unwrap_or(located.position)
-        .max(located.position);
+    let latest = state
+        .executor
+        .store()
+        .head(&located.aggregate_type, &located.aggregate_id)
+        .await?;
+    let position = latest.unwrap_or(located.position).max(located.position);
     state.wait_visible(READ_MODELS, position).await;
-    let mut op: OperationStatus = state.pool.query_opt("SELECT id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, \
-         create_time, update_time FROM tbl_operation_status WHERE id = $1", &[&operation_id]).await.and_then(db::opt_as)?
-    .ok_or_else(|| ApiError::unavailable("the operation is not visible yet; retry shortly"))?;
-    op.action_status_list = state.pool.query("SELECT id, object_type, object_id, action_name, progress, status, error_msg, status_log, update_time \
-         FROM tbl_action_status WHERE operation_id = $1 ORDER BY id", &[&operation_id]).await.and_then(db::rows_as)?;
+    let mut op: OperationStatus = query::operation(&state.pool, operation_id)
+        .await?
+        .ok_or_else(|| ApiError::unavailable("the operation is not visible yet; retry shortly"))?;
+    op.action_status_list = query::actions(&state.pool, operation_id).await?;
     Ok(op)
 }
 

@@ -1,10 +1,14 @@
-//! Reads of `tbl_vm_image` (reference 1.9): one image and the filtered list. A non-admin sees
+//! The VM image queries (reference 1.9), answered by the VM read model: one image and the
+//! filtered list. A non-admin sees
 //! their own images and public ones. Images arrive here from VM exports; the upload and slimming
 //! catalogue is a later piece of work.
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use domain::Actor;
+use projections::read_models::vms::query;
 
 use super::commanding::AppState;
 use crate::auth::Caller;
@@ -84,8 +88,12 @@ pub struct ImageList {
     pub image_list: Vec<VmImage>,
 }
 
-const COLUMNS: &str = "id, name, visible_type, os_type, os_version, os_bit_type, system_disk_size, image_file_name, \
-    image_format, down_load_url, file_md5, image_size, image_slim_status, status, create_time, user_id, user_name";
+fn viewer(actor: &Actor) -> query::ImageViewer<'_> {
+    query::ImageViewer {
+        user_id: &actor.user_id,
+        admin: actor.is_admin(),
+    }
+}
 
 /// One VM image (own, public, or any for admins).
 #[utoipa::path(get, path = "/mec/developer/v2/vmimages/{imageId}", tag = "vms", params(("imageId" = i32, Path)),
@@ -104,13 +112,15 @@ pub async fn get(
     let st = state.clone();
     let image = state
         .offload(async move {
-            st.pool.query_opt(&format!(
-                "SELECT {COLUMNS} FROM tbl_vm_image WHERE id = $1 AND ($2 OR user_id = $3 OR visible_type = 'public')"
-            ), &[&id, &actor.is_admin(), &actor.user_id]).await.and_then(db::opt_as::<VmImage>)
-            .map_err(ApiError::from)
+            query::image::<VmImage>(&st.pool, viewer(&actor), id)
+                .await
+                .map_err(ApiError::from)
         })
         .await?
-        .ok_or_else(|| ApiError::not_found("VM_IMAGE_NOT_FOUND", "no VM image you may see has this id").with_ret_code(20007))?;
+        .ok_or_else(|| {
+            ApiError::not_found("VM_IMAGE_NOT_FOUND", "no VM image you may see has this id")
+                .with_ret_code(20007)
+        })?;
     Ok(HttpResponse::Ok().json(image))
 }
 
@@ -132,11 +142,7 @@ pub async fn list(
         ));
     }
     let limit = if limit == 0 { 100 } else { limit };
-    let name = body
-        .name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .map(|n| format!("%{}%", super::escape_like(&n)));
+    let name = body.name.clone();
     let visible = body
         .visible_type
         .clone()
@@ -146,13 +152,17 @@ pub async fn list(
     let st = state.clone();
     let list = state
         .offload(async move {
-            let filter = "WHERE ($1 OR user_id = $2 OR visible_type = 'public') AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\') \
-                AND ($4::text IS NULL OR visible_type = lower($4)) AND ($5::text IS NULL OR user_id = $5)";
-            let image_list = st.pool.query(&format!(
-                "SELECT {COLUMNS} FROM tbl_vm_image {filter} ORDER BY create_time DESC NULLS LAST, id DESC LIMIT $6 OFFSET $7"
-            ), &[&actor.is_admin(), &actor.user_id, &name, &visible, &user, &limit, &offset]).await.and_then(db::rows_as::<VmImage>)?;
-            let total_count: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_vm_image {filter}"), &[&actor.is_admin(), &actor.user_id, &name, &visible, &user]).await.and_then(db::scalar)?;
-            Ok(ImageList { total_count, image_list })
+            let filter = query::ImageFilter {
+                name: name.as_deref(),
+                visible_type: visible.as_deref(),
+                user_id: user.as_deref(),
+            };
+            let (image_list, total_count) =
+                query::images::<VmImage>(&st.pool, viewer(&actor), filter, limit, offset).await?;
+            Ok(ImageList {
+                total_count,
+                image_list,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))

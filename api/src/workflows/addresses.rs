@@ -50,18 +50,9 @@ pub fn gateways(plan: &LaunchPlan) -> Vec<(String, String)> {
 
 /// Addresses of the host held by live instances.
 async fn held(workflows: &Workflows, host_id: &str) -> Result<HashSet<String>, db::DbError> {
-    let prefix = format!(
-        "{}%",
-        crate::routes::escape_like(&format!("[\"{host_id}\","))
-    );
-    let keys: Vec<String> = workflows
-        .pool()
-        .query(
-            "SELECT key FROM unique_reservations WHERE scope = $1 AND key LIKE $2",
-            &[&HOST_ADDRESS, &prefix],
-        )
-        .await
-        .and_then(db::scalars)?;
+    let prefix = commands::reservations::first_part_prefix(host_id);
+    let keys =
+        commands::reservations::keys_with_prefix(workflows.pool(), HOST_ADDRESS, &prefix).await?;
     Ok(keys.into_iter().collect())
 }
 

@@ -1,13 +1,14 @@
 //! The read models: one module per seed table group, each a [`Projection`] that alone writes its
-//! tables. [`all_projections`] is the registry the server and the tools run.
+//! tables and answers the queries of them (`<model>::query`). [`all_projections`] is the registry
+//! the server and the tools run.
 
 mod app_projects;
 mod application_changes;
-mod applications;
-mod hosts;
-mod operations;
-mod plugins;
-mod vms;
+pub mod applications;
+pub mod hosts;
+pub mod operations;
+pub mod plugins;
+pub mod vms;
 
 use std::sync::Arc;
 

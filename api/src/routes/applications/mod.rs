@@ -3,7 +3,6 @@
 //! `tbl_application`. Every endpoint is for tenants and admins, owner-or-admin per application.
 
 pub mod dto;
-pub mod queries;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -12,6 +11,7 @@ use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields,
 };
 use domain::Actor;
+use projections::read_models::applications::query;
 
 use self::dto::{
     field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
@@ -98,7 +98,8 @@ pub async fn list(
             }
             let owner = (!actor.is_admin()).then_some(actor.user_id.as_str());
             let (results, total) =
-                queries::list(&st.pool, owner, name.as_deref(), limit, offset).await?;
+                query::list::<ApplicationResponse>(&st.pool, owner, name.as_deref(), limit, offset)
+                    .await?;
             Ok(Page {
                 results,
                 limit,
@@ -135,7 +136,9 @@ pub async fn get(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            queries::find(&st.pool, &id).await.map_err(ApiError::from)
+            query::find::<ApplicationResponse>(&st.pool, &id)
+                .await
+                .map_err(ApiError::from)
         })
         .await?
         .ok_or_else(not_found)?;

@@ -6,6 +6,7 @@
 pub mod dto;
 pub mod form;
 
+use projections::read_models::plugins::query;
 use std::time::Instant;
 
 use actix_multipart::Multipart;
@@ -160,14 +161,7 @@ async fn check_not_shared(
     sha256: &str,
     except: Option<&str>,
 ) -> Result<(), ApiError> {
-    let holder: Option<String> = state
-        .pool
-        .query_opt(
-            "SELECT aggregate_id FROM unique_reservations WHERE scope = $1 AND key = $2",
-            &[&PACKAGE_HASH, &sha256],
-        )
-        .await
-        .and_then(db::opt_scalar)?;
+    let holder = commands::reservations::holder(&state.pool, PACKAGE_HASH, sha256).await?;
     match holder {
         Some(holder) if Some(holder.as_str()) != except => Err(duplicate()),
         _ => Ok(()),
@@ -373,23 +367,23 @@ pub async fn list(
         .transpose()
         .map_err(|e| invalid(e, "codeLanguage"))?
         .map(CodeLanguage::as_str);
-    let name = query
-        .plugin_name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .map(|n| format!("%{}%", crate::routes::escape_like(&n)));
+    let name = query.plugin_name.clone();
     let st = state.clone();
     let page = state
         .offload(async move {
-            let filter = "WHERE ($1::int IS NULL OR plugintype = $1) AND ($2::text IS NULL OR codelanguage = $2) \
-                          AND ($3::text IS NULL OR pluginname ILIKE $3 ESCAPE '\\')";
-            let results: Vec<PluginResponse> = st.pool.query(&format!(
-                "SELECT pluginid, pluginname, introduction, satisfaction, codelanguage, plugintype, version, downloadcount, \
-                 logofile, pluginfile, uploadtime, userid, username, pluginsize, apifile, scorecount FROM tbl_plugin {filter} \
-                 ORDER BY uploadtime DESC, pluginid LIMIT $4 OFFSET $5"
-            ), &[&plugin_type, &language, &name, &limit, &offset]).await.and_then(db::rows_as)?;
-            let total: i64 = st.pool.query_one(&format!("SELECT count(*) FROM tbl_plugin {filter}"), &[&plugin_type, &language, &name]).await.and_then(db::scalar)?;
-            Ok(Page { results, limit, offset, total })
+            let filter = query::PluginFilter {
+                plugin_type,
+                code_language: language,
+                name: name.as_deref(),
+            };
+            let (results, total) =
+                query::list::<PluginResponse>(&st.pool, filter, limit, offset).await?;
+            Ok(Page {
+                results,
+                limit,
+                offset,
+                total,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -3,6 +3,8 @@
 //! `mec_host` = mecHostIp, `os` = vimType, `vnc_port` = mecHostPort, `user_name`/`password` =
 //! the login (password sealed), `parameter` = networkParameter.
 
+pub mod query;
+
 use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
 use domain::mephost::{MepHost, MepHostEvent, MepHostFields};

@@ -9,6 +9,8 @@
 //! snapshots, so only the last one of each row in a batch is written, set-based (a handful of
 //! statements per batch, whatever its size).
 
+pub mod query;
+
 use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;

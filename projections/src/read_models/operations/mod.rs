@@ -8,6 +8,8 @@
 //! A batch is folded in memory over the rows it touches (read in one statement each) and written
 //! back with one upsert per table.
 
+pub mod query;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};

@@ -7,6 +7,8 @@
 //! A batch is folded in memory first ([`Batch`]) and written in at most six set-based statements:
 //! deletes, new plugins, field updates, records, download counts, rating aggregates.
 
+pub mod query;
+
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};

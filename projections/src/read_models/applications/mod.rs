@@ -1,6 +1,8 @@
 //! `tbl_application`: the v1.5 application model, one row per live application. A batch is
 //! written with three set-based statements (deletes, updates, inserts) of its net changes.
 
+pub mod query;
+
 use cqrs_es::Aggregate;
 use db::{Conn, Sql};
 use domain::application::Application;
