@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::JwtKeys;
 use crate::config::ServeConfig;
-use crate::error::{extractors, ApiError};
+use crate::error::{extractors, ApiError, ErrorCode};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState};
 
@@ -174,8 +174,8 @@ async fn maintain_periodically(state: AppState) {
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(
-        "ROUTE_NOT_FOUND",
+    Err(ApiError::new(
+        ErrorCode::RouteNotFound,
         "no endpoint has this path and method",
     ))
 }

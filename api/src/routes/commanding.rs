@@ -11,7 +11,7 @@ use domain::Actor;
 use projections::ProjectionRuntime;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::metrics::Metrics;
 use crate::middleware::RequestInfo;
 
@@ -96,8 +96,8 @@ pub fn requested_position(req: &HttpRequest) -> Result<Option<LogPosition>, ApiE
         .and_then(parse_position)
         .map(Some)
         .ok_or_else(|| {
-            ApiError::bad_request(
-                "INVALID_POSITION",
+            ApiError::new(
+                ErrorCode::InvalidPosition,
                 "X-Edgedev-Position must be '<transaction id>:<position>'",
             )
         })
@@ -169,8 +169,8 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
                 .trim_start_matches("W/")
                 .trim_matches('"');
             Some(text.parse::<i64>().map_err(|_| {
-                ApiError::bad_request(
-                    "INVALID_IF_MATCH",
+                ApiError::new(
+                    ErrorCode::InvalidIfMatch,
                     "If-Match must be a version number as given in ETag",
                 )
             })?)
@@ -181,8 +181,8 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
         Some(value) => {
             let key = value.to_str().unwrap_or_default().trim();
             if key.is_empty() || key.len() > 255 {
-                return Err(ApiError::bad_request(
-                    "INVALID_IDEMPOTENCY_KEY",
+                return Err(ApiError::new(
+                    ErrorCode::InvalidIdempotencyKey,
                     "Idempotency-Key must be 1-255 visible characters",
                 ));
             }

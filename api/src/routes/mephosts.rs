@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::commanding::{metadata, options, requested_position, run_command, Answer, AppState};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::secrets::MASK;
 
 pub const READ_MODELS: &[&str] = &["hosts"];
@@ -153,7 +153,7 @@ fn invalid(error: MepHostError) -> ApiError {
         MepHostError::NetworkParameter(_) => ("networkParameter", 20023),
         _ => ("", 20002),
     };
-    ApiError::bad_request("INVALID_FIELD", error.to_string())
+    ApiError::new(ErrorCode::InvalidField, error.to_string())
         .with_ret_code(ret)
         .with_params(vec![param.to_owned()])
 }
@@ -164,9 +164,10 @@ fn host_error(error: CommandError<MepHostError>) -> ApiError {
         CommandError::Rejected(MepHostError::Forbidden) => {
             ApiError::forbidden("userId is empty or not admin!").with_ret_code(20014)
         }
-        CommandError::Rejected(MepHostError::AlreadyExists) => {
-            ApiError::conflict("MEPHOST_EXISTS", "a host with this id already exists")
-        }
+        CommandError::Rejected(MepHostError::AlreadyExists) => ApiError::new(
+            ErrorCode::MephostExists,
+            "a host with this id already exists",
+        ),
         CommandError::Rejected(other) => invalid(other),
         CommandError::Duplicate { .. } => duplicate_ip(),
         other => super::applications::command_failure(other),
@@ -174,8 +175,8 @@ fn host_error(error: CommandError<MepHostError>) -> ApiError {
 }
 
 fn duplicate_ip() -> ApiError {
-    ApiError::conflict(
-        "DUPLICATE_MEC_HOST_IP",
+    ApiError::new(
+        ErrorCode::DuplicateMecHostIp,
         "a host with this mecHostIp is already registered",
     )
     .with_ret_code(20002)
@@ -183,7 +184,7 @@ fn duplicate_ip() -> ApiError {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("MEPHOST_NOT_FOUND", "no sandbox host has this id").with_ret_code(20007)
+    ApiError::new(ErrorCode::MephostNotFound, "no sandbox host has this id").with_ret_code(20007)
 }
 
 /// Validates a body into fields, sealing the password.
@@ -403,8 +404,8 @@ pub async fn delete(
             let live =
                 reservations::keys_with_prefix(&st.pool, domain::vm::HOST_ADDRESS, &prefix).await?;
             if !live.is_empty() {
-                return Err(ApiError::conflict(
-                    "HOST_IN_USE",
+                return Err(ApiError::new(
+                    ErrorCode::HostInUse,
                     "instances still run on this host; clean their applications' sandboxes first",
                 ));
             }

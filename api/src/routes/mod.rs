@@ -15,7 +15,7 @@ pub mod vmimages;
 use actix_web::web;
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub use commanding::AppState;
 
@@ -46,13 +46,13 @@ pub fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), Api
     let offset = offset.unwrap_or(0);
     if !(1..=500).contains(&limit) {
         return Err(
-            ApiError::bad_request("INVALID_PAGING", "limit must be between 1 and 500")
+            ApiError::new(ErrorCode::InvalidPaging, "limit must be between 1 and 500")
                 .with_params(vec!["limit".into()]),
         );
     }
     if offset < 0 {
         return Err(
-            ApiError::bad_request("INVALID_PAGING", "offset must be 0 or more")
+            ApiError::new(ErrorCode::InvalidPaging, "offset must be 0 or more")
                 .with_params(vec!["offset".into()]),
         );
     }
@@ -62,8 +62,8 @@ pub fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), Api
 /// Parses a path id that must be a UUID (the original's rule), answering 400 otherwise.
 pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
     let parsed = uuid::Uuid::parse_str(text).map_err(|_| {
-        ApiError::bad_request(
-            "INVALID_ID",
+        ApiError::new(
+            ErrorCode::InvalidId,
             format!("{what} must be a UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6"),
         )
         .with_params(vec![what.to_owned()])

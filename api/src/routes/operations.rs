@@ -21,7 +21,7 @@ use super::applications::{application_error, command_failure};
 use super::commanding::{metadata, options, run_command, Answer, AppState};
 use super::parse_uuid;
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::lcm::SimPlan;
 
 /// What a started operation is visible in.
@@ -99,12 +99,13 @@ db::from_row!(OperationStatus { id, user_name, object_type, object_id, object_na
 pub fn operation_error(error: OperationError) -> ApiError {
     match error {
         OperationError::Unknown => {
-            ApiError::not_found("OPERATION_NOT_FOUND", "no operation has this id")
+            ApiError::new(ErrorCode::OperationNotFound, "no operation has this id")
                 .with_ret_code(20007)
         }
-        OperationError::Finished => {
-            ApiError::conflict("OPERATION_FINISHED", "the operation has already finished")
-        }
+        OperationError::Finished => ApiError::new(
+            ErrorCode::OperationFinished,
+            "the operation has already finished",
+        ),
     }
 }
 
@@ -112,13 +113,13 @@ fn vm_error(error: CommandError<VmError>) -> ApiError {
     match error {
         CommandError::Rejected(rejection) => match rejection {
             VmError::AlreadyInstantiated => {
-                ApiError::bad_request("VM_INSTANTIATED", rejection.to_string()).with_ret_code(20002)
+                ApiError::new(ErrorCode::VmInstantiated, rejection.to_string()).with_ret_code(20002)
             }
             VmError::NotInstantiated => {
-                ApiError::conflict("VM_NOT_INSTANTIATED", rejection.to_string())
+                ApiError::new(ErrorCode::VmNotInstantiated, rejection.to_string())
             }
             VmError::OperationRunning(_) => {
-                ApiError::conflict("OPERATION_RUNNING", rejection.to_string())
+                ApiError::new(ErrorCode::OperationRunning, rejection.to_string())
             }
             VmError::Forbidden => {
                 ApiError::forbidden("only the application's owner or an admin may do this")
@@ -132,8 +133,8 @@ fn vm_error(error: CommandError<VmError>) -> ApiError {
 /// Refuses to start a VM operation while the application's sandbox is being cleaned.
 fn refuse_while_cleaning(live: &LiveApplication) -> Result<(), ApiError> {
     match live.operations.ongoing() {
-        Some(op) => Err(ApiError::conflict(
-            "OPERATION_RUNNING",
+        Some(op) => Err(ApiError::new(
+            ErrorCode::OperationRunning,
             format!(
                 "the sandbox is being cleaned (operation {}); wait for it or cancel it",
                 op.id
@@ -151,7 +152,7 @@ pub async fn owned_application(
 ) -> Result<LiveApplication, ApiError> {
     let app: Application = state.load(app_id).await?;
     let live = app.state.ok_or_else(|| {
-        ApiError::not_found("APPLICATION_NOT_FOUND", "no application has this id")
+        ApiError::new(ErrorCode::ApplicationNotFound, "no application has this id")
     })?;
     if !actor.may_act_on(&live.owner_id) {
         return Err(ApiError::forbidden(
@@ -162,8 +163,8 @@ pub async fn owned_application(
 }
 
 fn vm_missing() -> ApiError {
-    ApiError::not_found(
-        "VM_NOT_FOUND",
+    ApiError::new(
+        ErrorCode::VmNotFound,
         "the application has no virtual machine with this id",
     )
     .with_ret_code(20007)
@@ -233,15 +234,15 @@ pub async fn launch(
             let vm = live.vm(&vm_for_plan).ok_or_else(vm_missing)?.clone();
             refuse_while_cleaning(&live)?;
             let host_id = live.mep_host_id.clone().ok_or_else(|| {
-                ApiError::bad_request(
-                    "NO_SANDBOX_HOST",
+                ApiError::new(
+                    ErrorCode::NoSandboxHost,
                     "Sandbox not selected: select a sandbox host (action/sel-mephost) first",
                 )
             })?;
             let host: MepHost = st.load(&host_id).await?;
             let f = host.fields.ok_or_else(|| {
-                ApiError::bad_request(
-                    "NO_SANDBOX_HOST",
+                ApiError::new(
+                    ErrorCode::NoSandboxHost,
                     "the selected sandbox host no longer exists; select another",
                 )
             })?;
@@ -332,8 +333,8 @@ pub async fn clean_env(
             for config in &live.vms {
                 let vm: Vm = st.load(&config.id).await?;
                 if let Some(running) = vm.operations.ongoing() {
-                    return Err(ApiError::conflict(
-                        "OPERATION_RUNNING",
+                    return Err(ApiError::new(
+                        ErrorCode::OperationRunning,
                         format!(
                             "operation {} is still running on vm {}; wait for it or cancel it",
                             running.id, config.spec.name
@@ -603,8 +604,8 @@ pub async fn set_simulator_plan(
 ) -> Result<HttpResponse, ApiError> {
     caller.admin()?;
     let sim = state.lcm.simulator.as_ref().ok_or_else(|| {
-        ApiError::conflict(
-            "SIMULATOR_NOT_IN_USE",
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
             "edgedev talks to real LCM controllers (EDGEDEV_LCM=http)",
         )
     })?;

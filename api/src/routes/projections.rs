@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/projections", web::get().to(list))
@@ -85,8 +85,8 @@ fn known(state: &AppState, name: &str) -> Result<&'static str, ApiError> {
         .into_iter()
         .find(|n| *n == name)
         .ok_or_else(|| {
-            ApiError::not_found(
-                "PROJECTION_NOT_FOUND",
+            ApiError::new(
+                ErrorCode::ProjectionNotFound,
                 format!("no projection is named {name}"),
             )
         })

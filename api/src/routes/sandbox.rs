@@ -16,7 +16,7 @@ use super::applications::application_error;
 use super::commanding::{metadata, options, run_command, Answer, AppState};
 use super::parse_uuid;
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::secrets::MASK;
 
 /// Projections a network or VM change is visible in.
@@ -159,7 +159,7 @@ fn vm_config(
     current: Option<&VmConfig>,
 ) -> Result<VmConfig, ApiError> {
     let bad = |field: &str, message: &str| {
-        ApiError::bad_request("INVALID_FIELD", message.to_owned())
+        ApiError::new(ErrorCode::InvalidField, message.to_owned())
             .with_ret_code(20002)
             .with_params(vec![field.to_owned()])
     };
@@ -511,16 +511,16 @@ pub async fn delete_vm(
         .offload(async move {
             let live = super::operations::owned_application(&st, &actor, &app_ref).await?;
             live.vm(&vm_ref).ok_or_else(|| {
-                ApiError::not_found(
-                    "VM_NOT_FOUND",
+                ApiError::new(
+                    ErrorCode::VmNotFound,
                     "the application has no virtual machine with this id",
                 )
                 .with_ret_code(20007)
             })?;
             let vm: Vm = st.load(&vm_ref).await?;
             if let Some(op) = vm.operations.ongoing() {
-                return Err(ApiError::conflict(
-                    "OPERATION_RUNNING",
+                return Err(ApiError::new(
+                    ErrorCode::OperationRunning,
                     format!(
                         "operation {} is still running on this vm; wait for it or cancel it",
                         op.id
@@ -581,8 +581,8 @@ pub async fn get_network(
     let id = parse_uuid(&path.1, "networkId")?;
     let mut rows = super::vm_queries::networks(&state, caller, &req, app_id, Some(id)).await?;
     let row = rows.pop().ok_or_else(|| {
-        ApiError::not_found(
-            "NETWORK_NOT_FOUND",
+        ApiError::new(
+            ErrorCode::NetworkNotFound,
             "the application has no network with this id",
         )
         .with_ret_code(20007)
@@ -620,8 +620,8 @@ pub async fn get_vm(
     let id = parse_uuid(&path.1, "vmId")?;
     let mut rows = super::vm_queries::vms(&state, caller, &req, app_id, Some(id)).await?;
     let row = rows.pop().ok_or_else(|| {
-        ApiError::not_found(
-            "VM_NOT_FOUND",
+        ApiError::new(
+            ErrorCode::VmNotFound,
             "the application has no virtual machine with this id",
         )
         .with_ret_code(20007)

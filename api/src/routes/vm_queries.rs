@@ -10,14 +10,14 @@ use serde_json::Value;
 use super::commanding::{requested_position, AppState};
 use super::sandbox::{NetworkBody, READ_MODELS};
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Checks that `app_id` exists and the actor may read it.
 pub async fn check_access(state: &AppState, actor: &Actor, app_id: &str) -> Result<(), ApiError> {
     let owner = applications::query::owner_of(&state.pool, app_id).await?;
     match owner {
-        None => Err(ApiError::not_found(
-            "APPLICATION_NOT_FOUND",
+        None => Err(ApiError::new(
+            ErrorCode::ApplicationNotFound,
             "no application has this id",
         )),
         Some(owner) if !actor.may_act_on(owner.as_deref().unwrap_or_default()) => Err(

@@ -12,7 +12,7 @@ use projections::read_models::vms::query;
 
 use super::commanding::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -106,7 +106,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id: i32 = path.parse().map_err(|_| {
-        ApiError::bad_request("INVALID_ID", "imageId must be a number")
+        ApiError::new(ErrorCode::InvalidId, "imageId must be a number")
             .with_params(vec!["imageId".into()])
     })?;
     let st = state.clone();
@@ -118,8 +118,11 @@ pub async fn get(
         })
         .await?
         .ok_or_else(|| {
-            ApiError::not_found("VM_IMAGE_NOT_FOUND", "no VM image you may see has this id")
-                .with_ret_code(20007)
+            ApiError::new(
+                ErrorCode::VmImageNotFound,
+                "no VM image you may see has this id",
+            )
+            .with_ret_code(20007)
         })?;
     Ok(HttpResponse::Ok().json(image))
 }
@@ -136,8 +139,8 @@ pub async fn list(
     let actor = caller.tenant_or_admin()?;
     let limit = body.query_ctrl.limit.unwrap_or(20);
     if !(0..=100).contains(&limit) || body.query_ctrl.offset < 0 {
-        return Err(ApiError::bad_request(
-            "INVALID_PAGING",
+        return Err(ApiError::new(
+            ErrorCode::InvalidPaging,
             "queryCtrl.limit must be 0-100 and offset 0 or more",
         ));
     }

@@ -19,7 +19,7 @@ use self::dto::{
 use super::commanding::{self, metadata, options, requested_position, Answer, AppState, Reply};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 /// Projections that serve the application endpoints (read-your-writes waits for them).
 pub const READ_MODELS: &[&str] = &["applications"];
@@ -220,8 +220,8 @@ async fn refuse_while_deployed(state: &AppState, app_id: &str) -> Result<(), Api
     for config in app.state.iter().flat_map(|live| live.vms.iter()) {
         let vm: domain::vm::Vm = state.load(&config.id).await?;
         if vm.holds_host_resources() || vm.operations.ongoing().is_some() {
-            return Err(ApiError::conflict(
-                "SANDBOX_NOT_CLEAN",
+            return Err(ApiError::new(
+                ErrorCode::SandboxNotClean,
                 format!(
                     "vm {} is deployed or busy; clean the sandbox (action/clean-env) first",
                     config.spec.name
@@ -261,9 +261,7 @@ pub async fn select_host(
             let host: domain::mephost::MepHost = st.load(&host_id).await?;
             match host.fields {
                 Some(_) => Ok(()),
-                None => Err(ApiError::bad_request(
-                    "INVALID_FIELD",
-                    "no sandbox host has this mepHostId; list them with GET /mec/developer/v2/mephosts",
+                None => Err(ApiError::new(ErrorCode::InvalidField, "no sandbox host has this mepHostId; list them with GET /mec/developer/v2/mephosts",
                 )
                 .with_ret_code(20007)
                 .with_params(vec!["mepHostId".into()])),
@@ -281,7 +279,7 @@ fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
         } else {
             20002
         };
-        ApiError::bad_request("INVALID_FIELD", e.to_string())
+        ApiError::new(ErrorCode::InvalidField, e.to_string())
             .with_ret_code(code)
             .with_params(vec![field_name(e).to_owned()])
     })
@@ -350,7 +348,7 @@ async fn run_command(
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("APPLICATION_NOT_FOUND", "no application has this id")
+    ApiError::new(ErrorCode::ApplicationNotFound, "no application has this id")
 }
 
 fn forbidden() -> ApiError {
@@ -362,55 +360,56 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
     match error {
         CommandError::Rejected(rejection) => match rejection {
             ApplicationError::InvalidField(field) => {
-                ApiError::bad_request("INVALID_FIELD", field.to_string())
+                ApiError::new(ErrorCode::InvalidField, field.to_string())
                     .with_params(vec![field_name(field).to_owned()])
             }
             ApplicationError::NotFound => not_found(),
             ApplicationError::Forbidden => forbidden(),
             ApplicationError::AlreadyExists => {
-                ApiError::conflict("APPLICATION_EXISTS", rejection.to_string())
+                ApiError::new(ErrorCode::ApplicationExists, rejection.to_string())
             }
             ApplicationError::InvalidTransition { .. } | ApplicationError::Released => {
-                ApiError::conflict("INVALID_STATUS", rejection.to_string())
+                ApiError::new(ErrorCode::InvalidStatus, rejection.to_string())
             }
             ApplicationError::NetworkNotFound => {
-                ApiError::not_found("NETWORK_NOT_FOUND", rejection.to_string()).with_ret_code(20007)
+                ApiError::new(ErrorCode::NetworkNotFound, rejection.to_string())
+                    .with_ret_code(20007)
             }
             ApplicationError::VmNotFound => {
-                ApiError::not_found("VM_NOT_FOUND", rejection.to_string()).with_ret_code(20007)
+                ApiError::new(ErrorCode::VmNotFound, rejection.to_string()).with_ret_code(20007)
             }
             ApplicationError::NetworkNameTaken(_) => {
-                ApiError::conflict("DUPLICATE_NETWORK", rejection.to_string())
+                ApiError::new(ErrorCode::DuplicateNetwork, rejection.to_string())
                     .with_ret_code(20002)
                     .with_params(vec!["name".into()])
             }
             ApplicationError::VmNameTaken(_) => {
-                ApiError::conflict("DUPLICATE_VM", rejection.to_string())
+                ApiError::new(ErrorCode::DuplicateVm, rejection.to_string())
                     .with_ret_code(20002)
                     .with_params(vec!["name".into()])
             }
-            ApplicationError::VmExists => ApiError::conflict("VM_EXISTS", rejection.to_string()),
+            ApplicationError::VmExists => ApiError::new(ErrorCode::VmExists, rejection.to_string()),
             ApplicationError::NetworkInUse(_) => {
-                ApiError::conflict("NETWORK_IN_USE", rejection.to_string()).with_ret_code(20006)
+                ApiError::new(ErrorCode::NetworkInUse, rejection.to_string()).with_ret_code(20006)
             }
             ApplicationError::UnknownNetwork { .. } => {
-                ApiError::bad_request("UNKNOWN_NETWORK", rejection.to_string())
+                ApiError::new(ErrorCode::UnknownNetwork, rejection.to_string())
                     .with_ret_code(20002)
                     .with_params(vec!["portList".into()])
             }
             ApplicationError::NotAVmApplication => {
-                ApiError::conflict("NOT_A_VM_APPLICATION", rejection.to_string())
+                ApiError::new(ErrorCode::NotAVmApplication, rejection.to_string())
             }
             ApplicationError::NoSandboxHost => {
-                ApiError::bad_request("NO_SANDBOX_HOST", rejection.to_string())
+                ApiError::new(ErrorCode::NoSandboxHost, rejection.to_string())
             }
             ApplicationError::OperationRunning(_) => {
-                ApiError::conflict("OPERATION_RUNNING", rejection.to_string())
+                ApiError::new(ErrorCode::OperationRunning, rejection.to_string())
             }
             ApplicationError::Operation(e) => crate::routes::operations::operation_error(e),
         },
-        CommandError::Duplicate { .. } => ApiError::conflict(
-            "DUPLICATE_APPLICATION",
+        CommandError::Duplicate { .. } => ApiError::new(
+            ErrorCode::DuplicateApplication,
             "an application with the same name, version and provider already exists",
         )
         .with_ret_code(20002)
@@ -423,23 +422,22 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
 pub fn command_failure<E: std::error::Error>(error: CommandError<E>) -> ApiError {
     match error {
         CommandError::Rejected(rejection) => {
-            ApiError::bad_request("REJECTED", rejection.to_string())
+            ApiError::new(ErrorCode::Rejected, rejection.to_string())
         }
-        CommandError::Duplicate { scope } => ApiError::conflict(
-            "DUPLICATE",
+        CommandError::Duplicate { scope } => ApiError::new(
+            ErrorCode::Duplicate,
             format!("the value of {scope} is already taken"),
         ),
         CommandError::VersionMismatch { expected, actual } => ApiError::new(
-            StatusCode::PRECONDITION_FAILED,
-            "VERSION_MISMATCH",
+            ErrorCode::VersionMismatch,
             format!("the resource is at version {actual}, not {expected} (If-Match)"),
         ),
-        CommandError::Conflict => ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string()),
-        CommandError::IdempotencyKeyReused => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "IDEMPOTENCY_KEY_REUSED",
-            error.to_string(),
-        ),
+        CommandError::Conflict => {
+            ApiError::new(ErrorCode::ConcurrentModification, error.to_string())
+        }
+        CommandError::IdempotencyKeyReused => {
+            ApiError::new(ErrorCode::IdempotencyKeyReused, error.to_string())
+        }
         CommandError::Decode(detail) => ApiError::internal(&detail),
         CommandError::Database(e) => ApiError::database(&e),
     }

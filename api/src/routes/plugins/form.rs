@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::files::{FileError, FileStore, Staged};
 
 /// The size limits of the original platform.
@@ -44,8 +44,8 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
     let mut form = PluginForm::default();
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|e| {
-            ApiError::bad_request(
-                "MALFORMED_MULTIPART",
+            ApiError::new(
+                ErrorCode::MalformedMultipart,
                 format!("the multipart body is malformed: {e}"),
             )
         })?;
@@ -61,16 +61,15 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
                 .await
                 .map_err(|e| match e {
                     FileError::TooLarge { limit } => ApiError::new(
-                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                        "FILE_TOO_LARGE",
+                        ErrorCode::FileTooLarge,
                         format!(
                             "{name} is larger than the {} MB allowed",
                             limit / 1024 / 1024
                         ),
                     )
                     .with_params(vec![name.clone()]),
-                    FileError::Upload(detail) => ApiError::bad_request(
-                        "MALFORMED_MULTIPART",
+                    FileError::Upload(detail) => ApiError::new(
+                        ErrorCode::MalformedMultipart,
                         format!("{name} could not be read: {detail}"),
                     ),
                     FileError::Io(error) => ApiError::internal(&error.to_string()),
@@ -84,18 +83,18 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
             let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
                 let chunk = chunk
-                    .map_err(|e| ApiError::bad_request("MALFORMED_MULTIPART", e.to_string()))?;
+                    .map_err(|e| ApiError::new(ErrorCode::MalformedMultipart, e.to_string()))?;
                 value.extend_from_slice(&chunk);
                 if value.len() > TEXT_LIMIT {
-                    return Err(ApiError::bad_request(
-                        "INVALID_FIELD",
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidField,
                         format!("{name} is longer than {TEXT_LIMIT} bytes"),
                     )
                     .with_params(vec![name]));
                 }
             }
             let value = String::from_utf8(value).map_err(|_| {
-                ApiError::bad_request("INVALID_FIELD", format!("{name} is not UTF-8 text"))
+                ApiError::new(ErrorCode::InvalidField, format!("{name} is not UTF-8 text"))
                     .with_params(vec![name.clone()])
             })?;
             form.text.insert(name, value);

@@ -25,7 +25,7 @@ use self::form::PluginForm;
 use super::commanding::{metadata, AppState};
 use super::{paging, Page};
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::files::{checks, Staged};
 
 /// Projections that serve the plugin endpoints.
@@ -52,8 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn plugin_id(text: &str) -> Result<String, ApiError> {
     let ok = text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit());
     if !ok {
-        return Err(ApiError::bad_request(
-            "INVALID_ID",
+        return Err(ApiError::new(
+            ErrorCode::InvalidId,
             "pluginId must be 32 hexadecimal characters",
         )
         .with_params(vec!["pluginId".into()]));
@@ -62,11 +62,11 @@ fn plugin_id(text: &str) -> Result<String, ApiError> {
 }
 
 fn invalid(error: PluginError, field: &str) -> ApiError {
-    ApiError::bad_request("INVALID_FIELD", error.to_string()).with_params(vec![field.to_owned()])
+    ApiError::new(ErrorCode::InvalidField, error.to_string()).with_params(vec![field.to_owned()])
 }
 
 fn bad_file(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("INVALID_FILE", message)
+    ApiError::new(ErrorCode::InvalidFile, message)
         .with_ret_code(20024)
         .with_params(vec![field.to_owned()])
 }
@@ -169,8 +169,8 @@ async fn check_not_shared(
 }
 
 fn duplicate() -> ApiError {
-    ApiError::conflict(
-        "DUPLICATE_PLUGIN",
+    ApiError::new(
+        ErrorCode::DuplicatePlugin,
         "this plugin package has already been uploaded",
     )
     .with_params(vec!["pluginFile".into()])
@@ -618,7 +618,7 @@ async fn run(
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("PLUGIN_NOT_FOUND", "no plugin has this id")
+    ApiError::new(ErrorCode::PluginNotFound, "no plugin has this id")
 }
 
 fn forbidden() -> ApiError {
@@ -630,14 +630,14 @@ fn plugin_error(error: CommandError<PluginError>) -> ApiError {
         CommandError::Rejected(PluginError::NotFound) => not_found(),
         CommandError::Rejected(PluginError::Forbidden) => forbidden(),
         CommandError::Rejected(PluginError::AlreadyExists) => {
-            ApiError::conflict("PLUGIN_EXISTS", "a plugin with this id exists")
+            ApiError::new(ErrorCode::PluginExists, "a plugin with this id exists")
         }
-        CommandError::Rejected(other) => ApiError::bad_request("INVALID_FIELD", other.to_string()),
+        CommandError::Rejected(other) => ApiError::new(ErrorCode::InvalidField, other.to_string()),
         CommandError::Duplicate { .. } => duplicate(),
         CommandError::VersionMismatch { .. }
         | CommandError::Conflict
         | CommandError::IdempotencyKeyReused => {
-            ApiError::conflict("CONCURRENT_MODIFICATION", error.to_string())
+            ApiError::new(ErrorCode::ConcurrentModification, error.to_string())
         }
         CommandError::Decode(detail) => ApiError::internal(&detail),
         CommandError::Database(e) => ApiError::database(&e),

@@ -9,10 +9,14 @@ use serde::Serialize;
 
 use crate::middleware::RequestInfo;
 
+mod codes;
+
+pub use codes::ErrorCode;
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub ret_code: Option<u32>,
     pub params: Vec<String>,
@@ -39,16 +43,18 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An answer with `code`: its status and `retCode` come from the catalogue.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
+            status: code.status(),
             code,
             message: message.into(),
-            ret_code: None,
+            ret_code: code.ret_code(),
             params: Vec::new(),
         }
     }
 
+    /// A more specific `retCode` of the original for this answer.
     pub fn with_ret_code(mut self, ret_code: u32) -> Self {
         self.ret_code = Some(ret_code);
         self
@@ -59,46 +65,26 @@ impl ApiError {
         self
     }
 
-    /// 400: the request is malformed or breaks a rule.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message).with_ret_code(20002)
-    }
-
     /// 401: no valid token.
     pub fn unauthorized(message: &str) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message).with_ret_code(20014)
+        Self::new(ErrorCode::Unauthorized, message)
     }
 
     /// 403: authenticated, but not allowed.
     pub fn forbidden(message: &str) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message).with_ret_code(20015)
+        Self::new(ErrorCode::Forbidden, message)
     }
 
-    /// 404: no such resource.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message).with_ret_code(20007)
-    }
-
-    /// 409: the request conflicts with the resource's state.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
-    }
-
-    /// 503: a dependency (the database) is unavailable.
+    /// 503: a dependency (the database, an outside system) is unavailable.
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_UNAVAILABLE",
-            message,
-        )
+        Self::new(ErrorCode::ServiceUnavailable, message)
     }
 
     /// 500: a bug or an unexpected failure; the detail is logged, not returned.
     pub fn internal(detail: &str) -> Self {
         tracing::error!(detail, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
+            ErrorCode::Internal,
             "an internal error occurred; it has been logged",
         )
     }
@@ -119,7 +105,7 @@ impl ApiError {
             timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             status: self.status.as_u16(),
             error: self.status.canonical_reason().unwrap_or("Error").to_owned(),
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             message: self.message.clone(),
             path: info.as_ref().map(|i| i.path.clone()).unwrap_or_default(),
             request_id: info.map(|i| i.request_id).unwrap_or_default(),
@@ -135,7 +121,7 @@ impl std::fmt::Display for ApiError {
             f,
             "{} {}: {}",
             self.status.as_u16(),
-            self.code,
+            self.code.as_str(),
             self.message
         )
     }
@@ -160,30 +146,27 @@ impl From<db::DbError> for ApiError {
 /// Maps the extractors' own errors (bad JSON, oversize body, bad query) to API errors.
 pub mod extractors {
     use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-    use actix_web::http::StatusCode;
     use actix_web::HttpRequest;
 
-    use super::ApiError;
+    use super::{ApiError, ErrorCode};
 
     pub fn json(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         let api = match &error {
             JsonPayloadError::Overflow { limit }
             | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 format!("the request body is larger than the {limit} bytes allowed"),
             ),
             JsonPayloadError::ContentType => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                ErrorCode::UnsupportedMediaType,
                 "the request body must be JSON (Content-Type: application/json)",
             ),
-            JsonPayloadError::Deserialize(e) => ApiError::bad_request(
-                "MALFORMED_JSON",
+            JsonPayloadError::Deserialize(e) => ApiError::new(
+                ErrorCode::MalformedJson,
                 format!("the request body is not valid JSON for this endpoint: {e}"),
             ),
-            other => ApiError::bad_request(
-                "MALFORMED_BODY",
+            other => ApiError::new(
+                ErrorCode::MalformedBody,
                 format!("the request body could not be read: {other}"),
             ),
         };
@@ -191,14 +174,18 @@ pub mod extractors {
     }
 
     pub fn query(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-        ApiError::bad_request(
-            "INVALID_QUERY",
+        ApiError::new(
+            ErrorCode::InvalidQuery,
             format!("invalid query parameters: {error}"),
         )
         .into()
     }
 
     pub fn path(error: PathError, _: &HttpRequest) -> actix_web::Error {
-        ApiError::bad_request("INVALID_PATH", format!("invalid path parameter: {error}")).into()
+        ApiError::new(
+            ErrorCode::InvalidPath,
+            format!("invalid path parameter: {error}"),
+        )
+        .into()
     }
 }

@@ -1,0 +1,162 @@
+//! The catalogue of error codes: every `code` the API answers with, its HTTP status and the
+//! original platform's `retCode` where it had one (a call may name a more specific `retCode`, as
+//! the original did per field). `docs/api.md` lists the same table; a test keeps them equal.
+
+use actix_web::http::StatusCode;
+
+macro_rules! error_codes {
+    ($($variant:ident = ($code:literal, $status:ident, $ret:expr, $meaning:literal),)*) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $meaning] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as the JSON body carries it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status every answer with this code has.
+            pub const fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status,)*
+                }
+            }
+
+            /// The original platform's `retCode`, where it had one.
+            pub const fn ret_code(self) -> Option<u32> {
+                match self {
+                    $(ErrorCode::$variant => $ret,)*
+                }
+            }
+
+            /// What the code means, for the catalogue in the docs.
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // Requests that are malformed or break a rule (400).
+    MalformedJson = ("MALFORMED_JSON", BAD_REQUEST, Some(20002), "the body is not JSON of the expected shape"),
+    MalformedBody = ("MALFORMED_BODY", BAD_REQUEST, Some(20002), "the body could not be read"),
+    MalformedMultipart = ("MALFORMED_MULTIPART", BAD_REQUEST, Some(20002), "the multipart form is malformed or misses a part"),
+    InvalidField = ("INVALID_FIELD", BAD_REQUEST, Some(20002), "a field breaks its rule; `params` names it"),
+    InvalidFile = ("INVALID_FILE", BAD_REQUEST, Some(20024), "an uploaded file is not what its part must hold"),
+    InvalidId = ("INVALID_ID", BAD_REQUEST, Some(20002), "a path id is not a valid id"),
+    InvalidPath = ("INVALID_PATH", BAD_REQUEST, Some(20002), "the path cannot be read"),
+    InvalidQuery = ("INVALID_QUERY", BAD_REQUEST, Some(20002), "a query parameter cannot be read"),
+    InvalidPaging = ("INVALID_PAGING", BAD_REQUEST, Some(20002), "limit or offset is out of range"),
+    InvalidPosition = ("INVALID_POSITION", BAD_REQUEST, Some(20002), "X-Edgedev-Position is not '<transaction id>:<position>'"),
+    InvalidIfMatch = ("INVALID_IF_MATCH", BAD_REQUEST, Some(20002), "If-Match is not a version as given in ETag"),
+    InvalidIdempotencyKey = ("INVALID_IDEMPOTENCY_KEY", BAD_REQUEST, Some(20002), "Idempotency-Key is empty or longer than 255 characters"),
+    UnknownNetwork = ("UNKNOWN_NETWORK", BAD_REQUEST, Some(20002), "a VM port names a network the application does not have"),
+    NoSandboxHost = ("NO_SANDBOX_HOST", BAD_REQUEST, Some(20002), "the application has no usable sandbox host selected"),
+    VmInstantiated = ("VM_INSTANTIATED", BAD_REQUEST, Some(20002), "the VM is instantiated; clean the sandbox first"),
+    Rejected = ("REJECTED", BAD_REQUEST, Some(20002), "the command was refused by a rule"),
+    // Authentication and permission (401, 403).
+    Unauthorized = ("UNAUTHORIZED", UNAUTHORIZED, Some(20014), "no valid token"),
+    Forbidden = ("FORBIDDEN", FORBIDDEN, Some(20015), "the caller may not do this"),
+    // Missing resources (404).
+    RouteNotFound = ("ROUTE_NOT_FOUND", NOT_FOUND, Some(20007), "no endpoint has this path and method"),
+    ApplicationNotFound = ("APPLICATION_NOT_FOUND", NOT_FOUND, Some(20007), "no application has this id"),
+    NetworkNotFound = ("NETWORK_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no network with this id"),
+    VmNotFound = ("VM_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no VM with this id"),
+    VmImageNotFound = ("VM_IMAGE_NOT_FOUND", NOT_FOUND, Some(20007), "no VM image the caller may see has this id"),
+    MephostNotFound = ("MEPHOST_NOT_FOUND", NOT_FOUND, Some(20007), "no sandbox host has this id"),
+    OperationNotFound = ("OPERATION_NOT_FOUND", NOT_FOUND, Some(20007), "no operation has this id"),
+    PluginNotFound = ("PLUGIN_NOT_FOUND", NOT_FOUND, Some(20007), "no plugin has this id"),
+    ProjectionNotFound = ("PROJECTION_NOT_FOUND", NOT_FOUND, Some(20007), "no projection has this name"),
+    // Conflicts with the resource's state (409).
+    ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),
+    DuplicateApplication = ("DUPLICATE_APPLICATION", CONFLICT, Some(20002), "another application has this name, version and provider"),
+    DuplicateNetwork = ("DUPLICATE_NETWORK", CONFLICT, Some(20002), "the application has a network of this name"),
+    DuplicateVm = ("DUPLICATE_VM", CONFLICT, Some(20002), "the application has a VM of this name"),
+    DuplicateMecHostIp = ("DUPLICATE_MEC_HOST_IP", CONFLICT, Some(20002), "a host with this mecHostIp is registered"),
+    DuplicatePlugin = ("DUPLICATE_PLUGIN", CONFLICT, None, "another plugin shares the same package"),
+    Duplicate = ("DUPLICATE", CONFLICT, None, "a unique value is taken by another resource"),
+    VmExists = ("VM_EXISTS", CONFLICT, None, "a VM with this id exists"),
+    MephostExists = ("MEPHOST_EXISTS", CONFLICT, None, "a host with this id exists"),
+    PluginExists = ("PLUGIN_EXISTS", CONFLICT, None, "a plugin with this id exists"),
+    InvalidStatus = ("INVALID_STATUS", CONFLICT, None, "the application's status does not allow this"),
+    NotAVmApplication = ("NOT_A_VM_APPLICATION", CONFLICT, None, "this needs a VM application"),
+    NetworkInUse = ("NETWORK_IN_USE", CONFLICT, Some(20006), "VM ports use this network"),
+    HostInUse = ("HOST_IN_USE", CONFLICT, None, "instances still run on the host"),
+    SandboxNotClean = ("SANDBOX_NOT_CLEAN", CONFLICT, None, "the sandbox still holds instances; clean it first"),
+    VmNotInstantiated = ("VM_NOT_INSTANTIATED", CONFLICT, None, "the VM has no running instance"),
+    OperationRunning = ("OPERATION_RUNNING", CONFLICT, None, "another operation runs on the resource"),
+    OperationFinished = ("OPERATION_FINISHED", CONFLICT, None, "the operation has already finished"),
+    SimulatorNotInUse = ("SIMULATOR_NOT_IN_USE", CONFLICT, None, "the LCM simulator is not the configured LCM"),
+    ConcurrentModification = ("CONCURRENT_MODIFICATION", CONFLICT, None, "concurrent commands kept changing the resource; retry"),
+    // Preconditions and repeated requests (412, 422).
+    VersionMismatch = ("VERSION_MISMATCH", PRECONDITION_FAILED, None, "the resource is not at the If-Match version"),
+    IdempotencyKeyReused = ("IDEMPOTENCY_KEY_REUSED", UNPROCESSABLE_ENTITY, None, "the Idempotency-Key was used for a different request"),
+    // Bodies the server will not take (413, 415).
+    PayloadTooLarge = ("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE, None, "the body is larger than allowed"),
+    FileTooLarge = ("FILE_TOO_LARGE", PAYLOAD_TOO_LARGE, None, "an uploaded file is larger than allowed"),
+    UnsupportedMediaType = ("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE, None, "the body's content type is not accepted"),
+    // The server's side (500, 503).
+    Internal = ("INTERNAL", INTERNAL_SERVER_ERROR, None, "a bug or an unexpected failure; it is logged, not described"),
+    ServiceUnavailable = ("SERVICE_UNAVAILABLE", SERVICE_UNAVAILABLE, None, "a dependency (database, LCM) is unavailable; retry later"),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// The rows of the catalogue table in docs/api.md: `| CODE | status | retCode | meaning |`.
+    fn documented() -> Vec<(String, u16, Option<u32>)> {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/api.md"))
+            .expect("docs/api.md");
+        let start = doc
+            .find("<!-- error-codes -->")
+            .expect("catalogue start marker");
+        let end = doc
+            .find("<!-- /error-codes -->")
+            .expect("catalogue end marker");
+        doc[start..end]
+            .lines()
+            .filter(|line| line.starts_with("| `"))
+            .map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                (
+                    cells[1].trim_matches('`').to_owned(),
+                    cells[2].parse().expect("status"),
+                    cells[3].parse().ok(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_catalogue_equals_the_code() {
+        let in_code: Vec<(String, u16, Option<u32>)> = ErrorCode::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), c.status().as_u16(), c.ret_code()))
+            .collect();
+        assert_eq!(documented(), in_code);
+    }
+
+    #[test]
+    fn codes_are_unique_and_shouted() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert!(code
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_'));
+        }
+    }
+}
