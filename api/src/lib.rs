@@ -31,5 +31,6 @@ pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod server;
+pub mod state;
 pub mod subscribe;
 pub mod workflows;

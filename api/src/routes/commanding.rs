@@ -1,89 +1,27 @@
-//! What every command endpoint shares: the application state, executing a command with its
-//! metadata and metrics, read-your-writes waits and the headers that report the log position.
+//! The one command path every endpoint takes: a [`CommandEndpoint`] per aggregate, a
+//! [`CommandRequest`], [`run_command`] (execute, record latency, wait for the aggregate's read
+//! models, render) and [`command_error`]; plus the headers that report the log position, and the
+//! command options read from `If-Match` and `Idempotency-Key`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
-use commands::{CommandExecutor, CommandMetadata, CommandOptions, IdempotencyRequest, LogPosition};
-use db::Pool;
+use commands::{
+    CommandError, CommandMetadata, CommandOptions, Executed, IdempotencyRequest, LogPosition,
+    Outcome, StoredResponse,
+};
+use domain::uniqueness::HoldsUniqueKeys;
 use domain::Actor;
-use projections::ProjectionRuntime;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::metrics::Metrics;
 use crate::middleware::RequestInfo;
-
-/// Shared state of the HTTP handlers.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: Pool,
-    pub executor: CommandExecutor,
-    pub runtime: ProjectionRuntime,
-    pub metrics: Metrics,
-    pub read_your_writes_timeout: Duration,
-    /// The content-addressed file store.
-    pub files: crate::files::FileStore,
-    /// The runtime that owns the database connections. Handlers run on actix's per-worker
-    /// runtimes; database work is sent here, so a connection's I/O is never driven by another
-    /// worker's (possibly busy) runtime.
-    pub database_runtime: tokio::runtime::Handle,
-    /// Seals passwords before they reach a command.
-    pub secrets: crate::secrets::SecretBox,
-    /// The LCM controllers (simulated or real).
-    pub lcm: crate::lcm::LcmAdapter,
-    /// The workflow runner of long-running operations.
-    pub workflows: crate::workflows::Workflows,
-}
+pub use crate::state::AppState;
 
 /// Header that reports where a command's events landed, and that queries may send to wait for.
 pub const POSITION_HEADER: &str = "x-edgedev-position";
-
-impl AppState {
-    /// Waits until `names` have applied `position`; false when the bound passed first.
-    pub async fn wait_visible(&self, names: &[&str], position: LogPosition) -> bool {
-        self.runtime
-            .board()
-            .wait_for(
-                names,
-                (position.txid, position.position),
-                self.read_your_writes_timeout,
-            )
-            .await
-    }
-
-    /// Runs `work` (database work) on the database runtime and returns its result.
-    pub async fn offload<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        F: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.database_runtime
-            .spawn(work)
-            .await
-            .unwrap_or_else(|e| Err(ApiError::internal(&format!("request task failed: {e}"))))
-    }
-
-    /// Loads an aggregate's current state from its events (for checks a handler makes before a
-    /// command, and for commands on several aggregates).
-    pub async fn load<A: cqrs_es::Aggregate>(&self, id: &str) -> Result<A, ApiError> {
-        self.executor
-            .store()
-            .load::<A>(id)
-            .await
-            .map(|(aggregate, _)| aggregate)
-            .map_err(|e| ApiError::internal(&format!("cannot load {} {id}: {e:?}", A::TYPE)))
-    }
-
-    /// Records a command's latency.
-    pub fn observe_command(&self, aggregate: &str, command: &str, outcome: &str, started: Instant) {
-        self.metrics
-            .command_duration
-            .with_label_values(&[aggregate, command, outcome])
-            .observe(started.elapsed().as_secs_f64());
-    }
-}
 
 /// The position a query's `X-Edgedev-Position` header asks to see, if any.
 pub fn requested_position(req: &HttpRequest) -> Result<Option<LogPosition>, ApiError> {
@@ -202,76 +140,183 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
     })
 }
 
-/// How a command endpoint answers: its metric names, the read models it waits for, the success
-/// status and an optional `Location`.
-pub struct Answer<'a> {
-    pub aggregate: &'static str,
-    pub command: &'static str,
-    pub read_models: &'a [&'a str],
-    pub success: actix_web::http::StatusCode,
+/// What the HTTP layer knows about an aggregate to run its commands: its name (the aggregate
+/// type), how each command is named in metrics, and how its own rejections and a taken unique key
+/// answer. The read models a response waits for are those that read the aggregate's events
+/// ([`AppState::readers_of`]). One impl per aggregate, beside its routes.
+pub trait CommandEndpoint:
+    cqrs_es::Aggregate<Services = ()> + HoldsUniqueKeys + Send + Sync + 'static
+where
+    Self::Command: Clone + Send,
+{
+    /// The command's name, for metrics.
+    fn command_name(command: &Self::Command) -> &'static str;
+
+    /// The answer to one of the aggregate's own rejections.
+    fn rejection(error: Self::Error) -> ApiError;
+
+    /// The answer when a unique key (of `scope`) the command claims is held by another aggregate.
+    fn duplicate(scope: &'static str) -> ApiError {
+        ApiError::new(
+            ErrorCode::Duplicate,
+            format!("the value of {scope} is already taken"),
+        )
+    }
+}
+
+/// The answer to any failed command on `A`: its own rejections and taken keys as `A` says, the
+/// rest the same for every aggregate.
+pub fn command_error<A: CommandEndpoint>(error: CommandError<A::Error>) -> ApiError
+where
+    A::Command: Clone + Send,
+{
+    match error {
+        CommandError::Rejected(rejection) => A::rejection(rejection),
+        CommandError::Duplicate { scope } => A::duplicate(scope),
+        CommandError::VersionMismatch { expected, actual } => ApiError::new(
+            ErrorCode::VersionMismatch,
+            format!("the resource is at version {actual}, not {expected} (If-Match)"),
+        ),
+        CommandError::Conflict => {
+            ApiError::new(ErrorCode::ConcurrentModification, error.to_string())
+        }
+        CommandError::IdempotencyKeyReused => {
+            ApiError::new(ErrorCode::IdempotencyKeyReused, error.to_string())
+        }
+        CommandError::Decode(detail) => ApiError::internal(&detail),
+        CommandError::Database(e) => ApiError::database(&e),
+    }
+}
+
+/// One command to run: the aggregate's id, the command with its metadata and options, and the
+/// status (and `Location`) of a successful answer.
+pub struct CommandRequest<A: cqrs_es::Aggregate> {
+    pub id: String,
+    pub command: A::Command,
+    pub metadata: CommandMetadata,
+    pub options: CommandOptions,
+    pub success: StatusCode,
     pub location: Option<String>,
 }
 
-/// Runs one command on aggregate `A`, waits for `answer.read_models`, and renders the reply with
-/// `render` (also recorded for an idempotency key); rejections go through `map_error`.
-#[allow(clippy::too_many_arguments)]
-pub async fn run_command<A, R, E>(
+impl<A: cqrs_es::Aggregate> CommandRequest<A> {
+    /// A command answered with `success`, with no `If-Match` or `Idempotency-Key`.
+    pub fn new(id: impl Into<String>, command: A::Command, metadata: CommandMetadata) -> Self {
+        Self {
+            id: id.into(),
+            command,
+            metadata,
+            options: CommandOptions::default(),
+            success: StatusCode::OK,
+            location: None,
+        }
+    }
+
+    pub fn with_options(mut self, options: CommandOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    pub fn answered_with(mut self, success: StatusCode, location: Option<String>) -> Self {
+        self.success = success;
+        self.location = location;
+        self
+    }
+}
+
+/// What a command did, once its read models show it (or the wait bound passed).
+pub enum Ran<A> {
+    /// It ran now; `visible` says whether the read models caught up within the bound.
+    Executed {
+        executed: Executed<A>,
+        visible: bool,
+    },
+    /// A retry with the same idempotency key: the first answer.
+    Replayed(StoredResponse),
+}
+
+/// Runs one command on `A`: executes it (recording `render`'s answer for an idempotency key),
+/// records its latency, and waits until the read models of `A` show it.
+pub async fn execute_command<A, R>(
     state: &AppState,
-    id: &str,
-    command: A::Command,
-    metadata: CommandMetadata,
-    options: CommandOptions,
-    answer: Answer<'_>,
+    request: &CommandRequest<A>,
     render: R,
-    map_error: E,
-) -> Result<Reply, ApiError>
+) -> Result<Ran<A>, ApiError>
 where
-    A: cqrs_es::Aggregate<Services = ()> + domain::uniqueness::HoldsUniqueKeys,
-    A::Command: Clone,
+    A: CommandEndpoint,
+    A::Command: Clone + Send,
     R: Fn(&A) -> serde_json::Value,
-    E: Fn(commands::CommandError<A::Error>) -> ApiError,
 {
-    use actix_web::http::StatusCode;
     let started = Instant::now();
-    let success = answer.success;
+    let name = A::command_name(&request.command);
+    let success = request.success;
     let result = state
         .executor
-        .execute::<A, _>(id, command, &(), &metadata, &options, |aggregate, _| {
-            commands::StoredResponse {
+        .execute::<A, _>(
+            &request.id,
+            request.command.clone(),
+            &(),
+            &request.metadata,
+            &request.options,
+            |aggregate, _| StoredResponse {
                 status: success.as_u16(),
                 body: render(aggregate),
-            }
-        })
+            },
+        )
         .await;
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(error) => {
-            state.observe_command(answer.aggregate, answer.command, "rejected", started);
-            return Err(map_error(error));
+            state.observe_command(A::TYPE, name, "rejected", started);
+            return Err(command_error::<A>(error));
         }
     };
-    state.observe_command(answer.aggregate, answer.command, "ok", started);
+    state.observe_command(A::TYPE, name, "ok", started);
     match outcome {
-        commands::Outcome::Replayed(stored) => Ok(Reply {
-            status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
-            headers: vec![("idempotent-replayed", "true".to_owned())],
-            body: stored.body,
-        }),
-        commands::Outcome::Executed(executed) => {
+        Outcome::Replayed(stored) => Ok(Ran::Replayed(stored)),
+        Outcome::Executed(executed) => {
             let visible = match executed.position {
-                Some(position) => state.wait_visible(answer.read_models, position).await,
+                Some(position) => {
+                    state
+                        .wait_visible(&state.readers_of(A::TYPE), position)
+                        .await
+                }
                 None => true,
             };
             if !visible {
                 tracing::warn!(position = ?executed.position, "read model did not catch up within the bound");
             }
+            Ok(Ran::Executed { executed, visible })
+        }
+    }
+}
+
+/// Runs one command on `A` and renders its reply: `render`'s body with the position and version
+/// headers, 202 when the read models did not catch up in time, the first answer for a retry.
+pub async fn run_command<A, R>(
+    state: &AppState,
+    request: CommandRequest<A>,
+    render: R,
+) -> Result<Reply, ApiError>
+where
+    A: CommandEndpoint,
+    A::Command: Clone + Send,
+    R: Fn(&A) -> serde_json::Value,
+{
+    match execute_command(state, &request, &render).await? {
+        Ran::Replayed(stored) => Ok(Reply {
+            status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+            headers: vec![("idempotent-replayed", "true".to_owned())],
+            body: stored.body,
+        }),
+        Ran::Executed { executed, visible } => {
             let mut headers = command_headers(executed.position, executed.version);
-            if let Some(location) = answer.location {
+            if let Some(location) = request.location {
                 headers.push(("location", location));
             }
             Ok(Reply {
                 status: if visible {
-                    success
+                    request.success
                 } else {
                     StatusCode::ACCEPTED
                 },

@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::reservations;
-use commands::CommandError;
 use domain::mephost::{
     MepHost, MepHostAction, MepHostCommand, MepHostError, MepHostFields, MEC_HOST_IP,
 };
@@ -14,7 +13,9 @@ use projections::read_models::hosts::query;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::commanding::{metadata, options, requested_position, run_command, Answer, AppState};
+use super::commanding::{
+    metadata, options, requested_position, run_command, AppState, CommandEndpoint, CommandRequest,
+};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -158,19 +159,31 @@ fn invalid(error: MepHostError) -> ApiError {
         .with_params(vec![param.to_owned()])
 }
 
-fn host_error(error: CommandError<MepHostError>) -> ApiError {
-    match error {
-        CommandError::Rejected(MepHostError::NotFound) => not_found(),
-        CommandError::Rejected(MepHostError::Forbidden) => {
-            ApiError::forbidden("userId is empty or not admin!").with_ret_code(20014)
+impl CommandEndpoint for MepHost {
+    fn command_name(command: &MepHostCommand) -> &'static str {
+        match command.action {
+            MepHostAction::Register(_) => "register",
+            MepHostAction::Update(_) => "update",
+            MepHostAction::Delete => "delete",
         }
-        CommandError::Rejected(MepHostError::AlreadyExists) => ApiError::new(
-            ErrorCode::MephostExists,
-            "a host with this id already exists",
-        ),
-        CommandError::Rejected(other) => invalid(other),
-        CommandError::Duplicate { .. } => duplicate_ip(),
-        other => super::applications::command_failure(other),
+    }
+
+    fn rejection(rejection: MepHostError) -> ApiError {
+        match rejection {
+            MepHostError::NotFound => not_found(),
+            MepHostError::Forbidden => {
+                ApiError::forbidden("userId is empty or not admin!").with_ret_code(20014)
+            }
+            MepHostError::AlreadyExists => ApiError::new(
+                ErrorCode::MephostExists,
+                "a host with this id already exists",
+            ),
+            other => invalid(other),
+        }
+    }
+
+    fn duplicate(_scope: &'static str) -> ApiError {
+        duplicate_ip()
     }
 }
 
@@ -312,24 +325,13 @@ pub async fn create(
                 actor,
                 action: MepHostAction::Register(f),
             };
-            let answer = Answer {
-                aggregate: "mephost",
-                command: "register",
-                read_models: READ_MODELS,
-                success: StatusCode::CREATED,
-                location: Some(format!("/mec/developer/v2/mephosts/{id}")),
-            };
-            run_command::<MepHost, _, _>(
-                &st,
-                &id,
-                command,
-                meta,
-                options,
-                answer,
-                |h| render(&id, h),
-                host_error,
-            )
-            .await
+            let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
+                .with_options(options)
+                .answered_with(
+                    StatusCode::CREATED,
+                    Some(format!("/mec/developer/v2/mephosts/{id}")),
+                );
+            run_command(&st, request, |h| render(&id, h)).await
         })
         .await?;
     Ok(reply.into_response())
@@ -360,24 +362,10 @@ pub async fn update(
                 actor,
                 action: MepHostAction::Update(f),
             };
-            let answer = Answer {
-                aggregate: "mephost",
-                command: "update",
-                read_models: READ_MODELS,
-                success: StatusCode::OK,
-                location: None,
-            };
-            run_command::<MepHost, _, _>(
-                &st,
-                &id,
-                command,
-                meta,
-                options,
-                answer,
-                |h| render(&id, h),
-                host_error,
-            )
-            .await
+            let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
+                .with_options(options)
+                .answered_with(StatusCode::OK, None);
+            run_command(&st, request, |h| render(&id, h)).await
         })
         .await?;
     Ok(reply.into_response())
@@ -414,24 +402,10 @@ pub async fn delete(
                 actor,
                 action: MepHostAction::Delete,
             };
-            let answer = Answer {
-                aggregate: "mephost",
-                command: "delete",
-                read_models: READ_MODELS,
-                success: StatusCode::OK,
-                location: None,
-            };
-            run_command::<MepHost, _, _>(
-                &st,
-                &id,
-                command,
-                meta,
-                options,
-                answer,
-                |_| serde_json::Value::Bool(true),
-                host_error,
-            )
-            .await
+            let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
+                .with_options(options)
+                .answered_with(StatusCode::OK, None);
+            run_command(&st, request, |_| serde_json::Value::Bool(true)).await
         })
         .await?;
     Ok(reply.into_response())

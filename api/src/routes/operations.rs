@@ -6,7 +6,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use commands::CommandError;
 use domain::application::{Application, ApplicationAction, ApplicationCommand, LiveApplication};
 use domain::mephost::MepHost;
 use domain::operation::OperationError;
@@ -17,8 +16,9 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::applications::{application_error, command_failure};
-use super::commanding::{metadata, options, run_command, Answer, AppState};
+use super::commanding::{
+    command_error, metadata, options, run_command, AppState, CommandEndpoint, CommandRequest,
+};
 use super::parse_uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -109,11 +109,15 @@ pub fn operation_error(error: OperationError) -> ApiError {
     }
 }
 
-fn vm_error(error: CommandError<VmError>) -> ApiError {
-    match error {
-        CommandError::Rejected(rejection) => match rejection {
+impl CommandEndpoint for Vm {
+    fn command_name(command: &VmCommand) -> &'static str {
+        command.action.name()
+    }
+
+    fn rejection(rejection: VmError) -> ApiError {
+        match rejection {
             VmError::AlreadyInstantiated => {
-                ApiError::new(ErrorCode::VmInstantiated, rejection.to_string()).with_ret_code(20002)
+                ApiError::new(ErrorCode::VmInstantiated, rejection.to_string())
             }
             VmError::NotInstantiated => {
                 ApiError::new(ErrorCode::VmNotInstantiated, rejection.to_string())
@@ -125,8 +129,7 @@ fn vm_error(error: CommandError<VmError>) -> ApiError {
                 ApiError::forbidden("only the application's owner or an admin may do this")
             }
             VmError::Operation(e) => operation_error(e),
-        },
-        other => command_failure(other),
+        }
     }
 }
 
@@ -178,7 +181,6 @@ async fn start_vm_operation(
     operation_id: String,
     action: VmAction,
 ) -> Result<HttpResponse, ApiError> {
-    let name = action.name();
     let mut meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     meta.operation_id = Some(operation_id.clone());
     let st = state.clone();
@@ -186,24 +188,10 @@ async fn start_vm_operation(
     let reply = state
         .offload(async move {
             let command = VmCommand { actor, action };
-            let answer = Answer {
-                aggregate: "vm",
-                command: name,
-                read_models: READ_MODELS,
-                success: StatusCode::OK,
-                location: None,
-            };
-            run_command::<Vm, _, _>(
-                &st,
-                &vm_id,
-                command,
-                meta,
-                options,
-                answer,
-                move |_| json!({ "operationId": op }),
-                vm_error,
-            )
-            .await
+            let request = CommandRequest::<Vm>::new(vm_id.clone(), command, meta)
+                .with_options(options)
+                .answered_with(StatusCode::OK, None);
+            run_command(&st, request, move |_| json!({ "operationId": op })).await
         })
         .await?;
     state.workflows.wake();
@@ -349,24 +337,10 @@ pub async fn clean_env(
                     at: super::now_micros(),
                 },
             };
-            let answer = Answer {
-                aggregate: "application",
-                command: "clean_env",
-                read_models: &["operations"],
-                success: StatusCode::OK,
-                location: None,
-            };
-            run_command::<Application, _, _>(
-                &st,
-                &app_id,
-                command,
-                meta,
-                options,
-                answer,
-                move |_| json!({ "operationId": op }),
-                application_error,
-            )
-            .await
+            let request = CommandRequest::<Application>::new(app_id.clone(), command, meta)
+                .with_options(options)
+                .answered_with(StatusCode::OK, None);
+            run_command(&st, request, move |_| json!({ "operationId": op })).await
         })
         .await?;
     state.workflows.wake();
@@ -402,11 +376,11 @@ pub async fn vnc(
             live.vm(&vm_id).ok_or_else(vm_missing)?;
             let vm: Vm = st.load(&vm_id).await?;
             let (Some(plan), Some(info)) = (&vm.plan, &vm.instance) else {
-                return Err(vm_error(CommandError::Rejected(VmError::NotInstantiated)));
+                return Err(Vm::rejection(VmError::NotInstantiated));
             };
             let server = match (&info.status, &info.vm_instance_id) {
                 (Some(status), Some(server)) if status == domain::vm::INSTANTIATED => server,
-                _ => return Err(vm_error(CommandError::Rejected(VmError::NotInstantiated))),
+                _ => return Err(Vm::rejection(VmError::NotInstantiated)),
             };
             let url = st
                 .lcm
@@ -551,7 +525,7 @@ pub async fn cancel(
                         crate::workflows::no_response,
                     )
                     .await
-                    .map_err(vm_error)?
+                    .map_err(command_error::<Vm>)?
                 {
                     commands::Outcome::Executed(e) => e.position,
                     commands::Outcome::Replayed(_) => None,
@@ -575,7 +549,7 @@ pub async fn cancel(
                         crate::workflows::no_response,
                     )
                     .await
-                    .map_err(application_error)?
+                    .map_err(command_error::<Application>)?
                 {
                     commands::Outcome::Executed(e) => e.position,
                     commands::Outcome::Replayed(_) => None,

@@ -12,8 +12,7 @@ use domain::vm::Vm;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::applications::application_error;
-use super::commanding::{metadata, options, run_command, Answer, AppState};
+use super::commanding::{metadata, options, run_command, AppState, CommandRequest};
 use super::parse_uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -296,30 +295,15 @@ async fn app_command(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let options = options(req.headers(), b"")?;
-    let name = action.name();
     let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     let st = state.clone();
     let reply = state
         .offload(async move {
             let command = ApplicationCommand { actor, action };
-            let answer = Answer {
-                aggregate: "application",
-                command: name,
-                read_models: READ_MODELS,
-                success,
-                location: None,
-            };
-            run_command::<Application, _, _>(
-                &st,
-                &app_id,
-                command,
-                meta,
-                options,
-                answer,
-                render,
-                application_error,
-            )
-            .await
+            let request = CommandRequest::<Application>::new(app_id, command, meta)
+                .with_options(options)
+                .answered_with(success, None);
+            run_command(&st, request, render).await
         })
         .await?;
     Ok(reply.into_response())

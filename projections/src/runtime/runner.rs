@@ -71,6 +71,19 @@ impl ProjectionRuntime {
         self
     }
 
+    /// The projections that read events of `aggregate_type` (what a command on such an aggregate
+    /// waits for, for read-your-writes).
+    pub fn readers_of(&self, aggregate_type: &str) -> Vec<&'static str> {
+        self.projections
+            .iter()
+            .filter(|p| {
+                let types = p.aggregate_types();
+                types.is_empty() || types.contains(&aggregate_type)
+            })
+            .map(|p| p.name())
+            .collect()
+    }
+
     pub fn board(&self) -> &CheckpointBoard {
         &self.board
     }

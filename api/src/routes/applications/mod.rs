@@ -6,7 +6,6 @@ pub mod dto;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use commands::CommandError;
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields,
 };
@@ -16,7 +15,9 @@ use projections::read_models::applications::query;
 use self::dto::{
     field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
 };
-use super::commanding::{self, metadata, options, requested_position, Answer, AppState, Reply};
+use super::commanding::{
+    self, metadata, options, requested_position, AppState, CommandEndpoint, CommandRequest, Reply,
+};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -325,26 +326,12 @@ async fn run_command(
             _ => serde_json::Value::Bool(true),
         }
     };
-    let answer = Answer {
-        aggregate: "application",
-        command: action.name(),
-        read_models: READ_MODELS,
-        success,
-        location: (success == StatusCode::CREATED)
-            .then(|| format!("/mec/developer/v2/applications/{id}")),
-    };
-    let command = ApplicationCommand { actor, action };
-    commanding::run_command::<Application, _, _>(
-        state,
-        id,
-        command,
-        metadata,
-        options,
-        answer,
-        render,
-        application_error,
-    )
-    .await
+    let location =
+        (success == StatusCode::CREATED).then(|| format!("/mec/developer/v2/applications/{id}"));
+    let request = CommandRequest::new(id, ApplicationCommand { actor, action }, metadata)
+        .with_options(options)
+        .answered_with(success, location);
+    commanding::run_command(state, request, render).await
 }
 
 fn not_found() -> ApiError {
@@ -355,10 +342,13 @@ fn forbidden() -> ApiError {
     ApiError::forbidden("only the application's owner or an admin may access it")
 }
 
-/// Maps a failed application command to its HTTP answer.
-pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
-    match error {
-        CommandError::Rejected(rejection) => match rejection {
+impl CommandEndpoint for Application {
+    fn command_name(command: &ApplicationCommand) -> &'static str {
+        command.action.name()
+    }
+
+    fn rejection(rejection: ApplicationError) -> ApiError {
+        match rejection {
             ApplicationError::InvalidField(field) => {
                 ApiError::new(ErrorCode::InvalidField, field.to_string())
                     .with_params(vec![field_name(field).to_owned()])
@@ -407,38 +397,15 @@ pub fn application_error(error: CommandError<ApplicationError>) -> ApiError {
                 ApiError::new(ErrorCode::OperationRunning, rejection.to_string())
             }
             ApplicationError::Operation(e) => crate::routes::operations::operation_error(e),
-        },
-        CommandError::Duplicate { .. } => ApiError::new(
+        }
+    }
+
+    fn duplicate(_scope: &'static str) -> ApiError {
+        ApiError::new(
             ErrorCode::DuplicateApplication,
             "an application with the same name, version and provider already exists",
         )
         .with_ret_code(20002)
-        .with_params(vec!["name".into(), "version".into(), "provider".into()]),
-        other => command_failure(other),
-    }
-}
-
-/// The answer to a command failure that is not the aggregate's own rejection.
-pub fn command_failure<E: std::error::Error>(error: CommandError<E>) -> ApiError {
-    match error {
-        CommandError::Rejected(rejection) => {
-            ApiError::new(ErrorCode::Rejected, rejection.to_string())
-        }
-        CommandError::Duplicate { scope } => ApiError::new(
-            ErrorCode::Duplicate,
-            format!("the value of {scope} is already taken"),
-        ),
-        CommandError::VersionMismatch { expected, actual } => ApiError::new(
-            ErrorCode::VersionMismatch,
-            format!("the resource is at version {actual}, not {expected} (If-Match)"),
-        ),
-        CommandError::Conflict => {
-            ApiError::new(ErrorCode::ConcurrentModification, error.to_string())
-        }
-        CommandError::IdempotencyKeyReused => {
-            ApiError::new(ErrorCode::IdempotencyKeyReused, error.to_string())
-        }
-        CommandError::Decode(detail) => ApiError::internal(&detail),
-        CommandError::Database(e) => ApiError::database(&e),
+        .with_params(vec!["name".into(), "version".into(), "provider".into()])
     }
 }

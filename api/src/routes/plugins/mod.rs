@@ -6,23 +6,22 @@
 pub mod dto;
 pub mod form;
 
-use projections::read_models::plugins::query;
-use std::time::Instant;
-
 use actix_multipart::Multipart;
 use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use commands::{CommandError, CommandOptions, Executed, Outcome, StoredResponse};
 use domain::plugin::{
     CodeLanguage, Plugin, PluginAction, PluginCommand, PluginError, PluginFields, PluginPatch,
     PluginType, Score, StoredFile, PACKAGE_HASH,
 };
 use domain::Actor;
+use projections::read_models::plugins::query;
 
 use self::dto::{ListQuery, PluginResponse, ScoreQuery};
 use self::form::PluginForm;
-use super::commanding::{metadata, AppState};
+use super::commanding::{
+    self, execute_command, metadata, AppState, CommandEndpoint, CommandRequest,
+};
 use super::{paging, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -564,6 +563,8 @@ struct Ran {
     visible: bool,
 }
 
+/// Runs a plugin command on the one command path (no idempotency keys: plugin answers are the
+/// plugin itself, or a file).
 async fn run(
     state: &web::Data<AppState>,
     actor: Actor,
@@ -573,48 +574,41 @@ async fn run(
     let st = state.clone();
     state
         .offload(async move {
-            let started = Instant::now();
-            let name = action.name();
             let metadata = metadata(&actor, None);
-            let command = PluginCommand { actor, action };
-            let result = st
-                .executor
-                .execute::<Plugin, _>(
-                    &id,
-                    command,
-                    &(),
-                    &metadata,
-                    &CommandOptions::default(),
-                    |_, _| StoredResponse {
-                        status: 200,
-                        body: serde_json::Value::Null,
-                    },
-                )
-                .await;
-            st.observe_command(
-                "plugin",
-                name,
-                if result.is_ok() { "ok" } else { "rejected" },
-                started,
-            );
-            let executed: Executed<Plugin> = match result.map_err(plugin_error)? {
-                Outcome::Executed(executed) => executed,
-                Outcome::Replayed(_) => {
-                    return Err(ApiError::internal(
-                        "plugin commands take no idempotency key",
-                    ))
-                }
-            };
-            let visible = match executed.position {
-                Some(position) => st.wait_visible(READ_MODELS, position).await,
-                None => true,
-            };
-            Ok(Ran {
-                aggregate: executed.aggregate,
-                visible,
-            })
+            let request =
+                CommandRequest::<Plugin>::new(id, PluginCommand { actor, action }, metadata);
+            match execute_command(&st, &request, |_| serde_json::Value::Null).await? {
+                commanding::Ran::Executed { executed, visible } => Ok(Ran {
+                    aggregate: executed.aggregate,
+                    visible,
+                }),
+                commanding::Ran::Replayed(_) => Err(ApiError::internal(
+                    "plugin commands take no idempotency key",
+                )),
+            }
         })
         .await
+}
+
+impl CommandEndpoint for Plugin {
+    fn command_name(command: &PluginCommand) -> &'static str {
+        command.action.name()
+    }
+
+    fn rejection(rejection: PluginError) -> ApiError {
+        match rejection {
+            PluginError::NotFound => not_found(),
+            PluginError::Forbidden => forbidden(),
+            PluginError::AlreadyExists => {
+                ApiError::new(ErrorCode::PluginExists, "a plugin with this id exists")
+            }
+            other => ApiError::new(ErrorCode::InvalidField, other.to_string()),
+        }
+    }
+
+    fn duplicate(_scope: &'static str) -> ApiError {
+        duplicate()
+    }
 }
 
 fn not_found() -> ApiError {
@@ -623,23 +617,4 @@ fn not_found() -> ApiError {
 
 fn forbidden() -> ApiError {
     ApiError::forbidden("only the plugin's owner may change it")
-}
-
-fn plugin_error(error: CommandError<PluginError>) -> ApiError {
-    match error {
-        CommandError::Rejected(PluginError::NotFound) => not_found(),
-        CommandError::Rejected(PluginError::Forbidden) => forbidden(),
-        CommandError::Rejected(PluginError::AlreadyExists) => {
-            ApiError::new(ErrorCode::PluginExists, "a plugin with this id exists")
-        }
-        CommandError::Rejected(other) => ApiError::new(ErrorCode::InvalidField, other.to_string()),
-        CommandError::Duplicate { .. } => duplicate(),
-        CommandError::VersionMismatch { .. }
-        | CommandError::Conflict
-        | CommandError::IdempotencyKeyReused => {
-            ApiError::new(ErrorCode::ConcurrentModification, error.to_string())
-        }
-        CommandError::Decode(detail) => ApiError::internal(&detail),
-        CommandError::Database(e) => ApiError::database(&e),
-    }
 }
