@@ -13,6 +13,7 @@ use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
 use crate::auth::JwtKeys;
 use crate::config::ServeConfig;
 use crate::embedded_pg::EmbeddedPostgres;
+use crate::subscribe::SubscribeArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -186,30 +187,6 @@ pub struct TokenArgs {
 
 fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| format!("unknown role {text}: use ADMIN, TENANT or GUEST"))
-}
-
-#[derive(Debug, Args)]
-pub struct SubscribeArgs {
-    /// Queue name (durable, quorum).
-    #[arg(long)]
-    pub queue: String,
-    /// Routing-key patterns, e.g. 'vm.*', 'application.#' (repeatable).
-    #[arg(long = "bind", required = true)]
-    pub bindings: Vec<String>,
-    /// RabbitMQ URL.
-    #[arg(
-        long,
-        env = "AMQP_URL",
-        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
-        hide_env_values = true
-    )]
-    pub amqp_url: String,
-    /// The exchange the relay publishes to.
-    #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
-    pub exchange: String,
-    /// Stop after this many messages (default: run until interrupted).
-    #[arg(long)]
-    pub count: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

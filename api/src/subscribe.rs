@@ -13,8 +13,6 @@ use lapin::options::{
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{Connection, ConnectionProperties, ExchangeKind};
 
-use crate::cli::SubscribeArgs;
-
 /// The dead-letter exchange of `exchange`'s subscriber queues.
 pub fn dead_letter_exchange(exchange: &str) -> String {
     format!("{exchange}.dlx")
@@ -134,4 +132,29 @@ pub async fn run(args: SubscribeArgs) -> Result<(), Box<dyn std::error::Error>> 
         .close(200, ShortString::from("subscriber stopping"))
         .await;
     Ok(())
+}
+
+/// Arguments of `edgedev subscribe`.
+#[derive(Debug, clap::Args)]
+pub struct SubscribeArgs {
+    /// Queue name (durable, quorum).
+    #[arg(long)]
+    pub queue: String,
+    /// Routing-key patterns, e.g. 'vm.*', 'application.#' (repeatable).
+    #[arg(long = "bind", required = true)]
+    pub bindings: Vec<String>,
+    /// RabbitMQ URL.
+    #[arg(
+        long,
+        env = "AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
+        hide_env_values = true
+    )]
+    pub amqp_url: String,
+    /// The exchange the relay publishes to.
+    #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
+    pub exchange: String,
+    /// Stop after this many messages (default: run until interrupted).
+    #[arg(long)]
+    pub count: Option<u64>,
 }

@@ -35,3 +35,10 @@ pub fn contains_pattern(part: Option<&str>) -> Option<String> {
     part.filter(|p| !p.is_empty())
         .map(|p| format!("%{}%", escape_like(p)))
 }
+
+/// Now, truncated to the microseconds PostgreSQL keeps, so what a command records equals what the
+/// read models later return.
+pub fn now_micros() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}

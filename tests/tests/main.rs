@@ -4,6 +4,7 @@
 mod helpers;
 
 mod applications;
+mod architecture;
 mod auth_and_errors;
 mod generated_log;
 mod migrations;

@@ -9,7 +9,6 @@ pub mod operations;
 pub mod plugins;
 pub mod projections;
 pub mod sandbox;
-pub mod vm_queries;
 pub mod vmimages;
 
 use actix_web::web;
@@ -74,10 +73,4 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
 pub fn escape_like(text: &str) -> String {
     db::escape_like(text)
-}
-
-/// Now, truncated to the microseconds PostgreSQL keeps, so responses equal the read models.
-pub fn now_micros() -> chrono::DateTime<chrono::Utc> {
-    let now = chrono::Utc::now();
-    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }

@@ -257,7 +257,7 @@ pub async fn launch(
     let action = VmAction::RequestLaunch {
         operation_id: operation_id.clone(),
         plan: Box::new(plan),
-        at: super::now_micros(),
+        at: db::now_micros(),
     };
     start_vm_operation(state, actor, options, vm_id, operation_id, action).await
 }
@@ -290,7 +290,7 @@ pub async fn export_image(
     let operation_id = uuid::Uuid::new_v4().to_string();
     let action = VmAction::RequestExport {
         operation_id: operation_id.clone(),
-        at: super::now_micros(),
+        at: db::now_micros(),
     };
     start_vm_operation(state, actor, options, vm_id, operation_id, action).await
 }
@@ -334,7 +334,7 @@ pub async fn clean_env(
                 actor,
                 action: ApplicationAction::RequestCleanEnv {
                     operation_id: op.clone(),
-                    at: super::now_micros(),
+                    at: db::now_micros(),
                 },
             };
             let request = CommandRequest::<Application>::new(app_id.clone(), command, meta)
@@ -504,7 +504,7 @@ pub async fn cancel(
             let mut located = located_for(&st, &actor, &id).await?;
             let mut meta = metadata(&actor, None);
             meta.operation_id = Some(id.clone());
-            let at = super::now_micros();
+            let at = db::now_micros();
             let options = commands::CommandOptions::default();
             let position = if located.aggregate_type == "vm" {
                 let command = VmCommand {

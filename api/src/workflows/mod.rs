@@ -557,7 +557,7 @@ pub fn metadata_of(op: &OperationState) -> CommandMetadata {
 }
 
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    crate::routes::now_micros()
+    db::now_micros()
 }
 
 /// Whether the action started at `started_at` is past `limit`.

@@ -69,7 +69,7 @@ pub async fn create(
         &[b"POST applications ".as_slice(), &fingerprint].concat(),
     )?;
     let id = uuid::Uuid::new_v4().to_string();
-    let created_at = crate::routes::now_micros();
+    let created_at = db::now_micros();
     let action = ApplicationAction::Create { fields, created_at };
     execute(state, actor, id, action, options, StatusCode::CREATED).await
 }

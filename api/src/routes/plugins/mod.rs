@@ -228,7 +228,7 @@ pub async fn upload(
         api_file: commit(&state, api).await?,
     };
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let at = crate::routes::now_micros();
+    let at = db::now_micros();
     let executed = run(
         &state,
         actor,
@@ -408,7 +408,7 @@ pub async fn download(
         id,
         PluginAction::Download {
             record_id,
-            at: crate::routes::now_micros(),
+            at: db::now_micros(),
         },
     )
     .await?;
@@ -496,7 +496,7 @@ pub async fn score(
         id,
         PluginAction::Rate {
             score,
-            at: crate::routes::now_micros(),
+            at: db::now_micros(),
         },
     )
     .await?;

@@ -7,10 +7,13 @@ use domain::Actor;
 use projections::read_models::{applications, vms};
 use serde_json::Value;
 
-use super::commanding::{requested_position, AppState};
-use super::sandbox::{NetworkBody, READ_MODELS};
+use super::dto::NetworkBody;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode};
+use crate::routes::commanding::{requested_position, AppState};
+
+/// Projections a network or VM change is visible in.
+pub const READ_MODELS: &[&str] = &["vms", "applications"];
 
 /// Checks that `app_id` exists and the actor may read it.
 pub async fn check_access(state: &AppState, actor: &Actor, app_id: &str) -> Result<(), ApiError> {
