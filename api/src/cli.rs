@@ -264,7 +264,7 @@ pub async fn run(command: Command) -> CliResult {
         Command::Subscribe(args) => crate::subscribe::run(args).await,
         Command::Sim {
             system: SimSystem::Lcm { bind },
-        } => Ok(crate::lcm::server::serve(&bind).await?),
+        } => Ok(workflows::lcm::server::serve(&bind).await?),
         Command::Projections { database, action } => {
             with_database(&database, |pool| async move {
                 projections_command(pool, action).await

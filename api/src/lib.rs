@@ -1,21 +1,23 @@
 //! # edgedev API and startup
 //!
-//! The only crate that sees all others: HTTP routes (actix-web), authentication, configuration,
-//! the private PostgreSQL cluster of the embedded default, and the `edgedev` CLI.
+//! The only crate that sees all others (the composition root): HTTP routes (actix-web),
+//! authentication, configuration, the private PostgreSQL cluster of the embedded default, and the
+//! `edgedev` CLI. Database access lives in `db`, writes in `commands`, reads in `projections`,
+//! operations and outside systems in `workflows`.
 //!
 //! # Layout
 //! - [`cli`]: `edgedev serve | migrate | token | projections` (clap, flags with env fallbacks).
 //! - [`config`]: server configuration and the data directory.
 //! - [`embedded_pg`]: the private PostgreSQL cluster started when no `DATABASE_URL` is given.
-//! - [`db`]: connection pool, migrations and their status.
-//! - [`auth`]: HS256 JWTs: minting, verifying, the signing key, and the `Actor` extractor.
+//! - [`auth`]: JWTs (HS256 minted here, RS256 from an outside issuer) and the `Caller` extractor.
 //! - [`error`]: the API error type and its JSON body.
 //! - [`files`]: the content-addressed file store (uploads, checks, orphan sweeping).
 //! - [`middleware`]: request ids, request context, HTTP metrics.
 //! - [`metrics`]: the Prometheus registry.
 //! - [`routes`]: the HTTP endpoints, one module per resource.
 //! - [`openapi`]: the OpenAPI document and its offline UI.
-//! - [`server`]: wiring: state, projector runtime, HTTP server, graceful shutdown.
+//! - [`server`]: wiring: state, projector runtime, workflow runner, HTTP server, graceful shutdown.
+//! - [`state`]: the state every handler shares.
 //! - [`subscribe`]: `edgedev subscribe`, a RabbitMQ consumer printing events as JSON lines.
 
 pub mod auth;
@@ -24,13 +26,10 @@ pub mod config;
 pub mod embedded_pg;
 pub mod error;
 pub mod files;
-pub mod lcm;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
-pub mod secrets;
 pub mod server;
 pub mod state;
 pub mod subscribe;
-pub mod workflows;

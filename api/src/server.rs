@@ -37,7 +37,7 @@ pub enum StartError {
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
     #[error(transparent)]
-    Secret(#[from] crate::secrets::SecretError),
+    Secret(#[from] commands::secrets::SecretError),
     #[error(transparent)]
     PublicKey(crate::auth::KeyError),
 }
@@ -62,26 +62,31 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .map_err(StartError::Projections)?;
         Vec::new()
     };
-    let secrets = crate::secrets::SecretBox::load_or_create(
+    let secrets = commands::secrets::SecretBox::load_or_create(
         config.operations.secret_key.as_deref(),
         &config.data_dir,
     )?;
     let lcm = if config.operations.lcm_http {
-        crate::lcm::LcmAdapter::http(config.operations.lcm_token.clone())
+        workflows::lcm::LcmAdapter::http(config.operations.lcm_token.clone())
     } else {
-        crate::lcm::LcmAdapter::simulated()
+        workflows::lcm::LcmAdapter::simulated()
     };
     let executor = CommandExecutor::new(pool.clone());
     let metrics = Metrics::new()?;
-    let workflows = crate::workflows::Workflows::new(
-        pool.clone(),
-        executor.clone(),
-        lcm.port.clone(),
-        secrets.clone(),
-        config.operations.poll,
-        runtime.shutdown_signal(),
-        metrics.clone(),
-    );
+    let workflows = workflows::Workflows::new(workflows::RunnerParts {
+        pool: pool.clone(),
+        executor: executor.clone(),
+        lcm: lcm.port.clone(),
+        secrets: secrets.clone(),
+        poll: config.operations.poll,
+        shutdown: runtime.shutdown_signal(),
+        metrics: workflows::RunnerMetrics {
+            operations_driven: metrics.operations_driven.clone(),
+            operation_steps: metrics.operation_steps.clone(),
+            operation_leases_busy: metrics.operation_leases_busy.clone(),
+        },
+        hooks: workflows::hooks::HOOKS,
+    });
     if config.operations.run_workflows {
         runtime_tasks.push(tokio::spawn(workflows.clone().run()));
     }

@@ -27,11 +27,11 @@ pub struct AppState {
     /// worker's (possibly busy) runtime.
     pub database_runtime: tokio::runtime::Handle,
     /// Seals passwords before they reach a command.
-    pub secrets: crate::secrets::SecretBox,
+    pub secrets: commands::secrets::SecretBox,
     /// The LCM controllers (simulated or real).
-    pub lcm: crate::lcm::LcmAdapter,
+    pub lcm: workflows::lcm::LcmAdapter,
     /// The workflow runner of long-running operations.
-    pub workflows: crate::workflows::Workflows,
+    pub workflows: workflows::Workflows,
 }
 
 impl AppState {

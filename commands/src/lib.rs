@@ -11,11 +11,13 @@
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
 //! - [`reservations`]: reads of the uniqueness reservations.
+//! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
 
 pub mod error;
 pub mod executor;
 pub mod metadata;
 pub mod reservations;
+pub mod secrets;
 pub mod store;
 
 pub use error::CommandError;

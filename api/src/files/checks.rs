@@ -193,4 +193,20 @@ mod tests {
             Err(ContentError::NotAnImage)
         );
     }
+
+    #[test]
+    fn the_package_is_a_zip_the_upload_checks_accept() {
+        let csar = workflows::lcm::csar::build("app", &[("APPD/vnfd.json", b"{}".to_vec())]);
+        assert_eq!(&csar[..2], b"PK");
+        let path = std::env::temp_dir().join(format!("edgedev-csar-{}.zip", uuid::Uuid::new_v4()));
+        std::fs::write(&path, &csar).expect("written");
+        let checked = check_zip(&path, 3, 1024);
+        let too_many = check_zip(&path, 2, 1024);
+        let _ = std::fs::remove_file(&path);
+        assert!(checked.is_ok(), "{checked:?}");
+        assert!(
+            too_many.is_err(),
+            "the central directory lists all three entries"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use super::commanding::{
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::secrets::MASK;
+use commands::secrets::MASK;
 
 pub const READ_MODELS: &[&str] = &["hosts"];
 

@@ -22,7 +22,7 @@ use super::commanding::{
 use super::parse_uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::lcm::SimPlan;
+use workflows::lcm::SimPlan;
 
 /// What a started operation is visible in.
 pub const READ_MODELS: &[&str] = &["operations", "vms"];
@@ -522,7 +522,7 @@ pub async fn cancel(
                         &(),
                         &meta,
                         &options,
-                        crate::workflows::no_response,
+                        workflows::no_response,
                     )
                     .await
                     .map_err(command_error::<Vm>)?
@@ -546,7 +546,7 @@ pub async fn cancel(
                         &(),
                         &meta,
                         &options,
-                        crate::workflows::no_response,
+                        workflows::no_response,
                     )
                     .await
                     .map_err(command_error::<Application>)?

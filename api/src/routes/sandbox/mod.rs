@@ -291,7 +291,7 @@ pub async fn delete_vm(
             }
             if vm.holds_host_resources() {
                 let meta = metadata(&actor, None);
-                crate::workflows::clean::clean_instance(&st.workflows, &vm_ref, &vm, &actor, &meta)
+                workflows::clean::clean_instance(&st.workflows, &vm_ref, &vm, &actor, &meta)
                     .await
                     .map_err(|e| {
                         ApiError::unavailable(format!("cleaning the VM off its host failed: {e}"))

@@ -14,7 +14,8 @@ use domain::vm::{
     host_address_key, InstantiateInfo, LaunchPlan, PlaneAddress, VmError, VmEvent, HOST_ADDRESS,
 };
 
-use super::{Advance, RunError, Workflows};
+use crate::runner::{RunError, Workflows};
+use crate::steps::Advance;
 
 const ATTEMPTS: usize = 20;
 
@@ -76,7 +77,13 @@ pub async fn allocate(
                 .find(|ip| !taken.contains(&host_address_key(host, ip)))
             else {
                 let error = format!("no free address left in {key} of host {}", plan.host.name);
-                return Ok(super::launch_failure(op, index, info, &error));
+                return Ok(super::fail(
+                    op,
+                    index,
+                    info,
+                    super::INSTANTIATE_FAILED,
+                    &error,
+                ));
             };
             addresses.push(PlaneAddress {
                 key,

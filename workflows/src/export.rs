@@ -5,9 +5,10 @@
 //! image on the host is deleted (best effort).
 
 use domain::operation::{OperationEvent, OperationState};
-use domain::vm::{ExportInfo, ExportedImage, Vm, VmEvent, VmStatus};
+use domain::vm::{ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, Vm, VmEvent, VmStatus};
 
-use super::{failed, now, past_deadline, progressed, succeeded, Advance, RunError, Workflows};
+use crate::runner::{RunError, Workflows};
+use crate::steps::{failed, now, past_deadline, progressed, succeeded, Advance};
 
 /// The export info of this operation (a new one if the last export was another operation's).
 fn current(vm: &Vm, op: &OperationState) -> ExportInfo {
@@ -52,6 +53,19 @@ async fn fail(
     Advance::Record(events)
 }
 
+/// What both actions of an export work with.
+struct Export<'a> {
+    workflows: &'a Workflows,
+    vm_id: &'a str,
+    vm: &'a Vm,
+    op: &'a OperationState,
+    index: usize,
+    plan: &'a LaunchPlan,
+    instance: &'a InstantiateInfo,
+    info: ExportInfo,
+}
+
+/// Takes the next step of action `index` of the export.
 pub async fn advance(
     workflows: &Workflows,
     vm_id: &str,
@@ -71,6 +85,35 @@ pub async fn advance(
         )
         .await);
     };
+    let step = Export {
+        workflows,
+        vm_id,
+        vm,
+        op,
+        index,
+        plan,
+        instance,
+        info,
+    };
+    match index {
+        0 => create_image(&step).await,
+        _ => download_image(&step).await,
+    }
+}
+
+/// "Create Image": ask LCM to snapshot the instance, then poll until the image is compressed.
+async fn create_image(step: &Export<'_>) -> Result<Advance, RunError> {
+    let Export {
+        workflows,
+        vm_id,
+        vm,
+        op,
+        index,
+        plan,
+        instance,
+        ref info,
+    } = *step;
+    let _ = (vm_id, instance);
     let lcm = workflows.lcm();
     let (at, tenant, host_ip) = (
         &plan.host.lcm,
@@ -78,77 +121,93 @@ pub async fn advance(
         plan.host.mec_host_ip.as_str(),
     );
     let action = &op.actions[index];
-    if index == 0 {
-        let Some(image_id) = info.image_instance_id.clone() else {
-            let name = format!(
-                "{}-{}",
-                plan.vm.spec.name,
-                op.requested_at.format("%Y%m%d%H%M")
-            );
-            let server = instance.vm_instance_id.clone().unwrap_or_default();
-            return Ok(
-                match lcm.create_image(at, tenant, host_ip, &server, &name).await {
-                    Ok(id) => Advance::Record(vec![
-                        info_event(&info, |i| {
-                            i.image_instance_id = Some(id);
-                            i.name = Some(name);
-                            i.status = Some("IMAGE_CREATING".into());
-                        }),
-                        VmEvent::Operation(progressed(op, index, 30, "create image request sent")),
-                    ]),
-                    Err(e) => {
-                        fail(
-                            workflows,
-                            vm,
-                            op,
-                            index,
-                            &info,
-                            &format!("create image failed: {e}"),
-                        )
-                        .await
-                    }
-                },
-            );
-        };
-        return Ok(match lcm.image(at, tenant, host_ip, &image_id).await {
-            Ok(image) if image.compress_task_status == "Success" => Advance::Record(vec![
-                info_event(&info, |i| {
-                    i.status = Some("IMAGE_QUERYING".into());
-                    i.download_url = Some(image.resource_url.clone());
-                }),
-                VmEvent::Operation(succeeded(op, index, "compress task Success")),
-            ]),
-            Ok(image) if image.compress_task_status == "Failure" || image.status == "killed" => {
-                fail(
-                    workflows,
-                    vm,
-                    op,
-                    index,
-                    &info,
-                    &format!(
-                        "create image failed: status {}, compress task {}",
-                        image.status, image.compress_task_status
-                    ),
-                )
-                .await
-            }
-            Ok(_) if past_deadline(action.started_at, workflows.deadlines().create_image) => {
-                fail(workflows, vm, op, index, &info, "create image timed out").await
-            }
-            Ok(_) => Advance::Poll,
-            Err(e) => {
-                fail(
-                    workflows,
-                    vm,
-                    op,
-                    index,
-                    &info,
-                    &format!("query image failed: {e}"),
-                )
-                .await
-            }
-        });
-    }
+    let Some(image_id) = info.image_instance_id.clone() else {
+        let name = format!(
+            "{}-{}",
+            plan.vm.spec.name,
+            op.requested_at.format("%Y%m%d%H%M")
+        );
+        let server = instance.vm_instance_id.clone().unwrap_or_default();
+        return Ok(
+            match lcm.create_image(at, tenant, host_ip, &server, &name).await {
+                Ok(id) => Advance::Record(vec![
+                    info_event(info, |i| {
+                        i.image_instance_id = Some(id);
+                        i.name = Some(name);
+                        i.status = Some("IMAGE_CREATING".into());
+                    }),
+                    VmEvent::Operation(progressed(op, index, 30, "create image request sent")),
+                ]),
+                Err(e) => {
+                    fail(
+                        workflows,
+                        vm,
+                        op,
+                        index,
+                        info,
+                        &format!("create image failed: {e}"),
+                    )
+                    .await
+                }
+            },
+        );
+    };
+    return Ok(match lcm.image(at, tenant, host_ip, &image_id).await {
+        Ok(image) if image.compress_task_status == "Success" => Advance::Record(vec![
+            info_event(info, |i| {
+                i.status = Some("IMAGE_QUERYING".into());
+                i.download_url = Some(image.resource_url.clone());
+            }),
+            VmEvent::Operation(succeeded(op, index, "compress task Success")),
+        ]),
+        Ok(image) if image.compress_task_status == "Failure" || image.status == "killed" => {
+            fail(
+                workflows,
+                vm,
+                op,
+                index,
+                info,
+                &format!(
+                    "create image failed: status {}, compress task {}",
+                    image.status, image.compress_task_status
+                ),
+            )
+            .await
+        }
+        Ok(_) if past_deadline(action.started_at, workflows.deadlines().create_image) => {
+            fail(workflows, vm, op, index, info, "create image timed out").await
+        }
+        Ok(_) => Advance::Poll,
+        Err(e) => {
+            fail(
+                workflows,
+                vm,
+                op,
+                index,
+                info,
+                &format!("query image failed: {e}"),
+            )
+            .await
+        }
+    });
+}
+
+/// "Download Image": check the image file on the host until it is complete, then record the
+/// exported image.
+async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
+    let Export {
+        workflows,
+        vm_id,
+        vm,
+        op,
+        index,
+        plan,
+        instance,
+        ref info,
+    } = *step;
+    let _ = (vm_id, instance);
+    let lcm = workflows.lcm();
+    let action = &op.actions[index];
     if action.progress < 30 {
         return Ok(Advance::Record(vec![VmEvent::Operation(progressed(
             op,
@@ -169,7 +228,7 @@ pub async fn advance(
                         vm,
                         op,
                         index,
-                        &info,
+                        info,
                         &format!("image check failed: {e}"),
                     )
                     .await)
@@ -179,7 +238,7 @@ pub async fn advance(
                 (0..=2, Some(sum)) => {
                     let sum = sum.clone();
                     return Ok(Advance::Record(vec![
-                        info_event(&info, |i| {
+                        info_event(info, |i| {
                             i.status = Some("SUCCESS".into());
                             i.check_sum = Some(sum);
                             i.image_file_name = Some(check.file_name.clone());
@@ -203,7 +262,7 @@ pub async fn advance(
                             vm,
                             op,
                             index,
-                            &info,
+                            info,
                             "image check returned no checksum three times",
                         )
                         .await);
@@ -212,7 +271,7 @@ pub async fn advance(
                 (4, _)
                     if past_deadline(action.started_at, workflows.deadlines().download_image) =>
                 {
-                    return Ok(fail(workflows, vm, op, index, &info, "image check timed out").await)
+                    return Ok(fail(workflows, vm, op, index, info, "image check timed out").await)
                 }
                 (4, _) => {}
                 (status, _) => {
@@ -221,7 +280,7 @@ pub async fn advance(
                         vm,
                         op,
                         index,
-                        &info,
+                        info,
                         &format!("image check failed ({status}): {}", check.msg),
                     )
                     .await)

@@ -8,36 +8,26 @@
 //! once the operation is cancelled or finished). After a restart an operation resumes from the
 //! last recorded step; every poll has a deadline counted from the action's recorded start, so
 //! nothing stays ONGOING forever.
-//!
-//! - [`launch`]: VM launch (build, distribute, instantiate).
-//! - [`export`]: VM image export (create image, download image).
-//! - [`clean`]: cleaning instances off their host (clean-env, VM delete).
-//! - [`addresses`]: the per-host IP allocator.
-
-pub mod addresses;
-pub mod clean;
-pub mod export;
-pub mod launch;
+//! What it knows of each aggregate that runs operations is in [`crate::hooks`].
 
 use db::Sql;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use commands::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, StoredResponse};
+use commands::{CommandError, CommandExecutor, CommandOptions};
 use db::Pool;
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
 };
-use domain::operation::{
-    OperationError, OperationEvent, OperationEventKind, OperationKind, OperationState,
-};
+use domain::operation::{OperationError, OperationEventKind, OperationState};
 use domain::ports::Lcm;
 use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
-use domain::{Actor, Role};
 use tokio::sync::{watch, Notify, Semaphore};
 
-use crate::secrets::SecretBox;
+use commands::secrets::SecretBox;
+
+use crate::steps::{actor_of, metadata_of, no_response};
 
 /// How long polls may take, counted from the action's start (reference section 3).
 #[derive(Debug, Clone)]
@@ -96,7 +86,32 @@ struct Inner {
     running: Mutex<HashSet<String>>,
     slots: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
-    metrics: crate::metrics::Metrics,
+    metrics: RunnerMetrics,
+    hooks: &'static [Hook],
+}
+
+/// A boxed future borrowing the runner and the operation.
+pub type StepFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, RunError>> + Send + 'a>>;
+
+/// What the runner knows of one aggregate type that runs operations (see `crate::hooks`).
+pub struct Hook {
+    pub aggregate_type: &'static str,
+    /// Takes one step of an operation; false once it has ended.
+    pub advance: for<'a> fn(&'a Workflows, &'a Running) -> StepFuture<'a, bool>,
+    /// Fails an operation whose steps keep failing, with the message.
+    pub give_up: for<'a> fn(&'a Workflows, &'a Running, &'a str) -> StepFuture<'a, ()>,
+}
+
+/// The runner's metrics, registered by whoever serves them.
+#[derive(Clone)]
+pub struct RunnerMetrics {
+    /// Operations this process drives now.
+    pub operations_driven: prometheus::IntGauge,
+    /// Steps taken, by aggregate type and outcome (`ok`, `error`).
+    pub operation_steps: prometheus::IntCounterVec,
+    /// Operations found leased by another process.
+    pub operation_leases_busy: prometheus::IntCounter,
 }
 
 /// Why a step could not be recorded.
@@ -108,18 +123,6 @@ pub enum RunError {
     Command(String),
 }
 
-/// What one step of an operation decided.
-pub enum Advance {
-    /// Record these events (the operation goes on unless they end it).
-    Record(Vec<VmEvent>),
-    /// Nothing to record yet: poll again after the interval.
-    Poll,
-    /// The step recorded its events itself; go on.
-    Recorded,
-    /// The operation ended meanwhile (cancelled).
-    Stopped,
-}
-
 /// An operation's identity and who asked for it.
 #[derive(Debug, Clone)]
 pub struct Running {
@@ -128,31 +131,46 @@ pub struct Running {
     pub operation_id: String,
 }
 
+/// What a runner is built from.
+pub struct RunnerParts {
+    pub pool: Pool,
+    pub executor: CommandExecutor,
+    pub lcm: Arc<dyn Lcm>,
+    pub secrets: SecretBox,
+    /// How often running operations poll their outside system.
+    pub poll: Duration,
+    pub shutdown: watch::Receiver<bool>,
+    pub metrics: RunnerMetrics,
+    /// The aggregates that run operations (`crate::hooks::HOOKS`).
+    pub hooks: &'static [Hook],
+}
+
 impl Workflows {
-    pub fn new(
-        pool: Pool,
-        executor: CommandExecutor,
-        lcm: Arc<dyn Lcm>,
-        secrets: SecretBox,
-        poll: Duration,
-        shutdown: watch::Receiver<bool>,
-        metrics: crate::metrics::Metrics,
-    ) -> Self {
+    pub fn new(parts: RunnerParts) -> Self {
         Self {
             inner: Arc::new(Inner {
-                pool,
-                executor,
-                lcm,
-                secrets,
-                poll,
+                pool: parts.pool,
+                executor: parts.executor,
+                lcm: parts.lcm,
+                secrets: parts.secrets,
+                poll: parts.poll,
                 deadlines: Deadlines::default(),
                 wake: Notify::new(),
                 running: Mutex::new(HashSet::new()),
                 slots: Arc::new(Semaphore::new(CONCURRENT)),
-                shutdown,
-                metrics,
+                shutdown: parts.shutdown,
+                metrics: parts.metrics,
+                hooks: parts.hooks,
             }),
         }
+    }
+
+    /// The hook of `aggregate_type`.
+    fn hook(&self, aggregate_type: &str) -> Option<&'static Hook> {
+        self.inner
+            .hooks
+            .iter()
+            .find(|h| h.aggregate_type == aggregate_type)
     }
 
     pub fn lcm(&self) -> &Arc<dyn Lcm> {
@@ -299,11 +317,11 @@ impl Workflows {
             if *shutdown.borrow() {
                 return Ok(());
             }
-            let advanced = match op.aggregate_type.as_str() {
-                "vm" => self.advance_vm(op).await,
-                "application" => clean::advance_clean_env(self, op).await,
-                other => Err(RunError::Command(format!(
-                    "operation on an unknown aggregate type {other}"
+            let advanced = match self.hook(&op.aggregate_type) {
+                Some(hook) => (hook.advance)(self, op).await,
+                None => Err(RunError::Command(format!(
+                    "operation on an unknown aggregate type {}",
+                    op.aggregate_type
                 ))),
             };
             let outcome = match &advanced {
@@ -336,88 +354,11 @@ impl Workflows {
     /// Fails an operation whose steps keep failing.
     async fn give_up(&self, op: &Running, error: &RunError) -> Result<(), RunError> {
         let message = format!("internal error, the step failed {MAX_STEP_ERRORS} times: {error}");
-        if op.aggregate_type == "vm" {
-            let vm: Vm = self.load(&op.aggregate_id).await?;
-            if let Some(state) = vm
-                .operations
-                .get(&op.operation_id)
-                .filter(|s| !s.is_finished())
-            {
-                let index = state.actions.len().saturating_sub(1);
-                let events = failed(state, index, &message)
-                    .into_iter()
-                    .map(VmEvent::Operation)
-                    .collect();
-                self.record_vm(&op.aggregate_id, state, events).await?;
-            }
-        } else {
-            let app: Application = self.load(&op.aggregate_id).await?;
-            let state = app
-                .state
-                .as_ref()
-                .and_then(|l| l.operations.get(&op.operation_id))
-                .filter(|s| !s.is_finished());
-            if let Some(state) = state {
-                let index = state.actions.len().saturating_sub(1);
-                let events = failed(state, index, &message)
-                    .into_iter()
-                    .map(ApplicationEvent::Operation)
-                    .collect();
-                self.record_app(&op.aggregate_id, state, events).await?;
-            }
+        if let Some(hook) = self.hook(&op.aggregate_type) {
+            (hook.give_up)(self, op, &message).await?;
         }
         tracing::error!(operation = %op.operation_id, %message, "operation failed");
         Ok(())
-    }
-
-    /// One step of a VM operation; false once it has ended.
-    async fn advance_vm(&self, op: &Running) -> Result<bool, RunError> {
-        let vm: Vm = self.load(&op.aggregate_id).await?;
-        let Some(state) = vm.operations.get(&op.operation_id).cloned() else {
-            return Ok(false);
-        };
-        if state.is_finished() {
-            return Ok(false);
-        }
-        let advance = match state.next_action() {
-            None => Advance::Record(vec![VmEvent::Operation(
-                OperationEvent::OperationSucceeded {
-                    operation_id: state.id.clone(),
-                    at: now(),
-                },
-            )]),
-            Some((index, false)) => {
-                Advance::Record(vec![VmEvent::Operation(OperationEvent::ActionStarted {
-                    operation_id: state.id.clone(),
-                    action: index,
-                    at: now(),
-                })])
-            }
-            Some((index, true)) => match state.kind {
-                OperationKind::VmLaunch => {
-                    launch::advance(self, &op.aggregate_id, &vm, &state, index).await?
-                }
-                OperationKind::VmExportImage => {
-                    export::advance(self, &op.aggregate_id, &vm, &state, index).await?
-                }
-                // Clean-env runs on the application, never on a VM: end it rather than spin.
-                OperationKind::CleanEnv => Advance::Record(
-                    failed(&state, index, "this operation does not run on a VM")
-                        .into_iter()
-                        .map(VmEvent::Operation)
-                        .collect(),
-                ),
-            },
-        };
-        match advance {
-            Advance::Record(events) => self.record_vm(&op.aggregate_id, &state, events).await,
-            Advance::Poll => {
-                self.pause().await;
-                Ok(true)
-            }
-            Advance::Recorded => Ok(true),
-            Advance::Stopped => Ok(false),
-        }
     }
 
     /// Waits one poll interval (or until shutdown).
@@ -533,84 +474,5 @@ impl Workflows {
 
     pub fn pool(&self) -> &Pool {
         &self.inner.pool
-    }
-}
-
-/// The recorded response of a command nobody replays (no idempotency key).
-pub fn no_response<A>(_: &A, _: i64) -> StoredResponse {
-    StoredResponse {
-        status: 200,
-        body: serde_json::Value::Null,
-    }
-}
-
-/// The runner acts for the operation's requester (checks were made when it was requested).
-pub fn actor_of(op: &OperationState) -> Actor {
-    Actor::new(op.user_id.clone(), op.user_name.clone(), vec![Role::Tenant])
-}
-
-pub fn metadata_of(op: &OperationState) -> CommandMetadata {
-    let mut metadata = CommandMetadata::system(&actor_of(op));
-    metadata.correlation_id = op.id.clone();
-    metadata.operation_id = Some(op.id.clone());
-    metadata
-}
-
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    db::now_micros()
-}
-
-/// Whether the action started at `started_at` is past `limit`.
-pub fn past_deadline(started_at: chrono::DateTime<chrono::Utc>, limit: Duration) -> bool {
-    chrono::Utc::now()
-        .signed_duration_since(started_at)
-        .to_std()
-        .is_ok_and(|elapsed| elapsed > limit)
-}
-
-/// The events that fail action `index` and its operation with `error`.
-pub fn failed(op: &OperationState, index: usize, error: &str) -> Vec<OperationEvent> {
-    let at = now();
-    vec![
-        OperationEvent::ActionFailed {
-            operation_id: op.id.clone(),
-            action: index,
-            error: error.to_owned(),
-            at,
-        },
-        OperationEvent::OperationFailed {
-            operation_id: op.id.clone(),
-            error: error.to_owned(),
-            at,
-        },
-    ]
-}
-
-/// Fails a launch action, recording INSTANTIATE_FAILED on the info.
-pub fn launch_failure(
-    op: &OperationState,
-    index: usize,
-    info: &domain::vm::InstantiateInfo,
-    error: &str,
-) -> Advance {
-    launch::fail(op, index, info, launch::INSTANTIATE_FAILED, error)
-}
-
-pub fn progressed(op: &OperationState, index: usize, progress: i32, log: &str) -> OperationEvent {
-    OperationEvent::ActionProgressed {
-        operation_id: op.id.clone(),
-        action: index,
-        progress,
-        log: log.to_owned(),
-        at: now(),
-    }
-}
-
-pub fn succeeded(op: &OperationState, index: usize, log: &str) -> OperationEvent {
-    OperationEvent::ActionSucceeded {
-        operation_id: op.id.clone(),
-        action: index,
-        log: log.to_owned(),
-        at: now(),
     }
 }

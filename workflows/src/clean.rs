@@ -11,7 +11,8 @@ use domain::ports::LcmError;
 use domain::vm::{HostLogEntry, Vm, VmAction, VmCommand};
 use domain::Actor;
 
-use super::{failed, now, progressed, succeeded, RunError, Running, Workflows};
+use crate::runner::{RunError, Running, Workflows};
+use crate::steps::{actor_of, failed, metadata_of, now, progressed, succeeded};
 
 fn gone_is_fine(result: Result<(), LcmError>) -> Result<(), LcmError> {
     match result {
@@ -133,8 +134,8 @@ async fn clean_all(
     op: &OperationState,
     index: usize,
 ) -> Result<bool, RunError> {
-    let actor = super::actor_of(op);
-    let metadata = super::metadata_of(op);
+    let actor = actor_of(op);
+    let metadata = metadata_of(op);
     let total = live.vms.len().max(1);
     for (i, config) in live.vms.iter().enumerate() {
         let vm: Vm = workflows.load(&config.id).await?;

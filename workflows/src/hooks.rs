@@ -1,0 +1,148 @@
+//! What the runner knows of each aggregate that runs operations: how to take one step of its
+//! operation, and how to end one whose steps keep failing. One [`OperationHost`] impl per
+//! aggregate, one line per aggregate in [`HOOKS`], which the runner is given when it is built; the
+//! runner itself names no aggregate.
+
+use cqrs_es::Aggregate;
+use domain::application::{Application, ApplicationEvent};
+use domain::operation::{OperationEvent, OperationKind};
+use domain::vm::{Vm, VmEvent};
+
+use crate::runner::{Hook, RunError, Running, StepFuture, Workflows};
+use crate::steps::{failed, now, Advance};
+use crate::{clean, export, launch};
+
+/// An aggregate whose events start operations.
+pub trait OperationHost: Aggregate {
+    /// Takes one step of operation `op` on this aggregate; false once it has ended.
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool>;
+
+    /// Fails the operation (its current action and itself) with `message`, if it still runs.
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()>;
+}
+
+const fn hook<A: OperationHost>() -> Hook {
+    Hook {
+        aggregate_type: A::TYPE,
+        advance: A::advance,
+        give_up: A::give_up,
+    }
+}
+
+/// Every aggregate that runs operations (what a runner is built with, `RunnerParts::hooks`).
+pub const HOOKS: &[Hook] = &[hook::<Vm>(), hook::<Application>()];
+
+impl OperationHost for Vm {
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
+        Box::pin(advance_vm(workflows, op))
+    }
+
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            let vm: Vm = workflows.load(&op.aggregate_id).await?;
+            if let Some(state) = vm
+                .operations
+                .get(&op.operation_id)
+                .filter(|s| !s.is_finished())
+            {
+                let index = state.actions.len().saturating_sub(1);
+                let events = failed(state, index, message)
+                    .into_iter()
+                    .map(VmEvent::Operation)
+                    .collect();
+                workflows.record_vm(&op.aggregate_id, state, events).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl OperationHost for Application {
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
+        Box::pin(clean::advance_clean_env(workflows, op))
+    }
+
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            let app: Application = workflows.load(&op.aggregate_id).await?;
+            let state = app
+                .state
+                .as_ref()
+                .and_then(|l| l.operations.get(&op.operation_id))
+                .filter(|s| !s.is_finished());
+            if let Some(state) = state {
+                let index = state.actions.len().saturating_sub(1);
+                let events = failed(state, index, message)
+                    .into_iter()
+                    .map(ApplicationEvent::Operation)
+                    .collect();
+                workflows
+                    .record_app(&op.aggregate_id, state, events)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// One step of a VM operation (launch, export); false once it has ended.
+async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunError> {
+    let vm: Vm = workflows.load(&op.aggregate_id).await?;
+    let Some(state) = vm.operations.get(&op.operation_id).cloned() else {
+        return Ok(false);
+    };
+    if state.is_finished() {
+        return Ok(false);
+    }
+    let advance = match state.next_action() {
+        None => Advance::Record(vec![VmEvent::Operation(
+            OperationEvent::OperationSucceeded {
+                operation_id: state.id.clone(),
+                at: now(),
+            },
+        )]),
+        Some((index, false)) => {
+            Advance::Record(vec![VmEvent::Operation(OperationEvent::ActionStarted {
+                operation_id: state.id.clone(),
+                action: index,
+                at: now(),
+            })])
+        }
+        Some((index, true)) => match state.kind {
+            OperationKind::VmLaunch => {
+                launch::advance(workflows, &op.aggregate_id, &vm, &state, index).await?
+            }
+            OperationKind::VmExportImage => {
+                export::advance(workflows, &op.aggregate_id, &vm, &state, index).await?
+            }
+            // Clean-env runs on the application, never on a VM: end it rather than spin.
+            OperationKind::CleanEnv => Advance::Record(
+                failed(&state, index, "this operation does not run on a VM")
+                    .into_iter()
+                    .map(VmEvent::Operation)
+                    .collect(),
+            ),
+        },
+    };
+    match advance {
+        Advance::Record(events) => workflows.record_vm(&op.aggregate_id, &state, events).await,
+        Advance::Poll => {
+            workflows.pause().await;
+            Ok(true)
+        }
+        Advance::Recorded => Ok(true),
+        Advance::Stopped => Ok(false),
+    }
+}

@@ -1,0 +1,24 @@
+//! # edgedev process managers
+//!
+//! Long-running operations (DESIGN.md §5): a runner reacts to `OperationRequested` events, drives
+//! each operation step by step through the outside systems' ports, and records every step as a
+//! command on the operation's aggregate. It resumes unfinished operations from the log after a
+//! restart, and one process at a time drives an operation (a session advisory lock).
+//!
+//! # Layout
+//! - [`runner`]: the runner: sweeps for unfinished operations, leases, the step loop, recording.
+//! - [`hooks`]: what the runner knows of each aggregate that runs operations (one impl each).
+//! - [`steps`]: building the events of a step (progress, success, failure, deadlines).
+//! - [`launch`], [`export`], [`clean`]: the operations, one function per action.
+//! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
+
+pub mod clean;
+pub mod export;
+pub mod hooks;
+pub mod launch;
+pub mod lcm;
+pub mod runner;
+pub mod steps;
+
+pub use runner::{Deadlines, Hook, RunError, RunnerMetrics, RunnerParts, Running, Workflows};
+pub use steps::{no_response, Advance};
