@@ -132,6 +132,9 @@ pub struct OperationArgs {
     /// The `access_token` sent to a real controller.
     #[arg(long, env = "EDGEDEV_LCM_TOKEN", hide_env_values = true)]
     pub lcm_token: Option<String>,
+    /// PEM file of certificate authorities trusted for HTTPS controllers (beside the system's).
+    #[arg(long, env = "EDGEDEV_LCM_CA")]
+    pub lcm_ca: Option<PathBuf>,
     /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
     #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
@@ -341,6 +344,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
                 }
             },
             lcm_token: args.operations.lcm_token.clone(),
+            lcm_ca: args.operations.lcm_ca.clone(),
             secret_key: args.operations.secret_key.clone(),
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
             run_workflows: !args.operations.no_workflows,

@@ -38,6 +38,8 @@ pub struct OperationsConfig {
     pub lcm_http: bool,
     /// `EDGEDEV_LCM_TOKEN`: the `access_token` sent to a real controller.
     pub lcm_token: Option<String>,
+    /// `EDGEDEV_LCM_CA`: a PEM file of CAs trusted for HTTPS controllers, beside the system's.
+    pub lcm_ca: Option<PathBuf>,
     /// `EDGEDEV_SECRET_KEY`: base64 AES-256 key; `None` uses (or creates) `<data_dir>/secret.key`.
     pub secret_key: Option<String>,
     /// How often running operations poll LCM.
@@ -51,6 +53,7 @@ impl Default for OperationsConfig {
         Self {
             lcm_http: false,
             lcm_token: None,
+            lcm_ca: None,
             secret_key: None,
             poll: Duration::from_secs(5),
             run_workflows: true,

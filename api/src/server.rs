@@ -40,6 +40,8 @@ pub enum StartError {
     Secret(#[from] commands::secrets::SecretError),
     #[error(transparent)]
     PublicKey(crate::auth::KeyError),
+    #[error(transparent)]
+    Lcm(workflows::lcm::http::ClientError),
 }
 
 /// Starts serving `pool` (already migrated) with `config`.
@@ -67,7 +69,11 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         &config.data_dir,
     )?;
     let lcm = if config.operations.lcm_http {
-        workflows::lcm::LcmAdapter::http(config.operations.lcm_token.clone())
+        workflows::lcm::LcmAdapter::http(
+            config.operations.lcm_token.clone(),
+            config.operations.lcm_ca.as_deref(),
+        )
+        .map_err(StartError::Lcm)?
     } else {
         workflows::lcm::LcmAdapter::simulated()
     };

@@ -1,8 +1,9 @@
-//! The LCM port over HTTP: the real controller's REST API (reference section 4) on a small
-//! HTTP/1.1 client (one connection per call, `Connection: close`, plain HTTP; a TLS controller
-//! is reached through a TLS-terminating proxy). Every call carries `access_token` when one is
-//! configured and times out after 30 seconds.
+//! The LCM port over HTTP: the real controller's REST API (reference section 4) on `reqwest`
+//! (connections reused per controller; HTTPS with rustls, trusting the system's roots plus a
+//! configured CA). Every call carries `access_token` when one is configured, gives up connecting
+//! after 5 seconds and waits at most 30 seconds for the whole answer.
 
+use std::path::Path;
 use std::time::Duration;
 
 use domain::ports::{
@@ -10,12 +11,24 @@ use domain::ports::{
     LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadVm,
 };
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct HttpLcm {
+    client: reqwest::Client,
     access_token: Option<String>,
+}
+
+/// Why the client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot read the LCM CA certificate {path}: {error}")]
+    ReadCa { path: String, error: std::io::Error },
+    #[error("the LCM CA file {path} holds no PEM certificate{reason}")]
+    BadCa { path: String, reason: String },
+    #[error("cannot build the HTTP client: {0}")]
+    Build(reqwest::Error),
 }
 
 /// A request body.
@@ -48,122 +61,96 @@ impl Response {
     }
 }
 
-/// Splits `http://host:port/path` into (host:port, path).
-fn split_url(url: &str) -> Result<(String, String), LcmError> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        LcmError::Unreachable(format!(
-            "{url}: only http:// is supported; reach an https controller through a TLS-terminating proxy"
-        ))
-    })?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let authority = if authority.contains(':') {
-        authority.to_owned()
+/// Where a request failed, in words that name the controller but no credentials.
+fn unreachable(url: &str, error: &reqwest::Error) -> LcmError {
+    let place = url.split('?').next().unwrap_or(url);
+    let reason = if error.is_timeout() {
+        "no answer in time".to_owned()
+    } else if error.is_connect() {
+        "cannot connect".to_owned()
     } else {
-        format!("{authority}:80")
+        error.to_string()
     };
-    Ok((authority, path.to_owned()))
-}
-
-/// Sends one request and reads the whole answer.
-pub async fn send(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Body,
-) -> Result<Response, LcmError> {
-    let (authority, path) = split_url(url)?;
-    let (content_type, bytes) = match body {
-        Body::Empty => (None, Vec::new()),
-        Body::Json(value) => (
-            Some("application/json".to_owned()),
-            value.to_string().into_bytes(),
-        ),
-        Body::Raw {
-            content_type,
-            bytes,
-        } => (Some(content_type), bytes),
-    };
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(&authority)
-            .await
-            .map_err(|e| LcmError::Unreachable(format!("{authority}: {e}")))?;
-        let host = authority.clone();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nAccept: application/json\r\nContent-Length: {}\r\n",
-            bytes.len()
-        );
-        if let Some(ct) = &content_type {
-            head.push_str(&format!("Content-Type: {ct}\r\n"));
-        }
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        let io = |e: std::io::Error| LcmError::Unreachable(format!("{authority}: {e}"));
-        stream.write_all(head.as_bytes()).await.map_err(io)?;
-        stream.write_all(&bytes).await.map_err(io)?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.map_err(io)?;
-        parse_response(&raw)
-    };
-    tokio::time::timeout(TIMEOUT, exchange)
-        .await
-        .map_err(|_| LcmError::Unreachable(format!("{authority}: no answer within 30 s")))?
-}
-
-fn parse_response(raw: &[u8]) -> Result<Response, LcmError> {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| LcmError::Malformed("no HTTP header".into()))?;
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| LcmError::Malformed("bad status line".into()))?;
-    let chunked = lines.any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    let body = &raw[split + 4..];
-    let body = if chunked {
-        dechunk(body)?
-    } else {
-        body.to_vec()
-    };
-    Ok(Response { status, body })
-}
-
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, LcmError> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or_else(|| LcmError::Malformed("bad chunk".into()))?;
-        let size_text = String::from_utf8_lossy(&data[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| LcmError::Malformed("bad chunk size".into()))?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        if data.len() < size + 2 {
-            return Err(LcmError::Malformed("truncated chunk".into()));
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
+    let detail = std::error::Error::source(error)
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    LcmError::Unreachable(format!("{place}: {reason}{detail}"))
 }
 
 impl HttpLcm {
-    pub fn new(access_token: Option<String>) -> Self {
-        Self { access_token }
+    /// A client for real controllers; `ca` names a PEM file of extra certificate authorities to
+    /// trust for HTTPS controllers (beside the system's).
+    pub fn new(access_token: Option<String>, ca: Option<&Path>) -> Result<Self, ClientError> {
+        // rustls' crypto: ring, for the whole process (a no-op when one is installed already).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(TIMEOUT)
+            .user_agent(concat!("edgedev/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca {
+            let shown = path.display().to_string();
+            let pem = std::fs::read(path).map_err(|error| ClientError::ReadCa {
+                path: shown.clone(),
+                error,
+            })?;
+            let certificates = match reqwest::Certificate::from_pem_bundle(&pem) {
+                Ok(certificates) if !certificates.is_empty() => certificates,
+                Ok(_) => {
+                    return Err(ClientError::BadCa {
+                        path: shown,
+                        reason: String::new(),
+                    })
+                }
+                Err(error) => {
+                    return Err(ClientError::BadCa {
+                        path: shown,
+                        reason: format!(": {error}"),
+                    })
+                }
+            };
+            builder = builder.tls_certs_merge(certificates);
+        }
+        Ok(Self {
+            client: builder.build().map_err(ClientError::Build)?,
+            access_token,
+        })
+    }
+
+    /// Sends one request and reads the whole answer.
+    pub async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> Result<Response, LcmError> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|e| LcmError::Malformed(format!("method {method}: {e}")))?;
+        let mut request = self
+            .client
+            .request(method, url)
+            .header("accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request = match body {
+            Body::Empty => request,
+            Body::Json(value) => request
+                .header("content-type", "application/json")
+                .body(value.to_string()),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => request.header("content-type", content_type).body(bytes),
+        };
+        let response = request.send().await.map_err(|e| unreachable(url, &e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| unreachable(url, &e))?
+            .to_vec();
+        Ok(Response { status, body })
     }
 
     async fn call(
@@ -177,7 +164,7 @@ impl HttpLcm {
         if let Some(token) = &self.access_token {
             headers.push(("access_token", token));
         }
-        let response = send(method, &url, &headers, body).await?;
+        let response = self.send(method, &url, &headers, body).await?;
         if !(200..300).contains(&response.status) {
             return Err(LcmError::Rejected {
                 status: response.status,
@@ -522,46 +509,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_content_length_answer_is_read_whole() {
-        let raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\": true}";
-        let response = parse_response(raw).expect("parsed");
-        assert_eq!(response.status, 200);
-        assert_eq!(response.json().expect("json")["a"], true);
-    }
-
-    #[test]
-    fn a_chunked_answer_is_reassembled() {
-        let raw = b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"m\":\r\n6;ext=1\r\n \"no\"}\r\n0\r\n\r\n";
-        let response = parse_response(raw).expect("parsed");
-        assert_eq!(response.status, 404);
-        assert_eq!(response.text(), "{\"m\": \"no\"}");
-        let truncated = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nshort";
-        assert!(matches!(
-            parse_response(truncated),
-            Err(LcmError::Malformed(_))
-        ));
-    }
-
-    #[test]
-    fn only_plain_http_urls_are_reached() {
-        assert_eq!(
-            split_url("http://10.0.0.1:30204/lcmcontroller/v1/health").expect("split"),
-            (
-                "10.0.0.1:30204".to_owned(),
-                "/lcmcontroller/v1/health".to_owned()
-            )
-        );
-        assert_eq!(
-            split_url("http://lcm").expect("split"),
-            ("lcm:80".to_owned(), "/".to_owned())
-        );
-        assert!(matches!(
-            split_url("https://10.0.0.1:30204/"),
-            Err(LcmError::Unreachable(_))
-        ));
-    }
-
-    #[test]
     fn a_multipart_body_carries_the_file_between_boundaries() {
         let Body::Raw {
             content_type,
@@ -575,5 +522,93 @@ mod tests {
         assert!(text.starts_with(&format!("--{boundary}\r\n")));
         assert!(text.contains("name=\"package\"; filename=\"app.csar\""));
         assert!(text.ends_with(&format!("\r\n--{boundary}--\r\n")));
+    }
+
+    /// Serves every TLS connection with one JSON answer, as a controller behind HTTPS would, with
+    /// the test server certificate (for 127.0.0.1, signed by the test CA in tests/fixtures).
+    async fn https_controller() -> (LcmEndpoint, std::path::PathBuf) {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let certs = CertificateDer::pem_file_iter(fixtures.join("tls-test-server.pem"))
+            .expect("server certificate")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("server certificate");
+        let key =
+            PrivateKeyDer::from_pem_file(fixtures.join("tls-test-server.key")).expect("server key");
+        let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listen");
+        let port = listener.local_addr().expect("address").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n")
+                        && tls.read(&mut byte).await.is_ok_and(|n| n == 1)
+                    {
+                        head.push(byte[0]);
+                    }
+                    let body = r#"{"status":"ok"}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        let endpoint = LcmEndpoint {
+            protocol: "https".into(),
+            ip: "127.0.0.1".into(),
+            port,
+        };
+        (endpoint, fixtures.join("tls-test-ca.pem"))
+    }
+
+    #[tokio::test]
+    async fn an_https_controller_is_reached_when_its_ca_is_configured_and_refused_otherwise() {
+        let (endpoint, ca) = https_controller().await;
+        let trusted = HttpLcm::new(None, Some(&ca)).expect("client");
+        trusted.health(&endpoint).await.expect("health over HTTPS");
+        // Connections are reused: a second call works on the same client.
+        trusted.health(&endpoint).await.expect("again");
+        let untrusted = HttpLcm::new(None, None).expect("client");
+        let refused = untrusted.health(&endpoint).await;
+        assert!(
+            matches!(&refused, Err(LcmError::Unreachable(message)) if message.contains("127.0.0.1")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_ca_file_that_is_missing_or_not_pem_is_a_clear_error() {
+        let missing = HttpLcm::new(None, Some(Path::new("/nonexistent/ca.pem")));
+        assert!(matches!(missing, Err(ClientError::ReadCa { .. })));
+        let not_pem = std::env::temp_dir().join(format!("edgedev-ca-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&not_pem, "not a certificate").expect("write");
+        let bad = HttpLcm::new(None, Some(&not_pem));
+        let _ = std::fs::remove_file(&not_pem);
+        assert!(
+            matches!(bad, Err(ClientError::BadCa { .. })),
+            "{:?}",
+            bad.err()
+        );
     }
 }

@@ -34,10 +34,14 @@ impl LcmAdapter {
         }
     }
 
-    pub fn http(access_token: Option<String>) -> Self {
-        Self {
-            port: Arc::new(http::HttpLcm::new(access_token)),
+    /// The client of real controllers; `ca` is a PEM file of extra CAs for HTTPS controllers.
+    pub fn http(
+        access_token: Option<String>,
+        ca: Option<&std::path::Path>,
+    ) -> Result<Self, http::ClientError> {
+        Ok(Self {
+            port: Arc::new(http::HttpLcm::new(access_token, ca)?),
             simulator: None,
-        }
+        })
     }
 }
