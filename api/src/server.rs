@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
-use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{middleware, web, App, HttpResponse, HttpServer, ResponseError};
 use commands::CommandExecutor;
 use db::Pool;
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
@@ -126,6 +128,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
+            .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
             .wrap(middleware::from_fn(crate::middleware::observe))
             .configure(routes::configure)
             .service((*openapi).clone())
@@ -182,6 +185,21 @@ async fn maintain_periodically(state: AppState) {
             Err(error) => tracing::warn!(%error, "file sweep failed"),
         }
     }
+}
+
+/// A path that exists asked with another method: the JSON error body instead of an empty 405.
+fn method_not_allowed<B>(
+    response: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (request, _) = response.into_parts();
+    let answer = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        "this path does not take this method",
+    )
+    .error_response();
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(request, answer).map_into_right_body(),
+    ))
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

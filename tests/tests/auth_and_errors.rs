@@ -224,6 +224,24 @@ async fn client_mistakes_get_4xx_with_a_stable_code_never_500() {
         (no_route.status, no_route.body["code"].as_str()),
         (404, Some("ROUTE_NOT_FOUND"))
     );
+    let wrong_method = app
+        .request(
+            "PATCH",
+            "/mec/developer/v2/applications",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (wrong_method.status, wrong_method.body["code"].as_str()),
+        (405, Some("METHOD_NOT_ALLOWED"))
+    );
+    assert_eq!(
+        wrong_method.body["path"], "/mec/developer/v2/applications",
+        "{}",
+        wrong_method.body
+    );
     assert_eq!(app.event_count().await, 0);
 }
 

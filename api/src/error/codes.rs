@@ -78,6 +78,7 @@ error_codes! {
     OperationNotFound = ("OPERATION_NOT_FOUND", NOT_FOUND, Some(20007), "no operation has this id"),
     PluginNotFound = ("PLUGIN_NOT_FOUND", NOT_FOUND, Some(20007), "no plugin has this id"),
     ProjectionNotFound = ("PROJECTION_NOT_FOUND", NOT_FOUND, Some(20007), "no projection has this name"),
+    MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
     ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),
     DuplicateApplication = ("DUPLICATE_APPLICATION", CONFLICT, Some(20002), "another application has this name, version and provider"),

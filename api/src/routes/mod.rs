@@ -21,7 +21,6 @@ pub use commanding::AppState;
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
-    sandbox::configure(cfg);
     applications::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);

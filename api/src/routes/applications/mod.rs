@@ -26,17 +26,26 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 pub const READ_MODELS: &[&str] = &["applications"];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // The collection first: a static path, matched without a pattern; then the application and
+    // what hangs off it (networks, VMs, sandbox actions).
     cfg.service(
         web::scope("/mec/developer/v2/applications")
-            .route("", web::post().to(create))
-            .route("", web::get().to(list))
-            .route("/{applicationId}", web::get().to(get))
-            .route("/{applicationId}", web::put().to(update))
-            .route("/{applicationId}", web::delete().to(delete))
+            .service(
+                web::resource("")
+                    .route(web::post().to(create))
+                    .route(web::get().to(list)),
+            )
+            .service(
+                web::resource("/{applicationId}")
+                    .route(web::get().to(get))
+                    .route(web::put().to(update))
+                    .route(web::delete().to(delete)),
+            )
             .route(
                 "/{applicationId}/action/sel-mephost",
                 web::put().to(select_host),
-            ),
+            )
+            .configure(super::sandbox::configure_nested),
     );
 }
 

@@ -21,44 +21,49 @@ use super::parse_uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Plain resources, registered before the applications scope (a scope takes its whole prefix).
-    const APP: &str = "/mec/developer/v2/applications/{applicationId}";
-    cfg.route(&format!("{APP}/networks"), web::post().to(create_network))
-        .route(&format!("{APP}/networks"), web::get().to(list_networks))
-        .route(
-            &format!("{APP}/networks/{{networkId}}"),
-            web::get().to(get_network),
-        )
-        .route(
-            &format!("{APP}/networks/{{networkId}}"),
-            web::put().to(update_network),
-        )
-        .route(
-            &format!("{APP}/networks/{{networkId}}"),
-            web::delete().to(delete_network),
-        )
-        .route(&format!("{APP}/vms"), web::post().to(create_vm))
-        .route(&format!("{APP}/vms"), web::get().to(list_vms))
-        .route(&format!("{APP}/vms/{{vmId}}"), web::get().to(get_vm))
-        .route(&format!("{APP}/vms/{{vmId}}"), web::put().to(update_vm))
-        .route(&format!("{APP}/vms/{{vmId}}"), web::delete().to(delete_vm))
-        .route(
-            &format!("{APP}/vms/{{vmId}}/action/launch"),
-            web::post().to(super::operations::launch),
-        )
-        .route(
-            &format!("{APP}/vms/{{vmId}}/action/export-image"),
-            web::post().to(super::operations::export_image),
-        )
-        .route(
-            &format!("{APP}/vms/{{vmId}}/action/vnc"),
-            web::get().to(super::operations::vnc),
-        )
-        .route(
-            &format!("{APP}/action/clean-env"),
-            web::post().to(super::operations::clean_env),
-        );
+/// The networks, VMs and sandbox actions of an application, registered inside the applications
+/// scope (paths relative to `/mec/developer/v2/applications`). One resource per path, each with
+/// its methods, so a request is matched against as few patterns as possible.
+pub fn configure_nested(cfg: &mut web::ServiceConfig) {
+    use super::operations;
+    cfg.service(
+        web::resource("/{applicationId}/networks")
+            .route(web::post().to(create_network))
+            .route(web::get().to(list_networks)),
+    )
+    .service(
+        web::resource("/{applicationId}/networks/{networkId}")
+            .route(web::get().to(get_network))
+            .route(web::put().to(update_network))
+            .route(web::delete().to(delete_network)),
+    )
+    .service(
+        web::resource("/{applicationId}/vms")
+            .route(web::post().to(create_vm))
+            .route(web::get().to(list_vms)),
+    )
+    .service(
+        web::resource("/{applicationId}/vms/{vmId}")
+            .route(web::get().to(get_vm))
+            .route(web::put().to(update_vm))
+            .route(web::delete().to(delete_vm)),
+    )
+    .route(
+        "/{applicationId}/vms/{vmId}/action/launch",
+        web::post().to(operations::launch),
+    )
+    .route(
+        "/{applicationId}/vms/{vmId}/action/export-image",
+        web::post().to(operations::export_image),
+    )
+    .route(
+        "/{applicationId}/vms/{vmId}/action/vnc",
+        web::get().to(operations::vnc),
+    )
+    .route(
+        "/{applicationId}/action/clean-env",
+        web::post().to(operations::clean_env),
+    );
 }
 
 /// Runs an application command that changes networks or VMs.
