@@ -8,6 +8,7 @@
 //! # Layout
 //! - [`runner`]: the runner: sweeps for unfinished operations, leases, the step loop, recording.
 //! - [`hooks`]: what the runner knows of each aggregate that runs operations (one impl each).
+//! - [`record`]: recording a step as a command on the operation's aggregate.
 //! - [`steps`]: building the events of a step (progress, success, failure, deadlines).
 //! - [`launch`], [`export`], [`clean`]: the operations, one function per action.
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
@@ -17,6 +18,7 @@ pub mod export;
 pub mod hooks;
 pub mod launch;
 pub mod lcm;
+pub mod record;
 pub mod runner;
 pub mod steps;
 
