@@ -1,0 +1,132 @@
+//! Long-running operations over HTTP:
+//!
+//! - [`start`]: starting them (VM launch and image export, clean-env; each answers
+//!   `{operationId}` at once and runs in the workflow runner), and the VM console;
+//! - [`status`]: reading one with its actions (`GET /mec/developer/v2/operations/{id}`, 404 when
+//!   unknown) and cancelling one (`POST /api/v1/operations/{id}/cancel`);
+//! - setting the LCM simulator's plan for a controller (`PUT /api/v1/simulators/lcm/{lcmIp}`,
+//!   admins, only while the simulator is in use).
+
+pub mod start;
+pub mod status;
+
+use actix_web::{web, HttpResponse};
+use domain::operation::OperationError;
+use serde::Serialize;
+use utoipa::ToSchema;
+use workflows::lcm::SimPlan;
+
+pub use start::{clean_env, export_image, launch, owned_application, vnc, Console};
+pub use status::{cancel, get};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::state::AppState;
+
+/// What a started operation is visible in.
+pub const READ_MODELS: &[&str] = &["operations", "vms"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/mec/developer/v2/operations/{operationId}",
+        web::get().to(get),
+    )
+    .route(
+        "/api/v1/operations/{operationId}/cancel",
+        web::post().to(cancel),
+    )
+    .route(
+        "/api/v1/simulators/lcm/{lcmIp}",
+        web::put().to(set_simulator_plan),
+    );
+}
+
+/// `{operationId}` of a started operation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Started {
+    pub operation_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionStatus {
+    pub id: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action_name: Option<String>,
+    pub progress: Option<i32>,
+    pub status: Option<String>,
+    pub error_msg: Option<String>,
+    pub status_log: Option<String>,
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+db::from_row!(ActionStatus {
+    id,
+    object_type,
+    object_id,
+    action_name,
+    progress,
+    status,
+    error_msg,
+    status_log,
+    update_time
+});
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationStatus {
+    pub id: String,
+    pub user_name: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub object_name: Option<String>,
+    pub operation_name: Option<String>,
+    pub progress: Option<i32>,
+    /// ONGOING, SUCCESS or FAILED (a cancelled operation is FAILED, "Operation cancelled by ...").
+    pub status: Option<String>,
+    pub error_msg: Option<String>,
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub action_status_list: Vec<ActionStatus>,
+}
+
+db::from_row!(OperationStatus { id, user_name, object_type, object_id, object_name, operation_name, progress, status, error_msg, create_time, update_time; action_status_list });
+
+/// Maps an operation step rejection.
+pub fn operation_error(error: OperationError) -> ApiError {
+    match error {
+        OperationError::Unknown => {
+            ApiError::new(ErrorCode::OperationNotFound, "no operation has this id")
+                .with_ret_code(20007)
+        }
+        OperationError::Finished => ApiError::new(
+            ErrorCode::OperationFinished,
+            "the operation has already finished",
+        ),
+    }
+}
+
+/// Set the LCM simulator's plan for the controller at `lcmIp` (`*` for every other one): delays,
+/// the failing call, polls answered "in progress" (admins; only while the simulator is in use).
+#[utoipa::path(put, path = "/api/v1/simulators/lcm/{lcmIp}", tag = "operations", request_body = SimPlan,
+    params(("lcmIp" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, description = "a real LCM is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_simulator_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<SimPlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.lcm.simulator.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
+            "edgedev talks to real LCM controllers (EDGEDEV_LCM=http)",
+        )
+    })?;
+    sim.set_plan(&path, body.into_inner());
+    Ok(HttpResponse::NoContent().finish())
+}
