@@ -3,8 +3,14 @@
 //! delete. Files live in the content-addressed store and are written and fsynced before the event
 //! that refers to them is appended.
 
+pub mod downloads;
 pub mod dto;
 pub mod form;
+mod upload_checks;
+
+pub use downloads::{api_file, content, download, logo};
+
+use self::upload_checks::*;
 
 use actix_multipart::Multipart;
 use actix_web::body::SizedStream;
@@ -58,121 +64,6 @@ fn plugin_id(text: &str) -> Result<String, ApiError> {
         .with_params(vec!["pluginId".into()]));
     }
     Ok(text.to_ascii_lowercase())
-}
-
-fn invalid(error: PluginError, field: &str) -> ApiError {
-    ApiError::new(ErrorCode::InvalidField, error.to_string()).with_params(vec![field.to_owned()])
-}
-
-fn bad_file(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidFile, message)
-        .with_ret_code(20024)
-        .with_params(vec![field.to_owned()])
-}
-
-/// `userId` / `userName` form fields, where sent, must name the caller (as the original filter).
-fn check_identity(form: &PluginForm, actor: &Actor) -> Result<(), ApiError> {
-    let mismatch = form.text("userId").is_some_and(|v| v != actor.user_id)
-        || form.text("userName").is_some_and(|v| v != actor.user_name);
-    if mismatch {
-        return Err(ApiError::unauthorized(
-            "Illegal userId/userName: the form must name the token's user",
-        ));
-    }
-    Ok(())
-}
-
-fn extension(staged: &Staged) -> String {
-    staged
-        .file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-/// Checks each staged file by name and by content, without extracting anything.
-fn check_files(form: &PluginForm) -> Result<(), ApiError> {
-    if let Some(file) = &form.plugin_file {
-        if !matches!(extension(file).as_str(), "zip" | "csar") {
-            return Err(bad_file(
-                "pluginFile",
-                "pluginFile must be a .zip or .csar archive",
-            ));
-        }
-        checks::check_zip(&file.path, 1024, 100 * 1024 * 1024)
-            .map_err(|e| bad_file("pluginFile", e.to_string()))?;
-    }
-    if let Some(file) = &form.logo_file {
-        if !matches!(extension(file).as_str(), "jpg" | "jpeg" | "png" | "bmp") {
-            return Err(bad_file(
-                "logoFile",
-                "logoFile must be a .jpg, .png or .bmp image",
-            ));
-        }
-        checks::check_image(&file.path).map_err(|e| bad_file("logoFile", e.to_string()))?;
-    }
-    if let Some(file) = &form.api_file {
-        if extension(file) != "md" {
-            return Err(bad_file("apiFile", "apiFile must be a Markdown (.md) file"));
-        }
-        checks::check_text(&file.path).map_err(|e| bad_file("apiFile", e.to_string()))?;
-    }
-    Ok(())
-}
-
-/// The text fields of a form, validated; `required` for upload, optional for update.
-fn text_fields(form: &PluginForm, required: bool) -> Result<PluginPatch, ApiError> {
-    let need = |name: &str, error: PluginError| -> Result<Option<&str>, ApiError> {
-        match form.text(name).filter(|v| !v.trim().is_empty()) {
-            None if required => Err(invalid(error, name)),
-            value => Ok(value),
-        }
-    };
-    Ok(PluginPatch {
-        name: need("pluginName", PluginError::Name)?
-            .map(PluginFields::check_name)
-            .transpose()
-            .map_err(|e| invalid(e, "pluginName"))?,
-        code_language: need("codeLanguage", PluginError::CodeLanguage)?
-            .map(CodeLanguage::parse)
-            .transpose()
-            .map_err(|e| invalid(e, "codeLanguage"))?,
-        plugin_type: need("pluginType", PluginError::PluginType)?
-            .map(PluginType::parse)
-            .transpose()
-            .map_err(|e| invalid(e, "pluginType"))?,
-        version: need("version", PluginError::Version)?
-            .map(PluginFields::check_version)
-            .transpose()
-            .map_err(|e| invalid(e, "version"))?,
-        introduction: form
-            .text("introduction")
-            .map(PluginFields::check_introduction)
-            .transpose()
-            .map_err(|e| invalid(e, "introduction"))?,
-        ..PluginPatch::default()
-    })
-}
-
-/// Refuses a package whose content another plugin already shares (before anything is stored).
-async fn check_not_shared(
-    state: &AppState,
-    sha256: &str,
-    except: Option<&str>,
-) -> Result<(), ApiError> {
-    let holder = commands::reservations::holder(&state.pool, PACKAGE_HASH, sha256).await?;
-    match holder {
-        Some(holder) if Some(holder.as_str()) != except => Err(duplicate()),
-        _ => Ok(()),
-    }
-}
-
-fn duplicate() -> ApiError {
-    ApiError::new(
-        ErrorCode::DuplicatePlugin,
-        "this plugin package has already been uploaded",
-    )
-    .with_params(vec!["pluginFile".into()])
 }
 
 /// Share a plugin or SDK (multipart).
@@ -388,94 +279,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Download the package (guests too); every download is recorded and counted.
-#[utoipa::path(
-    get, path = "/mec/developer/v1/plugins/{pluginId}/action/download", tag = "plugins",
-    params(("pluginId" = String, Path)),
-    responses((status = 200, description = "the package, streamed", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = []))
-)]
-pub async fn download(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let id = plugin_id(&path)?;
-    let record_id = uuid::Uuid::new_v4().simple().to_string();
-    let executed = run(
-        &state,
-        caller.0,
-        id,
-        PluginAction::Download {
-            record_id,
-            at: db::now_micros(),
-        },
-    )
-    .await?;
-    let live = executed.aggregate.state.ok_or_else(not_found)?;
-    stream_file(
-        &state,
-        &live.fields.plugin_file,
-        "application/octet-stream",
-        true,
-    )
-    .await
-}
-
-/// The logo image (guests too).
-#[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/get-logofile", tag = "plugins", params(("pluginId" = String, Path)),
-    responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn logo(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let file = current(&state, &path).await?.logo_file;
-    let content_type = match file
-        .file_name
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        Some("bmp") => "image/bmp",
-        _ => "image/jpeg",
-    };
-    stream_file(&state, &file, content_type, false).await
-}
-
-/// The API Markdown file as an attachment (tenants and admins).
-#[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/get-apifile", tag = "plugins", params(("pluginId" = String, Path)),
-    responses((status = 200, description = "the Markdown file"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn api_file(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.tenant_or_admin()?;
-    let file = current(&state, &path).await?.api_file;
-    stream_file(&state, &file, "text/markdown; charset=utf-8", true).await
-}
-
-/// The API Markdown as text (tenants and admins).
-#[utoipa::path(get, path = "/mec/developer/v1/plugins/{pluginId}/action/content", tag = "plugins", params(("pluginId" = String, Path)),
-    responses((status = 200, description = "the Markdown text", content_type = "text/plain"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
-pub async fn content(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.tenant_or_admin()?;
-    let file = current(&state, &path).await?.api_file;
-    let text = tokio::fs::read_to_string(state.files.path_of(&file.sha256))
-        .await
-        .map_err(|e| ApiError::internal(&format!("stored API file unreadable: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
-        .body(text))
-}
-
 /// Rate a plugin 1-5; a user's later rating replaces their earlier one.
 #[utoipa::path(put, path = "/mec/developer/v1/plugins/{pluginId}/action/score", tag = "plugins",
     params(("pluginId" = String, Path), ScoreQuery),
@@ -501,60 +304,6 @@ pub async fn score(
     )
     .await?;
     Ok(HttpResponse::Ok().json(true))
-}
-
-/// The plugin's current fields, from its events.
-async fn current(state: &web::Data<AppState>, path: &str) -> Result<PluginFields, ApiError> {
-    let id = plugin_id(path)?;
-    let st = state.clone();
-    let (plugin, _) = state
-        .offload(async move {
-            st.executor
-                .store()
-                .load::<Plugin>(&id)
-                .await
-                .map_err(|e| ApiError::internal(&e.to_string()))
-        })
-        .await?;
-    plugin.state.map(|live| live.fields).ok_or_else(not_found)
-}
-
-/// Streams a stored file with its length and, for attachments, its name.
-async fn stream_file(
-    state: &AppState,
-    file: &StoredFile,
-    content_type: &str,
-    attachment: bool,
-) -> Result<HttpResponse, ApiError> {
-    let handle = tokio::fs::File::open(state.files.path_of(&file.sha256))
-        .await
-        .map_err(|e| ApiError::internal(&format!("stored file missing: {e}")))?;
-    let chunks = futures_util::stream::unfold(handle, |mut handle| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buffer = vec![0u8; 64 * 1024];
-        match handle.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok::<_, std::io::Error>(web::Bytes::from(buffer)), handle))
-            }
-            Err(e) => Some((Err(e), handle)),
-        }
-    });
-    let mut response = HttpResponse::Ok();
-    response.content_type(content_type.to_owned());
-    if attachment {
-        let name: String = file
-            .file_name
-            .chars()
-            .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-            .collect();
-        response.insert_header((
-            "content-disposition",
-            format!("attachment; filename=\"{name}\""),
-        ));
-    }
-    Ok(response.body(SizedStream::new(file.size, Box::pin(chunks))))
 }
 
 /// The result of a plugin command, and whether the read model shows it yet.
