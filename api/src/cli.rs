@@ -85,10 +85,15 @@ pub enum SimSystem {
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// PostgreSQL URL; unset starts the private cluster in the data directory.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Data directory: private cluster, signing key.
-    #[arg(long, env = "EDGEDEV_DATA_DIR", default_value = "./.edgedev")]
+    #[arg(
+        long,
+        env = "EDGEDEV_DATA_DIR",
+        default_value = "./.edgedev",
+        global = true
+    )]
     pub data_dir: PathBuf,
 }
 
