@@ -622,3 +622,34 @@ async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_i
         after - before
     );
 }
+
+#[actix_web::test]
+async fn a_form_with_too_many_parts_is_refused_and_unknown_parts_are_not_kept() {
+    let (app, _data_dir) = plugin_app().await;
+    let alice = app.tenant(1);
+    let extra = |count: usize| -> Vec<Part> {
+        (0..count)
+            .map(|i| {
+                let name: &'static str = Box::leak(format!("junk{i}").into_boxed_str());
+                (name, None, vec![b'x'; 4000])
+            })
+            .collect()
+    };
+    // The valid form has eight parts; 9 extra parts make 17.
+    let mut crowded = form("crowded-plugin", zip(2, b"class A {}", None));
+    crowded.extend(extra(9));
+    let refused = send_form(&app.base, "POST", PLUGINS, &alice, &crowded).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (400, Some("MALFORMED_MULTIPART")),
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(app.event_count().await, 0);
+    // A few unknown parts are read past and dropped: the plugin is shared without them.
+    let mut padded = form("padded-plugin", zip(2, b"class B {}", None));
+    padded.extend(extra(8));
+    let uploaded = send_form(&app.base, "POST", PLUGINS, &alice, &padded).await;
+    assert_eq!(uploaded.status, 201, "{:?}", uploaded.body);
+    assert_eq!(uploaded.body["pluginName"], "padded-plugin");
+}

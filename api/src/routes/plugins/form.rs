@@ -1,5 +1,7 @@
 //! Reading a plugin's multipart form: files stream into the store's staging area (hashed and
-//! size-limited as they arrive, never held in memory), text fields are read with a small limit.
+//! size-limited as they arrive, never held in memory), the known text fields are read with a small
+//! limit, and a form may have at most [`MAX_PARTS`] parts: unknown parts are read and dropped,
+//! never kept, so no number of extra parts costs memory.
 
 use std::collections::HashMap;
 
@@ -14,6 +16,18 @@ pub const PLUGIN_FILE_LIMIT: u64 = 50 * 1024 * 1024;
 pub const LOGO_FILE_LIMIT: u64 = 10 * 1024 * 1024;
 pub const API_FILE_LIMIT: u64 = 10 * 1024 * 1024;
 const TEXT_LIMIT: usize = 4096;
+/// The most parts a form may have (the original's form has nine).
+pub const MAX_PARTS: usize = 16;
+/// The text fields a plugin form has; other text parts are dropped unread.
+const TEXT_FIELDS: [&str; 7] = [
+    "pluginName",
+    "codeLanguage",
+    "pluginType",
+    "version",
+    "introduction",
+    "userId",
+    "userName",
+];
 
 /// The parts of a plugin form.
 #[derive(Default)]
@@ -42,7 +56,15 @@ fn file_limit(name: &str) -> Option<u64> {
 /// Reads the whole form; files go to staging.
 pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
     let mut form = PluginForm::default();
+    let mut parts = 0;
     while let Some(field) = multipart.next().await {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(ApiError::new(
+                ErrorCode::MalformedMultipart,
+                format!("the form has more than {MAX_PARTS} parts"),
+            ));
+        }
         let mut field = field.map_err(|e| {
             ApiError::new(
                 ErrorCode::MalformedMultipart,
@@ -78,6 +100,11 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
                 "pluginFile" => form.plugin_file = Some(staged),
                 "logoFile" => form.logo_file = Some(staged),
                 _ => form.api_file = Some(staged),
+            }
+        } else if !TEXT_FIELDS.contains(&name.as_str()) {
+            // Not a field of the form: read past it, keep nothing.
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(|e| ApiError::new(ErrorCode::MalformedMultipart, e.to_string()))?;
             }
         } else {
             let mut value = Vec::new();
