@@ -298,3 +298,33 @@ async fn call_raw(base: &str, token: &str, body: &str) -> (u16, serde_json::Valu
         serde_json::from_slice(&bytes).unwrap_or_default(),
     )
 }
+
+#[actix_web::test]
+async fn an_identity_too_long_for_the_read_models_is_refused_and_no_projection_stops() {
+    let app = spawn_app().await;
+    let long = "u".repeat(51);
+    let token = app.token(&long, "alice", domain::Role::Tenant);
+    let created = app.create_app(&token, &app_body("long-owner")).await;
+    assert_eq!(
+        (created.status, created.body["code"].as_str()),
+        (401, Some("UNAUTHORIZED")),
+        "{:?}",
+        created.body
+    );
+    assert_eq!(app.event_count().await, 0);
+    // A valid user still gets through, and every projection keeps running.
+    let ok = app
+        .create_app(&app.tenant(1), &app_body("short-owner"))
+        .await;
+    assert_eq!(ok.status, 201, "{:?}", ok.body);
+    let statuses = app
+        .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
+        .await;
+    let all_running = statuses
+        .body
+        .as_array()
+        .expect("statuses")
+        .iter()
+        .all(|p| p["status"] != "failed");
+    assert!(all_running, "{}", statuses.body);
+}

@@ -32,6 +32,9 @@ struct Keys {
     rs256: Option<DecodingKey>,
 }
 
+/// The longest user id or name a token may carry (the read models' `varchar(50)`).
+pub const MAX_IDENTITY_CHARS: usize = 50;
+
 /// The claims edgedev reads and writes.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +59,8 @@ pub enum TokenError {
     Expired,
     #[error("the token carries no userId or userName")]
     NoIdentity,
+    #[error("the token's userId and userName must be at most 50 characters each")]
+    IdentityTooLong,
 }
 
 /// Why the configured RS256 public key cannot be used.
@@ -177,6 +182,13 @@ impl JwtKeys {
             .claims;
         if claims.user_id.is_empty() || claims.user_name.is_empty() {
             return Err(TokenError::NoIdentity);
+        }
+        // The read models keep user ids and names in `varchar(50)` columns: a longer identity
+        // would stop a projection for every user, so it is refused here, before any command.
+        if claims.user_id.chars().count() > MAX_IDENTITY_CHARS
+            || claims.user_name.chars().count() > MAX_IDENTITY_CHARS
+        {
+            return Err(TokenError::IdentityTooLong);
         }
         let roles = claims
             .authorities

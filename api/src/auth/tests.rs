@@ -124,3 +124,21 @@ fn a_tampered_body_or_alg_none_is_rejected() {
     );
     assert_eq!(keys.verify("garbage"), Err(TokenError::Malformed));
 }
+
+#[test]
+fn an_identity_longer_than_the_read_models_hold_is_refused() {
+    let keys = JwtKeys::new(b"secret".to_vec()).expect("key");
+    let long = "u".repeat(51);
+    let at_limit = Actor::new("u".repeat(50), "n".repeat(50), vec![Role::Tenant]);
+    assert_eq!(keys.verify(&keys.mint(&at_limit, 60)), Ok(at_limit));
+    let too_long_id = Actor::new(long.clone(), "alice", vec![Role::Tenant]);
+    assert_eq!(
+        keys.verify(&keys.mint(&too_long_id, 60)),
+        Err(TokenError::IdentityTooLong)
+    );
+    let too_long_name = Actor::new("u1", long, vec![Role::Tenant]);
+    assert_eq!(
+        keys.verify(&keys.mint(&too_long_name, 60)),
+        Err(TokenError::IdentityTooLong)
+    );
+}
