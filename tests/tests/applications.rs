@@ -468,3 +468,82 @@ async fn a_selected_host_id_must_be_a_uuid() {
         (400, Some(20007))
     );
 }
+
+#[actix_web::test]
+async fn an_idempotency_key_reused_on_another_request_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let token = app.tenant(1);
+    let x = app.create_app(&token, &app_body("app-x")).await;
+    let y = app.create_app(&token, &app_body("app-y")).await;
+    let (x, y) = (
+        x.body["id"].as_str().expect("x").to_owned(),
+        y.body["id"].as_str().expect("y").to_owned(),
+    );
+    let key = [("Idempotency-Key", "k1")];
+    let mut changed = app_body("app-x");
+    changed["description"] = json!("changed once");
+    let put = app
+        .request(
+            "PUT",
+            &format!("/mec/developer/v2/applications/{x}"),
+            Some(&token),
+            Some(&changed),
+            &key,
+        )
+        .await;
+    assert_eq!(put.status, 200, "{:?}", put.body);
+    let events = app.event_count().await;
+
+    // The same key on another resource and method: refused, Y untouched.
+    let delete = app
+        .request(
+            "DELETE",
+            &format!("/mec/developer/v2/applications/{y}"),
+            Some(&token),
+            None,
+            &key,
+        )
+        .await;
+    assert_eq!(
+        (delete.status, delete.body["code"].as_str()),
+        (422, Some("IDEMPOTENCY_KEY_REUSED")),
+        "{:?}",
+        delete.body
+    );
+    // The same key on the same resource with another body: refused too.
+    let mut other = app_body("app-x");
+    other["description"] = json!("changed twice");
+    let second_put = app
+        .request(
+            "PUT",
+            &format!("/mec/developer/v2/applications/{x}"),
+            Some(&token),
+            Some(&other),
+            &key,
+        )
+        .await;
+    assert_eq!(second_put.status, 422, "{:?}", second_put.body);
+    // The very same request again: the first answer, nothing appended.
+    let retry = app
+        .request(
+            "PUT",
+            &format!("/mec/developer/v2/applications/{x}"),
+            Some(&token),
+            Some(&changed),
+            &key,
+        )
+        .await;
+    assert_eq!(retry.status, 200);
+    assert_eq!(retry.body["description"], "changed once");
+    assert_eq!(app.event_count().await, events);
+    let still = app
+        .request(
+            "GET",
+            &format!("/mec/developer/v2/applications/{y}"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(still.status, 200, "Y still exists");
+}

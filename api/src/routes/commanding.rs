@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use commands::{
@@ -94,9 +94,17 @@ pub fn metadata(actor: &Actor, idempotency_key: Option<&str>) -> CommandMetadata
     metadata
 }
 
-/// Reads `If-Match` (a version, quoted or not) and `Idempotency-Key` into command options.
-/// `fingerprint_input` identifies the request, so a key reused for another request is caught.
-pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandOptions, ApiError> {
+/// The bytes of a JSON body as a request's fingerprint input.
+pub fn json_bytes<T: serde::Serialize>(body: &T) -> Vec<u8> {
+    serde_json::to_vec(body).unwrap_or_default()
+}
+
+/// Reads `If-Match` (a version, quoted or not) and `Idempotency-Key` into command options. The
+/// key's fingerprint covers the method, the path and `body`, so a key reused for another request
+/// (another resource, another method, another body) is caught (422), never answered with the
+/// first request's result.
+pub fn options(req: &HttpRequest, body: &[u8]) -> Result<CommandOptions, ApiError> {
+    let headers = req.headers();
     let expected_version = match headers.get(header::IF_MATCH) {
         None => None,
         Some(value) => {
@@ -124,7 +132,14 @@ pub fn options(headers: &HeaderMap, fingerprint_input: &[u8]) -> Result<CommandO
                     "Idempotency-Key must be 1-255 visible characters",
                 ));
             }
-            let fingerprint = Sha256::digest(fingerprint_input)
+            let mut hasher = Sha256::new();
+            hasher.update(req.method().as_str().as_bytes());
+            hasher.update(b" ");
+            hasher.update(req.path().as_bytes());
+            hasher.update(b"\n");
+            hasher.update(body);
+            let fingerprint = hasher
+                .finalize()
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();

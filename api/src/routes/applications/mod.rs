@@ -16,7 +16,8 @@ use self::dto::{
     field_name, ApplicationRequest, ApplicationResponse, ListQuery, SelectHostRequest,
 };
 use super::commanding::{
-    self, metadata, options, requested_position, AppState, CommandEndpoint, CommandRequest, Reply,
+    self, json_bytes, metadata, options, requested_position, AppState, CommandEndpoint,
+    CommandRequest, Reply,
 };
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
@@ -72,11 +73,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let fields = validate(&body)?;
-    let fingerprint = serde_json::to_vec(&*body).unwrap_or_default();
-    let options = options(
-        req.headers(),
-        &[b"POST applications ".as_slice(), &fingerprint].concat(),
-    )?;
+    let options = options(&req, &json_bytes(&*body))?;
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = db::now_micros();
     let action = ApplicationAction::Create { fields, created_at };
@@ -179,7 +176,7 @@ pub async fn update(
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
     let fields = validate(&body)?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, &json_bytes(&*body))?;
     execute(
         state,
         actor,
@@ -206,7 +203,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, b"")?;
     let st = state.clone();
     let app_id = id.clone();
     state
@@ -261,7 +258,7 @@ pub async fn select_host(
     let id = parse_uuid(&path, "applicationId")?;
     let host = body.mep_host_id.as_deref().unwrap_or_default();
     let mep_host_id = parse_uuid(host, "mepHostId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, &json_bytes(&*body))?;
     // The caller must own the application (403 first), and the host must exist.
     let st = state.clone();
     let (app_id, host_id, caller_actor) = (id.clone(), mep_host_id.clone(), actor.clone());

@@ -17,7 +17,8 @@ pub use dto::{HostQuery, MepHostBody, MepHostLog};
 
 use self::dto::{fields, invalid, render};
 use super::commanding::{
-    metadata, options, requested_position, run_command, AppState, CommandEndpoint, CommandRequest,
+    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
+    CommandRequest,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -137,7 +138,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = admin(caller)?;
     let f = fields(&state, &body)?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, &json_bytes(&*body))?;
     let st = state.clone();
     let id = uuid::Uuid::new_v4().to_string();
     let reply = state
@@ -179,7 +180,7 @@ pub async fn update(
     let actor = admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
     let f = fields(&state, &body)?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, &json_bytes(&*body))?;
     let st = state.clone();
     let reply = state
         .offload(async move {
@@ -211,7 +212,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let actor = admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, b"")?;
     let st = state.clone();
     let reply = state
         .offload(async move {

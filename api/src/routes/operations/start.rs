@@ -123,7 +123,7 @@ pub async fn launch(
     let actor = caller.tenant_or_admin()?;
     let app_id = parse_uuid(&path.0, "applicationId")?;
     let vm_id = parse_uuid(&path.1, "vmId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, b"")?;
     let st = state.clone();
     let (actor_for_plan, vm_for_plan) = (actor.clone(), vm_id.clone());
     let plan = state
@@ -187,7 +187,7 @@ pub async fn export_image(
     let actor = caller.tenant_or_admin()?;
     let app_id = parse_uuid(&path.0, "applicationId")?;
     let vm_id = parse_uuid(&path.1, "vmId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, b"")?;
     let st = state.clone();
     let (a, v) = (actor.clone(), vm_id.clone());
     state
@@ -219,7 +219,7 @@ pub async fn clean_env(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let app_id = parse_uuid(&path, "applicationId")?;
-    let options = options(req.headers(), b"")?;
+    let options = options(&req, b"")?;
     let operation_id = uuid::Uuid::new_v4().to_string();
     let mut meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     meta.operation_id = Some(operation_id.clone());

@@ -16,10 +16,11 @@ pub use dto::{vm_body, CertificateBody, KeyPairBody, NetworkBody, PasswordBody, 
 pub use queries::READ_MODELS;
 
 use self::dto::{network_fields, vm_config};
-use super::commanding::{metadata, options, run_command, AppState, CommandRequest};
+use super::commanding::{json_bytes, metadata, options, run_command, AppState, CommandRequest};
 use super::parse_uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use commands::CommandOptions;
 
 /// The networks, VMs and sandbox actions of an application, registered inside the applications
 /// scope (paths relative to `/mec/developer/v2/applications`). One resource per path, each with
@@ -70,14 +71,13 @@ pub fn configure_nested(cfg: &mut web::ServiceConfig) {
 async fn app_command(
     state: web::Data<AppState>,
     caller: Caller,
-    req: HttpRequest,
+    options: CommandOptions,
     app_id: String,
     action: ApplicationAction,
     success: StatusCode,
     render: impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let options = options(req.headers(), b"")?;
     let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     let st = state.clone();
     let reply = state
@@ -136,7 +136,7 @@ pub async fn create_network(
     app_command(
         state,
         caller,
-        req,
+        options(&req, &json_bytes(&*body))?,
         app_id,
         ApplicationAction::CreateNetwork(network),
         StatusCode::OK,
@@ -163,7 +163,7 @@ pub async fn update_network(
     app_command(
         state,
         caller,
-        req,
+        options(&req, &json_bytes(&*body))?,
         app_id,
         ApplicationAction::UpdateNetwork(network),
         StatusCode::OK,
@@ -188,7 +188,7 @@ pub async fn delete_network(
     app_command(
         state,
         caller,
-        req,
+        options(&req, b"")?,
         app_id,
         ApplicationAction::DeleteNetwork { network_id },
         StatusCode::OK,
@@ -215,7 +215,7 @@ pub async fn create_vm(
     app_command(
         state,
         caller,
-        req,
+        options(&req, &json_bytes(&*body))?,
         app_id,
         ApplicationAction::CreateVm(vm),
         StatusCode::OK,
@@ -248,7 +248,7 @@ pub async fn update_vm(
     app_command(
         state,
         caller,
-        req,
+        options(&req, &json_bytes(&*body))?,
         app_id,
         ApplicationAction::UpdateVm(vm),
         StatusCode::OK,
@@ -309,7 +309,7 @@ pub async fn delete_vm(
     app_command(
         state,
         caller,
-        req,
+        options(&req, b"")?,
         app_id,
         ApplicationAction::DeleteVm { vm_id },
         StatusCode::OK,
