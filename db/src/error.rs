@@ -70,6 +70,12 @@ impl DbError {
         self.constraint()
     }
 
+    /// Text the database cannot hold: a NUL character (`\\u0000`) in a text parameter, or in
+    /// JSON headed for a `jsonb` column.
+    pub fn is_invalid_text(&self) -> bool {
+        matches!(self.code(), Some("22021" | "22P05"))
+    }
+
     /// The database could not be reached or went away: the request may succeed later (503).
     pub fn is_unavailable(&self) -> bool {
         match self {

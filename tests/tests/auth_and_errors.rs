@@ -328,3 +328,58 @@ async fn an_identity_too_long_for_the_read_models_is_refused_and_no_projection_s
         .all(|p| p["status"] != "failed");
     assert!(all_running, "{}", statuses.body);
 }
+
+#[actix_web::test]
+async fn a_nul_character_anywhere_is_a_400_that_changes_nothing() {
+    let app = spawn_app().await;
+    let token = app.tenant(1);
+    let created = app.create_app(&token, &app_body("nul-target")).await;
+    assert_eq!(created.status, 201);
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    let events = app.event_count().await;
+
+    let query = app
+        .request(
+            "GET",
+            "/mec/developer/v2/applications?name=%00",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (query.status, query.body["code"].as_str()),
+        (400, Some("INVALID_TEXT")),
+        "{:?}",
+        query.body
+    );
+
+    let mut body = app_body("nul-target");
+    body["description"] = json!("before\u{0}after");
+    let update = app
+        .request(
+            "PUT",
+            &format!("/mec/developer/v2/applications/{id}"),
+            Some(&token),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (update.status, update.body["code"].as_str()),
+        (400, Some("INVALID_TEXT")),
+        "{:?}",
+        update.body
+    );
+    assert_eq!(app.event_count().await, events, "nothing appended");
+    let read = app
+        .request(
+            "GET",
+            &format!("/mec/developer/v2/applications/{id}"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(read.body["description"], "an application under test");
+}

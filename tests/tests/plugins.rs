@@ -653,3 +653,23 @@ async fn a_form_with_too_many_parts_is_refused_and_unknown_parts_are_not_kept() 
     assert_eq!(uploaded.status, 201, "{:?}", uploaded.body);
     assert_eq!(uploaded.body["pluginName"], "padded-plugin");
 }
+
+#[actix_web::test]
+async fn a_nul_character_in_a_form_field_is_a_400_that_stores_nothing() {
+    let (app, _data_dir) = plugin_app().await;
+    let alice = app.tenant(1);
+    let parts = with(
+        form("nul-plugin", zip(2, b"class N {}", None)),
+        "introduction",
+        None,
+        b"before\0after".to_vec(),
+    );
+    let refused = send_form(&app.base, "POST", PLUGINS, &alice, &parts).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (400, Some("INVALID_TEXT")),
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(app.event_count().await, 0);
+}

@@ -53,6 +53,7 @@ error_codes! {
     MalformedBody = ("MALFORMED_BODY", BAD_REQUEST, Some(20002), "the body could not be read"),
     MalformedMultipart = ("MALFORMED_MULTIPART", BAD_REQUEST, Some(20002), "the multipart form is malformed or misses a part"),
     InvalidField = ("INVALID_FIELD", BAD_REQUEST, Some(20002), "a field breaks its rule; `params` names it"),
+    InvalidText = ("INVALID_TEXT", BAD_REQUEST, Some(20002), "text holds a character the platform cannot store (NUL)"),
     InvalidFile = ("INVALID_FILE", BAD_REQUEST, Some(20024), "an uploaded file is not what its part must hold"),
     InvalidId = ("INVALID_ID", BAD_REQUEST, Some(20002), "a path id is not a valid id"),
     InvalidPath = ("INVALID_PATH", BAD_REQUEST, Some(20002), "the path cannot be read"),

@@ -89,8 +89,17 @@ impl ApiError {
         )
     }
 
-    /// A database failure: 503 when the database is unreachable, 500 otherwise.
+    /// A database failure: 400 for text the database cannot hold (a NUL character, in a query
+    /// parameter or a field headed for an event), 503 when the database is unreachable, 500
+    /// otherwise. This is the one place NUL is refused: every text a request brings reaches the
+    /// database as a statement parameter or inside an event, so nothing with a NUL is stored.
     pub fn database(error: &db::DbError) -> Self {
+        if error.is_invalid_text() {
+            return Self::new(
+                ErrorCode::InvalidText,
+                "text must not contain NUL characters (\\u0000)",
+            );
+        }
         if projections::runtime_is_transient(error) {
             tracing::warn!(%error, "database unavailable");
             Self::unavailable("the database is unavailable; retry shortly")
