@@ -339,6 +339,10 @@ async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
         .body
         .as_str()
         .is_some_and(|m| m.contains("edgedev_projection_failed{projection=\"applications\"} 1")));
+    // Readiness says so: a stopped projection means commands are never seen.
+    let ready = app.request("GET", "/readyz", None, None, &[]).await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert_eq!(ready.body["status"], "not ready");
     // The other projection fails on the same event too; neither skipped it.
     wait_for_failed(&app, "app_projects").await;
     // Projections that do not read applications pass the event and keep running in the group.

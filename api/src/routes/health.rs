@@ -25,7 +25,8 @@ pub async fn livez() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "alive" }))
 }
 
-/// Ready to serve: the database answers and every migration is applied.
+/// Ready to serve: the database answers, every migration is applied and no projection is stopped
+/// on a poison event (a stopped projection means commands answer 202 and never show up).
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "not ready, with details")))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let (database, migrations) = match db::migrate::status(&state.pool).await {
@@ -47,14 +48,17 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             json!({ "status": "unknown" }),
         ),
     };
-    let projections = match state.runtime.status().await {
-        Ok(list) => json!(list
-            .iter()
-            .map(|p| json!({ "name": p.name, "status": p.status, "lagEvents": p.lag_events }))
-            .collect::<Vec<_>>()),
-        Err(_) => json!([]),
+    let (projections, failed) = match state.runtime.status().await {
+        Ok(list) => (
+            json!(list
+                .iter()
+                .map(|p| json!({ "name": p.name, "status": p.status, "lagEvents": p.lag_events }))
+                .collect::<Vec<_>>()),
+            list.iter().any(|p| p.status == "failed"),
+        ),
+        Err(_) => (json!([]), false),
     };
-    let ready = database["status"] == "up" && migrations["status"] == "current";
+    let ready = database["status"] == "up" && migrations["status"] == "current" && !failed;
     let body = json!({
         "status": if ready { "ready" } else { "not ready" },
         "database": database,
