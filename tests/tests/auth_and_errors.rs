@@ -55,6 +55,17 @@ async fn a_bearer_token_works_like_access_token() {
         )
         .await;
     assert_eq!(reply.status, 200);
+    // An empty access_token header does not hide the bearer token.
+    let both = app
+        .request(
+            "GET",
+            APPS,
+            None,
+            None,
+            &[("access_token", ""), ("Authorization", bearer.as_str())],
+        )
+        .await;
+    assert_eq!(both.status, 200, "{:?}", both.body);
 }
 
 #[actix_web::test]

@@ -236,12 +236,16 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// The bearer token of a request, from `access_token` or `Authorization: Bearer`.
 pub fn token_of(req: &HttpRequest) -> Option<&str> {
+    // An empty access_token header (as some clients send by default) names no token: the
+    // Authorization header is used then.
     if let Some(value) = req
         .headers()
         .get("access_token")
         .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
     {
-        return Some(value.trim());
+        return Some(value);
     }
     let value = req
         .headers()
