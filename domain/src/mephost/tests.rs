@@ -79,3 +79,14 @@ fn a_cidr_assigns_addresses_after_its_gateway() {
     assert_eq!(all.len(), 5);
     assert!(Cidr::parse("192.168.1.0").is_none());
 }
+
+#[test]
+fn addresses_are_kept_as_parsed_without_their_spaces() {
+    let mut spaced = fields();
+    spaced.lcm_ip = "  10.7.1.1      ".into();
+    spaced.mec_host_ip = " 10.7.1.2".into();
+    let f = spaced.validated().expect("valid");
+    assert_eq!(f.lcm_ip, "10.7.1.1");
+    assert_eq!(f.mec_host_ip, "10.7.1.2");
+    assert_eq!(f.lcm().base_url(), "http://10.7.1.1:30204");
+}

@@ -56,10 +56,13 @@ impl MepHostFields {
         if !(6..=50).contains(&name_len) {
             return Err(MepHostError::Name);
         }
-        for (value, field) in [(&self.lcm_ip, "lcmIp"), (&self.mec_host_ip, "mecHostIp")] {
-            if value.trim().parse::<Ipv4Addr>().is_err() {
-                return Err(MepHostError::Ip(field));
-            }
+        // Kept as parsed: no surrounding spaces, the canonical spelling.
+        for (value, field) in [
+            (&mut self.lcm_ip, "lcmIp"),
+            (&mut self.mec_host_ip, "mecHostIp"),
+        ] {
+            let ip: Ipv4Addr = value.trim().parse().map_err(|_| MepHostError::Ip(field))?;
+            *value = ip.to_string();
         }
         self.lcm_protocol = pick(&self.lcm_protocol, &["http", "https"])
             .ok_or(MepHostError::Protocol("lcmProtocol"))?
