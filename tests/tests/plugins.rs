@@ -568,7 +568,30 @@ async fn the_openapi_document_describes_the_multipart_bodies() {
         doc.body["paths"]["/mec/developer/v1/plugins"]
     );
     let schema = &doc.body["components"]["schemas"]["PluginUpload"]["properties"];
-    assert_eq!(schema["plugin_file"]["format"], json!("binary"));
+    assert_eq!(schema["pluginFile"]["format"], json!("binary"));
+    // Every documented part is one the server reads (a generated client can upload).
+    let mut documented: Vec<&str> = schema
+        .as_object()
+        .expect("properties")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    documented.sort_unstable();
+    assert_eq!(
+        documented,
+        [
+            "apiFile",
+            "codeLanguage",
+            "introduction",
+            "logoFile",
+            "pluginFile",
+            "pluginName",
+            "pluginType",
+            "userId",
+            "userName",
+            "version"
+        ]
+    );
 }
 
 /// Peak resident memory (VmHWM) of a process, in KiB.

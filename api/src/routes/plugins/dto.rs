@@ -77,8 +77,10 @@ pub struct ScoreQuery {
     pub user_name: Option<String>,
 }
 
-/// The multipart body of upload and update (for the API document).
+/// The multipart body of upload and update (for the API document): the part names are the
+/// camelCase names the server reads.
 #[derive(ToSchema)]
+#[schema(rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct PluginUpload {
     /// The package: .zip or .csar, at most 50 MB, unpacking to at most 100 MB in 1024 entries.
