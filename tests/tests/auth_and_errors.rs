@@ -394,3 +394,34 @@ async fn a_nul_character_anywhere_is_a_400_that_changes_nothing() {
         .await;
     assert_eq!(read.body["description"], "an application under test");
 }
+
+#[actix_web::test]
+async fn a_password_of_the_wrong_json_type_is_not_echoed() {
+    let app = spawn_app().await;
+    let body = json!({
+        "name": "sandbox-1", "lcmIp": "10.0.0.1", "lcmProtocol": "http", "lcmPort": 30204,
+        "architecture": "X86", "status": "NORMAL", "mecHostIp": "10.0.0.2",
+        "mecHostProtocol": "http", "vimType": "K8S", "mecHostUserName": "root",
+        "mecHostPassword": 98765432, "mecHostPort": 22, "networkParameter": ""
+    });
+    let reply = app
+        .request(
+            "POST",
+            "/mec/developer/v2/mephosts",
+            Some(&app.admin()),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (reply.status, reply.body["code"].as_str()),
+        (400, Some("MALFORMED_JSON")),
+        "{:?}",
+        reply.body
+    );
+    assert!(
+        !reply.body.to_string().contains("98765432"),
+        "{}",
+        reply.body
+    );
+}

@@ -172,7 +172,10 @@ pub mod extractors {
             ),
             JsonPayloadError::Deserialize(e) => ApiError::new(
                 ErrorCode::MalformedJson,
-                format!("the request body is not valid JSON for this endpoint: {e}"),
+                format!(
+                    "the request body is not valid JSON for this endpoint: {}",
+                    without_values(&e.to_string())
+                ),
             ),
             other => ApiError::new(
                 ErrorCode::MalformedBody,
@@ -180,6 +183,29 @@ pub mod extractors {
             ),
         };
         api.into()
+    }
+
+    /// A decoding error's message without the value it quotes: `invalid type: string "hunter2",
+    /// expected u16` becomes `invalid type: string, expected u16`, so a secret sent with the wrong
+    /// type is never echoed (or logged with the answer).
+    pub fn without_values(message: &str) -> String {
+        for marker in ["invalid type: ", "invalid value: ", "invalid length "] {
+            let Some(start) = message.find(marker) else {
+                continue;
+            };
+            let after = start + marker.len();
+            let Some(length) = message[after..].find(", expected") else {
+                continue;
+            };
+            let segment = &message[after..after + length];
+            let kind = segment
+                .split(['`', '"'])
+                .next()
+                .unwrap_or_default()
+                .trim_end();
+            return format!("{}{kind}{}", &message[..after], &message[after + length..]);
+        }
+        message.to_owned()
     }
 
     pub fn query(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
@@ -196,5 +222,28 @@ pub mod extractors {
             format!("invalid path parameter: {error}"),
         )
         .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extractors::without_values;
+
+    #[test]
+    fn decoding_errors_never_echo_the_value_they_refused() {
+        assert_eq!(
+            without_values("invalid type: string \"hunter2\", expected u16 at line 1 column 9"),
+            "invalid type: string, expected u16 at line 1 column 9"
+        );
+        assert_eq!(
+            without_values(
+                "invalid type: integer `98765432`, expected a string at line 1 column 30"
+            ),
+            "invalid type: integer, expected a string at line 1 column 30"
+        );
+        assert_eq!(
+            without_values("missing field `name` at line 1 column 2"),
+            "missing field `name` at line 1 column 2"
+        );
     }
 }
