@@ -478,6 +478,20 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         "two launches and an export took at least 10 steps: {steps}"
     );
 
+    // Another tenant learns nothing of the deployed VMs: 403, not the 409 naming them.
+    let intruder = app.tenant(2);
+    let denied = refused(
+        base,
+        "DELETE",
+        &format!("/mec/developer/v2/applications/{app_id}"),
+        &intruder,
+        None,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert!(!denied.to_string().contains("vm-1"), "{denied}");
+
     // A deployed application is not deleted before its sandbox is cleaned.
     refused(
         base,

@@ -206,8 +206,9 @@ pub async fn delete(
     let options = options(&req, b"")?;
     let st = state.clone();
     let app_id = id.clone();
+    let who = actor.clone();
     state
-        .offload(async move { refuse_while_deployed(&st, &app_id).await })
+        .offload(async move { refuse_while_deployed(&st, &who, &app_id).await })
         .await?;
     execute(
         state,
@@ -222,8 +223,18 @@ pub async fn delete(
 
 /// An application whose VMs still have instances on a host (or run an operation) is not deleted:
 /// its sandbox must be cleaned first, or the instances and their addresses would be orphaned.
-async fn refuse_while_deployed(state: &AppState, app_id: &str) -> Result<(), ApiError> {
+/// Ownership is checked first: another tenant learns nothing of the application's VMs.
+async fn refuse_while_deployed(
+    state: &AppState,
+    actor: &Actor,
+    app_id: &str,
+) -> Result<(), ApiError> {
     let app: Application = state.load(app_id).await?;
+    match &app.state {
+        None => return Ok(()), // the command answers 404
+        Some(live) if !actor.may_act_on(&live.owner_id) => return Err(forbidden()),
+        Some(_) => {}
+    }
     for config in app.state.iter().flat_map(|live| live.vms.iter()) {
         let vm: domain::vm::Vm = state.load(&config.id).await?;
         if vm.holds_host_resources() || vm.operations.ongoing().is_some() {
