@@ -11,10 +11,10 @@ use edgedev_bench::generator::{
 };
 use projections::{all_projections, FailPoint, Projection, ProjectionRuntime, RuntimeConfig};
 
-use crate::helpers::{fresh_database, rows};
+use crate::helpers::{fresh_database, rows, TestDatabase};
 use crate::projector::group_step;
 
-async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool, String) {
+async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool, TestDatabase) {
     let url = fresh_database().await;
     let pool = db::Pool::connect(&url, 4).await.expect("connect");
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
@@ -61,7 +61,7 @@ async fn scalar(pool: &Pool, sql: &str) -> i64 {
 
 #[actix_web::test]
 async fn a_generated_log_lands_in_every_read_model() {
-    let (runtime, pool, _) = runtime_on_fresh_db().await;
+    let (runtime, pool, _database) = runtime_on_fresh_db().await;
     generate_applications(&pool, 1, 200)
         .await
         .expect("generate");

@@ -49,8 +49,52 @@ async fn template() -> &'static str {
         .await
 }
 
-/// A fresh, migrated database; returns its URL.
-pub async fn fresh_database() -> String {
+/// A test's own database: dereferences to its URL, and is dropped (connections and all) when
+/// the guard is, so a run leaves no databases behind, also when a test fails.
+pub struct TestDatabase {
+    url: String,
+    name: String,
+}
+
+impl std::ops::Deref for TestDatabase {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+impl std::fmt::Display for TestDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // On a thread of its own: the test's runtime may be the one dropping us.
+        let name = self.name.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let admin = Pool::connect(&database_url("postgres"), 1).await.ok()?;
+                admin
+                    .batch(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("test database {} was not dropped", self.name);
+        }
+    }
+}
+
+/// A fresh, migrated database of its own for a test.
+pub async fn fresh_database() -> TestDatabase {
     let template = template().await;
     let name = format!("edgedev_t_{}", uuid::Uuid::new_v4().simple());
     let admin = Pool::connect(&database_url("postgres"), 2)
@@ -63,7 +107,10 @@ pub async fn fresh_database() -> String {
         .await
         .expect("clone template");
     admin.close();
-    database_url(&name)
+    TestDatabase {
+        url: database_url(&name),
+        name,
+    }
 }
 
 pub fn temp_dir() -> PathBuf {
@@ -78,6 +125,8 @@ pub struct TestApp {
     pub pool: Pool,
     pub server: RunningServer,
     keys: JwtKeys,
+    /// Dropped last, after the pool and the server.
+    _database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -101,6 +150,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
 
         server,
         keys: JwtKeys::new(JWT_SECRET.as_bytes().to_vec()).expect("signing key"),
+        _database: database_url,
     }
 }
 

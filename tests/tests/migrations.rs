@@ -91,9 +91,8 @@ async fn schema(pool: &Pool) -> Vec<String> {
 
 #[actix_web::test]
 async fn every_seed_table_exists_as_documented() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     let tables: Vec<String> = pool
         .query(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
@@ -187,9 +186,8 @@ async fn every_seed_table_exists_as_documented() {
 
 #[actix_web::test]
 async fn the_history_is_the_seed_table_with_a_sha256_per_file() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     let kind: String = pool
         .query_one(
             "SELECT c.relkind::text FROM pg_class c WHERE c.relname = 'schema_migrations'",
@@ -223,9 +221,8 @@ async fn the_history_is_the_seed_table_with_a_sha256_per_file() {
 
 #[actix_web::test]
 async fn a_changed_migration_refuses_to_start_naming_its_file() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     // As if 0003's file had been edited after it was applied.
     pool.execute(
         "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '20260101000003'",
@@ -290,9 +287,8 @@ fn sha384_of(migration: &db::migrate::Migration) -> String {
 
 #[actix_web::test]
 async fn a_database_of_the_earlier_tool_is_taken_over_once_its_checksums_match() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     // The text of 0004 the earlier tool applied (with the view), by its recorded SHA-384.
     as_left_by_the_earlier_tool(
         &pool,
@@ -331,9 +327,8 @@ async fn a_database_of_the_earlier_tool_is_taken_over_once_its_checksums_match()
 
 #[actix_web::test]
 async fn a_database_of_the_earlier_tool_with_other_files_is_refused() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     as_left_by_the_earlier_tool(&pool, &"ab".repeat(48)).await;
     let error = db::migrate::up(&pool).await.expect_err("refused");
     assert!(
@@ -350,9 +345,8 @@ async fn a_database_of_the_earlier_tool_with_other_files_is_refused() {
 
 #[actix_web::test]
 async fn down_then_up_restores_the_same_schema() {
-    let pool = db::Pool::connect(&fresh_database().await, 2)
-        .await
-        .expect("connect");
+    let database = fresh_database().await;
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
     let before = schema(&pool).await;
     db::migrate::down(&pool, 0).await.expect("down");
     let left: Vec<String> = pool.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'", &[]).await.and_then(db::scalars)
@@ -371,4 +365,26 @@ async fn down_then_up_restores_the_same_schema() {
         .all(|m| !m.applied));
     db::migrate::up(&pool).await.expect("up");
     assert_eq!(schema(&pool).await, before);
+}
+
+#[actix_web::test]
+async fn a_test_database_is_dropped_with_its_guard() {
+    let database = fresh_database().await;
+    let name = database.rsplit('/').next().expect("name").to_owned();
+    let admin = db::Pool::connect(&format!("{}/postgres", crate::helpers::server_url()), 1)
+        .await
+        .expect("admin");
+    let count = || async {
+        admin
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .and_then(db::scalar::<i64>)
+            .expect("count")
+    };
+    assert_eq!(count().await, 1);
+    drop(database);
+    assert_eq!(count().await, 0, "the run leaves no database behind");
 }

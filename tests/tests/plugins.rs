@@ -609,7 +609,7 @@ fn peak_kib(pid: u32) -> u64 {
 #[actix_web::test]
 async fn a_fifty_megabyte_upload_streams_through_without_growing_the_server_by_its_size() {
     let url = crate::helpers::fresh_database().await;
-    let server = crate::helpers::ServerProcess::start(&[("DATABASE_URL", Some(url))]);
+    let server = crate::helpers::ServerProcess::start(&[("DATABASE_URL", Some(url.to_string()))]);
     let base = server.base.clone();
     let token = crate::helpers::token_for("tenant-1", "tenant1", Role::Tenant);
     // Warm up: one small upload, so allocator pools and caches exist before measuring.

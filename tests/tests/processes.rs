@@ -13,8 +13,8 @@ use futures_util::future::join_all;
 #[actix_web::test]
 async fn two_server_processes_apply_each_event_exactly_once() {
     let database_url = fresh_database().await;
-    let first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
-    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
+    let first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.to_string()))]);
+    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.to_string()))]);
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let bases = [first.base.clone(), second.base.clone()];
     let bodies: Vec<Value> = (0..40)
@@ -64,7 +64,7 @@ async fn two_server_processes_apply_each_event_exactly_once() {
 #[actix_web::test]
 async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over() {
     let database_url = fresh_database().await;
-    let mut first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
+    let mut first = ServerProcess::start(&[("DATABASE_URL", Some(database_url.to_string()))]);
     let token = token_for("tenant-1", "tenant1", domain::Role::Tenant);
     let mut acknowledged = Vec::new();
     for n in 0..10 {
@@ -81,7 +81,7 @@ async fn a_killed_process_loses_nothing_it_acknowledged_and_another_takes_over()
         acknowledged.push(reply.body["id"].as_str().expect("id").to_owned());
     }
     first.kill(); // SIGKILL: no graceful shutdown
-    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.clone()))]);
+    let second = ServerProcess::start(&[("DATABASE_URL", Some(database_url.to_string()))]);
     for id in &acknowledged {
         let reply = call(
             &second.base,

@@ -6,7 +6,7 @@ use domain::application::*;
 use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
 use serde_json::{json, Value};
 
-use crate::helpers::{app_body, fresh_database, spawn_app, wait_caught_up};
+use crate::helpers::{app_body, fresh_database, spawn_app, wait_caught_up, TestDatabase};
 
 fn fields(name: &str) -> ApplicationFields {
     ApplicationFields::try_from(
@@ -39,12 +39,13 @@ async fn insert_raw(tx: &Transaction<'_>, id: &str, event_type: &str, payload: V
     .expect("insert event");
 }
 
-async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool) {
+/// A runtime over a fresh database; the database lives as long as the returned guard.
+async fn runtime_on_fresh_db() -> (ProjectionRuntime, Pool, TestDatabase) {
     let url = fresh_database().await;
     let pool = db::Pool::connect(&url, 8).await.expect("connect");
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default());
     runtime.register_all().await.expect("register");
-    (runtime, pool)
+    (runtime, pool, url)
 }
 
 async fn applied(pool: &Pool, name: &str) -> i64 {
@@ -66,7 +67,7 @@ async fn count(pool: &Pool, table: &str) -> i64 {
 
 #[actix_web::test]
 async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once() {
-    let (runtime, pool) = runtime_on_fresh_db().await;
+    let (runtime, pool, _database) = runtime_on_fresh_db().await;
     // tx1 takes position 1 first but commits last; tx2 takes position 2 and commits first.
     let mut tx1_client = pool.get().await.expect("connection");
     let tx1 = tx1_client.transaction().await.expect("tx1");
@@ -117,7 +118,7 @@ async fn an_event_with_a_lower_position_committed_later_is_applied_exactly_once(
 
 #[actix_web::test]
 async fn a_crash_between_the_writes_and_the_checkpoint_has_no_double_effect() {
-    let (runtime, pool) = runtime_on_fresh_db().await;
+    let (runtime, pool, _database) = runtime_on_fresh_db().await;
     let mut tx_client = pool.get().await.expect("connection");
     let tx = tx_client.transaction().await.expect("tx");
     for n in 0..3 {
@@ -371,7 +372,7 @@ pub(crate) async fn group_step(
 
 #[actix_web::test]
 async fn a_group_step_reads_once_and_moves_each_member_from_its_own_checkpoint() {
-    let (runtime, pool) = runtime_on_fresh_db().await;
+    let (runtime, pool, _database) = runtime_on_fresh_db().await;
     let projections = all_projections();
     let members: Vec<&dyn projections::Projection> =
         projections.iter().map(|p| p.as_ref()).collect();
