@@ -110,6 +110,9 @@ pub struct ServeArgs {
     /// RSA public key (PEM file) of an outside token issuer: RS256 tokens it signs are accepted too.
     #[arg(long, env = "EDGEDEV_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<PathBuf>,
+    /// Seconds a request may take to send its whole body (pauses of at most 15 s); later, 408.
+    #[arg(long, env = "EDGEDEV_BODY_TIMEOUT_SECS", default_value_t = 120)]
+    pub body_timeout_secs: u64,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,
@@ -332,6 +335,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         jwt_public_key: args.jwt_public_key.clone(),
         read_your_writes_timeout: Duration::from_millis(args.read_your_writes_ms),
         max_body_bytes: 64 * 1024,
+        body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,

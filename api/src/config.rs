@@ -20,6 +20,9 @@ pub struct ServeConfig {
     pub read_your_writes_timeout: Duration,
     /// Largest accepted JSON body.
     pub max_body_bytes: usize,
+    /// `EDGEDEV_BODY_TIMEOUT_SECS`: how long a request may take to send its whole body (a pause
+    /// between two chunks may last at most 15 s of it); later, 408.
+    pub body_timeout: Duration,
     /// Database connections in the pool.
     pub max_connections: u32,
     /// HTTP worker threads (0 = one per core).
@@ -72,6 +75,7 @@ impl ServeConfig {
             jwt_public_key: None,
             read_your_writes_timeout: Duration::from_secs(2),
             max_body_bytes: 64 * 1024,
+            body_timeout: Duration::from_secs(120),
             max_connections: 16,
             workers: 2,
             run_projections: true,

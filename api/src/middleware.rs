@@ -1,15 +1,82 @@
 //! Request middleware: a request id (taken from `X-Request-Id` or generated, echoed back), the
-//! request context that error bodies and command metadata read, access logs and HTTP metrics.
+//! request context that error bodies and command metadata read, access logs and HTTP metrics;
+//! and the body deadline: a request must send its body within a bound, in all and between two
+//! chunks, or it is answered 408 (a body trickling in cannot hold a connection forever).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
+use actix_web::HttpMessage;
+
+use futures_util::StreamExt;
 
 use crate::metrics::Metrics;
+
+/// How long a request may take to send its body.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeouts {
+    /// The whole body.
+    pub total: Duration,
+    /// Between two chunks.
+    pub idle: Duration,
+}
+
+/// The message of a body that did not arrive in time (an I/O error of kind `TimedOut`).
+pub const BODY_TIMEOUT: &str = "the request body was not received in time";
+
+/// Whether an extractor's error is the body deadline passing.
+pub fn is_body_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        current = error.source();
+    }
+    false
+}
+
+/// Puts the body deadline ([`BodyTimeouts`] in the app data) on the request's payload.
+pub async fn body_deadline(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(timeouts) = req
+        .app_data::<web::Data<BodyTimeouts>>()
+        .map(|t| *t.get_ref())
+    {
+        let payload = req.take_payload();
+        let deadline = tokio::time::Instant::now() + timeouts.total;
+        let timed = futures_util::stream::unfold(Some(payload), move |payload| async move {
+            let mut payload = payload?;
+            let wait = (tokio::time::Instant::now() + timeouts.idle).min(deadline);
+            match tokio::time::timeout_at(wait, payload.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(payload))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(actix_web::error::PayloadError::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        BODY_TIMEOUT,
+                    ))),
+                    None,
+                )),
+            }
+        });
+        let boxed: std::pin::Pin<
+            Box<
+                dyn futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>>,
+            >,
+        > = Box::pin(timed.fuse());
+        req.set_payload(actix_web::dev::Payload::from(boxed));
+    }
+    next.call(req).await
+}
 
 /// What the current request is, available anywhere in its handling.
 #[derive(Debug, Clone)]

@@ -114,6 +114,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     let metrics = web::Data::new(state.metrics.clone());
     let keys = web::Data::new(keys);
     let max_body = config.max_body_bytes;
+    let body_timeouts = crate::middleware::BodyTimeouts {
+        total: config.body_timeout,
+        idle: config.body_timeout.min(std::time::Duration::from_secs(15)),
+    };
     let openapi = Arc::new(crate::openapi::swagger_ui());
     let mut server = HttpServer::new(move || {
         App::new()
@@ -128,6 +132,8 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
+            .app_data(web::Data::new(body_timeouts))
+            .wrap(middleware::from_fn(crate::middleware::body_deadline))
             .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
             .wrap(middleware::from_fn(crate::middleware::observe))
             .configure(routes::configure)

@@ -425,3 +425,47 @@ async fn a_password_of_the_wrong_json_type_is_not_echoed() {
         reply.body
     );
 }
+
+#[actix_web::test]
+async fn a_body_trickling_in_is_cut_off_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.body_timeout = std::time::Duration::from_secs(2);
+    })
+    .await;
+    let token = app.tenant(1);
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /mec/developer/v2/applications HTTP/1.1\r\nHost: {address}\r\naccess_token: {token}\r\n\
+         content-type: application/json\r\ncontent-length: 100\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let mut answer = Vec::new();
+    // One byte every 500 ms: the whole body would take 50 s; the answer must come before 10 s.
+    for _ in 0..20 {
+        if stream.write_all(b" ").await.is_err() {
+            break;
+        }
+        let mut buffer = [0u8; 4096];
+        match tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            stream.read(&mut buffer),
+        )
+        .await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => {
+                answer.extend_from_slice(&buffer[..n]);
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+    assert_eq!(app.event_count().await, 0);
+}

@@ -104,7 +104,8 @@ error_codes! {
     // Preconditions and repeated requests (412, 422).
     VersionMismatch = ("VERSION_MISMATCH", PRECONDITION_FAILED, None, "the resource is not at the If-Match version"),
     IdempotencyKeyReused = ("IDEMPOTENCY_KEY_REUSED", UNPROCESSABLE_ENTITY, None, "the Idempotency-Key was used for a different request"),
-    // Bodies the server will not take (413, 415).
+    // Bodies the server will not take (408, 413, 415).
+    RequestTimeout = ("REQUEST_TIMEOUT", REQUEST_TIMEOUT, None, "the request body was not received in time"),
     PayloadTooLarge = ("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE, None, "the body is larger than allowed"),
     FileTooLarge = ("FILE_TOO_LARGE", PAYLOAD_TOO_LARGE, None, "an uploaded file is larger than allowed"),
     UnsupportedMediaType = ("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE, None, "the body's content type is not accepted"),

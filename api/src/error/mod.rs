@@ -177,6 +177,9 @@ pub mod extractors {
                     without_values(&e.to_string())
                 ),
             ),
+            other if crate::middleware::is_body_timeout(other) => {
+                ApiError::new(ErrorCode::RequestTimeout, crate::middleware::BODY_TIMEOUT)
+            }
             other => ApiError::new(
                 ErrorCode::MalformedBody,
                 format!("the request body could not be read: {other}"),

@@ -53,6 +53,19 @@ fn file_limit(name: &str) -> Option<u64> {
     }
 }
 
+/// A part that could not be read: 408 when the body deadline passed, 400 otherwise.
+fn unreadable(detail: impl std::fmt::Display) -> ApiError {
+    let detail = detail.to_string();
+    if detail.contains(crate::middleware::BODY_TIMEOUT) {
+        ApiError::new(ErrorCode::RequestTimeout, crate::middleware::BODY_TIMEOUT)
+    } else {
+        ApiError::new(
+            ErrorCode::MalformedMultipart,
+            format!("the multipart body is malformed: {detail}"),
+        )
+    }
+}
+
 /// Reads the whole form; files go to staging.
 pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
     let mut form = PluginForm::default();
@@ -65,12 +78,7 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
                 format!("the form has more than {MAX_PARTS} parts"),
             ));
         }
-        let mut field = field.map_err(|e| {
-            ApiError::new(
-                ErrorCode::MalformedMultipart,
-                format!("the multipart body is malformed: {e}"),
-            )
-        })?;
+        let mut field = field.map_err(unreadable)?;
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(limit) = file_limit(&name) {
             let file_name = field
@@ -90,10 +98,7 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
                         ),
                     )
                     .with_params(vec![name.clone()]),
-                    FileError::Upload(detail) => ApiError::new(
-                        ErrorCode::MalformedMultipart,
-                        format!("{name} could not be read: {detail}"),
-                    ),
+                    FileError::Upload(detail) => unreadable(format!("{name}: {detail}")),
                     FileError::Io(error) => ApiError::internal(&error.to_string()),
                 })?;
             match name.as_str() {
@@ -104,13 +109,12 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
         } else if !TEXT_FIELDS.contains(&name.as_str()) {
             // Not a field of the form: read past it, keep nothing.
             while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::new(ErrorCode::MalformedMultipart, e.to_string()))?;
+                chunk.map_err(unreadable)?;
             }
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::new(ErrorCode::MalformedMultipart, e.to_string()))?;
+                let chunk = chunk.map_err(unreadable)?;
                 value.extend_from_slice(&chunk);
                 if value.len() > TEXT_LIMIT {
                     return Err(ApiError::new(
