@@ -36,7 +36,7 @@ use crate::routes::{health, mephosts, operations, plugins, projections, sandbox,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList,
     )),
-    modifiers(&Security),
+    modifiers(&Security, &SharedAnswers),
     tags(
         (name = "applications", description = "Applications (projects) of the developer platform"),
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
@@ -65,6 +65,67 @@ impl Modify for Security {
                     .build(),
             ),
         );
+    }
+}
+
+/// The answers every endpoint of a kind gives, added to each operation that does not document
+/// them itself: 400 for a path id that is not valid, 401 where a token is needed, 400/413/415 for
+/// a JSON body, 503 when the database is down. The document then says what the handlers answer.
+struct SharedAnswers;
+
+impl Modify for SharedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_path_parameter = path.contains('{');
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let json_body = matches!(
+                    &operation.request_body,
+                    Some(utoipa::openapi::RefOr::T(body)) if body.content.contains_key("application/json")
+                );
+                let mut answers = vec![("503", "a dependency (the database) is unavailable")];
+                if has_path_parameter {
+                    answers.push(("400", "a path parameter is not valid (INVALID_ID)"));
+                }
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    answers.push(("401", "no valid token"));
+                }
+                if json_body {
+                    answers.extend([
+                        ("400", "the body is not valid JSON for this endpoint"),
+                        ("413", "the body is larger than allowed"),
+                        ("415", "the body is not JSON"),
+                    ]);
+                }
+                for (status, description) in answers {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description).into());
+                }
+            }
+        }
     }
 }
 
