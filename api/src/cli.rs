@@ -113,6 +113,9 @@ pub struct ServeArgs {
     /// Seconds a request may take to send its whole body (pauses of at most 15 s); later, 408.
     #[arg(long, env = "EDGEDEV_BODY_TIMEOUT_SECS", default_value_t = 120)]
     pub body_timeout_secs: u64,
+    /// Plugin uploads (and updates) running at once; more answer 429 with Retry-After.
+    #[arg(long, env = "EDGEDEV_MAX_UPLOADS", default_value_t = 4)]
+    pub max_uploads: usize,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,
@@ -336,6 +339,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         read_your_writes_timeout: Duration::from_millis(args.read_your_writes_ms),
         max_body_bytes: 64 * 1024,
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
+        max_uploads: args.max_uploads.max(1),
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,

@@ -23,6 +23,8 @@ pub struct ServeConfig {
     /// `EDGEDEV_BODY_TIMEOUT_SECS`: how long a request may take to send its whole body (a pause
     /// between two chunks may last at most 15 s of it); later, 408.
     pub body_timeout: Duration,
+    /// `EDGEDEV_MAX_UPLOADS`: plugin uploads (and updates) running at once; more answer 429.
+    pub max_uploads: usize,
     /// Database connections in the pool.
     pub max_connections: u32,
     /// HTTP worker threads (0 = one per core).
@@ -76,6 +78,7 @@ impl ServeConfig {
             read_your_writes_timeout: Duration::from_secs(2),
             max_body_bytes: 64 * 1024,
             body_timeout: Duration::from_secs(120),
+            max_uploads: 4,
             max_connections: 16,
             workers: 2,
             run_projections: true,

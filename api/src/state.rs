@@ -30,6 +30,8 @@ pub struct AppState {
     pub secrets: commands::secrets::SecretBox,
     /// The LCM controllers (simulated or real).
     pub lcm: workflows::lcm::LcmAdapter,
+    /// Permits for uploads running at once (each holds staged files and a connection).
+    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// The workflow runner of long-running operations.
     pub workflows: workflows::Workflows,
 }

@@ -696,3 +696,69 @@ async fn a_nul_character_in_a_form_field_is_a_400_that_stores_nothing() {
     );
     assert_eq!(app.event_count().await, 0);
 }
+
+#[actix_web::test]
+async fn uploads_beyond_the_cap_answer_429_with_retry_after() {
+    use tokio::io::AsyncWriteExt;
+    let data_dir = temp_dir();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.data_dir = data_dir;
+        c.max_uploads = 1;
+    })
+    .await;
+    let alice = app.tenant(1);
+    // A first upload that sends its head and then waits: it holds the one permit.
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST {PLUGINS} HTTP/1.1\r\nHost: {address}\r\naccess_token: {alice}\r\n\
+         content-type: multipart/form-data; boundary=slow\r\ncontent-length: 100000\r\n\r\n--slow\r\n"
+    );
+    slow.write_all(head.as_bytes()).await.expect("head");
+    let mut second = None;
+    for _ in 0..50 {
+        let reply = send_form(
+            &app.base,
+            "POST",
+            PLUGINS,
+            &alice,
+            &form("second-plugin", zip(2, b"class S {}", None)),
+        )
+        .await;
+        if reply.status == 429 {
+            second = Some(reply);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let second = second.expect("the second upload is refused while the first runs");
+    assert_eq!(second.body["code"], "TOO_MANY_REQUESTS");
+    assert_eq!(
+        second
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    // The first one gives up; its permit is free again.
+    drop(slow);
+    let mut uploaded = 0;
+    for _ in 0..50 {
+        let reply = send_form(
+            &app.base,
+            "POST",
+            PLUGINS,
+            &alice,
+            &form("third-plugin", zip(2, b"class T {}", None)),
+        )
+        .await;
+        uploaded = reply.status;
+        if uploaded == 201 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(uploaded, 201);
+}

@@ -20,6 +20,8 @@ pub struct ApiError {
     pub message: String,
     pub ret_code: Option<u32>,
     pub params: Vec<String>,
+    /// Seconds after which a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u32>,
 }
 
 /// The JSON error body.
@@ -51,12 +53,19 @@ impl ApiError {
             message: message.into(),
             ret_code: code.ret_code(),
             params: Vec::new(),
+            retry_after: None,
         }
     }
 
     /// A more specific `retCode` of the original for this answer.
     pub fn with_ret_code(mut self, ret_code: u32) -> Self {
         self.ret_code = Some(ret_code);
+        self
+    }
+
+    /// Tells the client when to retry (`Retry-After`, in seconds).
+    pub fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
         self
     }
 
@@ -142,7 +151,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(self.body())
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("retry-after", seconds.to_string()));
+        }
+        response.json(self.body())
     }
 }
 

@@ -83,6 +83,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
+    let _permit = upload_permit(&state)?;
     let mut form = form::read(multipart, &state.files).await?;
     check_identity(&form, &actor)?;
     let patch = text_fields(&form, true)?;
@@ -164,6 +165,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = plugin_id(&path)?;
+    let _permit = upload_permit(&state)?;
     let mut form = form::read(multipart, &state.files).await?;
     check_identity(&form, &actor)?;
     let mut patch = text_fields(&form, false)?;
@@ -304,6 +306,17 @@ pub async fn score(
     )
     .await?;
     Ok(HttpResponse::Ok().json(true))
+}
+
+/// A permit to run an upload; none left answers 429 with `Retry-After`, before the body is read.
+fn upload_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    state.uploads.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            ErrorCode::TooManyRequests,
+            "too many uploads run at once; retry shortly",
+        )
+        .with_retry_after(1)
+    })
 }
 
 /// The result of a plugin command, and whether the read model shows it yet.
