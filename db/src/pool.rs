@@ -77,17 +77,6 @@ impl Pool {
         Ok(client)
     }
 
-    /// Connections open now (busy or idle), and the pool's bound.
-    pub fn size(&self) -> (usize, usize) {
-        let status = self.inner.status();
-        (status.size, status.max_size)
-    }
-
-    /// Connections open and idle now.
-    pub fn idle(&self) -> usize {
-        self.inner.status().available
-    }
-
     /// Closes every connection; later checkouts fail.
     pub fn close(&self) {
         self.inner.close();

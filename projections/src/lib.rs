@@ -15,7 +15,6 @@ pub mod relay;
 pub mod runtime;
 
 pub use read_models::all_projections;
-pub use runtime::is_transient as runtime_is_transient;
 pub use runtime::{
     group_step, AdminError, FailPoint, GroupError, GroupStep, LogEvent, Projection,
     ProjectionError, ProjectionRuntime, ProjectionStatus, RuntimeConfig,

@@ -65,6 +65,21 @@ struct Export<'a> {
     info: ExportInfo,
 }
 
+impl Export<'_> {
+    /// Fails this action and the export, recording `error` on the export info.
+    async fn fail(&self, error: &str) -> Advance {
+        fail(
+            self.workflows,
+            self.vm,
+            self.op,
+            self.index,
+            &self.info,
+            error,
+        )
+        .await
+    }
+}
+
 /// Takes the next step of action `index` of the export.
 pub async fn advance(
     workflows: &Workflows,
@@ -105,15 +120,13 @@ pub async fn advance(
 async fn create_image(step: &Export<'_>) -> Result<Advance, RunError> {
     let Export {
         workflows,
-        vm_id,
-        vm,
         op,
         index,
         plan,
         instance,
         ref info,
+        ..
     } = *step;
-    let _ = (vm_id, instance);
     let lcm = workflows.lcm();
     let (at, tenant, host_ip) = (
         &plan.host.lcm,
@@ -138,21 +151,11 @@ async fn create_image(step: &Export<'_>) -> Result<Advance, RunError> {
                     }),
                     VmEvent::Operation(progressed(op, index, 30, "create image request sent")),
                 ]),
-                Err(e) => {
-                    fail(
-                        workflows,
-                        vm,
-                        op,
-                        index,
-                        info,
-                        &format!("create image failed: {e}"),
-                    )
-                    .await
-                }
+                Err(e) => step.fail(&format!("create image failed: {e}")).await,
             },
         );
     };
-    return Ok(match lcm.image(at, tenant, host_ip, &image_id).await {
+    Ok(match lcm.image(at, tenant, host_ip, &image_id).await {
         Ok(image) if image.compress_task_status == "Success" => Advance::Record(vec![
             info_event(info, |i| {
                 i.status = Some("IMAGE_QUERYING".into());
@@ -161,35 +164,18 @@ async fn create_image(step: &Export<'_>) -> Result<Advance, RunError> {
             VmEvent::Operation(succeeded(op, index, "compress task Success")),
         ]),
         Ok(image) if image.compress_task_status == "Failure" || image.status == "killed" => {
-            fail(
-                workflows,
-                vm,
-                op,
-                index,
-                info,
-                &format!(
-                    "create image failed: status {}, compress task {}",
-                    image.status, image.compress_task_status
-                ),
-            )
+            step.fail(&format!(
+                "create image failed: status {}, compress task {}",
+                image.status, image.compress_task_status
+            ))
             .await
         }
         Ok(_) if past_deadline(action.started_at, workflows.deadlines().create_image) => {
-            fail(workflows, vm, op, index, info, "create image timed out").await
+            step.fail("create image timed out").await
         }
         Ok(_) => Advance::Poll,
-        Err(e) => {
-            fail(
-                workflows,
-                vm,
-                op,
-                index,
-                info,
-                &format!("query image failed: {e}"),
-            )
-            .await
-        }
-    });
+        Err(e) => step.fail(&format!("query image failed: {e}")).await,
+    })
 }
 
 /// "Download Image": check the image file on the host until it is complete, then record the
@@ -198,14 +184,12 @@ async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
     let Export {
         workflows,
         vm_id,
-        vm,
         op,
         index,
         plan,
-        instance,
         ref info,
+        ..
     } = *step;
-    let _ = (vm_id, instance);
     let lcm = workflows.lcm();
     let action = &op.actions[index];
     if action.progress < 30 {
@@ -222,17 +206,7 @@ async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
         loop {
             let check = match lcm.check_image_file(&url).await {
                 Ok(check) => check,
-                Err(e) => {
-                    return Ok(fail(
-                        workflows,
-                        vm,
-                        op,
-                        index,
-                        info,
-                        &format!("image check failed: {e}"),
-                    )
-                    .await)
-                }
+                Err(e) => return Ok(step.fail(&format!("image check failed: {e}")).await),
             };
             match (check.status, &check.checksum) {
                 (0..=2, Some(sum)) => {
@@ -257,33 +231,21 @@ async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
                 (0..=2, None) => {
                     empty += 1;
                     if empty >= 3 {
-                        return Ok(fail(
-                            workflows,
-                            vm,
-                            op,
-                            index,
-                            info,
-                            "image check returned no checksum three times",
-                        )
-                        .await);
+                        return Ok(step
+                            .fail("image check returned no checksum three times")
+                            .await);
                     }
                 }
                 (4, _)
                     if past_deadline(action.started_at, workflows.deadlines().download_image) =>
                 {
-                    return Ok(fail(workflows, vm, op, index, info, "image check timed out").await)
+                    return Ok(step.fail("image check timed out").await)
                 }
                 (4, _) => {}
                 (status, _) => {
-                    return Ok(fail(
-                        workflows,
-                        vm,
-                        op,
-                        index,
-                        info,
-                        &format!("image check failed ({status}): {}", check.msg),
-                    )
-                    .await)
+                    return Ok(step
+                        .fail(&format!("image check failed ({status}): {}", check.msg))
+                        .await)
                 }
             }
             workflows.pause().await;

@@ -109,7 +109,7 @@ impl ApiError {
                 "text must not contain NUL characters (\\u0000)",
             );
         }
-        if projections::runtime_is_transient(error) {
+        if error.is_transient() {
             tracing::warn!(%error, "database unavailable");
             Self::unavailable("the database is unavailable; retry shortly")
         } else {

@@ -160,9 +160,7 @@ pub fn options(req: &HttpRequest, body: &[u8]) -> Result<CommandOptions, ApiErro
 /// answer. The read models a response waits for are those that read the aggregate's events
 /// ([`AppState::readers_of`]). One impl per aggregate, beside its routes.
 pub trait CommandEndpoint:
-    cqrs_es::Aggregate<Services = ()> + HoldsUniqueKeys + Send + Sync + 'static
-where
-    Self::Command: Clone + Send,
+    cqrs_es::Aggregate<Services = (), Command: Clone + Send> + HoldsUniqueKeys + Send + Sync + 'static
 {
     /// The command's name, for metrics.
     fn command_name(command: &Self::Command) -> &'static str;
@@ -181,10 +179,7 @@ where
 
 /// The answer to any failed command on `A`: its own rejections and taken keys as `A` says, the
 /// rest the same for every aggregate.
-pub fn command_error<A: CommandEndpoint>(error: CommandError<A::Error>) -> ApiError
-where
-    A::Command: Clone + Send,
-{
+pub fn command_error<A: CommandEndpoint>(error: CommandError<A::Error>) -> ApiError {
     match error {
         CommandError::Rejected(rejection) => A::rejection(rejection),
         CommandError::Duplicate { scope } => A::duplicate(scope),
@@ -259,7 +254,6 @@ pub async fn execute_command<A, R>(
 ) -> Result<Ran<A>, ApiError>
 where
     A: CommandEndpoint,
-    A::Command: Clone + Send,
     R: Fn(&A) -> serde_json::Value,
 {
     let started = Instant::now();
@@ -315,7 +309,6 @@ pub async fn run_command<A, R>(
 ) -> Result<Reply, ApiError>
 where
     A: CommandEndpoint,
-    A::Command: Clone + Send,
     R: Fn(&A) -> serde_json::Value,
 {
     match execute_command(state, &request, &render).await? {

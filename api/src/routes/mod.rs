@@ -68,8 +68,3 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
     })?;
     Ok(parsed.hyphenated().to_string())
 }
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern.
-pub fn escape_like(text: &str) -> String {
-    db::escape_like(text)
-}

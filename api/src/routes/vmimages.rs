@@ -122,7 +122,6 @@ pub async fn get(
                 ErrorCode::VmImageNotFound,
                 "no VM image you may see has this id",
             )
-            .with_ret_code(20007)
         })?;
     Ok(HttpResponse::Ok().json(image))
 }

@@ -277,13 +277,6 @@ pub async fn up(pool: &Pool) -> Result<(), MigrateError> {
     Ok(())
 }
 
-/// Checks that the applied migrations are this build's files, without applying any.
-pub async fn verify(pool: &Pool) -> Result<(), MigrateError> {
-    let runner = Runner::open(pool).await?;
-    runner.verify(&migrations()).await?;
-    Ok(())
-}
-
 /// Reverts the applied migrations newer than `target`, newest first; 0 reverts all of them.
 pub async fn down(pool: &Pool, target: i64) -> Result<(), MigrateError> {
     let runner = Runner::open(pool).await?;

@@ -73,12 +73,7 @@ impl ProjectionError {
     pub fn is_transient(&self) -> bool {
         match self {
             ProjectionError::Decode { .. } => false,
-            ProjectionError::Database(e) => is_transient(e),
+            ProjectionError::Database(e) => e.is_transient(),
         }
     }
-}
-
-/// Whether a database error is worth retrying as is.
-pub fn is_transient(error: &DbError) -> bool {
-    error.is_transient()
 }

@@ -380,28 +380,24 @@ impl CommandEndpoint for Application {
             }
             ApplicationError::NetworkNotFound => {
                 ApiError::new(ErrorCode::NetworkNotFound, rejection.to_string())
-                    .with_ret_code(20007)
             }
             ApplicationError::VmNotFound => {
-                ApiError::new(ErrorCode::VmNotFound, rejection.to_string()).with_ret_code(20007)
+                ApiError::new(ErrorCode::VmNotFound, rejection.to_string())
             }
             ApplicationError::NetworkNameTaken(_) => {
                 ApiError::new(ErrorCode::DuplicateNetwork, rejection.to_string())
-                    .with_ret_code(20002)
                     .with_params(vec!["name".into()])
             }
             ApplicationError::VmNameTaken(_) => {
                 ApiError::new(ErrorCode::DuplicateVm, rejection.to_string())
-                    .with_ret_code(20002)
                     .with_params(vec!["name".into()])
             }
             ApplicationError::VmExists => ApiError::new(ErrorCode::VmExists, rejection.to_string()),
             ApplicationError::NetworkInUse(_) => {
-                ApiError::new(ErrorCode::NetworkInUse, rejection.to_string()).with_ret_code(20006)
+                ApiError::new(ErrorCode::NetworkInUse, rejection.to_string())
             }
             ApplicationError::UnknownNetwork { .. } => {
                 ApiError::new(ErrorCode::UnknownNetwork, rejection.to_string())
-                    .with_ret_code(20002)
                     .with_params(vec!["portList".into()])
             }
             ApplicationError::NotAVmApplication => {
@@ -422,7 +418,6 @@ impl CommandEndpoint for Application {
             ErrorCode::DuplicateApplication,
             "an application with the same name, version and provider already exists",
         )
-        .with_ret_code(20002)
         .with_params(vec!["name".into(), "version".into(), "provider".into()])
     }
 }

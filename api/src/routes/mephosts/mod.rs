@@ -82,12 +82,11 @@ fn duplicate_ip() -> ApiError {
         ErrorCode::DuplicateMecHostIp,
         "a host with this mecHostIp is already registered",
     )
-    .with_ret_code(20002)
     .with_params(vec!["mecHostIp".into()])
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(ErrorCode::MephostNotFound, "no sandbox host has this id").with_ret_code(20007)
+    ApiError::new(ErrorCode::MephostNotFound, "no sandbox host has this id")
 }
 
 /// Health-checks the host's LCM and registers the host with it (create only).

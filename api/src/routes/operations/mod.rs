@@ -99,7 +99,6 @@ pub fn operation_error(error: OperationError) -> ApiError {
     match error {
         OperationError::Unknown => {
             ApiError::new(ErrorCode::OperationNotFound, "no operation has this id")
-                .with_ret_code(20007)
         }
         OperationError::Finished => ApiError::new(
             ErrorCode::OperationFinished,

@@ -80,7 +80,6 @@ fn vm_missing() -> ApiError {
         ErrorCode::VmNotFound,
         "the application has no virtual machine with this id",
     )
-    .with_ret_code(20007)
 }
 
 async fn start_vm_operation(

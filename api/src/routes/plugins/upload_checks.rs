@@ -8,9 +8,7 @@ pub(super) fn invalid(error: PluginError, field: &str) -> ApiError {
 }
 
 pub(super) fn bad_file(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidFile, message)
-        .with_ret_code(20024)
-        .with_params(vec![field.to_owned()])
+    ApiError::new(ErrorCode::InvalidFile, message).with_params(vec![field.to_owned()])
 }
 
 /// `userId` / `userName` form fields, where sent, must name the caller (as the original filter).

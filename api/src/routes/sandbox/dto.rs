@@ -108,7 +108,6 @@ pub(super) fn vm_config(
 ) -> Result<VmConfig, ApiError> {
     let bad = |field: &str, message: &str| {
         ApiError::new(ErrorCode::InvalidField, message.to_owned())
-            .with_ret_code(20002)
             .with_params(vec![field.to_owned()])
     };
     let certificate = match &body.vm_certificate {

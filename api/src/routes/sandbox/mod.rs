@@ -282,7 +282,6 @@ pub async fn delete_vm(
                     ErrorCode::VmNotFound,
                     "the application has no virtual machine with this id",
                 )
-                .with_ret_code(20007)
             })?;
             let vm: Vm = st.load(&vm_ref).await?;
             if let Some(op) = vm.operations.ongoing() {
@@ -352,7 +351,6 @@ pub async fn get_network(
             ErrorCode::NetworkNotFound,
             "the application has no network with this id",
         )
-        .with_ret_code(20007)
     })?;
     Ok(HttpResponse::Ok().json(row))
 }
@@ -391,7 +389,6 @@ pub async fn get_vm(
             ErrorCode::VmNotFound,
             "the application has no virtual machine with this id",
         )
-        .with_ret_code(20007)
     })?;
     Ok(HttpResponse::Ok().json(row))
 }
