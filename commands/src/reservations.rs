@@ -39,6 +39,17 @@ pub async fn keys_with_prefix(
     .and_then(db::scalars)
 }
 
+/// Whether any held key of `scope` starts with `prefix`.
+pub async fn any_with_prefix(pool: &Pool, scope: &str, prefix: &str) -> Result<bool, DbError> {
+    let pattern = format!("{}%", db::escape_like(prefix));
+    pool.query_one(
+        "SELECT EXISTS (SELECT 1 FROM unique_reservations WHERE scope = $1 AND key LIKE $2 ESCAPE '\\')",
+        &[&scope, &pattern],
+    )
+    .await
+    .and_then(db::scalar)
+}
+
 /// The prefix of the composite keys whose first part is `first` (`["first",`).
 pub fn first_part_prefix(first: &str) -> String {
     let quoted = serde_json::Value::String(first.to_owned()).to_string();

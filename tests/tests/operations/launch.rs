@@ -492,6 +492,18 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     .await;
     assert!(!denied.to_string().contains("vm-1"), "{denied}");
 
+    // The host holds the instance's addresses: it is not deleted while they live.
+    refused(
+        base,
+        "DELETE",
+        &format!("/mec/developer/v2/mephosts/{host_id}"),
+        &admin,
+        None,
+        409,
+        "HOST_IN_USE",
+    )
+    .await;
+
     // A deployed application is not deleted before its sandbox is cleaned.
     refused(
         base,

@@ -217,8 +217,8 @@ pub async fn delete(
         .offload(async move {
             let prefix = reservations::first_part_prefix(&id);
             let live =
-                reservations::keys_with_prefix(&st.pool, domain::vm::HOST_ADDRESS, &prefix).await?;
-            if !live.is_empty() {
+                reservations::any_with_prefix(&st.pool, domain::vm::HOST_ADDRESS, &prefix).await?;
+            if live {
                 return Err(ApiError::new(
                     ErrorCode::HostInUse,
                     "instances still run on this host; clean their applications' sandboxes first",
