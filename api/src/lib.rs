@@ -12,6 +12,7 @@
 //! - [`auth`]: JWTs (HS256 minted here, RS256 from an outside issuer) and the `Caller` extractor.
 //! - [`error`]: the API error type and its JSON body.
 //! - [`files`]: the content-addressed file store (uploads, checks, orphan sweeping).
+//! - [`request_rules`]: what every request is held to: no NUL in its URL, and `JsonBody`, the extractor of JSON bodies.
 //! - [`middleware`]: request ids, request context, HTTP metrics.
 //! - [`metrics`]: the Prometheus registry.
 //! - [`routes`]: the HTTP endpoints, one module per resource.
@@ -29,6 +30,7 @@ pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod request_rules;
 pub mod routes;
 pub mod server;
 pub mod state;

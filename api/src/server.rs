@@ -125,16 +125,12 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .app_data(data.clone())
             .app_data(metrics.clone())
             .app_data(keys.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(max_body)
-                    .error_handler(extractors::json),
-            )
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
             .app_data(web::Data::new(body_timeouts))
             .wrap(middleware::from_fn(crate::middleware::body_deadline))
+            .wrap(middleware::from_fn(crate::request_rules::refuse_nul_in_url))
             .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
             .wrap(middleware::from_fn(crate::middleware::observe))
             .configure(routes::configure)
@@ -199,11 +195,23 @@ fn method_not_allowed<B>(
     response: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (request, _) = response.into_parts();
-    let answer = ApiError::new(
+    let allowed = request
+        .match_pattern()
+        .and_then(|pattern| crate::openapi::allowed_methods(&pattern));
+    let mut answer = ApiError::new(
         ErrorCode::MethodNotAllowed,
-        "this path does not take this method",
+        match allowed {
+            Some(methods) => format!("this path takes {methods}"),
+            None => "this path does not take this method".to_owned(),
+        },
     )
     .error_response();
+    if let Some(methods) = allowed {
+        answer.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(methods),
+        );
+    }
     Ok(ErrorHandlerResponse::Response(
         actix_web::dev::ServiceResponse::new(request, answer).map_into_right_body(),
     ))

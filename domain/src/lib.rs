@@ -19,6 +19,7 @@
 
 pub mod application;
 pub mod identity;
+pub mod json_integer;
 pub mod mephost;
 pub mod operation;
 pub mod plugin;

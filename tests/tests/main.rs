@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod api_contract;
 mod applications;
 mod architecture;
 mod auth_and_errors;

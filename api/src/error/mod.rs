@@ -165,41 +165,13 @@ impl From<db::DbError> for ApiError {
     }
 }
 
-/// Maps the extractors' own errors (bad JSON, oversize body, bad query) to API errors.
+/// Maps the extractors' own errors (bad query, bad path) to API errors; decode messages without
+/// the values they quote.
 pub mod extractors {
-    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::error::{PathError, QueryPayloadError};
     use actix_web::HttpRequest;
 
     use super::{ApiError, ErrorCode};
-
-    pub fn json(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
-        let api = match &error {
-            JsonPayloadError::Overflow { limit }
-            | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("the request body is larger than the {limit} bytes allowed"),
-            ),
-            JsonPayloadError::ContentType => ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "the request body must be JSON (Content-Type: application/json)",
-            ),
-            JsonPayloadError::Deserialize(e) => ApiError::new(
-                ErrorCode::MalformedJson,
-                format!(
-                    "the request body is not valid JSON for this endpoint: {}",
-                    without_values(&e.to_string())
-                ),
-            ),
-            other if crate::middleware::is_body_timeout(other) => {
-                ApiError::new(ErrorCode::RequestTimeout, crate::middleware::BODY_TIMEOUT)
-            }
-            other => ApiError::new(
-                ErrorCode::MalformedBody,
-                format!("the request body could not be read: {other}"),
-            ),
-        };
-        api.into()
-    }
 
     /// A decoding error's message without the value it quotes: `invalid type: string "hunter2",
     /// expected u16` becomes `invalid type: string, expected u16`, so a secret sent with the wrong

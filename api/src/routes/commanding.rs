@@ -99,6 +99,12 @@ pub fn json_bytes<T: serde::Serialize>(body: &T) -> Vec<u8> {
     serde_json::to_vec(body).unwrap_or_default()
 }
 
+/// `Idempotency-Key`: 1-255 visible ASCII characters (inner spaces allowed).
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([\\t -~]*[!-~])?$";
+/// `If-Match`: a version as `ETag` gives it, quoted or not, optionally weak.
+pub const IF_MATCH_PATTERN: &str = "^(W/)?\"?[0-9]{1,18}\"?$";
+
 /// Reads `If-Match` (a version, quoted or not) and `Idempotency-Key` into command options. The
 /// key's fingerprint covers the method, the path and `body`, so a key reused for another request
 /// (another resource, another method, another body) is caught (422), never answered with the
@@ -114,19 +120,25 @@ pub fn options(req: &HttpRequest, body: &[u8]) -> Result<CommandOptions, ApiErro
                 .trim()
                 .trim_start_matches("W/")
                 .trim_matches('"');
-            Some(text.parse::<i64>().map_err(|_| {
-                ApiError::new(
-                    ErrorCode::InvalidIfMatch,
-                    "If-Match must be a version number as given in ETag",
-                )
-            })?)
+            let digits = !text.is_empty() && text.len() <= 18;
+            Some(
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|v| digits && *v >= 0 && !text.starts_with('+'))
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ErrorCode::InvalidIfMatch,
+                            "If-Match must be a version number as given in ETag",
+                        )
+                    })?,
+            )
         }
     };
     let idempotency = match headers.get("idempotency-key") {
         None => None,
         Some(value) => {
             let key = value.to_str().unwrap_or_default().trim();
-            if key.is_empty() || key.len() > 255 {
+            if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
                 return Err(ApiError::new(
                     ErrorCode::InvalidIdempotencyKey,
                     "Idempotency-Key must be 1-255 visible characters",

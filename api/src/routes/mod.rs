@@ -38,11 +38,15 @@ pub struct Page<T> {
     pub total: i64,
 }
 
+/// The largest page a list answers, and the page size when `limit` is not given.
+pub const MAX_LIMIT: i64 = 500;
+pub const DEFAULT_LIMIT: i64 = 20;
+
 /// Paging parameters: `limit` 1..=500 (default 20), `offset` >= 0 (default 0).
 pub fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
-    let limit = limit.unwrap_or(20);
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
     let offset = offset.unwrap_or(0);
-    if !(1..=500).contains(&limit) {
+    if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(
             ApiError::new(ErrorCode::InvalidPaging, "limit must be between 1 and 500")
                 .with_params(vec!["limit".into()]),

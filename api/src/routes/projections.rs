@@ -9,12 +9,9 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/projections", web::get().to(list))
-        .route(
-            "/api/v1/projections/{name}/rebuild",
-            web::post().to(rebuild),
-        )
-        .route("/api/v1/projections/{name}/resume", web::post().to(resume));
+    cfg.service(web::resource("/api/v1/projections").get(list))
+        .service(web::resource("/api/v1/projections/{name}/rebuild").post(rebuild))
+        .service(web::resource("/api/v1/projections/{name}/resume").post(resume));
 }
 
 /// Every projection: checkpoint, lag in events and seconds, status and last error.

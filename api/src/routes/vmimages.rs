@@ -15,11 +15,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/mec/developer/v2/vmimages/action/get-list",
-        web::post().to(list),
-    )
-    .route("/mec/developer/v2/vmimages/{imageId}", web::get().to(get));
+    cfg.service(web::resource("/mec/developer/v2/vmimages/action/get-list").post(list))
+        .service(web::resource("/mec/developer/v2/vmimages/{imageId}").get(get));
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,16 +64,24 @@ db::from_row!(VmImage {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct QueryCtrl {
+    #[schema(minimum = 0)]
+    #[serde(deserialize_with = "domain::json_integer::integer")]
     pub offset: i64,
+    /// 1-100; 0 or absent: 100.
+    #[schema(minimum = 0, maximum = 100)]
+    #[serde(deserialize_with = "domain::json_integer::optional_integer")]
     pub limit: Option<i64>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListRequest {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub name: Option<String>,
     /// All, public or private.
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub visible_type: Option<String>,
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub user_id: Option<String>,
     pub query_ctrl: QueryCtrl,
 }
@@ -133,7 +138,7 @@ pub async fn get(
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ListRequest>,
+    body: crate::request_rules::JsonBody<ListRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let limit = body.query_ctrl.limit.unwrap_or(20);

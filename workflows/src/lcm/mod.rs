@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use domain::ports::Lcm;
 
-pub use simulator::{SimPlan, SimulatedLcm};
+pub use simulator::{SimPlan, SimulatedLcm, MAX_SIM_DELAY_MS};
 
 /// Which LCM edgedev talks to.
 #[derive(Clone)]

@@ -14,6 +14,9 @@ use domain::ports::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The longest delay a plan may ask for (a minute).
+pub const MAX_SIM_DELAY_MS: u64 = 60_000;
+
 /// How the simulator behaves for one controller.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
@@ -23,8 +26,11 @@ pub struct SimPlan {
     /// checkImage.
     pub fail: Option<String>,
     /// Delay before every answer, in milliseconds.
+    #[serde(deserialize_with = "domain::json_integer::integer")]
+    #[schema(maximum = 60000)]
     pub delay_ms: u64,
     /// Polls (distribution, workload, image, image check) answered "in progress" before the end.
+    #[serde(deserialize_with = "domain::json_integer::integer")]
     pub pending_polls: u32,
     /// The final workload status (default `Instantiated`; `Failure` makes the instance fail).
     pub workload_status: Option<String>,

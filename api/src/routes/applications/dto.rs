@@ -9,36 +9,102 @@ use domain::application::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Body of `POST /applications` and `PUT /applications/{id}`.
+/// Body of `POST /applications` and `PUT /applications/{id}`. The patterns are the domain's rules
+/// (`domain::application::values`), so the document admits exactly what the server accepts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationRequest {
-    /// 4-32 letters, digits, CJK, `_`, `-` or inner spaces.
-    #[schema(example = "camera-app")]
+    /// 4-32 letters, digits, CJK, `_`, `-` or inner spaces; not only digits.
+    #[schema(
+        example = "camera-app",
+        required = true,
+        nullable = false,
+        min_length = 4,
+        max_length = 32,
+        pattern = r"^(?![0-9]+$)[0-9A-Za-z\u4e00-\u9fa5][0-9A-Za-z\u4e00-\u9fa5_ -]*[0-9A-Za-z\u4e00-\u9fa5]$"
+    )]
     pub name: Option<String>,
-    #[schema(example = "Face recognition at the edge")]
+    /// At most 255 characters, not starting with a space, not only digits.
+    #[schema(
+        example = "Face recognition at the edge",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^(?![0-9]+$)[^\s\u0000][^\u0000]*$"
+    )]
     pub description: Option<String>,
-    #[schema(example = "v1.0")]
+    /// A word character or `-`, then at most 9 of those, spaces or dots.
+    #[schema(
+        example = "v1.0",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 10,
+        pattern = r"^[\w-][\w\s.-]*$"
+    )]
     pub version: Option<String>,
-    #[schema(example = "edgedev")]
+    /// At most 30 characters, not starting with a space, no control characters.
+    #[schema(
+        example = "edgedev",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 30,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub provider: Option<String>,
-    /// X86 or ARM.
-    #[schema(example = "X86")]
+    /// X86 or ARM (any case).
+    #[schema(
+        example = "X86",
+        required = true,
+        nullable = false,
+        pattern = "^([Xx]86|[Aa][Rr][Mm])$"
+    )]
     pub architecture: Option<String>,
-    /// VM or CONTAINER.
-    #[schema(example = "VM")]
+    /// VM or CONTAINER (any case).
+    #[schema(
+        example = "VM",
+        required = true,
+        nullable = false,
+        pattern = "^([Vv][Mm]|[Cc][Oo][Nn][Tt][Aa][Ii][Nn][Ee][Rr])$"
+    )]
     pub app_class: Option<String>,
+    /// At most 50 characters, no control characters.
     #[serde(rename = "type")]
-    #[schema(example = "Video Application")]
+    #[schema(
+        example = "Video Application",
+        max_length = 50,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub app_type: Option<String>,
-    #[schema(example = "Smart Park")]
+    /// At most 100 characters, no control characters.
+    #[schema(
+        example = "Smart Park",
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub industry: Option<String>,
-    /// Id of an uploaded icon file (required).
-    #[schema(example = "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c")]
+    /// Id of an uploaded icon file: 1-64 letters, digits, `-` or `_`.
+    #[schema(
+        example = "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[A-Za-z0-9_-]+$"
+    )]
     pub icon_file_id: Option<String>,
+    /// Empty, or 1-64 letters, digits, `-` or `_`.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub guide_file_id: Option<String>,
-    /// INTEGRATED or DEVELOP (default DEVELOP).
+    /// INTEGRATED or DEVELOP, any case (empty: DEVELOP).
+    #[schema(
+        pattern = "^([Ii][Nn][Tt][Ee][Gg][Rr][Aa][Tt][Ee][Dd]|[Dd][Ee][Vv][Ee][Ll][Oo][Pp])?$"
+    )]
     pub app_create_type: Option<String>,
+    /// Empty, or 1-64 letters, digits, `-` or `_`.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub pkg_spec_id: Option<String>,
 }
 
@@ -172,7 +238,7 @@ impl ApplicationResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectHostRequest {
-    #[schema(example = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50")]
+    #[schema(example = "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50", required = true, nullable = false, format = Uuid)]
     pub mep_host_id: Option<String>,
 }
 
@@ -180,6 +246,7 @@ pub struct SelectHostRequest {
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// Part of the name, any case.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub name: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -42,10 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::put().to(update))
                     .route(web::delete().to(delete)),
             )
-            .route(
-                "/{applicationId}/action/sel-mephost",
-                web::put().to(select_host),
-            )
+            .service(web::resource("/{applicationId}/action/sel-mephost").put(select_host))
             .configure(super::sandbox::configure_nested),
     );
 }
@@ -69,7 +66,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    body: web::Json<ApplicationRequest>,
+    body: crate::request_rules::JsonBody<ApplicationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let fields = validate(&body)?;
@@ -171,7 +168,7 @@ pub async fn update(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<ApplicationRequest>,
+    body: crate::request_rules::JsonBody<ApplicationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;
@@ -192,7 +189,7 @@ pub async fn update(
 #[utoipa::path(
     delete, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
     params(("applicationId" = String, Path)),
-    responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
 pub async fn delete(
@@ -255,7 +252,7 @@ async fn refuse_while_deployed(
     put, path = "/mec/developer/v2/applications/{applicationId}/action/sel-mephost", tag = "applications",
     params(("applicationId" = String, Path)),
     request_body = SelectHostRequest,
-    responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
 pub async fn select_host(
@@ -263,7 +260,7 @@ pub async fn select_host(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<SelectHostRequest>,
+    body: crate::request_rules::JsonBody<SelectHostRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "applicationId")?;

@@ -15,24 +15,45 @@ use commands::secrets::MASK;
 pub struct MepHostBody {
     #[serde(default)]
     pub id: Option<String>,
-    /// 6-50 characters.
+    /// 6-50 characters (surrounding spaces not counted).
+    #[schema(example = "edge-host-1", required = true, nullable = false)]
     pub name: Option<String>,
+    /// An IPv4 address.
+    #[schema(example = "10.7.1.1", required = true, nullable = false, format = Ipv4)]
     pub lcm_ip: Option<String>,
     /// http or https (default http).
+    #[schema(example = "http")]
     pub lcm_protocol: Option<String>,
     /// 30000-32000.
+    #[schema(
+        example = 30204,
+        required = true,
+        nullable = false,
+        minimum = 30000,
+        maximum = 32000
+    )]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub lcm_port: Option<i32>,
     /// X86 or ARM.
+    #[schema(example = "X86", required = true, nullable = false)]
     pub architecture: Option<String>,
     /// NORMAL, BUSY or STOP (default NORMAL).
+    #[schema(example = "NORMAL")]
     pub status: Option<String>,
+    /// An IPv4 address.
+    #[schema(example = "10.7.1.2", required = true, nullable = false, format = Ipv4)]
     pub mec_host_ip: Option<String>,
+    #[schema(example = "http")]
     pub mec_host_protocol: Option<String>,
     /// OpenStack, K8S or FusionSphere.
+    #[schema(example = "K8S", required = true, nullable = false)]
     pub vim_type: Option<String>,
     pub mec_host_user_name: Option<String>,
     /// Write-only: answered as "******".
     pub mec_host_password: Option<String>,
+    /// 1-65535 (default 22).
+    #[schema(example = 22, minimum = 1, maximum = 65535)]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub mec_host_port: Option<i32>,
     #[serde(default)]
     pub user_id: Option<String>,
@@ -67,9 +88,12 @@ db::from_row!(MepHostBody {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct HostQuery {
+    #[param(pattern = r"^[^\u0000]*$")]
     pub name: Option<String>,
     /// K8S matches K8S hosts; any other value every other host.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub vim_type: Option<String>,
+    #[param(pattern = r"^[^\u0000]*$")]
     pub architecture: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -29,12 +29,14 @@ pub const READ_MODELS: &[&str] = &["hosts"];
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/mec/developer/v2/mephosts")
-            .route("", web::get().to(list))
-            .route("", web::post().to(create))
-            .route("/{mephostId}", web::get().to(get))
-            .route("/{mephostId}", web::put().to(update))
-            .route("/{mephostId}", web::delete().to(delete))
-            .route("/{mephostId}/logs", web::get().to(logs)),
+            .service(web::resource("").get(list).post(create))
+            .service(
+                web::resource("/{mephostId}")
+                    .get(get)
+                    .put(update)
+                    .delete(delete),
+            )
+            .service(web::resource("/{mephostId}/logs").get(logs)),
     );
 }
 
@@ -133,7 +135,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    body: web::Json<MepHostBody>,
+    body: crate::request_rules::JsonBody<MepHostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = admin(caller)?;
     let f = fields(&state, &body)?;
@@ -174,7 +176,7 @@ pub async fn update(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<MepHostBody>,
+    body: crate::request_rules::JsonBody<MepHostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = admin(caller)?;
     let id = parse_uuid(&path, "mephostId")?;
@@ -201,7 +203,7 @@ pub async fn update(
 /// Delete a sandbox host (admin); refused while instances live on it.
 #[utoipa::path(delete, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts",
     params(("mephostId" = String, Path)),
-    responses((status = 200, body = bool), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "instances live on the host", body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "instances live on the host", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete(
     state: web::Data<AppState>,

@@ -27,18 +27,9 @@ use crate::state::AppState;
 pub const READ_MODELS: &[&str] = &["operations", "vms"];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/mec/developer/v2/operations/{operationId}",
-        web::get().to(get),
-    )
-    .route(
-        "/api/v1/operations/{operationId}/cancel",
-        web::post().to(cancel),
-    )
-    .route(
-        "/api/v1/simulators/lcm/{lcmIp}",
-        web::put().to(set_simulator_plan),
-    );
+    cfg.service(web::resource("/mec/developer/v2/operations/{operationId}").get(get))
+        .service(web::resource("/api/v1/operations/{operationId}/cancel").post(cancel))
+        .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan));
 }
 
 /// `{operationId}` of a started operation.
@@ -117,7 +108,7 @@ pub async fn set_simulator_plan(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<SimPlan>,
+    body: crate::request_rules::JsonBody<SimPlan>,
 ) -> Result<HttpResponse, ApiError> {
     caller.admin()?;
     let sim = state.lcm.simulator.as_ref().ok_or_else(|| {
@@ -126,6 +117,17 @@ pub async fn set_simulator_plan(
             "edgedev talks to real LCM controllers (EDGEDEV_LCM=http)",
         )
     })?;
-    sim.set_plan(&path, body.into_inner());
+    let plan = body.into_inner();
+    if plan.delay_ms > workflows::lcm::MAX_SIM_DELAY_MS {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            format!(
+                "delayMs must be at most {}",
+                workflows::lcm::MAX_SIM_DELAY_MS
+            ),
+        )
+        .with_params(vec!["delayMs".into()]));
+    }
+    sim.set_plan(&path, plan);
     Ok(HttpResponse::NoContent().finish())
 }

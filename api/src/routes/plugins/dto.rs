@@ -58,10 +58,16 @@ impl PluginResponse {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    /// 1 = plugin, 2 = SDK.
+    /// 1 = plugin, 2 = SDK (empty: both).
+    #[param(pattern = "^[12]?$")]
     pub plugin_type: Option<String>,
+    /// JAVA, Python, Go, .Net or PHP, any case (empty: all).
+    #[param(
+        pattern = "^([Jj][Aa][Vv][Aa]|[Pp][Yy][Tt][Hh][Oo][Nn]|[Gg][Oo]|\\.[Nn][Ee][Tt]|[Pp][Hh][Pp])?$"
+    )]
     pub code_language: Option<String>,
     /// Part of the name, any case.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub plugin_name: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -72,8 +78,13 @@ pub struct ListQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ScoreQuery {
     /// 1 to 5.
+    #[param(required = true, nullable = false, value_type = i32, minimum = 1, maximum = 5)]
     pub score: Option<String>,
+    /// Ignored: the rating is the caller's.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub user_id: Option<String>,
+    /// Ignored: the rating is the caller's.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub user_name: Option<String>,
 }
 

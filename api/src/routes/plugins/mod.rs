@@ -39,17 +39,13 @@ pub const READ_MODELS: &[&str] = &["plugins"];
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/mec/developer/v1/plugins")
-            .route("", web::post().to(upload))
-            .route("/", web::post().to(upload))
-            .route("", web::get().to(list))
-            .route("/", web::get().to(list))
-            .route("/{pluginId}", web::put().to(update))
-            .route("/{pluginId}", web::delete().to(delete))
-            .route("/{pluginId}/action/download", web::get().to(download))
-            .route("/{pluginId}/action/get-logofile", web::get().to(logo))
-            .route("/{pluginId}/action/get-apifile", web::get().to(api_file))
-            .route("/{pluginId}/action/content", web::get().to(content))
-            .route("/{pluginId}/action/score", web::put().to(score)),
+            .service(web::resource(["", "/"]).post(upload).get(list))
+            .service(web::resource("/{pluginId}").put(update).delete(delete))
+            .service(web::resource("/{pluginId}/action/download").get(download))
+            .service(web::resource("/{pluginId}/action/get-logofile").get(logo))
+            .service(web::resource("/{pluginId}/action/get-apifile").get(api_file))
+            .service(web::resource("/{pluginId}/action/content").get(content))
+            .service(web::resource("/{pluginId}/action/score").put(score)),
     );
 }
 
@@ -217,7 +213,7 @@ pub async fn update(
 #[utoipa::path(
     delete, path = "/mec/developer/v1/plugins/{pluginId}", tag = "plugins",
     params(("pluginId" = String, Path)),
-    responses((status = 200, body = bool), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
 pub async fn delete(
@@ -284,7 +280,7 @@ pub async fn list(
 /// Rate a plugin 1-5; a user's later rating replaces their earlier one.
 #[utoipa::path(put, path = "/mec/developer/v1/plugins/{pluginId}/action/score", tag = "plugins",
     params(("pluginId" = String, Path), ScoreQuery),
-    responses((status = 200, body = bool), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("access_token" = []), ("bearer" = [])))]
 pub async fn score(
     state: web::Data<AppState>,
     caller: Caller,

@@ -17,8 +17,17 @@ pub struct NetworkBody {
     pub id: Option<String>,
     #[serde(default)]
     pub app_id: Option<String>,
-    /// 1-64 letters, digits, '_', '-', '.'; unique in the application.
+    /// 1-64 letters, digits, '_', '-', '.' (surrounding spaces are dropped); unique in the
+    /// application.
+    #[schema(
+        example = "mec_network_n6",
+        required = true,
+        nullable = false,
+        pattern = r"^\s*[\w.-]{1,64}\s*$"
+    )]
     pub name: Option<String>,
+    /// At most 255 characters.
+    #[schema(example = "N6 network", max_length = 255, pattern = r"^[^\u0000]*$")]
     pub description: Option<String>,
 }
 
@@ -34,9 +43,18 @@ db::from_row!(NetworkBody {
 pub struct PortBody {
     #[serde(default)]
     pub id: Option<String>,
+    /// 1-64 letters, digits, '_', '-', '.'; unique in the VM.
+    #[schema(
+        example = "port1",
+        required = true,
+        nullable = false,
+        pattern = r"^[\w.-]{1,64}$"
+    )]
     pub name: Option<String>,
+    #[schema(max_length = 255, pattern = r"^[^\u0000]*$")]
     pub description: Option<String>,
     /// A network of the application.
+    #[schema(example = "mec_network_n6", required = true, nullable = false)]
     pub network_name: Option<String>,
 }
 
@@ -57,7 +75,12 @@ pub struct KeyPairBody {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateBody {
-    /// PASSWORD or KEYPAIR.
+    /// PASSWORD or KEYPAIR (any case).
+    #[schema(
+        required = true,
+        nullable = false,
+        pattern = "^([Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Kk][Ee][Yy][Pp][Aa][Ii][Rr])$"
+    )]
     pub certificate_type: Option<String>,
     pub pwd_certificate: Option<PasswordBody>,
     pub key_pair_certificate: Option<KeyPairBody>,
@@ -69,17 +92,36 @@ pub struct CertificateBody {
 pub struct VmBody {
     #[serde(default)]
     pub id: Option<String>,
+    /// 1-64 letters, digits, '_', '-', '.' (surrounding spaces are dropped).
+    #[schema(
+        example = "vm1",
+        required = true,
+        nullable = false,
+        pattern = r"^\s*[\w.-]{1,64}\s*$"
+    )]
     pub name: Option<String>,
+    /// At most 255 bytes, not blank.
+    #[schema(
+        example = "3c55e8e7-c9a4-4b2e-9e1b-2a2b5b5d3e01",
+        required = true,
+        nullable = false,
+        pattern = r"^[^\u0000]*\S[^\u0000]*$"
+    )]
     pub flavor_id: Option<String>,
+    /// A VM image the caller may use (1 or more).
+    #[schema(example = 1, required = true, nullable = false, minimum = 1)]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub image_id: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub target_image_id: Option<i32>,
     pub user_data: Option<String>,
     pub area_zone: Option<String>,
     pub flavor_extra_specs: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    /// At most 8 ports, with distinct names.
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub port_list: Vec<PortBody>,
     pub vm_certificate: Option<CertificateBody>,
     /// The launch's facts (null until launched).

@@ -49,22 +49,13 @@ pub fn configure_nested(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(update_vm))
             .route(web::delete().to(delete_vm)),
     )
-    .route(
-        "/{applicationId}/vms/{vmId}/action/launch",
-        web::post().to(operations::launch),
+    .service(web::resource("/{applicationId}/vms/{vmId}/action/launch").post(operations::launch))
+    .service(
+        web::resource("/{applicationId}/vms/{vmId}/action/export-image")
+            .post(operations::export_image),
     )
-    .route(
-        "/{applicationId}/vms/{vmId}/action/export-image",
-        web::post().to(operations::export_image),
-    )
-    .route(
-        "/{applicationId}/vms/{vmId}/action/vnc",
-        web::get().to(operations::vnc),
-    )
-    .route(
-        "/{applicationId}/action/clean-env",
-        web::post().to(operations::clean_env),
-    );
+    .service(web::resource("/{applicationId}/vms/{vmId}/action/vnc").get(operations::vnc))
+    .service(web::resource("/{applicationId}/action/clean-env").post(operations::clean_env));
 }
 
 /// Runs an application command that changes networks or VMs.
@@ -128,7 +119,7 @@ pub async fn create_network(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<NetworkBody>,
+    body: crate::request_rules::JsonBody<NetworkBody>,
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path, "applicationId")?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -155,7 +146,7 @@ pub async fn update_network(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    body: web::Json<NetworkBody>,
+    body: crate::request_rules::JsonBody<NetworkBody>,
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path.0, "applicationId")?;
     let id = parse_uuid(&path.1, "networkId")?;
@@ -175,7 +166,7 @@ pub async fn update_network(
 /// Delete a network; refused (409) while a VM port uses it.
 #[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms",
     params(("applicationId" = String, Path), ("networkId" = String, Path)),
-    responses((status = 200, body = bool), (status = 404, body = ErrorBody), (status = 409, description = "Network is used by vm port", body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 404, body = ErrorBody), (status = 409, description = "Network is used by vm port", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_network(
     state: web::Data<AppState>,
@@ -207,7 +198,7 @@ pub async fn create_vm(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<VmBody>,
+    body: crate::request_rules::JsonBody<VmBody>,
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path, "applicationId")?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -234,7 +225,7 @@ pub async fn update_vm(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    body: web::Json<VmBody>,
+    body: crate::request_rules::JsonBody<VmBody>,
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path.0, "applicationId")?;
     let id = parse_uuid(&path.1, "vmId")?;
@@ -260,7 +251,7 @@ pub async fn update_vm(
 /// Delete a VM; a deployed one is first cleaned off its host.
 #[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms",
     params(("applicationId" = String, Path), ("vmId" = String, Path)),
-    responses((status = 200, body = bool), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody), (status = 503, description = "the host's LCM could not clean it up", body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody), (status = 503, description = "the host's LCM could not clean it up", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_vm(
     state: web::Data<AppState>,

@@ -1,5 +1,8 @@
-//! The OpenAPI document, generated from the handlers' annotations, and its UI (Swagger UI with
-//! its assets compiled in, so it works offline).
+//! The OpenAPI document, generated from the handlers' annotations and completed by the
+//! conventions every handler shares (`conventions`), and its UI (Swagger UI with its assets
+//! compiled in, so it works offline).
+
+mod conventions;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -8,6 +11,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{health, mephosts, operations, plugins, projections, sandbox, vmimages};
+use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,7 +40,7 @@ use crate::routes::{health, mephosts, operations, plugins, projections, sandbox,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList,
     )),
-    modifiers(&Security, &SharedAnswers),
+    modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
         (name = "applications", description = "Applications (projects) of the developer platform"),
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
@@ -68,65 +72,37 @@ impl Modify for Security {
     }
 }
 
-/// The answers every endpoint of a kind gives, added to each operation that does not document
-/// them itself: 400 for a path id that is not valid, 401 where a token is needed, 400/413/415 for
-/// a JSON body, 503 when the database is down. The document then says what the handlers answer.
-struct SharedAnswers;
-
-impl Modify for SharedAnswers {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        let error = |description: &str| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
-                )
-                .build()
-        };
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let has_path_parameter = path.contains('{');
-            for operation in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let json_body = matches!(
-                    &operation.request_body,
-                    Some(utoipa::openapi::RefOr::T(body)) if body.content.contains_key("application/json")
-                );
-                let mut answers = vec![("503", "a dependency (the database) is unavailable")];
-                if has_path_parameter {
-                    answers.push(("400", "a path parameter is not valid (INVALID_ID)"));
-                }
-                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-                    answers.push(("401", "no valid token"));
-                }
-                if json_body {
-                    answers.extend([
-                        ("400", "the body is not valid JSON for this endpoint"),
-                        ("413", "the body is larger than allowed"),
-                        ("415", "the body is not JSON"),
-                    ]);
-                }
-                for (status, description) in answers {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| error(description).into());
-                }
-            }
-        }
-    }
+/// The methods a documented path takes (`GET, PUT`), for the `Allow` header of a 405; `pattern`
+/// is the route's pattern as the router matched it.
+pub fn allowed_methods(pattern: &str) -> Option<&'static str> {
+    static ALLOWED: std::sync::OnceLock<std::collections::HashMap<String, String>> =
+        std::sync::OnceLock::new();
+    let allowed = ALLOWED.get_or_init(|| {
+        let document = ApiDoc::openapi();
+        document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (path.clone(), methods.join(", "))
+            })
+            .collect()
+    });
+    let pattern = pattern
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(pattern);
+    allowed.get(pattern).map(String::as_str)
 }
 
 /// The UI at `/api-docs/ui/` serving the document at `/api-docs/openapi.json`.
