@@ -44,7 +44,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server and the projections.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply, revert or list the database migrations.
     Migrate {
         #[command(flatten)]
@@ -116,6 +116,16 @@ pub struct ServeArgs {
     /// Plugin uploads (and updates) running at once; more answer 429 with Retry-After.
     #[arg(long, env = "EDGEDEV_MAX_UPLOADS", default_value_t = 4)]
     pub max_uploads: usize,
+    /// Writes per second of one user, `RATE/BURST` or `off`; more answer 429 with Retry-After.
+    #[arg(long, env = "EDGEDEV_WRITE_RATE_PER_USER", default_value = "20/40")]
+    pub write_rate_per_user: crate::rate_limit::RateSetting,
+    /// Writes per second of one client address, `RATE/BURST` or `off`.
+    #[arg(
+        long,
+        env = "EDGEDEV_WRITE_RATE_PER_ADDRESS",
+        default_value = "100/200"
+    )]
+    pub write_rate_per_address: crate::rate_limit::RateSetting,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,
@@ -261,7 +271,7 @@ type CliResult = Result<(), Box<dyn std::error::Error>>;
 /// Runs one command.
 pub async fn run(command: Command) -> CliResult {
     match command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Migrate { database, action } => {
             with_database(
                 &database,
@@ -340,6 +350,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_body_bytes: 64 * 1024,
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
         max_uploads: args.max_uploads.max(1),
+        write_rate_per_user: args.write_rate_per_user.0,
+        write_rate_per_address: args.write_rate_per_address.0,
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,

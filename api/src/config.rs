@@ -25,6 +25,10 @@ pub struct ServeConfig {
     pub body_timeout: Duration,
     /// `EDGEDEV_MAX_UPLOADS`: plugin uploads (and updates) running at once; more answer 429.
     pub max_uploads: usize,
+    /// `EDGEDEV_WRITE_RATE_PER_USER`: writes per second (and burst) of one user; `None`: no limit.
+    pub write_rate_per_user: Option<crate::rate_limit::Rate>,
+    /// `EDGEDEV_WRITE_RATE_PER_ADDRESS`: writes per second (and burst) of one client address.
+    pub write_rate_per_address: Option<crate::rate_limit::Rate>,
     /// Database connections in the pool.
     pub max_connections: u32,
     /// HTTP worker threads (0 = one per core).
@@ -67,7 +71,8 @@ impl Default for OperationsConfig {
 }
 
 impl ServeConfig {
-    /// A configuration for tests and tools: given database, port 0, defaults elsewhere.
+    /// A configuration for tests and tools: given database, port 0, no rate limits, defaults
+    /// elsewhere.
     pub fn for_database(database_url: &str, data_dir: PathBuf) -> Self {
         Self {
             bind: "127.0.0.1:0".into(),
@@ -79,6 +84,8 @@ impl ServeConfig {
             max_body_bytes: 64 * 1024,
             body_timeout: Duration::from_secs(120),
             max_uploads: 4,
+            write_rate_per_user: None,
+            write_rate_per_address: None,
             max_connections: 16,
             workers: 2,
             run_projections: true,

@@ -17,6 +17,7 @@
 //! - [`metrics`]: the Prometheus registry.
 //! - [`routes`]: the HTTP endpoints, one module per resource.
 //! - [`openapi`]: the OpenAPI document and its offline UI.
+//! - [`rate_limit`]: token buckets on writes, per user and per client address.
 //! - [`server`]: wiring: state, projector runtime, workflow runner, HTTP server, graceful shutdown.
 //! - [`state`]: the state every handler shares.
 //! - [`subscribe`]: `edgedev subscribe`, a RabbitMQ consumer printing events as JSON lines.
@@ -30,6 +31,7 @@ pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod request_rules;
 pub mod routes;
 pub mod server;

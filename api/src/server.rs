@@ -120,6 +120,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         idle: config.body_timeout.min(std::time::Duration::from_secs(15)),
     };
     let openapi = Arc::new(crate::openapi::swagger_ui());
+    let rate_limits = web::Data::new(crate::rate_limit::RateLimits::new(
+        config.write_rate_per_user,
+        config.write_rate_per_address,
+    ));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -129,8 +133,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
             .app_data(web::Data::new(body_timeouts))
+            .app_data(rate_limits.clone())
             .wrap(middleware::from_fn(crate::middleware::body_deadline))
             .wrap(middleware::from_fn(crate::request_rules::refuse_nul_in_url))
+            .wrap(middleware::from_fn(crate::rate_limit::limit_addresses))
             .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
             .wrap(middleware::from_fn(crate::middleware::observe))
             .configure(routes::configure)

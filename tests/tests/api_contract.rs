@@ -225,3 +225,79 @@ async fn a_body_is_an_object_and_whole_numbers_may_be_written_with_a_fraction() 
         .await;
     assert_eq!(reply.status, 400, "{}", reply.body);
 }
+
+#[actix_web::test]
+async fn writes_beyond_a_users_rate_answer_429_with_retry_after_and_change_nothing() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.write_rate_per_user = Some("0.2/3".parse().expect("rate"));
+    })
+    .await;
+    let (alice, bob) = (app.tenant(1), app.tenant(2));
+    for n in 0..3 {
+        let reply = app
+            .create_app(&alice, &crate::helpers::app_body(&format!("rate-app-{n}")))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    let before = app.event_count().await;
+    let reply = app
+        .create_app(&alice, &crate::helpers::app_body("rate-app-4"))
+        .await;
+    assert_eq!(
+        (reply.status, reply.body["code"].as_str()),
+        (429, Some("TOO_MANY_REQUESTS")),
+        "{}",
+        reply.body
+    );
+    let retry: u32 = reply
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=5).contains(&retry), "Retry-After {retry}");
+    assert_eq!(app.event_count().await, before);
+    // Reads are not limited, and another user has their own bucket.
+    let reply = app
+        .request(
+            "GET",
+            "/mec/developer/v2/applications",
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    let reply = app
+        .create_app(&bob, &crate::helpers::app_body("rate-app-bob"))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[actix_web::test]
+async fn writes_beyond_an_addresss_rate_answer_429_before_the_token_is_read() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.write_rate_per_address = Some("0.2/2".parse().expect("rate"));
+    })
+    .await;
+    let apps = "/mec/developer/v2/applications";
+    // Without a token: the address's bucket is spent all the same (401 costs a token too).
+    for _ in 0..2 {
+        let reply = app.request("POST", apps, None, Some(&json!({})), &[]).await;
+        assert_eq!(reply.status, 401, "{}", reply.body);
+    }
+    let reply = app
+        .create_app(&app.tenant(1), &crate::helpers::app_body("addr-app"))
+        .await;
+    assert_eq!(
+        (reply.status, reply.body["code"].as_str()),
+        (429, Some("TOO_MANY_REQUESTS")),
+        "{}",
+        reply.body
+    );
+    assert!(reply.headers.get("retry-after").is_some());
+    let reply = app
+        .request("GET", apps, Some(&app.tenant(1)), None, &[])
+        .await;
+    assert_eq!(reply.status, 200);
+}

@@ -281,6 +281,9 @@ fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
         .verify(token)
         .map_err(|e| ApiError::unauthorized(&e.to_string()))?;
     check_identity_params(req, &actor)?;
+    if let Some(limits) = req.app_data::<web::Data<crate::rate_limit::RateLimits>>() {
+        limits.check_user(req.method(), &actor.user_id)?;
+    }
     Ok(actor)
 }
 

@@ -105,7 +105,7 @@ error_codes! {
     VersionMismatch = ("VERSION_MISMATCH", PRECONDITION_FAILED, None, "the resource is not at the If-Match version"),
     IdempotencyKeyReused = ("IDEMPOTENCY_KEY_REUSED", UNPROCESSABLE_ENTITY, None, "the Idempotency-Key was used for a different request"),
     // Too many requests at once (429, with Retry-After).
-    TooManyRequests = ("TOO_MANY_REQUESTS", TOO_MANY_REQUESTS, None, "too many such requests run at once; retry after the given seconds"),
+    TooManyRequests = ("TOO_MANY_REQUESTS", TOO_MANY_REQUESTS, None, "too many requests (beyond a rate limit, or too many uploads at once); retry after the given seconds"),
     // Bodies the server will not take (408, 413, 415).
     RequestTimeout = ("REQUEST_TIMEOUT", REQUEST_TIMEOUT, None, "the request body was not received in time"),
     PayloadTooLarge = ("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE, None, "the body is larger than allowed"),

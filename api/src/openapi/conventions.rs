@@ -45,7 +45,7 @@ impl Modify for SharedAnswers {
                 )
                 .build()
         };
-        for (path, _, operation) in operations(openapi) {
+        for (path, method, operation) in operations(openapi) {
             let has_path_parameter = path.contains('{');
             {
                 let json_body = matches!(
@@ -66,6 +66,12 @@ impl Modify for SharedAnswers {
                         .flatten()
                         .any(|p| matches!(p, RefOr::T(p) if p.name == name))
                 };
+                if method != "get" {
+                    answers.push((
+                        "429",
+                        "writes beyond the caller's or the address's rate (Retry-After says when to retry)",
+                    ));
+                }
                 if takes("Idempotency-Key") {
                     answers.push(("422", "the Idempotency-Key was used for another request"));
                 }
