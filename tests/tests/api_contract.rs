@@ -301,3 +301,52 @@ async fn writes_beyond_an_addresss_rate_answer_429_before_the_token_is_read() {
         .await;
     assert_eq!(reply.status, 200);
 }
+
+#[actix_web::test]
+async fn no_accepted_value_stops_a_projection() {
+    let app = spawn_app().await;
+    let tenant = app.tenant(1);
+    // The longest id a file reference takes, and a host name padded with spaces: both must fit
+    // the read models' columns (tbl_app_project.icon_file_id and tbl_service_host.name).
+    let mut body = crate::helpers::app_body("widest-app");
+    body["iconFileId"] = json!("f".repeat(50));
+    let reply = app.create_app(&tenant, &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    body["name"] = json!("too-wide-app");
+    body["iconFileId"] = json!("f".repeat(51));
+    let reply = app.create_app(&tenant, &body).await;
+    assert_eq!(
+        (reply.status, reply.body["params"][0].as_str()),
+        (400, Some("iconFileId")),
+        "{}",
+        reply.body
+    );
+    let host = json!({
+        "name": format!("{}{}{}", " ".repeat(30), "h".repeat(50), " ".repeat(30)),
+        "lcmIp": "10.250.0.9", "lcmPort": 30204, "architecture": "X86",
+        "mecHostIp": "10.250.1.9", "vimType": "K8S"
+    });
+    let reply = app
+        .request(
+            "POST",
+            "/mec/developer/v2/mephosts",
+            Some(&app.admin()),
+            Some(&host),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["name"], "h".repeat(50));
+    crate::helpers::wait_caught_up(&app.pool).await;
+    let statuses = app
+        .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
+        .await
+        .body;
+    let failed: Vec<&serde_json::Value> = statuses
+        .as_array()
+        .expect("statuses")
+        .iter()
+        .filter(|p| p["status"] == "failed")
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}

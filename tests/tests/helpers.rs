@@ -26,18 +26,66 @@ fn database_url(name: &str) -> String {
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
-/// The migrated template (built once per run; leftovers of earlier runs are dropped first).
+/// This run's id: 15 hex digits, in the names of its databases and the key of its advisory lock.
+fn run_id() -> &'static str {
+    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| uuid::Uuid::new_v4().simple().to_string()[..15].to_owned())
+}
+
+fn lock_key(run: &str) -> Option<i64> {
+    (run.len() == 15)
+        .then(|| i64::from_str_radix(run, 16).ok())
+        .flatten()
+}
+
+/// Holds this run's advisory lock for as long as the test process lives, on a connection of its
+/// own (a thread with its own runtime: each test's runtime ends with the test), so a concurrent
+/// run sees that this run's databases are in use and leaves them alone.
+fn hold_run_lock() {
+    let key = lock_key(run_id()).expect("run key");
+    let (taken, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let pool = Pool::connect(&database_url("postgres"), 1)
+                .await
+                .expect("connect");
+            pool.execute("SELECT pg_advisory_lock($1)", &[&key])
+                .await
+                .expect("run lock");
+            let _ = taken.send(());
+            std::future::pending::<()>().await;
+            drop(pool);
+        });
+    });
+    wait.recv().expect("run lock taken");
+}
+
+/// The migrated template (built once per run). Databases of earlier runs are dropped first;
+/// those of a run still going (its lock held) are left alone.
 async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
-            let admin = Pool::connect(&database_url("postgres"), 2).await.expect("test PostgreSQL reachable");
+            hold_run_lock();
+            let admin = Pool::connect(&database_url("postgres"), 1).await.expect("test PostgreSQL reachable");
             admin.execute("SELECT pg_advisory_lock(727274)", &[]).await.expect("lock");
             let stale: Vec<String> = admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'edgedev\\_t\\_%' OR datname LIKE 'edgedev\\_tpl\\_%'", &[]).await.and_then(db::scalars)
             .expect("list databases");
             for name in stale {
+                let run = name.trim_start_matches("edgedev_tpl_").trim_start_matches("edgedev_t_");
+                if let Some(key) = lock_key(run.split('_').next().unwrap_or_default()) {
+                    let free: bool = admin.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await.and_then(db::scalar).unwrap_or(false);
+                    if !free {
+                        continue;
+                    }
+                    let _ = admin.execute("SELECT pg_advisory_unlock($1)", &[&key]).await;
+                }
                 let _ = admin.batch(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
             }
-            let name = format!("edgedev_tpl_{}", uuid::Uuid::new_v4().simple());
+            let name = format!("edgedev_tpl_{}", run_id());
             admin.batch(&format!("CREATE DATABASE \"{name}\"")).await.expect("create template");
             let pool = Pool::connect(&database_url(&name), 2).await.expect("connect template");
             db::migrate::up(&pool).await.expect("migrations apply");
@@ -96,7 +144,7 @@ impl Drop for TestDatabase {
 /// A fresh, migrated database of its own for a test.
 pub async fn fresh_database() -> TestDatabase {
     let template = template().await;
-    let name = format!("edgedev_t_{}", uuid::Uuid::new_v4().simple());
+    let name = format!("edgedev_t_{}_{}", run_id(), uuid::Uuid::new_v4().simple());
     let admin = Pool::connect(&database_url("postgres"), 2)
         .await
         .expect("connect");

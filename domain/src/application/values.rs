@@ -177,9 +177,12 @@ impl Label {
 pub struct FileRef(String);
 
 impl FileRef {
+    /// The narrowest column a reference is projected to: `tbl_app_project.icon_file_id`.
+    pub const MAX_CHARS: usize = 50;
+
     pub fn parse(text: &str, field: FieldError) -> Result<Self, FieldError> {
         let ok = !text.is_empty()
-            && text.len() <= 64
+            && text.len() <= Self::MAX_CHARS
             && text
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');

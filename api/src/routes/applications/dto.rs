@@ -85,26 +85,26 @@ pub struct ApplicationRequest {
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub industry: Option<String>,
-    /// Id of an uploaded icon file: 1-64 letters, digits, `-` or `_`.
+    /// Id of an uploaded icon file: 1-50 letters, digits, `-` or `_`.
     #[schema(
         example = "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
         required = true,
         nullable = false,
         min_length = 1,
-        max_length = 64,
+        max_length = 50,
         pattern = "^[A-Za-z0-9_-]+$"
     )]
     pub icon_file_id: Option<String>,
-    /// Empty, or 1-64 letters, digits, `-` or `_`.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
+    /// Empty, or 1-50 letters, digits, `-` or `_`.
+    #[schema(max_length = 50, pattern = "^[A-Za-z0-9_-]*$")]
     pub guide_file_id: Option<String>,
     /// INTEGRATED or DEVELOP, any case (empty: DEVELOP).
     #[schema(
         pattern = "^([Ii][Nn][Tt][Ee][Gg][Rr][Aa][Tt][Ee][Dd]|[Dd][Ee][Vv][Ee][Ll][Oo][Pp])?$"
     )]
     pub app_create_type: Option<String>,
-    /// Empty, or 1-64 letters, digits, `-` or `_`.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
+    /// Empty, or 1-50 letters, digits, `-` or `_`.
+    #[schema(max_length = 50, pattern = "^[A-Za-z0-9_-]*$")]
     pub pkg_spec_id: Option<String>,
 }
 
