@@ -68,6 +68,18 @@ async fn the_api_document_states_the_shared_rules_and_links_creates_to_their_res
     );
     // NUL is refused in every text; the document says so where no other rule does.
     assert_eq!(parameter(&apps["get"], "name")["pattern"], "^[^\\u0000]*$");
+    // Every command endpoint documents the headers `options` reads and what they can answer.
+    let networks = &doc["paths"]["/mec/developer/v2/applications/{applicationId}/networks"]["post"];
+    assert_eq!(
+        parameter(networks, "If-Match")["pattern"],
+        "^(W/)?\"?[0-9]{1,18}\"?$"
+    );
+    for status in ["202", "412", "422", "429"] {
+        assert!(
+            networks["responses"][status].is_object(),
+            "network create: {status}"
+        );
+    }
     // DELETE answers JSON, as every other answer.
     assert!(one["delete"]["responses"]["200"]["content"]["application/json"].is_object());
     // Operation ids are unique.

@@ -74,6 +74,10 @@ impl Modify for SharedAnswers {
                 }
                 if takes("Idempotency-Key") {
                     answers.push(("422", "the Idempotency-Key was used for another request"));
+                    answers.push((
+                        "202",
+                        "done; the read models had not shown it within the read-your-writes bound",
+                    ));
                 }
                 if takes("If-Match") {
                     answers.push(("412", "If-Match names another version than the current one"));
@@ -86,15 +90,35 @@ impl Modify for SharedAnswers {
                     ]);
                 }
                 for (status, description) in answers {
+                    let answer = if status == "202" {
+                        // The same body the operation's success answer carries.
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content("application/json", any_json())
+                            .build()
+                    } else {
+                        error(description)
+                    };
                     operation
                         .responses
                         .responses
                         .entry(status.to_owned())
-                        .or_insert_with(|| error(description).into());
+                        .or_insert_with(|| answer.into());
                 }
             }
         }
     }
+}
+
+fn any_json() -> utoipa::openapi::Content {
+    use utoipa::openapi::schema::SchemaType;
+    utoipa::openapi::ContentBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::AnyValue)
+                .build(),
+        ))
+        .build()
 }
 
 /// The rules the shared parsers apply, as schemas: path ids (UUIDs; plugin ids are 32 hex digits;

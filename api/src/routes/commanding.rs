@@ -99,6 +99,20 @@ pub fn json_bytes<T: serde::Serialize>(body: &T) -> Vec<u8> {
     serde_json::to_vec(body).unwrap_or_default()
 }
 
+/// The headers every command endpoint reads (through [`options`]), for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct CommandHeaders {
+    /// A retry with the same key (same user, method, path and body) answers the first result;
+    /// the key on another request answers 422.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+    /// The version (as `ETag` gave it) the change expects; another version answers 412.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+}
+
 /// `Idempotency-Key`: 1-255 visible ASCII characters (inner spaces allowed).
 pub const MAX_IDEMPOTENCY_KEY: usize = 255;
 pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([\\t -~]*[!-~])?$";

@@ -4,6 +4,7 @@
 
 pub mod dto;
 
+use crate::routes::commanding::CommandHeaders;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::application::{
@@ -51,7 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(
     post, path = "/mec/developer/v2/applications", tag = "applications",
     request_body = ApplicationRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")),
+    params(CommandHeaders),
     responses(
         (status = 201, description = "Created and visible to queries", body = ApplicationResponse),
         (status = 202, description = "Created; the read model had not caught up within the bound", body = ApplicationResponse),
@@ -155,7 +156,7 @@ pub async fn get(
 /// Replace the basic fields. `If-Match` may demand the version given in `ETag`.
 #[utoipa::path(
     put, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
-    params(("applicationId" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(CommandHeaders, ("applicationId" = String, Path), ),
     request_body = ApplicationRequest,
     responses(
         (status = 200, body = ApplicationResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -188,7 +189,7 @@ pub async fn update(
 /// Delete the application; its (name, version, provider) becomes free.
 #[utoipa::path(
     delete, path = "/mec/developer/v2/applications/{applicationId}", tag = "applications",
-    params(("applicationId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
@@ -250,7 +251,7 @@ async fn refuse_while_deployed(
 /// Select the sandbox edge host the application launches on.
 #[utoipa::path(
     put, path = "/mec/developer/v2/applications/{applicationId}/action/sel-mephost", tag = "applications",
-    params(("applicationId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path)),
     request_body = SelectHostRequest,
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))

@@ -2,6 +2,7 @@
 //! hosts (checked against the original's rules, health-checked and registered with the host's
 //! LCM first); tenants list and read them. Passwords are sealed and shown masked.
 
+use crate::routes::commanding::CommandHeaders;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::reservations;
@@ -127,7 +128,7 @@ async fn check_with_lcm(
 }
 
 /// Register a sandbox host (admin).
-#[utoipa::path(post, path = "/mec/developer/v2/mephosts", tag = "mephosts", request_body = MepHostBody,
+#[utoipa::path(post, path = "/mec/developer/v2/mephosts", tag = "mephosts", params(CommandHeaders), request_body = MepHostBody,
     responses((status = 201, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, description = "mecHostIp taken", body = ErrorBody), (status = 503, description = "LCM health check or registration failed", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
@@ -168,7 +169,7 @@ pub async fn create(
 
 /// Update a sandbox host (admin); an absent or masked password keeps the current one.
 #[utoipa::path(put, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts", request_body = MepHostBody,
-    params(("mephostId" = String, Path)),
+    params(CommandHeaders, ("mephostId" = String, Path)),
     responses((status = 200, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn update(
@@ -202,7 +203,7 @@ pub async fn update(
 
 /// Delete a sandbox host (admin); refused while instances live on it.
 #[utoipa::path(delete, path = "/mec/developer/v2/mephosts/{mephostId}", tag = "mephosts",
-    params(("mephostId" = String, Path)),
+    params(CommandHeaders, ("mephostId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "instances live on the host", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete(

@@ -1,6 +1,7 @@
 //! Starting operations: VM launch and image export, clean-env (each answers `{operationId}` at
 //! once), and the VM console; the Vm aggregate's command endpoint.
 
+use crate::routes::commanding::CommandHeaders;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::application::{Application, ApplicationAction, ApplicationCommand, LiveApplication};
@@ -109,7 +110,7 @@ async fn start_vm_operation(
 
 /// Launch a VM on the application's sandbox host (asynchronous).
 #[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch", tag = "operations",
-    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("vmId" = String, Path)),
     responses((status = 200, body = Started), (status = 400, description = "no sandbox host selected, or the VM has an instance (clean env first)", body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
@@ -173,7 +174,7 @@ pub async fn launch(
 
 /// Export the image of a launched VM (asynchronous).
 #[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/export-image", tag = "operations",
-    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("vmId" = String, Path)),
     responses((status = 200, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "no successful instance, or an operation runs on the VM", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
@@ -206,7 +207,7 @@ pub async fn export_image(
 
 /// Clean the application's sandbox: remove every VM's instance from its host (asynchronous).
 #[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/action/clean-env", tag = "operations",
-    params(("applicationId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path)),
     responses((status = 200, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "an operation runs on the application or one of its VMs", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]

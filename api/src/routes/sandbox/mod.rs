@@ -4,6 +4,7 @@
 //! port uses); queries read `tbl_network`, `tbl_vm` and what hangs off it. VM passwords are sealed
 //! on arrival and shown as "******". Deleting a deployed VM first cleans its instance off the host.
 
+use crate::routes::commanding::CommandHeaders;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::application::{Application, ApplicationAction, ApplicationCommand};
@@ -111,7 +112,7 @@ fn render_vm(id: String) -> impl Fn(&Application) -> serde_json::Value + Send + 
 
 /// Add a network.
 #[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/networks", tag = "vms", request_body = NetworkBody,
-    params(("applicationId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path)),
     responses((status = 200, body = NetworkBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "name taken", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn create_network(
@@ -138,7 +139,7 @@ pub async fn create_network(
 
 /// Change a network.
 #[utoipa::path(put, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms", request_body = NetworkBody,
-    params(("applicationId" = String, Path), ("networkId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("networkId" = String, Path)),
     responses((status = 200, body = NetworkBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn update_network(
@@ -165,7 +166,7 @@ pub async fn update_network(
 
 /// Delete a network; refused (409) while a VM port uses it.
 #[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/networks/{networkId}", tag = "vms",
-    params(("applicationId" = String, Path), ("networkId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("networkId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 404, body = ErrorBody), (status = 409, description = "Network is used by vm port", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_network(
@@ -190,7 +191,7 @@ pub async fn delete_network(
 
 /// Configure a VM (the first one moves the application to CONFIGURED).
 #[utoipa::path(post, path = "/mec/developer/v2/applications/{applicationId}/vms", tag = "vms", request_body = VmBody,
-    params(("applicationId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path)),
     responses((status = 200, body = VmBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn create_vm(
@@ -217,7 +218,7 @@ pub async fn create_vm(
 
 /// Replace a VM's configuration (ports recreated; no password keeps the current one).
 #[utoipa::path(put, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms", request_body = VmBody,
-    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("vmId" = String, Path)),
     responses((status = 200, body = VmBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn update_vm(
@@ -250,7 +251,7 @@ pub async fn update_vm(
 
 /// Delete a VM; a deployed one is first cleaned off its host.
 #[utoipa::path(delete, path = "/mec/developer/v2/applications/{applicationId}/vms/{vmId}", tag = "vms",
-    params(("applicationId" = String, Path), ("vmId" = String, Path)),
+    params(CommandHeaders, ("applicationId" = String, Path), ("vmId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 404, body = ErrorBody), (status = 409, description = "an operation runs on the VM", body = ErrorBody), (status = 503, description = "the host's LCM could not clean it up", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_vm(
