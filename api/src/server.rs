@@ -66,6 +66,13 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .map_err(StartError::Projections)?;
         Vec::new()
     };
+    // Other processes learn of this one's appends by a NOTIFY per burst (the appending
+    // transactions themselves do not notify).
+    runtime_tasks.push(tokio::spawn(db::announce_appends(
+        pool.clone(),
+        db::EVENTS_CHANNEL.to_owned(),
+        runtime.shutdown_signal(),
+    )));
     let secrets = commands::secrets::SecretBox::load_or_create(
         config.operations.secret_key.as_deref(),
         &config.data_dir,

@@ -149,6 +149,7 @@ impl EventStore {
                 ],
             )
             .await?;
+        self.pool.announce_append();
         Ok(LogPosition {
             txid: row.try_get("txid").map_err(DbError::from)?,
             position: row.try_get("global_position").map_err(DbError::from)?,

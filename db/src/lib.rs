@@ -17,7 +17,7 @@ pub mod row;
 pub mod text;
 
 pub use error::DbError;
-pub use listen::Listener;
+pub use listen::{announce_appends, Listener, EVENTS_CHANNEL};
 pub use pool::{detach, rollback_or_discard, Client, Conn, Params, Pool, Sql, Transaction};
 pub use row::{opt_as, opt_scalar, row_as, rows_as, scalar, scalars, FromRow};
 pub use tokio_postgres::types::{Json, ToSql};

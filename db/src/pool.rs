@@ -23,11 +23,16 @@ pub type Params<'a> = [&'a (dyn ToSql + Sync)];
 /// How long a caller waits for a free connection, or for a new one to be opened.
 const WAIT: Duration = Duration::from_secs(5);
 
-/// A pool of connections to one database.
+/// A pool of connections to one database. It also carries this process's signal of its own
+/// appends to the event log ([`Pool::announce_append`]): the process's projection runners wake on
+/// it in memory, and one task ([`crate::listen::announce_appends`]) tells other processes with a
+/// coalesced NOTIFY, so no appending transaction has to NOTIFY (PostgreSQL serializes the commits
+/// of notifying transactions).
 #[derive(Clone)]
 pub struct Pool {
     inner: deadpool_postgres::Pool,
     config: tokio_postgres::Config,
+    appends: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Pool {
@@ -51,9 +56,23 @@ impl Pool {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::Decode(format!("pool: {e}")))?;
-        let pool = Pool { inner, config };
+        let pool = Pool {
+            inner,
+            config,
+            appends: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
+        };
         drop(pool.get().await?);
         Ok(pool)
+    }
+
+    /// Says that this process has just committed events to the log.
+    pub fn announce_append(&self) {
+        self.appends.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Changes whenever this process has committed events to the log.
+    pub fn appends(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.appends.subscribe()
     }
 
     /// A connection from the pool.

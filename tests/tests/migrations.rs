@@ -181,7 +181,7 @@ async fn every_seed_table_exists_as_documented() {
         .await
         .and_then(db::scalar)
         .expect("history");
-    assert_eq!(applied, 7);
+    assert_eq!(applied, db::migrate::migrations().len() as i64);
 }
 
 #[actix_web::test]
@@ -245,7 +245,7 @@ async fn a_changed_migration_refuses_to_start_naming_its_file() {
         .await
         .and_then(db::scalar)
         .expect("history");
-    assert_eq!(applied, 7);
+    assert_eq!(applied, db::migrate::migrations().len() as i64);
 }
 
 /// Turns a database migrated by this runner into one the earlier tool (sqlx) left: its history

@@ -4,8 +4,8 @@
 //! - [`step`]: one batch of one projection: lease, apply, advance, commit; poison handling.
 //! - [`group`]: one batch for several projections: the log read once, each member's own
 //!   checkpoint advanced, in one transaction.
-//! - [`runner`]: the process's loop over its projections, woken by LISTEN/NOTIFY with a timed poll
-//!   as backstop.
+//! - [`runner`]: the process's loop over its projections, woken by the process's own appends and
+//!   other processes' NOTIFY, with a timed poll as backstop.
 //! - [`board`]: the checkpoints this process has seen, for read-your-writes waits.
 //! - [`admin`]: status, lag, rebuild and resume.
 

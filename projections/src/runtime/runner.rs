@@ -1,5 +1,6 @@
-//! The runtime: one loop driving all of the process's projections in group steps, woken by
-//! LISTEN/NOTIFY on `edgedev_events` with a timed poll as the backstop, plus the administrative
+//! The runtime: one loop driving all of the process's projections in group steps, woken by this
+//! process's own appends (in memory) and other processes' NOTIFY on `edgedev_events`, with a
+//! timed poll as the backstop, plus the administrative
 //! entry points (catch up, rebuild, resume).
 
 use std::sync::Arc;
@@ -491,13 +492,15 @@ impl Isolating {
     }
 }
 
-/// Turns notifications into wake-ups. After a lost connection it wakes the loops too, since
-/// notifications may have been missed while it was down.
+/// Turns this process's own appends (in memory) and other processes' notifications into
+/// wake-ups. After a lost connection it wakes the loops too, since notifications may have been
+/// missed while it was down.
 async fn listen(pool: Pool, wake: watch::Sender<u64>, mut shutdown: watch::Receiver<bool>) {
     let wake_all = || wake.send_modify(|n| *n += 1);
+    let mut local = pool.appends();
     let mut backoff = Duration::from_millis(100);
     loop {
-        let mut listener = match Listener::connect(&pool, "edgedev_events").await {
+        let mut listener = match Listener::connect(&pool, db::EVENTS_CHANNEL).await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::warn!(%error, "cannot open the event listener; polling meanwhile");
@@ -520,6 +523,11 @@ async fn listen(pool: Pool, wake: watch::Sender<u64>, mut shutdown: watch::Recei
                         break;
                     }
                 },
+                appended = local.changed() => {
+                    if appended.is_ok() {
+                        wake_all();
+                    }
+                }
                 _ = shutdown.changed() => return,
             }
         }
