@@ -1,0 +1,223 @@
+//! The command line's arguments (clap): every subcommand and flag, each flag with its
+//! environment variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::Role;
+
+use crate::subscribe::SubscribeArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "edgedev",
+    version,
+    about = "Event-sourced backend of the edge-application developer platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log format.
+    #[arg(
+        long,
+        global = true,
+        env = "EDGEDEV_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server and the projections.
+    Serve(Box<ServeArgs>),
+    /// Apply, revert or list the database migrations.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Mint a token for the configured signing key.
+    Token(TokenArgs),
+    /// Consume events from RabbitMQ: declare a durable quorum queue with a dead-letter exchange,
+    /// bind it, and print each event as one JSON line.
+    Subscribe(SubscribeArgs),
+    /// Run a simulator of an outside system.
+    Sim {
+        #[command(subcommand)]
+        system: SimSystem,
+    },
+    /// Inspect, rebuild or resume projections.
+    Projections {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: ProjectionsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimSystem {
+    /// The LCM/MEPM controller (with resource controller and image file server) over HTTP, on the
+    /// real API's paths; `PUT /simulator/plan` sets delays and failure points.
+    Lcm {
+        #[arg(long, default_value = "127.0.0.1:30204")]
+        bind: String,
+    },
+}
+
+/// Where the database is: `DATABASE_URL`, or the private cluster in the data directory.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL URL; unset starts the private cluster in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Data directory: private cluster, signing key.
+    #[arg(
+        long,
+        env = "EDGEDEV_DATA_DIR",
+        default_value = "./.edgedev",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "EDGEDEV_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// HS256 signing key; unset uses (or creates) <data dir>/jwt.key.
+    #[arg(long, env = "EDGEDEV_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// RSA public key (PEM file) of an outside token issuer: RS256 tokens it signs are accepted too.
+    #[arg(long, env = "EDGEDEV_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// Seconds a request may take to send its whole body (pauses of at most 15 s); later, 408.
+    #[arg(long, env = "EDGEDEV_BODY_TIMEOUT_SECS", default_value_t = 120)]
+    pub body_timeout_secs: u64,
+    /// Plugin uploads (and updates) running at once; more answer 429 with Retry-After.
+    #[arg(long, env = "EDGEDEV_MAX_UPLOADS", default_value_t = 4)]
+    pub max_uploads: usize,
+    /// Writes per second of one user, `RATE/BURST` or `off`; more answer 429 with Retry-After.
+    #[arg(long, env = "EDGEDEV_WRITE_RATE_PER_USER", default_value = "20/40")]
+    pub write_rate_per_user: crate::rate_limit::RateSetting,
+    /// Writes per second of one client address, `RATE/BURST` or `off`.
+    #[arg(
+        long,
+        env = "EDGEDEV_WRITE_RATE_PER_ADDRESS",
+        default_value = "100/200"
+    )]
+    pub write_rate_per_address: crate::rate_limit::RateSetting,
+    /// How long a command waits for its read models before answering 202.
+    #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
+    pub read_your_writes_ms: u64,
+    /// Database connections.
+    #[arg(long, env = "EDGEDEV_DB_CONNECTIONS", default_value_t = 32)]
+    pub db_connections: u32,
+    /// HTTP workers (0 = one per core).
+    #[arg(long, env = "EDGEDEV_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+    /// Do not run projections in this process (another process runs them).
+    #[arg(long, env = "EDGEDEV_NO_PROJECTIONS")]
+    pub no_projections: bool,
+    #[command(flatten)]
+    pub amqp: AmqpArgs,
+    #[command(flatten)]
+    pub operations: OperationArgs,
+}
+
+/// The outside systems and how operations poll them.
+#[derive(Debug, Clone, Args)]
+pub struct OperationArgs {
+    /// `simulator` (in-process, the default) or `http` (each host's real LCM controller).
+    #[arg(long, env = "EDGEDEV_LCM", default_value = "simulator")]
+    pub lcm: String,
+    /// The `access_token` sent to a real controller.
+    #[arg(long, env = "EDGEDEV_LCM_TOKEN", hide_env_values = true)]
+    pub lcm_token: Option<String>,
+    /// PEM file of certificate authorities trusted for HTTPS controllers (beside the system's).
+    #[arg(long, env = "EDGEDEV_LCM_CA")]
+    pub lcm_ca: Option<PathBuf>,
+    /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
+    #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// How often a running operation polls LCM, in milliseconds.
+    #[arg(long, env = "EDGEDEV_OPERATION_POLL_MS", default_value_t = 5000)]
+    pub operation_poll_ms: u64,
+    /// Do not run operations in this process.
+    #[arg(long, env = "EDGEDEV_NO_WORKFLOWS")]
+    pub no_workflows: bool,
+}
+
+/// The broker: unset leaves the relay idle.
+#[derive(Debug, Clone, Args)]
+pub struct AmqpArgs {
+    /// RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2f.
+    #[arg(long, env = "AMQP_URL", hide_env_values = true)]
+    pub amqp_url: Option<String>,
+    /// The topic exchange events are published to.
+    #[arg(long, env = "EDGEDEV_AMQP_EXCHANGE", default_value = "edgedev.events")]
+    pub amqp_exchange: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert migrations newer than --to (default: all of them).
+    Down {
+        #[arg(long, default_value_t = 0)]
+        to: i64,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[arg(long)]
+    pub user_id: String,
+    #[arg(long)]
+    pub user_name: String,
+    /// ADMIN, TENANT or GUEST (repeatable).
+    #[arg(long, required = true, value_parser = parse_role)]
+    pub role: Vec<Role>,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 86_400)]
+    pub ttl: i64,
+    #[arg(long, env = "EDGEDEV_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    #[arg(long, env = "EDGEDEV_DATA_DIR", default_value = "./.edgedev")]
+    pub data_dir: PathBuf,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("unknown role {text}: use ADMIN, TENANT or GUEST"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectionsAction {
+    /// Checkpoint, lag and status of every projection.
+    Status,
+    /// Rebuild one projection (or --all) from the start of the log.
+    Rebuild {
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+    /// Clear a poison-event failure so the projection retries.
+    Resume { name: String },
+    /// Reset the AMQP relay's checkpoint so it publishes the whole log again.
+    ReplayRelay,
+}
