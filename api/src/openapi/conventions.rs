@@ -1,7 +1,8 @@
 //! What every handler of a kind does, written into the document once instead of on each
-//! operation: the answers shared by all (400, 401, 413, 415, 503), the rules of path ids, paging
-//! and request headers (the same rules `routes::parse_uuid`, `routes::paging` and
-//! `commanding::options` apply), and operation ids unique across the document.
+//! operation: the answers shared by all (400, 401, 413, 415, 503; 429 for writes; 202, 412 and
+//! 422 for commands), the rules of path ids, paging and request headers (the same rules
+//! `routes::parse_uuid`, `routes::paging` and `commanding::options` apply), no NUL in any text,
+//! operation ids unique across the document, and links from creates to what takes their id.
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
@@ -28,7 +29,8 @@ fn operations(
 
 /// The answers every endpoint of a kind gives, added to each operation that does not document
 /// them itself: 400 for a path id that is not valid, 401 where a token is needed, 400/413/415 for
-/// a JSON body, 503 when the database is down. The document then says what the handlers answer.
+/// a JSON body, 429 for a write, 202/412/422 where the command headers are read, 503 when the
+/// database is down. The document then says what the handlers answer.
 pub struct SharedAnswers;
 
 impl Modify for SharedAnswers {
@@ -198,8 +200,8 @@ impl Modify for UniqueOperationIds {
     }
 }
 
-/// No text the server takes may hold NUL (PostgreSQL cannot store it; the server answers 400
-/// `INVALID_TEXT` in one place). Every string of a request — parameter, or property of a body
+/// No text the server takes may hold NUL (PostgreSQL cannot store it; `request_rules` answers
+/// 400 `INVALID_TEXT` before any handler runs). Every string of a request — parameter, or property of a body
 /// schema, nested ones included — that has no rule of its own says so with a pattern.
 pub struct TextRule;
 
