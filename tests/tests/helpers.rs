@@ -185,6 +185,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let database_url = fresh_database().await;
     let mut config = ServeConfig::for_database(&database_url, temp_dir());
     config.jwt_secret = Some(JWT_SECRET.into());
+    // Tests assert what a command leads to, not how fast: a loaded machine must not turn a 201
+    // into the 202 past the read-your-writes bound.
+    config.read_your_writes_timeout = std::time::Duration::from_secs(15);
     adjust(&mut config);
     let pool = db::Pool::connect(&database_url, config.max_connections)
         .await

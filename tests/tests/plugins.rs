@@ -707,33 +707,51 @@ async fn uploads_beyond_the_cap_answer_429_with_retry_after() {
     })
     .await;
     let alice = app.tenant(1);
-    // A first upload that sends its head and then waits: it holds the one permit.
+    // A first upload that sends its head and then waits: it holds the one permit. On a loaded
+    // machine the server may take that connection up only after a probe upload has taken the
+    // permit; the slow one is then answered 429 itself, and the test opens a new one.
     let address = app.base.trim_start_matches("http://").to_owned();
-    let mut slow = tokio::net::TcpStream::connect(&address)
-        .await
-        .expect("connect");
     let head = format!(
         "POST {PLUGINS} HTTP/1.1\r\nHost: {address}\r\naccess_token: {alice}\r\n\
          content-type: multipart/form-data; boundary=slow\r\ncontent-length: 100000\r\n\r\n--slow\r\n"
     );
-    slow.write_all(head.as_bytes()).await.expect("head");
+    let mut slow: Option<tokio::net::TcpStream> = None;
     let mut second = None;
-    for _ in 0..50 {
+    let mut seen = Vec::new();
+    for attempt in 0..50 {
+        let answered = slow.as_ref().is_some_and(|s| {
+            let mut byte = [0u8; 1];
+            !matches!(s.try_read(&mut byte), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        });
+        if slow.is_none() || answered {
+            let mut stream = tokio::net::TcpStream::connect(&address)
+                .await
+                .expect("connect");
+            stream.write_all(head.as_bytes()).await.expect("head");
+            slow = Some(stream);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let reply = send_form(
             &app.base,
             "POST",
             PLUGINS,
             &alice,
-            &form("second-plugin", zip(2, b"class S {}", None)),
+            &form(
+                &format!("second-plugin-{attempt}"),
+                zip(2, b"class S {}", None),
+            ),
         )
         .await;
+        seen.push(reply.status);
         if reply.status == 429 {
             second = Some(reply);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let second = second.expect("the second upload is refused while the first runs");
+    let second = second.unwrap_or_else(|| {
+        panic!("the second upload is refused while the first runs; answers seen: {seen:?}")
+    });
     assert_eq!(second.body["code"], "TOO_MANY_REQUESTS");
     assert_eq!(
         second

@@ -287,7 +287,11 @@ async fn a_rebuild_requested_over_http_refills_the_tables() {
 
 #[actix_web::test]
 async fn a_poison_event_stops_its_projection_visibly_and_is_never_skipped() {
-    let app = spawn_app().await;
+    // The command after the poison waits out the read-your-writes bound on purpose: keep it short.
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.read_your_writes_timeout = std::time::Duration::from_secs(2)
+    })
+    .await;
     let token = app.tenant(1);
     assert_eq!(
         app.create_app(&token, &app_body("good-before"))
