@@ -5,6 +5,7 @@
 //! read-your-writes on), projection lag, full rebuild over a generated log, and the references
 //! (`pgbench` one-row inserts at the same concurrency, an ordered scan of the events table).
 
+mod cpu;
 mod http;
 mod load;
 mod reference;
@@ -172,8 +173,8 @@ async fn commands(args: &Args) -> BenchResult<()> {
         "create VM app + update + add VM"
     };
     println!("\n## 1. HTTP commands ({mix}, projections running, read-your-writes on)\n");
-    println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio | PostgreSQL CPU | bench process CPU (server + load) | CPU ms/command (PostgreSQL + bench) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (run, &clients) in args.clients.iter().enumerate() {
         let (url, name) = create_database(&args.server).await?;
         let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
@@ -189,6 +190,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
             None,
         )
         .await;
+        let before = cpu::sample();
         let mut result = load::run(
             &addr,
             &tokens,
@@ -199,6 +201,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
             None,
         )
         .await;
+        let busy = cpu::usage(&before, &cpu::sample());
         server.stop().await;
         let reference_pool = Pool::connect(&url, 2).await?;
         let tps =
@@ -207,13 +210,17 @@ async fn commands(args: &Args) -> BenchResult<()> {
         let throughput = result.ok as f64 / result.elapsed.as_secs_f64();
         let l = &mut result.latencies_us;
         println!(
-            "| {clients} | {throughput:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {tps:.0} | {:.2}x |",
+            "| {clients} | {throughput:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {tps:.0} | {:.2}x | {:.0}% | {:.0}% | {:.2} + {:.2} |",
             load::quantile_ms(l, 0.50),
             load::quantile_ms(l, 0.95),
             load::quantile_ms(l, 0.99),
             load::quantile_ms(l, 1.0),
             result.errors,
-            throughput / tps
+            throughput / tps,
+            busy.postgres * 100.0,
+            busy.own * 100.0,
+            cpu::Usage::ms_per(busy.postgres, throughput),
+            cpu::Usage::ms_per(busy.own, throughput),
         );
         drop_database(&args.server, &name).await?;
     }
@@ -358,11 +365,21 @@ async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
     }
     let seconds = started.elapsed().as_secs_f64();
     publisher.close().await;
-    println!("| events | seconds | events/s |");
-    println!("|---:|---:|---:|");
+    let reference = reference::amqp_publish_rate(
+        amqp_url,
+        &pool,
+        published.max(1),
+        config.batch_size as usize,
+    )
+    .await?;
+    let rate = published as f64 / seconds;
     println!(
-        "| {published} of {events} | {seconds:.1} | {:.0} |",
-        published as f64 / seconds
+        "| events | seconds | events/s | plain lapin publisher, same messages and batch | ratio |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    println!(
+        "| {published} of {events} | {seconds:.1} | {rate:.0} | {reference:.0} msg/s | {:.2}x |",
+        rate / reference
     );
     // Remove what the run left on the broker.
     let connection =

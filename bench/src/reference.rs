@@ -1,5 +1,6 @@
-//! The raw PostgreSQL figures every result is compared with, taken in the same run: `pgbench`
-//! with a one-row insert per transaction, and a plain ordered scan of the events table.
+//! The raw figures every result is compared with, taken in the same run: `pgbench` with a one-row
+//! insert per transaction, a plain ordered scan of the events table, and a plain lapin publisher
+//! (confirms, persistent messages) to the same broker.
 
 use std::process::Command;
 use std::time::Instant;
@@ -85,4 +86,120 @@ pub async fn ordered_scan_rows_per_second(pool: &Pool) -> Result<(i64, f64), db:
         rows += 1;
     }
     Ok((rows, rows as f64 / started.elapsed().as_secs_f64()))
+}
+
+/// Messages per second of a plain lapin publisher: the relay's own messages (the first `batch`
+/// events of the log, as the relay renders them, over and over), persistent, to a durable topic
+/// exchange whose durable queue keeps them (as the relay's alternate queue does in the benchmark),
+/// `batch` in flight before their confirms are awaited. Everything it declares is deleted after.
+pub async fn amqp_publish_rate(
+    amqp_url: &str,
+    pool: &Pool,
+    messages: usize,
+    batch: usize,
+) -> Result<f64, Box<dyn std::error::Error>> {
+    use lapin::options::{
+        BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
+        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+    };
+    use lapin::types::{FieldTable, ShortString};
+    use projections::relay::envelope::{cloud_event, properties, routing_key};
+    use projections::runtime::{LogEvent, SELECT_EVENTS};
+
+    let rows = pool
+        .query(
+            &format!("{SELECT_EVENTS} ORDER BY transaction_id, global_position LIMIT $1"),
+            &[&(batch as i64)],
+        )
+        .await?;
+    let events = rows
+        .iter()
+        .map(LogEvent::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    if events.is_empty() {
+        return Err("the log is empty".into());
+    }
+    let messages_of_batch: Vec<(String, Vec<u8>, lapin::BasicProperties)> = events
+        .iter()
+        .map(|e| {
+            let body = serde_json::to_vec(&cloud_event(e, "edgedev")).unwrap_or_default();
+            (routing_key(e), body, properties(e))
+        })
+        .collect();
+    let name = format!("edgedev.bench.reference.{}", uuid::Uuid::new_v4().simple());
+    let connection =
+        lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
+    let channel = connection.create_channel().await?;
+    let durable = ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    };
+    channel
+        .exchange_declare(
+            ShortString::from(name.as_str()),
+            lapin::ExchangeKind::Topic,
+            durable,
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .queue_declare(
+            ShortString::from(name.as_str()),
+            QueueDeclareOptions::durable(),
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .queue_bind(
+            ShortString::from(name.as_str()),
+            ShortString::from(name.as_str()),
+            ShortString::from("#"),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    let started = Instant::now();
+    let mut sent = 0;
+    while sent < messages {
+        let mut confirms = Vec::with_capacity(batch);
+        for (key, body, properties) in messages_of_batch.iter().take(messages - sent) {
+            let confirm = channel
+                .basic_publish(
+                    ShortString::from(name.as_str()),
+                    ShortString::from(key.as_str()),
+                    BasicPublishOptions {
+                        mandatory: true,
+                        ..BasicPublishOptions::default()
+                    },
+                    body,
+                    properties.clone(),
+                )
+                .await?;
+            confirms.push(confirm);
+        }
+        sent += confirms.len();
+        for confirm in confirms {
+            if !confirm.await?.is_ack() {
+                return Err("the broker refused a message".into());
+            }
+        }
+    }
+    let rate = sent as f64 / started.elapsed().as_secs_f64();
+    channel
+        .queue_delete(
+            ShortString::from(name.as_str()),
+            QueueDeleteOptions::default(),
+        )
+        .await?;
+    channel
+        .exchange_delete(
+            ShortString::from(name.as_str()),
+            ExchangeDeleteOptions::default(),
+        )
+        .await?;
+    let _ = connection.close(200, ShortString::from("done")).await;
+    Ok(rate)
 }

@@ -20,7 +20,7 @@ pub use admin::ProjectionStatus;
 pub use admin::{reset_checkpoint, AdminError};
 pub use board::CheckpointBoard;
 pub use group::{group_step, GroupError, GroupStep};
-pub use log::{Checkpoint, LogEvent};
+pub use log::{Checkpoint, LogEvent, SELECT_EVENTS};
 pub use runner::{ProjectionRuntime, RuntimeConfig};
 pub use step::{close_batch, open_batch, FailPoint, Opening, StepOutcome};
 
