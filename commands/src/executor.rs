@@ -1,6 +1,7 @@
 //! The command loop: load the aggregate, let it decide, and append what it decided together with
 //! its uniqueness reservations and the idempotency record, in one statement (one round trip). A concurrent append
-//! to the same aggregate is retried from a fresh load a bounded number of times.
+//! to the same aggregate is retried from a fresh load a bounded number of times. A create on an
+//! id generated for it skips the load: one round trip in all.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +34,18 @@ pub struct CommandOptions {
     /// `If-Match`: the version the caller believes the aggregate is at.
     pub expected_version: Option<i64>,
     pub idempotency: Option<IdempotencyRequest>,
+    /// The aggregate id was generated for this command (a create): the first attempt decides on
+    /// an empty stream without reading it, and the append's primary key catches the (unlikely)
+    /// stream that exists, after which the command is decided again on the loaded state.
+    pub new_stream: bool,
+}
+
+impl CommandOptions {
+    /// These options for a command on an id generated for it.
+    pub fn for_new_stream(mut self) -> Self {
+        self.new_stream = true;
+        self
+    }
 }
 
 /// The HTTP answer recorded for an idempotent command.
@@ -99,12 +112,15 @@ impl CommandExecutor {
                 return Ok(Outcome::Replayed(stored));
             }
         }
-        for _ in 0..MAX_ATTEMPTS {
-            let (mut aggregate, version) = self
-                .store
-                .load::<A>(aggregate_id)
-                .await
-                .map_err(load_error)?;
+        for attempt in 0..MAX_ATTEMPTS {
+            let (mut aggregate, version) = if attempt == 0 && options.new_stream {
+                (A::default(), 0)
+            } else {
+                self.store
+                    .load::<A>(aggregate_id)
+                    .await
+                    .map_err(load_error)?
+            };
             if let Some(expected) = options.expected_version {
                 if expected != version {
                     return Err(CommandError::VersionMismatch {

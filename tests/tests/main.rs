@@ -7,6 +7,7 @@ mod api_contract;
 mod applications;
 mod architecture;
 mod auth_and_errors;
+mod executor;
 mod generated_log;
 mod migrations;
 mod operations;

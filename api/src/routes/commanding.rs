@@ -178,6 +178,7 @@ pub fn options(req: &HttpRequest, body: &[u8]) -> Result<CommandOptions, ApiErro
     Ok(CommandOptions {
         expected_version,
         idempotency,
+        new_stream: false,
     })
 }
 

@@ -71,7 +71,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let fields = validate(&body)?;
-    let options = options(&req, &json_bytes(&*body))?;
+    let options = options(&req, &json_bytes(&*body))?.for_new_stream();
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = db::now_micros();
     let action = ApplicationAction::Create { fields, created_at };

@@ -140,7 +140,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = admin(caller)?;
     let f = fields(&state, &body)?;
-    let options = options(&req, &json_bytes(&*body))?;
+    let options = options(&req, &json_bytes(&*body))?.for_new_stream();
     let st = state.clone();
     let id = uuid::Uuid::new_v4().to_string();
     let reply = state

@@ -333,8 +333,12 @@ async fn run(
     state
         .offload(async move {
             let metadata = metadata(&actor, None);
+            let mut options = commands::CommandOptions::default();
+            // An upload creates the plugin under an id generated for it.
+            options.new_stream = matches!(action, PluginAction::Upload { .. });
             let request =
-                CommandRequest::<Plugin>::new(id, PluginCommand { actor, action }, metadata);
+                CommandRequest::<Plugin>::new(id, PluginCommand { actor, action }, metadata)
+                    .with_options(options);
             match execute_command(&st, &request, |_| serde_json::Value::Null).await? {
                 commanding::Ran::Executed { executed, visible } => Ok(Ran {
                     aggregate: executed.aggregate,
