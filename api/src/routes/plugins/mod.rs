@@ -333,9 +333,11 @@ async fn run(
     state
         .offload(async move {
             let metadata = metadata(&actor, None);
-            let mut options = commands::CommandOptions::default();
             // An upload creates the plugin under an id generated for it.
-            options.new_stream = matches!(action, PluginAction::Upload { .. });
+            let options = commands::CommandOptions {
+                new_stream: matches!(action, PluginAction::Upload { .. }),
+                ..Default::default()
+            };
             let request =
                 CommandRequest::<Plugin>::new(id, PluginCommand { actor, action }, metadata)
                     .with_options(options);
