@@ -173,8 +173,9 @@ async fn commands(args: &Args) -> BenchResult<()> {
         "create VM app + update + add VM"
     };
     println!("\n## 1. HTTP commands ({mix}, projections running, read-your-writes on)\n");
-    println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio | PostgreSQL CPU | bench process CPU (server + load) | CPU ms/command (PostgreSQL + bench) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio | PostgreSQL CPU | bench process CPU (server + load) | CPU ms/command (PostgreSQL + bench) | DB transactions/command | rows written/command |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut profile = Vec::new();
     for (run, &clients) in args.clients.iter().enumerate() {
         let (url, name) = create_database(&args.server).await?;
         let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
@@ -190,6 +191,9 @@ async fn commands(args: &Args) -> BenchResult<()> {
             None,
         )
         .await;
+        let stats = Pool::connect(&url, 1).await?;
+        let counts_before = database_counts(&stats).await?;
+        let tables_before = table_writes(&stats).await?;
         let before = cpu::sample();
         let mut result = load::run(
             &addr,
@@ -203,6 +207,15 @@ async fn commands(args: &Args) -> BenchResult<()> {
         .await;
         let busy = cpu::usage(&before, &cpu::sample());
         server.stop().await;
+        // Backends report their counts when they go idle, at most about once a second.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let counts_after = database_counts(&stats).await?;
+        let tables_after = table_writes(&stats).await?;
+        let (transactions_run, rows_written) = (
+            counts_after.0 - counts_before.0,
+            counts_after.1 - counts_before.1,
+        );
+        stats.close();
         let reference_pool = Pool::connect(&url, 2).await?;
         let tps =
             reference::pgbench_insert_tps(&url, &reference_pool, clients, args.seconds).await?;
@@ -210,7 +223,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
         let throughput = result.ok as f64 / result.elapsed.as_secs_f64();
         let l = &mut result.latencies_us;
         println!(
-            "| {clients} | {throughput:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {tps:.0} | {:.2}x | {:.0}% | {:.0}% | {:.2} + {:.2} |",
+            "| {clients} | {throughput:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {tps:.0} | {:.2}x | {:.0}% | {:.0}% | {:.2} + {:.2} | {:.1} | {:.1} |",
             load::quantile_ms(l, 0.50),
             load::quantile_ms(l, 0.95),
             load::quantile_ms(l, 0.99),
@@ -221,10 +234,59 @@ async fn commands(args: &Args) -> BenchResult<()> {
             busy.own * 100.0,
             cpu::Usage::ms_per(busy.postgres, throughput),
             cpu::Usage::ms_per(busy.own, throughput),
+            transactions_run as f64 / result.ok.max(1) as f64,
+            rows_written as f64 / result.ok.max(1) as f64,
         );
+        let mut by_table: Vec<(String, i64)> = tables_after
+            .into_iter()
+            .map(|(table, n)| {
+                let before = tables_before.get(&table).copied().unwrap_or(0);
+                (table, n - before)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        by_table.sort_by(|a, b| b.1.cmp(&a.1));
+        profile.push(format!(
+            "- {clients} clients, rows written per command by table: {}",
+            by_table
+                .iter()
+                .map(|(t, n)| format!("{t} {:.2}", *n as f64 / result.ok.max(1) as f64))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         drop_database(&args.server, &name).await?;
     }
+    println!();
+    for line in profile {
+        println!("{line}");
+    }
     Ok(())
+}
+
+/// Rows inserted, updated or deleted so far, by table.
+async fn table_writes(pool: &Pool) -> BenchResult<std::collections::HashMap<String, i64>> {
+    let rows = pool
+        .query(
+            "SELECT relname::text, (n_tup_ins + n_tup_upd + n_tup_del)::bigint FROM pg_stat_user_tables",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1)))
+        .collect())
+}
+
+/// Transactions ended, and rows inserted, updated or deleted, in the pool's database so far.
+async fn database_counts(pool: &Pool) -> BenchResult<(i64, i64)> {
+    Ok(pool
+        .query_one(
+            "SELECT (xact_commit + xact_rollback)::bigint, (tup_inserted + tup_updated + tup_deleted)::bigint \
+             FROM pg_stat_database WHERE datname = current_database()",
+            &[],
+        )
+        .await
+        .and_then(db::row_as)?)
 }
 
 async fn lag(args: &Args) -> BenchResult<()> {
