@@ -245,7 +245,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
             })
             .filter(|(_, n)| *n > 0)
             .collect();
-        by_table.sort_by(|a, b| b.1.cmp(&a.1));
+        by_table.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         profile.push(format!(
             "- {clients} clients, rows written per command by table: {}",
             by_table
