@@ -6,9 +6,11 @@
 //! (`pgbench` one-row inserts at the same concurrency, an ordered scan of the events table).
 
 mod cpu;
+mod database_stats;
 mod http;
 mod load;
 mod reference;
+mod relay;
 
 use std::time::{Duration, Instant};
 
@@ -106,7 +108,7 @@ async fn main() -> BenchResult<()> {
     }
     if wants("relay") {
         match &args.amqp_url {
-            Some(url) => relay(&args, url).await?,
+            Some(url) => relay::relay(&args, url).await?,
             None => println!("\n## 4. Relay: skipped (set AMQP_URL)"),
         }
     }
@@ -192,8 +194,8 @@ async fn commands(args: &Args) -> BenchResult<()> {
         )
         .await;
         let stats = Pool::connect(&url, 1).await?;
-        let counts_before = database_counts(&stats).await?;
-        let tables_before = table_writes(&stats).await?;
+        let counts_before = database_stats::counts(&stats).await?;
+        let tables_before = database_stats::table_writes(&stats).await?;
         let before = cpu::sample();
         let mut result = load::run(
             &addr,
@@ -209,8 +211,8 @@ async fn commands(args: &Args) -> BenchResult<()> {
         server.stop().await;
         // Backends report their counts when they go idle, at most about once a second.
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let counts_after = database_counts(&stats).await?;
-        let tables_after = table_writes(&stats).await?;
+        let counts_after = database_stats::counts(&stats).await?;
+        let tables_after = database_stats::table_writes(&stats).await?;
         let (transactions_run, rows_written) = (
             counts_after.0 - counts_before.0,
             counts_after.1 - counts_before.1,
@@ -261,32 +263,6 @@ async fn commands(args: &Args) -> BenchResult<()> {
         println!("{line}");
     }
     Ok(())
-}
-
-/// Rows inserted, updated or deleted so far, by table.
-async fn table_writes(pool: &Pool) -> BenchResult<std::collections::HashMap<String, i64>> {
-    let rows = pool
-        .query(
-            "SELECT relname::text, (n_tup_ins + n_tup_upd + n_tup_del)::bigint FROM pg_stat_user_tables",
-            &[],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1)))
-        .collect())
-}
-
-/// Transactions ended, and rows inserted, updated or deleted, in the pool's database so far.
-async fn database_counts(pool: &Pool) -> BenchResult<(i64, i64)> {
-    Ok(pool
-        .query_one(
-            "SELECT (xact_commit + xact_rollback)::bigint, (tup_inserted + tup_updated + tup_deleted)::bigint \
-             FROM pg_stat_database WHERE datname = current_database()",
-            &[],
-        )
-        .await
-        .and_then(db::row_as)?)
 }
 
 async fn lag(args: &Args) -> BenchResult<()> {
@@ -399,75 +375,4 @@ fn memory() -> String {
             || "unknown memory".into(),
             |kb| format!("{} GiB", kb / 1024 / 1024),
         )
-}
-
-async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
-    use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
-    use lapin::types::ShortString;
-    println!("\n## 4. AMQP relay to RabbitMQ (publisher confirms, persistent, batches of 1000)\n");
-    let (url, name) = create_database(&args.server).await?;
-    let pool = db::Pool::connect(&url, 8).await?;
-    let (events, _) = generator::generate(&pool, args.relay_events).await?;
-    let exchange = format!("edgedev.bench.{}", uuid::Uuid::new_v4().simple());
-    let mut config = projections::relay::RelayConfig::new(amqp_url, exchange.clone());
-    config.batch_size = std::env::var("EDGEDEV_BENCH_RELAY_BATCH")
-        .ok()
-        .and_then(|b| b.parse().ok())
-        .unwrap_or(config.batch_size);
-    let publisher = projections::relay::publisher::Publisher::connect(&config).await?;
-    projections::relay::register(&pool, true).await?;
-    let started = Instant::now();
-    let mut published = 0usize;
-    loop {
-        match projections::relay::relay_step(&pool, &publisher, &config).await? {
-            projections::relay::RelayStep::Published(n) => published += n,
-            projections::relay::RelayStep::CaughtUp { pending: false } => break,
-            _ => tokio::time::sleep(Duration::from_millis(3)).await,
-        }
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    publisher.close().await;
-    let reference = reference::amqp_publish_rate(
-        amqp_url,
-        &pool,
-        published.max(1),
-        config.batch_size as usize,
-    )
-    .await?;
-    let rate = published as f64 / seconds;
-    println!(
-        "| events | seconds | events/s | plain lapin publisher, same messages and batch | ratio |"
-    );
-    println!("|---:|---:|---:|---:|---:|");
-    println!(
-        "| {published} of {events} | {seconds:.1} | {rate:.0} | {reference:.0} msg/s | {:.2}x |",
-        rate / reference
-    );
-    // Remove what the run left on the broker.
-    let connection =
-        lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
-    let channel = connection.create_channel().await?;
-    let alternate = projections::relay::publisher::alternate_exchange(&exchange);
-    channel
-        .queue_delete(
-            ShortString::from(alternate.as_str()),
-            QueueDeleteOptions::default(),
-        )
-        .await?;
-    channel
-        .exchange_delete(
-            ShortString::from(exchange.as_str()),
-            ExchangeDeleteOptions::default(),
-        )
-        .await?;
-    channel
-        .exchange_delete(
-            ShortString::from(alternate.as_str()),
-            ExchangeDeleteOptions::default(),
-        )
-        .await?;
-    let _ = connection.close(200, ShortString::from("done")).await;
-    pool.close();
-    drop_database(&args.server, &name).await?;
-    Ok(())
 }
