@@ -390,6 +390,44 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         before,
         "refused requests change nothing"
     );
+    // A bad body is refused for itself, before a stale If-Match is compared.
+    let networks = call(
+        base,
+        "GET",
+        &format!("{apps}/networks"),
+        Some(&tenant),
+        None,
+        &[],
+    )
+    .await;
+    let network_id = networks.body[0]["id"].as_str().expect("a default network");
+    for (path, body) in [
+        (
+            format!("{apps}/vms/{vm_id}"),
+            json!({"name": "bad name!", "flavorId": "f", "imageId": 1}),
+        ),
+        (
+            format!("{apps}/networks/{network_id}"),
+            json!({"name": "bad name!"}),
+        ),
+    ] {
+        let reply = call(
+            base,
+            "PUT",
+            &path,
+            Some(&tenant),
+            Some(&body),
+            &[("if-match", "\"999\"")],
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.body["code"].as_str()),
+            (400, Some("INVALID_FIELD")),
+            "PUT {path}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(app.event_count().await, before);
     let foreign = call(base, "GET", &format!("{apps}/vms"), Some(&other), None, &[]).await;
     assert_eq!(foreign.status, 403);
 

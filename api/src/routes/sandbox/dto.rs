@@ -2,7 +2,9 @@
 //! conversion to and from the Application aggregate's values (VM passwords sealed on the way in,
 //! masked on the way out).
 
-use domain::application::sandbox::{Network, VmCertificate, VmConfig, VmPort, VmSpec};
+use domain::application::sandbox::{
+    check_network, check_vm, Network, VmCertificate, VmConfig, VmPort, VmSpec,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -132,16 +134,28 @@ pub struct VmBody {
     pub image_export_info: Option<serde_json::Value>,
 }
 
-pub(super) fn network_fields(id: String, body: &NetworkBody) -> Network {
-    Network {
+/// Turns a network body into a network, checked here so a bad body answers 400 before `If-Match`
+/// is compared (a stale version with a bad body is the body's fault first).
+pub(super) fn network_fields(id: String, body: &NetworkBody) -> Result<Network, ApiError> {
+    let network = Network {
         id,
         name: body.name.clone().unwrap_or_default().trim().to_owned(),
         description: body.description.clone().unwrap_or_default(),
-    }
+    };
+    check_network(&network.name, &network.description).map_err(invalid_field)?;
+    Ok(network)
 }
 
-/// Turns a VM body into a configuration, sealing its password. PUT without a password (or with
-/// the mask) keeps the current one (`current`).
+/// The answer to a field the domain refuses, as the application's own rejection gives it.
+fn invalid_field(error: domain::application::FieldError) -> ApiError {
+    <domain::application::Application as crate::routes::commanding::CommandEndpoint>::rejection(
+        domain::application::ApplicationError::InvalidField(error),
+    )
+}
+
+/// Turns a VM body into a configuration, sealing its password, and checks its own fields (its
+/// ports' networks are checked against the application by the command). PUT without a password
+/// (or with the mask) keeps the current one (`current`).
 pub(super) fn vm_config(
     state: &AppState,
     id: String,
@@ -200,7 +214,7 @@ pub(super) fn vm_config(
             }
         },
     };
-    Ok(VmConfig {
+    let config = VmConfig {
         id,
         spec: VmSpec {
             name: body.name.clone().unwrap_or_default().trim().to_owned(),
@@ -225,7 +239,9 @@ pub(super) fn vm_config(
                 .collect(),
             certificate,
         },
-    })
+    };
+    check_vm(&config.spec).map_err(invalid_field)?;
+    Ok(config)
 }
 
 /// A VM configuration as the API shows it (password masked).

@@ -124,7 +124,7 @@ pub async fn create_network(
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path, "applicationId")?;
     let id = uuid::Uuid::new_v4().to_string();
-    let network = network_fields(id.clone(), &body);
+    let network = network_fields(id.clone(), &body)?;
     app_command(
         state,
         caller,
@@ -151,7 +151,7 @@ pub async fn update_network(
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path.0, "applicationId")?;
     let id = parse_uuid(&path.1, "networkId")?;
-    let network = network_fields(id.clone(), &body);
+    let network = network_fields(id.clone(), &body)?;
     app_command(
         state,
         caller,
