@@ -1,5 +1,5 @@
 //! Rate limits on writes (POST, PUT, PATCH, DELETE): a token bucket per client address, checked
-//! before anything of the request is read (`limit_addresses`, a middleware), and one per user,
+//! before anything of the request is read (`address_refusal`, answered by the `request_rules::screen_requests` middleware), and one per user,
 //! checked when the token is (`auth`). Beyond its bucket a request is answered 429
 //! `TOO_MANY_REQUESTS` with `Retry-After`, and nothing is decided. Reads are not limited.
 //!
@@ -12,10 +12,8 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
-use actix_web::middleware::Next;
 use actix_web::web;
 
 use crate::error::{ApiError, ErrorCode};
@@ -181,25 +179,19 @@ fn address_key(ip: IpAddr) -> String {
     }
 }
 
-/// Answers a write beyond its client address's bucket with 429, before anything else.
-pub async fn limit_addresses(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let limits = req.app_data::<web::Data<RateLimits>>().cloned();
-    let buckets = limits.as_ref().and_then(|l| l.per_address.as_ref());
-    if let (Some(buckets), Some(peer)) = (buckets, req.peer_addr()) {
-        if is_write(req.method()) {
-            if let Err(wait) = buckets.take(&address_key(peer.ip()), Instant::now()) {
-                return Ok(req
-                    .error_response(too_many("this address", wait))
-                    .map_into_right_body());
-            }
-        }
+/// The 429 of a write beyond its client address's bucket, if it is one (answered by
+/// `request_rules::screen_requests`, before anything else).
+pub fn address_refusal(req: &ServiceRequest) -> Option<ApiError> {
+    let limits = req.app_data::<web::Data<RateLimits>>()?;
+    let buckets = limits.per_address.as_ref()?;
+    let peer = req.peer_addr()?;
+    if !is_write(req.method()) {
+        return None;
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+    buckets
+        .take(&address_key(peer.ip()), Instant::now())
+        .err()
+        .map(|wait| too_many("this address", wait))
 }
 
 #[cfg(test)]

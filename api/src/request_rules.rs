@@ -1,5 +1,5 @@
 //! What every request is held to before a handler decides anything: no encoded NUL in its path
-//! or query (`refuse_nul_in_url`, a middleware), and `JsonBody<T>`, the one extractor of JSON
+//! or query (`screen_requests`, the middleware that also applies the per-address rate limit first), and `JsonBody<T>`, the one extractor of JSON
 //! request bodies, which beyond reading JSON into `T` holds the rules every body shares: `Content-Type: application/json` (415 otherwise), the size
 //! bound and the body deadline (413, 408), an object and never an array (serde would read a struct
 //! from an array, positionally), and no NUL in any string (400 `INVALID_TEXT`, before anything
@@ -18,28 +18,35 @@ use serde::de::DeserializeOwned;
 use crate::error::extractors::without_values;
 use crate::error::{ApiError, ErrorCode};
 
-/// Refuses a path or query holding an encoded NUL (`%00`) with 400 `INVALID_TEXT`, before any
-/// handler reads it: no parameter needs it, and PostgreSQL cannot store it (JSON bodies are held
-/// to the same rule by `JsonBody`).
-pub async fn refuse_nul_in_url(
+/// Answers first, before any handler reads the request: a write beyond its client address's
+/// rate (429, `rate_limit`), then a path or query holding an encoded NUL (`%00`: 400
+/// `INVALID_TEXT`; no parameter needs it, and PostgreSQL cannot store it; JSON bodies are held to
+/// the same rule by `JsonBody`).
+pub async fn screen_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let url = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or_default();
-    if url.contains("%00") {
-        let answer = ApiError::new(
-            ErrorCode::InvalidText,
-            "the path and query must not contain the NUL character (%00)",
-        );
+    if let Some(answer) = crate::rate_limit::address_refusal(&req).or_else(|| nul_refusal(&req)) {
         return Ok(req.error_response(answer).map_into_right_body());
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// The refusal of a path or query holding an encoded NUL.
+fn nul_refusal(req: &ServiceRequest) -> Option<ApiError> {
+    let url = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or_default();
+    url.contains("%00").then(|| {
+        ApiError::new(
+            ErrorCode::InvalidText,
+            "the path and query must not contain the NUL character (%00)",
+        )
+    })
 }
 
 /// A JSON object body read into `T`.

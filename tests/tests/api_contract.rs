@@ -116,7 +116,7 @@ async fn other_methods_get_405_with_the_methods_the_path_takes() {
             .replace("{imageId}", "1")
             .replace("{lcmIp}", "10.0.0.1")
             .replace("{name}", "applications");
-        let concrete = regex_free_uuid_fill(&concrete);
+        let concrete = with_uuids(&concrete);
         let mut documented: Vec<String> = item
             .as_object()
             .expect("path item")
@@ -141,7 +141,7 @@ async fn other_methods_get_405_with_the_methods_the_path_takes() {
 }
 
 /// Puts a UUID in every remaining `{...}` of a path.
-fn regex_free_uuid_fill(path: &str) -> String {
+fn with_uuids(path: &str) -> String {
     let mut out = String::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
