@@ -1,6 +1,7 @@
 //! Rate limits on writes (POST, PUT, PATCH, DELETE): a token bucket per client address, checked
-//! before anything of the request is read (`address_refusal`, answered by the `request_rules::screen_requests` middleware), and one per user,
-//! checked when the token is (`auth`). Beyond its bucket a request is answered 429
+//! before anything of the request is read (`address_refusal`, answered by the
+//! `request_rules::screen_requests` middleware), and one per user, checked when the token is
+//! (`auth`). Beyond its bucket a request is answered 429
 //! `TOO_MANY_REQUESTS` with `Retry-After`, and nothing is decided. Reads are not limited.
 //!
 //! The buckets live in the process: with several processes behind a balancer, each enforces its

@@ -1,6 +1,7 @@
 //! What every request is held to before a handler decides anything: no encoded NUL in its path
-//! or query (`screen_requests`, the middleware that also applies the per-address rate limit first), and `JsonBody<T>`, the one extractor of JSON
-//! request bodies, which beyond reading JSON into `T` holds the rules every body shares: `Content-Type: application/json` (415 otherwise), the size
+//! or query (`screen_requests`, the middleware that applies the per-address rate limit first),
+//! and `JsonBody<T>`, the one extractor of JSON request bodies, which beyond reading JSON into
+//! `T` holds the rules every body shares: `Content-Type: application/json` (415 otherwise), the size
 //! bound and the body deadline (413, 408), an object and never an array (serde would read a struct
 //! from an array, positionally), and no NUL in any string (400 `INVALID_TEXT`, before anything
 //! is decided: PostgreSQL cannot store it, and no field needs it). Decode errors never echo the

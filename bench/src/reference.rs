@@ -99,8 +99,8 @@ pub async fn amqp_publish_rate(
     batch: usize,
 ) -> Result<f64, Box<dyn std::error::Error>> {
     use lapin::options::{
-        BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
-        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+        BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
+        QueueDeclareOptions,
     };
     use lapin::types::{FieldTable, ShortString};
     use projections::relay::envelope::{cloud_event, properties, routing_key};
@@ -188,18 +188,31 @@ pub async fn amqp_publish_rate(
         }
     }
     let rate = sent as f64 / started.elapsed().as_secs_f64();
-    channel
-        .queue_delete(
-            ShortString::from(name.as_str()),
-            QueueDeleteOptions::default(),
-        )
-        .await?;
-    channel
-        .exchange_delete(
-            ShortString::from(name.as_str()),
-            ExchangeDeleteOptions::default(),
-        )
-        .await?;
+    delete_from_broker(&channel, &[&name], &[&name]).await?;
     let _ = connection.close(200, ShortString::from("done")).await;
     Ok(rate)
+}
+
+/// Deletes what a benchmark run declared on the broker: `queues`, then `exchanges`.
+pub async fn delete_from_broker(
+    channel: &lapin::Channel,
+    queues: &[&str],
+    exchanges: &[&str],
+) -> Result<(), lapin::Error> {
+    use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+    use lapin::types::ShortString;
+    for queue in queues {
+        channel
+            .queue_delete(ShortString::from(*queue), QueueDeleteOptions::default())
+            .await?;
+    }
+    for exchange in exchanges {
+        channel
+            .exchange_delete(
+                ShortString::from(*exchange),
+                ExchangeDeleteOptions::default(),
+            )
+            .await?;
+    }
+    Ok(())
 }

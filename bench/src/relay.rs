@@ -8,7 +8,6 @@ use edgedev_bench::generator;
 use crate::{create_database, drop_database, reference, Args, BenchResult};
 
 pub async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
-    use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
     use lapin::types::ShortString;
     println!("\n## 4. AMQP relay to RabbitMQ (publisher confirms, persistent, batches of 1000)\n");
     let (url, name) = create_database(&args.server).await?;
@@ -54,24 +53,7 @@ pub async fn relay(args: &Args, amqp_url: &str) -> BenchResult<()> {
         lapin::Connection::connect(amqp_url, lapin::ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
     let alternate = projections::relay::publisher::alternate_exchange(&exchange);
-    channel
-        .queue_delete(
-            ShortString::from(alternate.as_str()),
-            QueueDeleteOptions::default(),
-        )
-        .await?;
-    channel
-        .exchange_delete(
-            ShortString::from(exchange.as_str()),
-            ExchangeDeleteOptions::default(),
-        )
-        .await?;
-    channel
-        .exchange_delete(
-            ShortString::from(alternate.as_str()),
-            ExchangeDeleteOptions::default(),
-        )
-        .await?;
+    reference::delete_from_broker(&channel, &[&alternate], &[&exchange, &alternate]).await?;
     let _ = connection.close(200, ShortString::from("done")).await;
     pool.close();
     drop_database(&args.server, &name).await?;
