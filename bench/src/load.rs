@@ -1,7 +1,8 @@
 //! The command load: N clients, each creating a VM application, updating it and adding a VM (with
 //! a port and a sealed password) to it, over and over, so aggregates are loaded as well as
-//! created. Optionally samples projection lag: the time from
-//! a command's response until the projection's checkpoint has passed the position it reported.
+//! created. Optionally paced at an offered rate, and optionally sampling projection lag: the time
+//! from a command's response until the projection's checkpoint has passed the position it
+//! reported.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -45,17 +46,54 @@ fn parse_position(text: &str) -> Option<(i64, i64)> {
 
 type Pending = Arc<Mutex<BTreeMap<(i64, i64), Vec<Instant>>>>;
 
-/// Runs `clients` clients against `addr` for `duration`. `run` distinguishes repeated runs on
-/// one database; `create_only` sends only `POST /applications`. With `lag_pool`, samples projection lag of `applications`.
-pub async fn run(
-    addr: &str,
-    tokens: &[String],
-    clients: usize,
-    duration: Duration,
-    run: usize,
-    create_only: bool,
-    lag_pool: Option<Pool>,
-) -> LoadResult {
+/// One load run.
+pub struct Plan {
+    /// Concurrent clients, one keep-alive connection each.
+    pub clients: usize,
+    pub duration: Duration,
+    /// Distinguishes repeated runs on one database (it is part of every name).
+    pub run: usize,
+    /// Only `POST /applications`, no update and no VM.
+    pub create_only: bool,
+    /// Samples the projection lag of `applications` through this pool.
+    pub lag_pool: Option<Pool>,
+    /// Offered load in commands per second, all clients together; as fast as they can when unset.
+    pub rate: Option<f64>,
+}
+
+impl Plan {
+    pub fn new(clients: usize, duration: Duration, run: usize, create_only: bool) -> Self {
+        Self {
+            clients,
+            duration,
+            run,
+            create_only,
+            lag_pool: None,
+            rate: None,
+        }
+    }
+
+    /// The time between one client's rounds (a round is one command, or three in the
+    /// create-update mix) at the offered rate.
+    fn round_interval(&self) -> Option<Duration> {
+        let commands_per_round = if self.create_only { 1.0 } else { 3.0 };
+        self.rate
+            .filter(|r| *r > 0.0)
+            .map(|rate| Duration::from_secs_f64(commands_per_round * self.clients as f64 / rate))
+    }
+}
+
+/// Runs the plan's clients against `addr`.
+pub async fn run(addr: &str, tokens: &[String], plan: Plan) -> LoadResult {
+    let Plan {
+        clients,
+        duration,
+        run,
+        create_only,
+        ..
+    } = plan;
+    let round_interval = plan.round_interval();
+    let lag_pool = plan.lag_pool;
     let deadline = Instant::now() + duration;
     let pending: Pending = Arc::default();
     let lags: Arc<Mutex<Vec<u32>>> = Arc::default();
@@ -75,7 +113,21 @@ pub async fn run(
                 return (latencies, ok, 1);
             };
             let mut n = 0u64;
+            let mut rounds = round_interval.map(|every| {
+                // Clients start spread over one interval, so the offered load is even.
+                let offset = every.mul_f64(client as f64 / clients as f64);
+                let mut ticks =
+                    tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                ticks
+            });
             while Instant::now() < deadline {
+                if let Some(rounds) = rounds.as_mut() {
+                    rounds.tick().await;
+                    if Instant::now() >= deadline {
+                        break;
+                    }
+                }
                 n += 1;
                 let name = format!("b{run}c{client}n{n}");
                 let sent = Instant::now();

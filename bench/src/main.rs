@@ -8,18 +8,17 @@
 mod cpu;
 mod database_stats;
 mod http;
+mod lag;
 mod load;
+mod rebuild;
 mod reference;
 mod relay;
 
 use std::time::{Duration, Instant};
 
-use edgedev_bench::generator;
-
 use clap::Parser;
 use db::Pool;
 use domain::{Actor, Role};
-use projections::{all_projections, ProjectionRuntime, RuntimeConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +45,10 @@ struct Args {
     /// Command mix: `create-update` (create a VM application, update it, add a VM) or `create`.
     #[arg(long, default_value = "create-update")]
     mix: String,
+    /// Offered rates (commands/s, all clients together) at which projection lag is also measured,
+    /// with the largest client count.
+    #[arg(long, value_delimiter = ',', default_value = "250,1000")]
+    lag_rates: Vec<f64>,
     /// Events the relay benchmark publishes.
     #[arg(long, default_value_t = 200_000)]
     relay_events: i64,
@@ -101,10 +104,10 @@ async fn main() -> BenchResult<()> {
         commands(&args).await?;
     }
     if wants("lag") {
-        lag(&args).await?;
+        lag::lag(&args).await?;
     }
     if wants("rebuild") {
-        rebuild(&args).await?;
+        rebuild::rebuild(&args).await?;
     }
     if wants("relay") {
         match &args.amqp_url {
@@ -183,30 +186,19 @@ async fn commands(args: &Args) -> BenchResult<()> {
         let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
         let addr = server.addr.to_string();
         // Warm up connections and caches.
-        load::run(
-            &addr,
-            &tokens,
-            clients,
-            Duration::from_secs(1),
-            run * 10 + 1,
-            create_only,
-            None,
-        )
-        .await;
+        let warm_up = load::Plan::new(clients, Duration::from_secs(1), run * 10 + 1, create_only);
+        load::run(&addr, &tokens, warm_up).await;
         let stats = Pool::connect(&url, 1).await?;
         let counts_before = database_stats::counts(&stats).await?;
         let tables_before = database_stats::table_writes(&stats).await?;
         let before = cpu::sample();
-        let mut result = load::run(
-            &addr,
-            &tokens,
+        let plan = load::Plan::new(
             clients,
             Duration::from_secs(args.seconds),
             run * 10 + 2,
             create_only,
-            None,
-        )
-        .await;
+        );
+        let mut result = load::run(&addr, &tokens, plan).await;
         let busy = cpu::usage(&before, &cpu::sample());
         server.stop().await;
         // Backends report their counts when they go idle, at most about once a second.
@@ -262,99 +254,6 @@ async fn commands(args: &Args) -> BenchResult<()> {
     for line in profile {
         println!("{line}");
     }
-    Ok(())
-}
-
-async fn lag(args: &Args) -> BenchResult<()> {
-    println!("\n## 2. Projection lag (response -> row visible; read-your-writes off so responses do not wait)\n");
-    println!("| clients | samples | p50 ms | p99 ms | max ms |");
-    println!("|---:|---:|---:|---:|---:|");
-    for (run, &clients) in args.clients.iter().enumerate() {
-        let (url, name) = create_database(&args.server).await?;
-        let (server, tokens) = start_server(&url, Duration::ZERO).await?;
-        let addr = server.addr.to_string();
-        let watch = Pool::connect(&url, 2).await?;
-        let mut result = load::run(
-            &addr,
-            &tokens,
-            clients,
-            Duration::from_secs(args.seconds),
-            run * 10 + 3,
-            false,
-            Some(watch.clone()),
-        )
-        .await;
-        watch.close();
-        server.stop().await;
-        let l = &mut result.lag_us;
-        println!(
-            "| {clients} | {} | {:.2} | {:.2} | {:.2} |",
-            l.len(),
-            load::quantile_ms(l, 0.50),
-            load::quantile_ms(l, 0.99),
-            load::quantile_ms(l, 1.0)
-        );
-        drop_database(&args.server, &name).await?;
-    }
-    Ok(())
-}
-
-async fn rebuild(args: &Args) -> BenchResult<()> {
-    println!("\n## 3. Full rebuild of all projections over a generated log\n");
-    let (url, name) = create_database(&args.server).await?;
-    let pool = db::Pool::connect(&url, 8).await?;
-    let (events, seconds) = generator::generate(&pool, args.rebuild_events).await?;
-    println!("generated {events} events in {seconds:.1} s");
-    let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
-    println!("reference: ordered scan of events read by the client: {rows} rows at {scan_rate:.0} rows/s\n");
-    let config = RuntimeConfig {
-        batch_size: 5000,
-        ..RuntimeConfig::default()
-    };
-    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), config);
-    runtime.register_all().await?;
-    println!("| projection | events | seconds | events/s | ratio to scan |");
-    println!("|---|---:|---:|---:|---:|");
-    let all_started = Instant::now();
-    for projection in runtime.names() {
-        let started = Instant::now();
-        let applied = runtime.rebuild(projection).await?;
-        let secs = started.elapsed().as_secs_f64();
-        println!(
-            "| {projection} | {applied} | {secs:.1} | {:.0} | {:.2}x |",
-            applied as f64 / secs,
-            applied as f64 / secs / scan_rate
-        );
-    }
-    let total = all_started.elapsed().as_secs_f64();
-    println!(
-        "| **all ({} projections)** | {events} | {total:.1} | {:.0} log events/s | {:.2}x |",
-        runtime.names().len(),
-        events as f64 / total,
-        events as f64 / total / scan_rate
-    );
-    for (groups, label) in [
-        (
-            1,
-            "**all, one group** (`edgedev projections rebuild --all`)",
-        ),
-        (2, "**all, two groups**"),
-    ] {
-        let started = Instant::now();
-        runtime.rebuild_all(groups).await?;
-        let secs = started.elapsed().as_secs_f64();
-        println!(
-            "| {label} | {events} | {secs:.1} | {:.0} log events/s | {:.2}x |",
-            events as f64 / secs,
-            events as f64 / secs / scan_rate
-        );
-    }
-    let (apps, vms, operations, actions, failed): (i64, i64, i64, i64, i64) = pool.query_one("SELECT (SELECT count(*) FROM tbl_application), (SELECT count(*) FROM tbl_vm), \
-         (SELECT count(*) FROM tbl_operation_status WHERE status = 'SUCCESS'), (SELECT count(*) FROM tbl_action_status), \
-         (SELECT count(*) FROM projection_checkpoints WHERE status = 'failed')", &[]).await.and_then(db::row_as)?;
-    println!("\nrebuilt rows: {apps} applications, {vms} VMs, {operations} successful operations, {actions} actions; failed projections: {failed}");
-    pool.close();
-    drop_database(&args.server, &name).await?;
     Ok(())
 }
 

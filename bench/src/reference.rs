@@ -88,6 +88,39 @@ pub async fn ordered_scan_rows_per_second(pool: &Pool) -> Result<(i64, f64), db:
     Ok((rows, rows as f64 / started.elapsed().as_secs_f64()))
 }
 
+/// Rows per second PostgreSQL alone writes into the read models' tables: every row of `tables`
+/// copied by `INSERT ... SELECT` into a new table of the same shape (columns, defaults, keys and
+/// indexes), all in one transaction, then dropped. This is the write a rebuild cannot avoid: the
+/// end state of the read models, with nothing read from the log and no client in between.
+pub async fn read_model_write_rows_per_second(
+    pool: &Pool,
+    tables: &[&str],
+) -> Result<(i64, f64), db::DbError> {
+    let mut conn = pool.get().await?;
+    let started = Instant::now();
+    let tx = conn.transaction().await?;
+    let mut rows = 0u64;
+    for table in tables {
+        tx.batch_execute(&format!(
+            "CREATE TABLE bench_copy_{table} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+        ))
+        .await?;
+        rows += tx
+            .execute(
+                &format!("INSERT INTO bench_copy_{table} SELECT * FROM {table}"),
+                &[],
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    let seconds = started.elapsed().as_secs_f64();
+    for table in tables {
+        conn.batch_execute(&format!("DROP TABLE bench_copy_{table}"))
+            .await?;
+    }
+    Ok((rows as i64, rows as f64 / seconds))
+}
+
 /// Messages per second of a plain lapin publisher: the relay's own messages (the first `batch`
 /// events of the log, as the relay renders them, over and over), persistent, to a durable topic
 /// exchange whose durable queue keeps them (as the relay's alternate queue does in the benchmark),
