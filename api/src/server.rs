@@ -44,6 +44,8 @@ pub enum StartError {
     PublicKey(crate::auth::KeyError),
     #[error(transparent)]
     Lcm(workflows::lcm::http::ClientError),
+    #[error(transparent)]
+    Seed(#[from] commands::catalogue::SeedError),
 }
 
 /// Starts serving `pool` (already migrated) with `config`.
@@ -87,6 +89,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         workflows::lcm::LcmAdapter::simulated()
     };
     let executor = CommandExecutor::new(pool.clone());
+    let seeded = commands::catalogue::seed(&executor, &pool).await?;
+    if seeded != commands::catalogue::Seeded::default() {
+        tracing::info!(?seeded, "catalogues seeded");
+    }
     let metrics = Metrics::new()?;
     let workflows = workflows::Workflows::new(workflows::RunnerParts {
         pool: pool.clone(),

@@ -10,9 +10,11 @@
 //! - [`store`]: loading an aggregate from its events and appending new ones.
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
+//! - [`catalogue`]: the catalogues seeded as events at first start.
 //! - [`reservations`]: reads of the uniqueness reservations.
 //! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
 
+pub mod catalogue;
 pub mod error;
 pub mod executor;
 pub mod metadata;

@@ -8,6 +8,7 @@
 //! # Layout
 //! - [`identity`]: who is acting (`Actor`, roles) and the ownership rule.
 //! - [`application`]: the Application (our "Project") aggregate.
+//! - [`flavor`]: the Flavor aggregate (VM sizes of the catalogue).
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
 //! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
 //! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
@@ -18,6 +19,7 @@
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
 
 pub mod application;
+pub mod flavor;
 pub mod identity;
 pub mod json_integer;
 pub mod mephost;

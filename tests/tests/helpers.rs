@@ -274,19 +274,33 @@ impl TestApp {
         reply.body["id"].as_str().expect("host id").to_owned()
     }
 
-    /// Number of events in the store.
+    /// Number of events in the store besides the catalogue seeded at start: the events the
+    /// test's own requests caused.
     pub async fn event_count(&self) -> i64 {
-        self.pool
+        let all: i64 = self
+            .pool
             .query_one("SELECT count(*) FROM events", &[])
             .await
             .and_then(db::scalar)
-            .expect("count")
+            .expect("count");
+        all - catalogue_event_count(&self.pool).await
     }
 
     /// Rows of a table as JSON, ordered by `order`.
     pub async fn rows(&self, table: &str, order: &str) -> Vec<Value> {
         rows(&self.pool, table, order).await
     }
+}
+
+/// Number of events the catalogue seeding appended (every server start seeds an empty log).
+pub async fn catalogue_event_count(pool: &Pool) -> i64 {
+    pool.query_one(
+        "SELECT count(*) FROM events WHERE metadata->>'user_id' = $1",
+        &[&commands::catalogue::seeder().user_id],
+    )
+    .await
+    .and_then(db::scalar)
+    .expect("count")
 }
 
 pub async fn rows(pool: &Pool, table: &str, order: &str) -> Vec<Value> {

@@ -8,6 +8,7 @@ mod applications;
 mod architecture;
 mod auth_and_errors;
 mod executor;
+mod flavors;
 mod generated_log;
 mod migrations;
 mod operations;

@@ -304,6 +304,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
         "vmId",
     ),
     ("/mec/developer/v2/mephosts", "id", "mephostId"),
+    ("/mec/developer/v2/flavors", "id", "flavorId"),
     ("/mec/developer/v1/plugins", "pluginId", "pluginId"),
     (
         "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch",

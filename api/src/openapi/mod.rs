@@ -10,7 +10,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
-use crate::routes::{health, mephosts, operations, plugins, projections, sandbox, vmimages};
+use crate::routes::{
+    flavors, health, mephosts, operations, plugins, projections, sandbox, vmimages,
+};
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
 #[derive(OpenApi)]
@@ -31,6 +33,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operations::status::get, operations::status::cancel, operations::set_simulator_plan,
         operations::start::vnc,
         vmimages::get, vmimages::list,
+        flavors::create, flavors::list, flavors::get, flavors::delete,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -38,13 +41,14 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
-        vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList,
+        vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
         (name = "applications", description = "Applications (projects) of the developer platform"),
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
         (name = "mephosts", description = "Sandbox edge hosts"),
+        (name = "flavors", description = "VM flavors of the catalogue"),
         (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),
     )

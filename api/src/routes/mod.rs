@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod commanding;
+pub mod flavors;
 pub mod health;
 pub mod mephosts;
 pub mod operations;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     plugins::configure(cfg);
     projections::configure(cfg);
     mephosts::configure(cfg);
+    flavors::configure(cfg);
     operations::configure(cfg);
     vmimages::configure(cfg);
 }

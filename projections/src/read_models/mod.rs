@@ -5,6 +5,7 @@
 mod app_projects;
 mod application_changes;
 pub mod applications;
+pub mod flavors;
 pub mod hosts;
 pub mod operations;
 pub mod plugins;
@@ -16,6 +17,7 @@ use crate::runtime::Projection;
 
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
+pub use flavors::FlavorsProjection;
 pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
@@ -30,5 +32,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(HostsProjection),
         Arc::new(VmsProjection),
         Arc::new(OperationsProjection),
+        Arc::new(FlavorsProjection),
     ]
 }
