@@ -62,7 +62,7 @@ WITH vms AS (
            to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
     FROM generate_series($1::bigint, $2::bigint) AS n WHERE n % 2 = 1
 ), specs AS (
-    SELECT *, jsonb_build_object('id', vm_id, 'name', 'vm-' || n, 'flavorId', 'flavor-small', 'imageId', 1,
+    SELECT *, jsonb_build_object('id', vm_id, 'name', 'vm-' || n, 'flavorId', '3ef2bea0-5e23-4fab-952d-cc9e6741dbe7', 'imageId', 1,
         'ports', jsonb_build_array(jsonb_build_object('id', md5('gen-port-' || n)::uuid::text, 'name', 'eth0',
             'description', '', 'networkName', 'MEC_APP_N6')), 'certificate', NULL) AS vm,
         jsonb_build_object('operationId', op) AS info

@@ -30,9 +30,10 @@ fn body(name: &str, description: &str) -> Vec<u8> {
     .unwrap_or_default()
 }
 
+/// A VM on the catalogue's first flavor ("General Computing-1", seeded at every first start).
 fn vm_body() -> Vec<u8> {
     serde_json::to_vec(&json!({
-        "name": "vm-1", "flavorId": "flavor-small", "imageId": 1,
+        "name": "vm-1", "flavorId": "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7", "imageId": 1,
         "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
         "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "bench-password"}}
     }))

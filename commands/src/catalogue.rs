@@ -1,12 +1,17 @@
 //! The catalogues seeded at first start (the original's seed data, `commands/catalogue/`), loaded
-//! as events so they are read models like everything else. Seeding is idempotent: rows whose
-//! stream already has events (seeded earlier, or deleted by an admin since) are skipped, and two
-//! processes seeding at once race on the streams' first append, which one wins and the other then
-//! finds already done.
+//! as events so they are read models like everything else (ADR 0011). Seeding is idempotent:
+//! rows whose stream already has events (seeded earlier, or deleted by an admin since) are
+//! skipped, and two processes seeding at once race on the streams' first append, which one wins
+//! and the other then finds already done.
 
 use cqrs_es::Aggregate;
 use db::{DbError, Pool};
+use domain::capability_group::{
+    CapabilityGroup, CapabilityGroupAction, CapabilityGroupCommand, CapabilityGroupError,
+    CapabilityGroupFields,
+};
 use domain::flavor::{Flavor, FlavorAction, FlavorCommand, FlavorError, FlavorFields};
+use domain::uniqueness::HoldsUniqueKeys;
 use domain::{Actor, Role};
 use serde::Deserialize;
 
@@ -14,6 +19,8 @@ use crate::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, Stor
 
 /// The original's 16 VM flavors (its newer seed, `tbl_vm_flavor`).
 const FLAVORS: &str = include_str!("../catalogue/tbl_vm_flavor.json");
+/// The original's 9 capability groups (its newer seed, `tbl_capability_group`).
+const CAPABILITY_GROUPS: &str = include_str!("../catalogue/tbl_capability_group.json");
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +37,7 @@ pub enum SeedError {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Seeded {
     pub flavors: usize,
+    pub capability_groups: usize,
 }
 
 /// Who seeds: edgedev itself, as an admin.
@@ -39,14 +47,110 @@ pub fn seeder() -> Actor {
 
 /// Seeds every catalogue whose rows are missing.
 pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, SeedError> {
+    let actor = seeder();
+    let flavors = flavors()?
+        .into_iter()
+        .map(|(id, fields)| {
+            let action = FlavorAction::Create(fields);
+            let command = FlavorCommand {
+                actor: actor.clone(),
+                action,
+            };
+            (id, command)
+        })
+        .collect();
+    let groups = capability_groups()?
+        .into_iter()
+        .map(|group| {
+            let command = CapabilityGroupCommand {
+                actor: actor.clone(),
+                action: CapabilityGroupAction::Create {
+                    fields: group.fields,
+                    author: Some(group.author),
+                    created_at: group.created_at,
+                },
+            };
+            (group.id, command)
+        })
+        .collect();
     Ok(Seeded {
-        flavors: seed_flavors(executor, pool).await?,
+        flavors: seed_streams::<Flavor>(executor, pool, "flavors", flavors, |e| {
+            *e == FlavorError::AlreadyExists
+        })
+        .await?,
+        capability_groups: seed_streams::<CapabilityGroup>(
+            executor,
+            pool,
+            "capability groups",
+            groups,
+            |e| *e == CapabilityGroupError::AlreadyExists,
+        )
+        .await?,
     })
 }
 
 /// How many rows the catalogues hold: the events a first start appends.
 pub fn row_count() -> Result<usize, SeedError> {
-    Ok(flavors()?.len())
+    Ok(flavors()?.len() + capability_groups()?.len())
+}
+
+/// Runs the create command of every row whose stream has no events yet. A row another process
+/// seeded meanwhile is rejected as existing (or its unique names as held) and counts as done.
+async fn seed_streams<A>(
+    executor: &CommandExecutor,
+    pool: &Pool,
+    catalogue: &'static str,
+    rows: Vec<(String, A::Command)>,
+    already_exists: impl Fn(&A::Error) -> bool,
+) -> Result<usize, SeedError>
+where
+    A: Aggregate<Services = ()> + HoldsUniqueKeys,
+    A::Command: Clone,
+{
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    let present = streams_present(pool, A::TYPE, &ids).await?;
+    let metadata = CommandMetadata::system(&seeder());
+    let options = CommandOptions::default().for_new_stream();
+    let mut created = 0;
+    for (id, command) in rows.into_iter().filter(|(id, _)| !present.contains(id)) {
+        let outcome = executor
+            .execute::<A, _>(&id, command, &(), &metadata, &options, |_, _| {
+                StoredResponse {
+                    status: 201,
+                    body: serde_json::Value::Null,
+                }
+            })
+            .await;
+        match outcome {
+            Ok(_) => created += 1,
+            Err(CommandError::Rejected(e)) if already_exists(&e) => {}
+            Err(CommandError::Duplicate { .. })
+                if !streams_present(pool, A::TYPE, &[id.as_str()])
+                    .await?
+                    .is_empty() => {}
+            Err(error) => return Err(SeedError::Command(catalogue, error.to_string())),
+        }
+    }
+    Ok(created)
+}
+
+/// Which of `ids` already have a stream of `aggregate_type`.
+async fn streams_present(
+    pool: &Pool,
+    aggregate_type: &str,
+    ids: &[&str],
+) -> Result<Vec<String>, DbError> {
+    let rows = pool
+        .query(
+            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)",
+            &[&aggregate_type, &ids],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+}
+
+fn empty_is_none(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
 }
 
 #[derive(Deserialize)]
@@ -67,7 +171,6 @@ struct FlavorRow {
 pub fn flavors() -> Result<Vec<(String, FlavorFields)>, SeedError> {
     let rows: Vec<FlavorRow> =
         serde_json::from_str(FLAVORS).map_err(|e| SeedError::Data("flavors", e.to_string()))?;
-    let empty_is_none = |v: Option<String>| v.filter(|v| !v.is_empty());
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -87,48 +190,44 @@ pub fn flavors() -> Result<Vec<(String, FlavorFields)>, SeedError> {
         .collect())
 }
 
-async fn seed_flavors(executor: &CommandExecutor, pool: &Pool) -> Result<usize, SeedError> {
-    let rows = flavors()?;
-    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    let present = streams_present(pool, <Flavor as Aggregate>::TYPE, &ids).await?;
-    let actor = seeder();
-    let metadata = CommandMetadata::system(&actor);
-    let options = CommandOptions::default().for_new_stream();
-    let mut created = 0;
-    for (id, fields) in rows.into_iter().filter(|(id, _)| !present.contains(id)) {
-        let command = FlavorCommand {
-            actor: actor.clone(),
-            action: FlavorAction::Create(fields),
-        };
-        let outcome = executor
-            .execute::<Flavor, _>(&id, command, &(), &metadata, &options, |_, _| {
-                StoredResponse {
-                    status: 201,
-                    body: serde_json::Value::Null,
-                }
-            })
-            .await;
-        match outcome {
-            Ok(_) => created += 1,
-            // Another process seeded it first.
-            Err(CommandError::Rejected(FlavorError::AlreadyExists)) => {}
-            Err(error) => return Err(SeedError::Command("flavors", error.to_string())),
-        }
-    }
-    Ok(created)
+#[derive(Deserialize)]
+struct CapabilityGroupRow {
+    id: String,
+    name: String,
+    name_en: String,
+    #[serde(rename = "type")]
+    group_type: String,
+    author: String,
+    create_time: i64,
 }
 
-/// Which of `ids` already have a stream of `aggregate_type`.
-async fn streams_present(
-    pool: &Pool,
-    aggregate_type: &str,
-    ids: &[&str],
-) -> Result<Vec<String>, DbError> {
-    let rows = pool
-        .query(
-            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)",
-            &[&aggregate_type, &ids],
-        )
-        .await?;
-    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+/// A capability group of the catalogue.
+pub struct SeededGroup {
+    pub id: String,
+    pub fields: CapabilityGroupFields,
+    pub author: String,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+}
+
+/// The catalogue's capability groups.
+pub fn capability_groups() -> Result<Vec<SeededGroup>, SeedError> {
+    let rows: Vec<CapabilityGroupRow> = serde_json::from_str(CAPABILITY_GROUPS)
+        .map_err(|e| SeedError::Data("capability groups", e.to_string()))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SeededGroup {
+            id: r.id,
+            fields: CapabilityGroupFields {
+                name: r.name,
+                name_en: r.name_en,
+                group_type: r.group_type,
+                description: None,
+                description_en: None,
+                icon_file_id: None,
+            },
+            author: r.author,
+            created_at: r.create_time,
+        })
+        .collect())
 }

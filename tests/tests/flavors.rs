@@ -6,7 +6,7 @@ use commands::catalogue;
 use commands::CommandExecutor;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, wait_caught_up};
+use crate::helpers::{app_body, spawn_app, wait_caught_up};
 
 const BASE: &str = "/mec/developer/v2/flavors";
 /// A seeded X86 flavor ("General Computing-1").
@@ -254,4 +254,67 @@ async fn a_rebuild_of_the_flavors_equals_the_incremental_rows() {
         .await
         .expect("rebuild");
     assert_eq!(app.rows("tbl_vm_flavor", "id").await, before);
+}
+
+#[actix_web::test]
+async fn a_vm_must_name_a_flavor_of_the_catalogue_and_may_keep_one_since_removed() {
+    let app = spawn_app().await;
+    let token = app.tenant(1);
+    let mut body = app_body("flavor-check");
+    body["appClass"] = json!("VM");
+    let created = app.create_app(&token, &body).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let vms = format!(
+        "/mec/developer/v2/applications/{}/vms",
+        created.body["id"].as_str().expect("id")
+    );
+    let vm = |flavor: &str| {
+        json!({"name": "vm-1", "flavorId": flavor, "imageId": 1,
+               "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]})
+    };
+    let events = app.event_count().await;
+    let unknown = app
+        .request("POST", &vms, Some(&token), Some(&vm("no-such-flavor")), &[])
+        .await;
+    assert_eq!(
+        (
+            unknown.status,
+            &unknown.body["code"],
+            &unknown.body["params"]
+        ),
+        (400, &json!("UNKNOWN_FLAVOR"), &json!(["flavorId"])),
+        "{}",
+        unknown.body
+    );
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "a refused VM appends nothing"
+    );
+    let configured = app
+        .request("POST", &vms, Some(&token), Some(&vm(SEEDED)), &[])
+        .await;
+    assert_eq!(configured.status, 200, "{}", configured.body);
+    let vm_path = format!("{vms}/{}", configured.body["id"].as_str().expect("vm id"));
+
+    let removed = app
+        .request(
+            "DELETE",
+            &format!("{BASE}/{SEEDED}"),
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, 200);
+    let mut renamed = vm(SEEDED);
+    renamed["name"] = json!("vm-renamed");
+    let kept = app
+        .request("PUT", &vm_path, Some(&token), Some(&renamed), &[])
+        .await;
+    assert_eq!(kept.status, 200, "keeping its flavor: {}", kept.body);
+    let second = app
+        .request("POST", &vms, Some(&token), Some(&vm(SEEDED)), &[])
+        .await;
+    assert_eq!(second.body["code"], "UNKNOWN_FLAVOR", "{}", second.body);
 }

@@ -141,6 +141,10 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Flavors of the catalogue every start seeds ("General Computing-1" and "-2", X86).
+pub const FLAVOR: &str = "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7";
+pub const LARGER_FLAVOR: &str = "96f9c44c-4d01-4da6-84dd-9f3564fe2bdb";
+
 /// A fresh, migrated database of its own for a test.
 pub async fn fresh_database() -> TestDatabase {
     let template = template().await;

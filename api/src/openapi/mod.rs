@@ -11,7 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    flavors, health, mephosts, operations, plugins, projections, sandbox, vmimages,
+    capability_groups, flavors, health, mephosts, operations, plugins, projections, sandbox,
+    vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -34,6 +35,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operations::start::vnc,
         vmimages::get, vmimages::list,
         flavors::create, flavors::list, flavors::get, flavors::delete,
+        capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
+        capability_groups::list_by_type,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -42,6 +45,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
+        capability_groups::CapabilityGroupBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
@@ -49,6 +53,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
         (name = "mephosts", description = "Sandbox edge hosts"),
         (name = "flavors", description = "VM flavors of the catalogue"),
+        (name = "capabilities", description = "The ability centre: capability groups"),
         (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),
     )

@@ -2,6 +2,7 @@
 //! parsing, paging, command execution with metrics and read-your-writes.
 
 pub mod applications;
+pub mod capability_groups;
 pub mod commanding;
 pub mod flavors;
 pub mod health;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     projections::configure(cfg);
     mephosts::configure(cfg);
     flavors::configure(cfg);
+    capability_groups::configure(cfg);
     operations::configure(cfg);
     vmimages::configure(cfg);
 }

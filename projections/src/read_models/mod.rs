@@ -5,6 +5,7 @@
 mod app_projects;
 mod application_changes;
 pub mod applications;
+pub mod capability_groups;
 pub mod flavors;
 pub mod hosts;
 pub mod operations;
@@ -17,6 +18,7 @@ use crate::runtime::Projection;
 
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
+pub use capability_groups::CapabilityGroupsProjection;
 pub use flavors::FlavorsProjection;
 pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
@@ -33,5 +35,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(VmsProjection),
         Arc::new(OperationsProjection),
         Arc::new(FlavorsProjection),
+        Arc::new(CapabilityGroupsProjection),
     ]
 }

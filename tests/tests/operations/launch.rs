@@ -308,7 +308,7 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     .await;
     assert_eq!(application["status"], "CONFIGURED");
     // A second VM on the same host must get other addresses.
-    let second = json!({"name": "vm-2", "flavorId": "f", "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
+    let second = json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
     let second = expect(
         base,
         "POST",

@@ -257,7 +257,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         configured_vm(base, &tenant, "vm-rules", host["id"].as_str().expect("id")).await;
     let apps = format!("/mec/developer/v2/applications/{app_id}");
     let before = app.event_count().await;
-    let good_vm = json!({"name": "vm-9", "flavorId": "f", "imageId": 3, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
+    let good_vm = json!({"name": "vm-9", "flavorId": FLAVOR, "imageId": 3, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
     type Case<'a> = (
         &'a str,
         String,
@@ -290,7 +290,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "port on no network",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-2", "flavorId": "f", "imageId": 1, "portList": [{"name": "eth0", "networkName": "nowhere"}]}),
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 1, "portList": [{"name": "eth0", "networkName": "nowhere"}]}),
             None,
             400,
             "UNKNOWN_NETWORK",
@@ -308,7 +308,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "password missing",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-2", "flavorId": "f", "imageId": 1, "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "u"}}}),
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 1, "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "u"}}}),
             None,
             400,
             "INVALID_FIELD",
@@ -317,7 +317,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "duplicate vm name",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-1", "flavorId": "f", "imageId": 1}),
+            json!({"name": "vm-1", "flavorId": FLAVOR, "imageId": 1}),
             None,
             409,
             "DUPLICATE_VM",
@@ -404,7 +404,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
     for (path, body) in [
         (
             format!("{apps}/vms/{vm_id}"),
-            json!({"name": "bad name!", "flavorId": "f", "imageId": 1}),
+            json!({"name": "bad name!", "flavorId": FLAVOR, "imageId": 1}),
         ),
         (
             format!("{apps}/networks/{network_id}"),
@@ -443,7 +443,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             .expect("row")
     };
     let first = sealed().await;
-    let update = json!({"name": "vm-1", "flavorId": "flavor-large", "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
+    let update = json!({"name": "vm-1", "flavorId": LARGER_FLAVOR, "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
         "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "******"}}});
     let updated = expect(
         base,
@@ -454,7 +454,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         200,
     )
     .await;
-    assert_eq!(updated["flavorId"], "flavor-large");
+    assert_eq!(updated["flavorId"], LARGER_FLAVOR);
     assert_eq!(sealed().await, first);
 
     // Deleting a deployed VM cleans it off the host first.

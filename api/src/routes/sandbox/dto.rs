@@ -102,9 +102,9 @@ pub struct VmBody {
         pattern = r"^\s*[\w.-]{1,64}\s*$"
     )]
     pub name: Option<String>,
-    /// At most 255 bytes, not blank.
+    /// The id of a flavor of the catalogue (`GET /mec/developer/v2/flavors`); at most 255 bytes.
     #[schema(
-        example = "3c55e8e7-c9a4-4b2e-9e1b-2a2b5b5d3e01",
+        example = "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7",
         required = true,
         nullable = false,
         pattern = r"^[^\u0000]*\S[^\u0000]*$"

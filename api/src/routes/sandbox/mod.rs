@@ -84,6 +84,36 @@ async fn app_command(
     Ok(reply.into_response())
 }
 
+/// A VM must name a flavor of the catalogue; an update may keep the one it has even if an admin
+/// has since removed it from the catalogue.
+async fn check_flavor(
+    state: &web::Data<AppState>,
+    flavor_id: &str,
+    kept: Option<&str>,
+) -> Result<(), ApiError> {
+    if kept == Some(flavor_id) {
+        return Ok(());
+    }
+    let st = state.clone();
+    let id = flavor_id.to_owned();
+    let known = state
+        .offload(async move {
+            projections::read_models::flavors::query::exists(&st.pool, &id)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?;
+    if known {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::UnknownFlavor,
+            format!("flavor {flavor_id} is not in the catalogue (GET /mec/developer/v2/flavors lists them)"),
+        )
+        .with_params(vec!["flavorId".into()]))
+    }
+}
+
 fn render_network(
     id: String,
 ) -> impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static {
@@ -204,6 +234,7 @@ pub async fn create_vm(
     let app_id = parse_uuid(&path, "applicationId")?;
     let id = uuid::Uuid::new_v4().to_string();
     let vm = vm_config(&state, id.clone(), &body, None)?;
+    check_flavor(&state, &vm.spec.flavor_id, None).await?;
     app_command(
         state,
         caller,
@@ -237,6 +268,8 @@ pub async fn update_vm(
         .await?;
     let current = app.state.as_ref().and_then(|l| l.vm(&id)).cloned();
     let vm = vm_config(&state, id.clone(), &body, current.as_ref())?;
+    let kept = current.as_ref().map(|c| c.spec.flavor_id.as_str());
+    check_flavor(&state, &vm.spec.flavor_id, kept).await?;
     app_command(
         state,
         caller,
