@@ -42,6 +42,9 @@ struct Args {
     /// Events in the generated log of the rebuild benchmark.
     #[arg(long, default_value_t = 1_000_000)]
     rebuild_events: i64,
+    /// Events per rebuild batch (default: what `edgedev projections rebuild` uses).
+    #[arg(long)]
+    rebuild_batch: Option<i64>,
     /// Command mix: `create-update` (create a VM application, update it, add a VM) or `create`.
     #[arg(long, default_value = "create-update")]
     mix: String,

@@ -18,10 +18,11 @@ pub async fn rebuild(args: &Args) -> BenchResult<()> {
     println!("generated {events} events in {seconds:.1} s");
     let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
     println!("reference: ordered scan of events read by the client: {rows} rows at {scan_rate:.0} rows/s\n");
-    let config = RuntimeConfig {
-        batch_size: 5000,
-        ..RuntimeConfig::default()
-    };
+    let mut config = RuntimeConfig::for_rebuild();
+    if let Some(batch) = args.rebuild_batch {
+        config.batch_size = batch;
+    }
+    println!("batch size: {} events", config.batch_size);
     let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), config);
     runtime.register_all().await?;
     println!("| projection | events | seconds | events/s | ratio to scan |");
