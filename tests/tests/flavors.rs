@@ -1,6 +1,7 @@
-//! The flavor catalogue: seeded once at first start (also with two seeders at once), never
-//! re-seeded after an admin deleted a row, admins manage flavors, tenants read them, and a
-//! rebuild of `tbl_vm_flavor` equals its incremental rows.
+//! The flavor catalogue (and the package specifications beside it): seeded once at first start
+//! (also with two seeders at once), never re-seeded after an admin deleted a row, admins manage
+//! flavors, tenants read them, VMs must name one, and a rebuild of `tbl_vm_flavor` equals its
+//! incremental rows.
 
 use commands::catalogue;
 use commands::CommandExecutor;
@@ -317,4 +318,62 @@ async fn a_vm_must_name_a_flavor_of_the_catalogue_and_may_keep_one_since_removed
         .request("POST", &vms, Some(&token), Some(&vm(SEEDED)), &[])
         .await;
     assert_eq!(second.body["code"], "UNKNOWN_FLAVOR", "{}", second.body);
+}
+
+#[actix_web::test]
+async fn the_package_specifications_and_the_use_scene_are_answered_to_tenants() {
+    let app = spawn_app().await;
+    let token = app.tenant(1);
+    let specs = app
+        .request(
+            "GET",
+            "/mec/developer/v2/pkg-specs",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(specs.status, 200, "{}", specs.body);
+    let n6: Vec<(&str, &str)> = specs
+        .body
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or_default(),
+                s["specifications"]["appdSpecs"]["networkNameSpecs"]["networkNameN6"]
+                    .as_str()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        n6,
+        [
+            ("PKG_SPEC_SUPPORT_DYNAMIC_FLAVOR", "APP_Private"),
+            ("PKG_SPEC_SUPPORT_FIXED_FLAVOR", "APP_N6")
+        ]
+    );
+    let scene = app
+        .request(
+            "GET",
+            "/mec/developer/v2/pkg-specs/useScenes",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!((scene.status, &scene.body), (200, &json!("edgeGallery")));
+    let guest = app.token("guest-1", "guest", domain::Role::Guest);
+    let refused = app
+        .request(
+            "GET",
+            "/mec/developer/v2/pkg-specs",
+            Some(&guest),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
 }

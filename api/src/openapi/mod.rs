@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    capability_groups, flavors, health, mephosts, operations, plugins, projections, sandbox,
-    vmimages,
+    capability_groups, flavors, health, mephosts, operations, pkg_specs, plugins, projections,
+    sandbox, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -36,7 +36,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         vmimages::get, vmimages::list,
         flavors::create, flavors::list, flavors::get, flavors::delete,
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
-        capability_groups::list_by_type,
+        capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -45,7 +45,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
-        capability_groups::CapabilityGroupBody,
+        capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
+        pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(

@@ -8,6 +8,7 @@ pub mod flavors;
 pub mod health;
 pub mod mephosts;
 pub mod operations;
+pub mod pkg_specs;
 pub mod plugins;
 pub mod projections;
 pub mod sandbox;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mephosts::configure(cfg);
     flavors::configure(cfg);
     capability_groups::configure(cfg);
+    pkg_specs::configure(cfg);
     operations::configure(cfg);
     vmimages::configure(cfg);
 }
