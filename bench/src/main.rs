@@ -42,7 +42,7 @@ struct Args {
     /// Events in the generated log of the rebuild benchmark.
     #[arg(long, default_value_t = 1_000_000)]
     rebuild_events: i64,
-    /// Events per rebuild batch (default: what `edgedev projections rebuild` uses).
+    /// Events per rebuild batch (default: the runtime's, which `edgedev projections rebuild` uses).
     #[arg(long)]
     rebuild_batch: Option<i64>,
     /// Command mix: `create-update` (create a VM application, update it, add a VM) or `create`.

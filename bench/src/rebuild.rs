@@ -18,7 +18,9 @@ pub async fn rebuild(args: &Args) -> BenchResult<()> {
     println!("generated {events} events in {seconds:.1} s");
     let (rows, scan_rate) = reference::ordered_scan_rows_per_second(&pool).await?;
     println!("reference: ordered scan of events read by the client: {rows} rows at {scan_rate:.0} rows/s\n");
-    let mut config = RuntimeConfig::for_rebuild();
+    // The runtime's batch, as `edgedev projections rebuild` uses it (1,000 and 5,000 measured
+    // alike; 20,000 slower: docs/benchmarks.md).
+    let mut config = RuntimeConfig::default();
     if let Some(batch) = args.rebuild_batch {
         config.batch_size = batch;
     }

@@ -195,7 +195,7 @@ async fn migrate(pool: &Pool, action: MigrateAction) -> CliResult {
 }
 
 async fn projections_command(pool: Pool, action: ProjectionsAction) -> CliResult {
-    let runtime = ProjectionRuntime::new(pool, all_projections(), RuntimeConfig::for_rebuild());
+    let runtime = ProjectionRuntime::new(pool, all_projections(), RuntimeConfig::default());
     runtime.register_all().await?;
     match action {
         ProjectionsAction::Status => {}

@@ -40,18 +40,6 @@ impl Default for RuntimeConfig {
     }
 }
 
-impl RuntimeConfig {
-    /// The tuning of a rebuild from the command line: the defaults, with larger batches (a rebuild
-    /// has no reader waiting on a step, and a larger batch folds more of a row's changes into its
-    /// insert).
-    pub fn for_rebuild() -> Self {
-        Self {
-            batch_size: 5000,
-            ..Self::default()
-        }
-    }
-}
-
 /// The projector runtime of one process.
 #[derive(Clone)]
 pub struct ProjectionRuntime {
