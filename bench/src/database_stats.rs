@@ -30,3 +30,18 @@ pub async fn counts(pool: &Pool) -> BenchResult<(i64, i64)> {
         .await
         .and_then(db::row_as)?)
 }
+
+/// Rows written between two [`table_writes`] readings, by table, largest first, without the
+/// tables nobody wrote.
+pub fn writes_since(
+    after: &std::collections::HashMap<String, i64>,
+    before: &std::collections::HashMap<String, i64>,
+) -> Vec<(String, i64)> {
+    let mut written: Vec<(String, i64)> = after
+        .iter()
+        .map(|(table, n)| (table.clone(), n - before.get(table).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    written.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    written
+}

@@ -18,6 +18,9 @@ use std::time::Instant;
 
 use db::Pool;
 
+/// The catalogue flavor ("General Computing-1", seeded at every first start) the generated VMs
+/// and the bench's load name (`GENERATE_VMS` writes it as a literal).
+pub const SEEDED_FLAVOR: &str = "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7";
 /// Events per twenty applications (ten container and ten VM applications, one plugin).
 pub const EVENTS_PER_TWENTY_APPLICATIONS: i64 = 282;
 /// Downloads and ratings of each generated plugin.

@@ -30,10 +30,10 @@ fn body(name: &str, description: &str) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-/// A VM on the catalogue's first flavor ("General Computing-1", seeded at every first start).
+/// A VM on a flavor of the seeded catalogue.
 fn vm_body() -> Vec<u8> {
     serde_json::to_vec(&json!({
-        "name": "vm-1", "flavorId": "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7", "imageId": 1,
+        "name": "vm-1", "flavorId": edgedev_bench::generator::SEEDED_FLAVOR, "imageId": 1,
         "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
         "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "bench-password"}}
     }))

@@ -234,15 +234,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
             transactions_run as f64 / result.ok.max(1) as f64,
             rows_written as f64 / result.ok.max(1) as f64,
         );
-        let mut by_table: Vec<(String, i64)> = tables_after
-            .into_iter()
-            .map(|(table, n)| {
-                let before = tables_before.get(&table).copied().unwrap_or(0);
-                (table, n - before)
-            })
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        by_table.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        let by_table = database_stats::writes_since(&tables_after, &tables_before);
         profile.push(format!(
             "- {clients} clients, rows written per command by table: {}",
             by_table

@@ -68,7 +68,10 @@ pub async fn rebuild(args: &Args) -> BenchResult<()> {
         );
         // Backends report their counts when they go idle, at most about once a second.
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let written = writes_since(&database_stats::table_writes(&pool).await?, &writes_before);
+        let written = database_stats::writes_since(
+            &database_stats::table_writes(&pool).await?,
+            &writes_before,
+        );
         profile.push(format!(
             "- {groups} group(s): PostgreSQL {:.0}% of a core, bench process {:.0}%; rows written {} ({:.2} per log event: {})",
             busy.postgres * 100.0,
@@ -102,18 +105,4 @@ pub async fn rebuild(args: &Args) -> BenchResult<()> {
     pool.close();
     drop_database(&args.server, &name).await?;
     Ok(())
-}
-
-/// Rows written since `before`, by table, largest first, without the tables nobody wrote.
-fn writes_since(
-    after: &std::collections::HashMap<String, i64>,
-    before: &std::collections::HashMap<String, i64>,
-) -> Vec<(String, i64)> {
-    let mut written: Vec<(String, i64)> = after
-        .iter()
-        .map(|(table, n)| (table.clone(), n - before.get(table).copied().unwrap_or(0)))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    written.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    written
 }

@@ -11,7 +11,7 @@ use crate::helpers::{app_body, spawn_app, wait_caught_up};
 
 const BASE: &str = "/mec/developer/v2/flavors";
 /// A seeded X86 flavor ("General Computing-1").
-const SEEDED: &str = "3ef2bea0-5e23-4fab-952d-cc9e6741dbe7";
+const SEEDED: &str = crate::helpers::FLAVOR;
 
 fn flavor_body(name: &str) -> Value {
     json!({"name": name, "description": "for tests", "architecture": "arm", "cpu": 2, "memory": 8,
