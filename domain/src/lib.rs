@@ -12,6 +12,7 @@
 //! - [`flavor`]: the Flavor aggregate (VM sizes of the catalogue).
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
 //! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
+//! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
 //! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
 //! - [`ports`]: traits for outside systems (the LCM controller of a host).
@@ -30,6 +31,7 @@ pub mod plugin;
 pub mod ports;
 pub mod secret;
 pub mod uniqueness;
+pub mod uploaded_file;
 pub mod vm;
 pub mod wire;
 

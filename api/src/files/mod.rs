@@ -3,9 +3,12 @@
 //! fsynced before any event refers to it. Files no read model refers to are swept after a grace
 //! period (so a failed or concurrent command never leaves an orphan for long).
 //!
-//! - [`checks`]: content checks without extracting: zip limits, image signatures, text.
+//! - [`checks`]: content checks without extracting: zip limits, image signatures, text, API
+//!   descriptions.
+//! - [`http`]: the store over HTTP: upload permits, reading a file part, streaming a file.
 
 pub mod checks;
+pub mod http;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -115,6 +118,11 @@ impl FileStore {
         if tokio::fs::metadata(&target).await.is_err() {
             tokio::fs::rename(&staged.path, &target).await?;
             tokio::fs::File::open(&dir).await?.sync_all().await?;
+        } else {
+            // Referred to again: young again, so the orphan sweep (which spares young files)
+            // cannot remove it before the read model shows the new reference.
+            let file = std::fs::File::options().write(true).open(&target)?;
+            file.set_modified(SystemTime::now())?;
         }
         Ok(StoredFile {
             sha256: staged.sha256.clone(),
@@ -161,15 +169,17 @@ impl FileStore {
     }
 }
 
-/// The hashes the read models refer to (every file column of `tbl_plugin`).
+/// The hashes the read models refer to (every file column of `tbl_plugin`, and the uploaded
+/// files).
 pub async fn referenced_hashes(pool: &db::Pool) -> Result<HashSet<String>, db::DbError> {
-    let paths: Vec<String> = pool
+    let mut paths: Vec<String> = pool
         .query(
             "SELECT unnest(ARRAY[pluginfile, logofile, apifile])::text FROM tbl_plugin",
             &[],
         )
         .await
         .and_then(db::scalars)?;
+    paths.extend(projections::read_models::uploaded_files::query::stored_paths(pool).await?);
     Ok(paths
         .iter()
         .filter_map(|p| p.rsplit('/').next().map(str::to_owned))

@@ -10,6 +10,7 @@ pub mod flavors;
 pub mod hosts;
 pub mod operations;
 pub mod plugins;
+pub mod uploaded_files;
 pub mod vms;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub use flavors::FlavorsProjection;
 pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
+pub use uploaded_files::UploadedFilesProjection;
 pub use vms::VmsProjection;
 
 /// Every projection edgedev runs, in a stable order.
@@ -36,5 +38,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(OperationsProjection),
         Arc::new(FlavorsProjection),
         Arc::new(CapabilityGroupsProjection),
+        Arc::new(UploadedFilesProjection),
     ]
 }

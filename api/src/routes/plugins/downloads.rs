@@ -2,6 +2,7 @@
 //! document and its content, streamed from the content-addressed store.
 
 use super::*;
+use crate::files::http::stream_file;
 
 /// Download the package (guests too); every download is recorded and counted.
 #[utoipa::path(
@@ -110,40 +111,3 @@ pub(super) async fn current(
     plugin.state.map(|live| live.fields).ok_or_else(not_found)
 }
 
-/// Streams a stored file with its length and, for attachments, its name.
-pub(super) async fn stream_file(
-    state: &AppState,
-    file: &StoredFile,
-    content_type: &str,
-    attachment: bool,
-) -> Result<HttpResponse, ApiError> {
-    let handle = tokio::fs::File::open(state.files.path_of(&file.sha256))
-        .await
-        .map_err(|e| ApiError::internal(&format!("stored file missing: {e}")))?;
-    let chunks = futures_util::stream::unfold(handle, |mut handle| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buffer = vec![0u8; 64 * 1024];
-        match handle.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok::<_, std::io::Error>(web::Bytes::from(buffer)), handle))
-            }
-            Err(e) => Some((Err(e), handle)),
-        }
-    });
-    let mut response = HttpResponse::Ok();
-    response.content_type(content_type.to_owned());
-    if attachment {
-        let name: String = file
-            .file_name
-            .chars()
-            .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-            .collect();
-        response.insert_header((
-            "content-disposition",
-            format!("attachment; filename=\"{name}\""),
-        ));
-    }
-    Ok(response.body(SizedStream::new(file.size, Box::pin(chunks))))
-}

@@ -9,7 +9,8 @@ use actix_multipart::Multipart;
 use futures_util::StreamExt;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::files::{FileError, FileStore, Staged};
+use crate::files::http::{staging_failed, unreadable};
+use crate::files::{FileStore, Staged};
 
 /// The size limits of the original platform.
 pub const PLUGIN_FILE_LIMIT: u64 = 50 * 1024 * 1024;
@@ -53,18 +54,6 @@ fn file_limit(name: &str) -> Option<u64> {
     }
 }
 
-/// A part that could not be read: 408 when the body deadline passed, 400 otherwise.
-fn unreadable(detail: impl std::fmt::Display) -> ApiError {
-    let detail = detail.to_string();
-    if detail.contains(crate::middleware::BODY_TIMEOUT) {
-        ApiError::new(ErrorCode::RequestTimeout, crate::middleware::BODY_TIMEOUT)
-    } else {
-        ApiError::new(
-            ErrorCode::MalformedMultipart,
-            format!("the multipart body is malformed: {detail}"),
-        )
-    }
-}
 
 /// Reads the whole form; files go to staging.
 pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
@@ -89,18 +78,7 @@ pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginF
             let staged = store
                 .stage(&file_name, &mut field, limit)
                 .await
-                .map_err(|e| match e {
-                    FileError::TooLarge { limit } => ApiError::new(
-                        ErrorCode::FileTooLarge,
-                        format!(
-                            "{name} is larger than the {} MB allowed",
-                            limit / 1024 / 1024
-                        ),
-                    )
-                    .with_params(vec![name.clone()]),
-                    FileError::Upload(detail) => unreadable(format!("{name}: {detail}")),
-                    FileError::Io(error) => ApiError::internal(&error.to_string()),
-                })?;
+                .map_err(|e| staging_failed(&name, e))?;
             match name.as_str() {
                 "pluginFile" => form.plugin_file = Some(staged),
                 "logoFile" => form.logo_file = Some(staged),

@@ -13,12 +13,11 @@ pub use downloads::{api_file, content, download, logo};
 use self::upload_checks::*;
 
 use actix_multipart::Multipart;
-use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use domain::plugin::{
     CodeLanguage, Plugin, PluginAction, PluginCommand, PluginError, PluginFields, PluginPatch,
-    PluginType, Score, StoredFile, PACKAGE_HASH,
+    PluginType, Score, PACKAGE_HASH,
 };
 use domain::Actor;
 use projections::read_models::plugins::query;
@@ -31,6 +30,7 @@ use super::commanding::{
 use super::{paging, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::files::http::{commit, upload_permit};
 use crate::files::{checks, Staged};
 
 /// Projections that serve the plugin endpoints.
@@ -137,13 +137,6 @@ pub async fn upload(
     .json(body))
 }
 
-async fn commit(state: &AppState, staged: Staged) -> Result<StoredFile, ApiError> {
-    state
-        .files
-        .commit(staged)
-        .await
-        .map_err(|e| ApiError::internal(&e.to_string()))
-}
 
 /// Replace fields or files of a plugin (owner only; every part optional).
 #[utoipa::path(
@@ -302,17 +295,6 @@ pub async fn score(
     )
     .await?;
     Ok(HttpResponse::Ok().json(true))
-}
-
-/// A permit to run an upload; none left answers 429 with `Retry-After`, before the body is read.
-fn upload_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
-    state.uploads.clone().try_acquire_owned().map_err(|_| {
-        ApiError::new(
-            ErrorCode::TooManyRequests,
-            "too many uploads run at once; retry shortly",
-        )
-        .with_retry_after(1)
-    })
 }
 
 /// The result of a plugin command, and whether the read model shows it yet.
