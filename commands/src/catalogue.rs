@@ -12,6 +12,10 @@ use domain::capability_group::{
 };
 use domain::flavor::{Flavor, FlavorAction, FlavorCommand, FlavorError, FlavorFields};
 use domain::uniqueness::HoldsUniqueKeys;
+use domain::uploaded_file::{
+    FileType, UploadedFile, UploadedFileAction, UploadedFileCommand, UploadedFileError,
+    UploadedFileFields,
+};
 use domain::{Actor, Role};
 use serde::Deserialize;
 
@@ -21,6 +25,9 @@ use crate::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, Stor
 const FLAVORS: &str = include_str!("../catalogue/tbl_vm_flavor.json");
 /// The original's 9 capability groups (its newer seed, `tbl_capability_group`).
 const CAPABILITY_GROUPS: &str = include_str!("../catalogue/tbl_capability_group.json");
+/// The original's 134 uploaded-file rows (its newer seed, `tbl_uploaded_file`): the capability
+/// documents' metadata; the seed carries no content.
+const UPLOADED_FILES: &str = include_str!("../catalogue/tbl_uploaded_file.json");
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +45,7 @@ pub enum SeedError {
 pub struct Seeded {
     pub flavors: usize,
     pub capability_groups: usize,
+    pub uploaded_files: usize,
 }
 
 /// Who seeds: edgedev itself, as an admin.
@@ -73,6 +81,16 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (group.id, command)
         })
         .collect();
+    let files = uploaded_files()?
+        .into_iter()
+        .map(|file| {
+            let command = UploadedFileCommand {
+                actor: Actor::new(&file.user_id, &file.user_id, vec![Role::Admin]),
+                action: UploadedFileAction::Upload(file.fields),
+            };
+            (file.id, command)
+        })
+        .collect();
     Ok(Seeded {
         flavors: seed_streams::<Flavor>(executor, pool, "flavors", flavors, |e| {
             *e == FlavorError::AlreadyExists
@@ -86,12 +104,20 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             |e| *e == CapabilityGroupError::AlreadyExists,
         )
         .await?,
+        uploaded_files: seed_streams::<UploadedFile>(
+            executor,
+            pool,
+            "uploaded files",
+            files,
+            |e| *e == UploadedFileError::AlreadyExists,
+        )
+        .await?,
     })
 }
 
 /// How many rows the catalogues hold: the events a first start appends.
 pub fn row_count() -> Result<usize, SeedError> {
-    Ok(flavors()?.len() + capability_groups()?.len())
+    Ok(flavors()?.len() + capability_groups()?.len() + uploaded_files()?.len())
 }
 
 /// Runs the create command of every row whose stream has no events yet. A row another process
@@ -230,4 +256,77 @@ pub fn capability_groups() -> Result<Vec<SeededGroup>, SeedError> {
             created_at: r.create_time,
         })
         .collect())
+}
+
+#[derive(Deserialize)]
+struct UploadedFileRow {
+    file_id: String,
+    file_name: String,
+    user_id: String,
+    upload_date: String,
+    file_path: String,
+}
+
+/// An uploaded file of the catalogue (metadata only).
+pub struct SeededFile {
+    pub id: String,
+    pub user_id: String,
+    pub fields: UploadedFileFields,
+}
+
+/// The catalogue's uploaded files: shared, typed by their names' suffixes, dated as the seed
+/// writes them (`2020-01-01 00:00:00.000000`, `2021-4-3 ...`, `2021-02-05 11:50:28`; UTC).
+pub fn uploaded_files() -> Result<Vec<SeededFile>, SeedError> {
+    let rows: Vec<UploadedFileRow> = serde_json::from_str(UPLOADED_FILES)
+        .map_err(|e| SeedError::Data("uploaded files", e.to_string()))?;
+    rows.into_iter()
+        .map(|r| {
+            let bad =
+                |what: &str| SeedError::Data("uploaded files", format!("{}: {what}", r.file_id));
+            let file_type =
+                FileType::of_name(&r.file_name).ok_or_else(|| bad("no known suffix"))?;
+            let uploaded_at =
+                chrono::NaiveDateTime::parse_from_str(&r.upload_date, "%Y-%m-%d %H:%M:%S%.f")
+                    .map_err(|e| bad(&e.to_string()))?
+                    .and_utc();
+            Ok(SeededFile {
+                fields: UploadedFileFields {
+                    file_name: r.file_name.clone(),
+                    file_type,
+                    content: None,
+                    file_path: r.file_path.clone(),
+                    uploaded_at,
+                    shared: true,
+                },
+                id: r.file_id,
+                user_id: r.user_id,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_row_reads_with_its_type_and_date() {
+        let files = uploaded_files().expect("uploaded files");
+        assert_eq!(files.len(), 134);
+        let icons = files
+            .iter()
+            .filter(|f| f.fields.file_type == FileType::Icon)
+            .count();
+        assert_eq!(icons, 51);
+        let early = files
+            .iter()
+            .find(|f| f.id.starts_with("2099cd1"))
+            .map(|f| f.fields.uploaded_at.to_rfc3339());
+        assert!(early.is_some());
+        assert!(files
+            .iter()
+            .all(|f| f.fields.shared && f.fields.content.is_none()));
+        assert_eq!(flavors().expect("flavors").len(), 16);
+        assert_eq!(capability_groups().expect("groups").len(), 9);
+    }
 }

@@ -16,6 +16,12 @@ pub enum ContentError {
     NotAnImage,
     #[error("the API file must be UTF-8 Markdown text")]
     NotText,
+    #[error("an icon must be a PNG or JPEG image")]
+    NotAnIcon,
+    #[error("the file must be UTF-8 text")]
+    NotUtf8,
+    #[error("not an OpenAPI (Swagger) description: {0}")]
+    NotOpenApi(String),
     #[error("the archive has an entry outside its root: {0:?}")]
     UnsafePath(String),
     #[error("could not read the upload: {0}")]
@@ -70,6 +76,61 @@ pub fn check_image(path: &Path) -> Result<(), ContentError> {
     } else {
         Err(ContentError::NotAnImage)
     }
+}
+
+/// A PNG or JPEG image by its leading bytes (what an icon may be).
+pub fn check_icon(path: &Path) -> Result<(), ContentError> {
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| ContentError::Io(e.to_string()))?;
+    let head = &head[..read];
+    let icon = head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+    if icon {
+        Ok(())
+    } else {
+        Err(ContentError::NotAnIcon)
+    }
+}
+
+/// UTF-8 text without NUL (a script).
+pub fn check_utf8(path: &Path) -> Result<(), ContentError> {
+    let bytes = std::fs::read(path).map_err(|e| ContentError::Io(e.to_string()))?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) if !text.contains('\0') => Ok(()),
+        _ => Err(ContentError::NotUtf8),
+    }
+}
+
+/// An OpenAPI or Swagger description: JSON (`json` suffix) or YAML that parses to a mapping
+/// with an `openapi` or `swagger` version and `paths`. Returns the document.
+pub fn check_api_description(path: &Path, suffix: &str) -> Result<serde_json::Value, ContentError> {
+    let bytes = std::fs::read(path).map_err(|e| ContentError::Io(e.to_string()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ContentError::NotUtf8)?;
+    let document: serde_json::Value = if suffix == "json" {
+        serde_json::from_str(text).map_err(|e| ContentError::NotOpenApi(e.to_string()))?
+    } else {
+        serde_yaml_ng::from_str(text).map_err(|e| ContentError::NotOpenApi(e.to_string()))?
+    };
+    let Some(map) = document.as_object() else {
+        return Err(ContentError::NotOpenApi(
+            "the document is not a mapping".into(),
+        ));
+    };
+    let versioned = ["openapi", "swagger"].iter().any(|key| {
+        map.get(*key)
+            .is_some_and(|v| v.is_string() || v.is_number())
+    });
+    if !versioned {
+        return Err(ContentError::NotOpenApi(
+            "it has no `openapi` or `swagger` version".into(),
+        ));
+    }
+    if !map.get("paths").is_some_and(serde_json::Value::is_object) {
+        return Err(ContentError::NotOpenApi("it has no `paths` mapping".into()));
+    }
+    Ok(document)
 }
 
 /// UTF-8 text (Markdown).

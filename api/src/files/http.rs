@@ -41,7 +41,10 @@ pub fn staging_failed(name: &str, error: FileError) -> ApiError {
     match error {
         FileError::TooLarge { limit } => ApiError::new(
             ErrorCode::FileTooLarge,
-            format!("{name} is larger than the {} MB allowed", limit / 1024 / 1024),
+            format!(
+                "{name} is larger than the {} MB allowed",
+                limit / 1024 / 1024
+            ),
         )
         .with_params(vec![name.to_owned()]),
         FileError::Upload(detail) => unreadable(format!("{name}: {detail}")),
@@ -88,8 +91,11 @@ pub async fn read_one_file(
         }
     }
     staged.ok_or_else(|| {
-        ApiError::new(ErrorCode::MalformedMultipart, format!("the form has no `{part}` part"))
-            .with_params(vec![part.to_owned()])
+        ApiError::new(
+            ErrorCode::MalformedMultipart,
+            format!("the form has no `{part}` part"),
+        )
+        .with_params(vec![part.to_owned()])
     })
 }
 

@@ -12,7 +12,7 @@ use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
     capability_groups, flavors, health, mephosts, operations, pkg_specs, plugins, projections,
-    sandbox, vmimages,
+    sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -37,6 +37,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         flavors::create, flavors::list, flavors::get, flavors::delete,
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
         capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes,
+        upload_files::upload, upload_files::get, upload_files::delete, upload_files::stream,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -46,7 +47,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImage,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
         capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
-        pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs,
+        pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs, upload_files::UploadedFileResponse,
+        upload_files::UploadForm,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
@@ -54,6 +56,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
         (name = "mephosts", description = "Sandbox edge hosts"),
         (name = "flavors", description = "VM flavors of the catalogue"),
+        (name = "upload-files", description = "Icons, API descriptions, guides and scripts applications name"),
         (name = "capabilities", description = "The ability centre: capability groups"),
         (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),

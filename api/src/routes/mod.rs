@@ -12,6 +12,7 @@ pub mod pkg_specs;
 pub mod plugins;
 pub mod projections;
 pub mod sandbox;
+pub mod upload_files;
 pub mod vmimages;
 
 use actix_web::web;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     projections::configure(cfg);
     mephosts::configure(cfg);
     flavors::configure(cfg);
+    upload_files::configure(cfg);
     capability_groups::configure(cfg);
     pkg_specs::configure(cfg);
     operations::configure(cfg);

@@ -90,11 +90,12 @@ impl UploadedFile {
                 if !self.usable_by(&actor) {
                     return Err(UploadedFileError::Forbidden);
                 }
-                (!fields.shared && !self.holders.contains(&holder))
-                    .then_some(UploadedFileEvent::FileTaken {
+                (!fields.shared && !self.holders.contains(&holder)).then_some(
+                    UploadedFileEvent::FileTaken {
                         holder,
                         temporary: false,
-                    })
+                    },
+                )
             }
             UploadedFileAction::Release { holder, at } => {
                 let fields = self.live()?;

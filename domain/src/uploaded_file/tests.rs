@@ -137,7 +137,11 @@ fn another_tenant_may_not_take_a_private_file_but_anyone_uses_a_shared_one() {
 #[test]
 fn the_last_release_makes_the_file_temporary_again() {
     Framework::with(())
-        .given(vec![uploaded(false), taken("application/x"), taken("application/y")])
+        .given(vec![
+            uploaded(false),
+            taken("application/x"),
+            taken("application/y"),
+        ])
         .when(command(
             owner(),
             UploadedFileAction::Release {
@@ -174,7 +178,10 @@ fn a_held_file_is_neither_deleted_nor_swept() {
         .then_expect_error(UploadedFileError::InUse("application/x".into()));
     Framework::with(())
         .given(vec![uploaded(false), taken("application/x")])
-        .when(command(admin(), UploadedFileAction::Sweep { before: at(9_999) }))
+        .when(command(
+            admin(),
+            UploadedFileAction::Sweep { before: at(9_999) },
+        ))
         .then_expect_error(UploadedFileError::NotTemporary);
 }
 
@@ -182,11 +189,17 @@ fn a_held_file_is_neither_deleted_nor_swept() {
 fn the_sweeper_removes_only_files_temporary_since_before_its_bound() {
     Framework::with(())
         .given(vec![uploaded(false)])
-        .when(command(admin(), UploadedFileAction::Sweep { before: at(1_001) }))
+        .when(command(
+            admin(),
+            UploadedFileAction::Sweep { before: at(1_001) },
+        ))
         .then_expect_events(vec![UploadedFileEvent::FileDeleted { swept: true }]);
     Framework::with(())
         .given(vec![uploaded(false)])
-        .when(command(admin(), UploadedFileAction::Sweep { before: at(1_000) }))
+        .when(command(
+            admin(),
+            UploadedFileAction::Sweep { before: at(1_000) },
+        ))
         .then_expect_error(UploadedFileError::NotTemporary);
     // Released at 50,000: temporary since then, not since the upload.
     Framework::with(())
@@ -199,7 +212,10 @@ fn the_sweeper_removes_only_files_temporary_since_before_its_bound() {
                 at: at(50_000),
             },
         ])
-        .when(command(admin(), UploadedFileAction::Sweep { before: at(2_000) }))
+        .when(command(
+            admin(),
+            UploadedFileAction::Sweep { before: at(2_000) },
+        ))
         .then_expect_error(UploadedFileError::NotTemporary);
 }
 

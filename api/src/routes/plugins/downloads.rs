@@ -110,4 +110,3 @@ pub(super) async fn current(
         .await?;
     plugin.state.map(|live| live.fields).ok_or_else(not_found)
 }
-

@@ -54,7 +54,6 @@ fn file_limit(name: &str) -> Option<u64> {
     }
 }
 
-
 /// Reads the whole form; files go to staging.
 pub async fn read(mut multipart: Multipart, store: &FileStore) -> Result<PluginForm, ApiError> {
     let mut form = PluginForm::default();

@@ -137,7 +137,6 @@ pub async fn upload(
     .json(body))
 }
 
-
 /// Replace fields or files of a plugin (owner only; every part optional).
 #[utoipa::path(
     put, path = "/mec/developer/v1/plugins/{pluginId}", tag = "plugins",

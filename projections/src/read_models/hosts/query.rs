@@ -70,3 +70,14 @@ pub async fn logs<T: FromRow>(pool: &Pool, host_id: &str) -> Result<Vec<T>, DbEr
     .await
     .and_then(db::rows_as)
 }
+
+/// The LCM address of the first Kubernetes host (by name), which API files name as `{HOST}`.
+pub async fn first_kubernetes_lcm_ip(pool: &Pool) -> Result<Option<String>, DbError> {
+    let row = pool
+        .query_opt(
+            "SELECT lcm_ip FROM tbl_service_host WHERE os = 'K8S' ORDER BY name, host_id LIMIT 1",
+            &[],
+        )
+        .await?;
+    Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+}

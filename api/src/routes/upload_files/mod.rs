@@ -1,0 +1,305 @@
+//! `/mec/developer/v2/upload-files` (reference 1.10): icons, API descriptions, guides and scripts
+//! a developer uploads before naming them in an application (or, later, a capability, a helm
+//! chart or a service). A file is checked by name and content, kept in the content-addressed
+//! store, and recorded by the UploadedFile aggregate; it stays temporary until something takes it,
+//! and [`sweep_temporary`] deletes files left temporary past a bound.
+
+mod dto;
+pub mod holding;
+
+pub use dto::{UploadForm, UploadQuery, UploadedFileResponse};
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::uploaded_file::{
+    check_file_name, suffix, FileType, UploadedFile, UploadedFileAction, UploadedFileCommand,
+    UploadedFileError, UploadedFileFields,
+};
+use domain::Actor;
+
+use super::commanding::{
+    metadata, options, run_command, AppState, CommandEndpoint, CommandHeaders, CommandRequest,
+};
+use super::parse_uuid;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::files::checks::{self, ContentError};
+use crate::files::http::{commit, content_disposition, read_one_file, stream_file, upload_permit};
+
+pub const READ_MODELS: &[&str] = &["uploaded_files"];
+
+/// The largest icon (the original's 2 MB) and the largest other file.
+pub const ICON_LIMIT: u64 = 2 * 1024 * 1024;
+pub const FILE_LIMIT: u64 = 10 * 1024 * 1024;
+/// The most parts an upload form may have (it needs one).
+const MAX_PARTS: usize = 4;
+/// What `{HOST}` in an API file becomes: the first Kubernetes host's LCM address and this port
+/// (the original's).
+const API_HOST_PORT: u16 = 32119;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/mec/developer/v2/upload-files")
+            .service(web::resource("").post(upload))
+            .service(web::resource("/{fileId}").get(get).delete(delete))
+            .service(web::resource("/{fileId}/action/get-file-stream").get(stream)),
+    );
+}
+
+impl CommandEndpoint for UploadedFile {
+    fn command_name(command: &UploadedFileCommand) -> &'static str {
+        command.action.name()
+    }
+
+    fn rejection(rejection: UploadedFileError) -> ApiError {
+        match rejection {
+            UploadedFileError::NotFound => not_found(),
+            UploadedFileError::Forbidden => forbidden(),
+            UploadedFileError::AlreadyExists => ApiError::new(
+                ErrorCode::FileExists,
+                "an uploaded file with this id exists",
+            ),
+            UploadedFileError::InUse(holder) => ApiError::new(
+                ErrorCode::FileInUse,
+                format!("the file is in use by {holder}; remove it from there first"),
+            ),
+            UploadedFileError::NotTemporary => {
+                ApiError::new(ErrorCode::Rejected, "the file is no longer temporary")
+            }
+            other => invalid(other),
+        }
+    }
+
+    fn duplicate(_scope: &'static str) -> ApiError {
+        ApiError::new(ErrorCode::Duplicate, "a unique value is taken")
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::FileNotFound, "no uploaded file has this id")
+}
+
+fn forbidden() -> ApiError {
+    ApiError::forbidden("only the file's owner or an admin may do this")
+}
+
+fn invalid(error: UploadedFileError) -> ApiError {
+    match error {
+        UploadedFileError::FileType => ApiError::new(ErrorCode::InvalidField, error.to_string())
+            .with_ret_code(20001)
+            .with_params(vec!["fileType".into()]),
+        UploadedFileError::Suffix(_) => ApiError::new(ErrorCode::InvalidFile, error.to_string())
+            .with_params(vec!["file".into()]),
+        other => ApiError::new(ErrorCode::InvalidField, other.to_string())
+            .with_params(vec!["file".into()]),
+    }
+}
+
+fn bad_content(error: ContentError) -> ApiError {
+    match error {
+        ContentError::Io(detail) => ApiError::internal(&detail),
+        other => ApiError::new(ErrorCode::InvalidFile, other.to_string())
+            .with_params(vec!["file".into()]),
+    }
+}
+
+/// Upload a file of a type (multipart part `file`).
+#[utoipa::path(
+    post, path = "/mec/developer/v2/upload-files", tag = "upload-files",
+    params(UploadQuery, CommandHeaders),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = UploadedFileResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: web::Query<UploadQuery>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let file_type =
+        FileType::parse(query.file_type.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let _permit = upload_permit(&state)?;
+    let limit = if file_type == FileType::Icon {
+        ICON_LIMIT
+    } else {
+        FILE_LIMIT
+    };
+    let staged = read_one_file(&state, multipart, "file", limit, MAX_PARTS).await?;
+    check_file_name(&staged.file_name, file_type).map_err(invalid)?;
+    let path = staged.path.clone();
+    let name_suffix = suffix(&staged.file_name).unwrap_or_default();
+    web::block(move || match file_type {
+        FileType::Icon => checks::check_icon(&path),
+        FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
+        FileType::Md | FileType::Script => checks::check_utf8(&path),
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e.to_string()))?
+    .map_err(bad_content)?;
+    let fingerprint = format!(
+        "{}:{}:{}",
+        file_type.as_str(),
+        staged.file_name,
+        staged.sha256
+    );
+    let options = options(&req, fingerprint.as_bytes())?.for_new_stream();
+    let content = commit(&state, staged).await?;
+    let fields = UploadedFileFields {
+        file_name: content.file_name.clone(),
+        file_type,
+        file_path: projections::read_models::store_path(&content),
+        content: Some(content),
+        uploaded_at: db::now_micros(),
+        shared: false,
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let command = UploadedFileCommand {
+                actor: actor.clone(),
+                action: UploadedFileAction::Upload(fields),
+            };
+            let request =
+                CommandRequest::<UploadedFile>::new(id.clone(), command, metadata(&actor, None))
+                    .with_options(options)
+                    .answered_with(
+                        StatusCode::CREATED,
+                        Some(format!("/mec/developer/v2/upload-files/{id}")),
+                    );
+            run_command(&st, request, |f| {
+                serde_json::to_value(UploadedFileResponse::of(&id, f)).unwrap_or_default()
+            })
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// The file as its owner (or an admin, or anyone for a catalogue file) may see it.
+async fn visible_file(
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    path: &str,
+) -> Result<(String, UploadedFile), ApiError> {
+    let id = parse_uuid(path, "fileId")?;
+    let st = state.clone();
+    let load_id = id.clone();
+    let file: UploadedFile = state
+        .offload(async move { st.load(&load_id).await })
+        .await?;
+    if file.fields.is_none() {
+        return Err(not_found());
+    }
+    if !file.usable_by(actor) {
+        return Err(forbidden());
+    }
+    Ok((id, file))
+}
+
+/// An uploaded file's description.
+#[utoipa::path(get, path = "/mec/developer/v2/upload-files/{fileId}", tag = "upload-files", params(("fileId" = String, Path)),
+    responses((status = 200, body = UploadedFileResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let (id, file) = visible_file(&state, &actor, &path).await?;
+    Ok(HttpResponse::Ok().json(UploadedFileResponse::of(&id, &file)))
+}
+
+/// Delete an uploaded file (owner or admin); refused while an application uses it.
+#[utoipa::path(delete, path = "/mec/developer/v2/upload-files/{fileId}", tag = "upload-files",
+    params(CommandHeaders, ("fileId" = String, Path)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = parse_uuid(&path, "fileId")?;
+    let options = options(&req, b"")?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let command = UploadedFileCommand {
+                actor: actor.clone(),
+                action: UploadedFileAction::Delete,
+            };
+            let request = CommandRequest::<UploadedFile>::new(id, command, metadata(&actor, None))
+                .with_options(options)
+                .answered_with(StatusCode::OK, None);
+            run_command(&st, request, |_| serde_json::Value::Bool(true)).await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// The file's bytes. In an API description (JSON or YAML), `{HOST}` becomes the first
+/// Kubernetes sandbox host's `lcmIp:32119`.
+#[utoipa::path(get, path = "/mec/developer/v2/upload-files/{fileId}/action/get-file-stream", tag = "upload-files", params(("fileId" = String, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn stream(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let (_, file) = visible_file(&state, &actor, &path).await?;
+    let Some(fields) = file.fields else {
+        return Err(not_found());
+    };
+    let Some(content) = fields.content else {
+        return Err(ApiError::new(
+            ErrorCode::FileContentUnavailable,
+            "the catalogue describes this file but does not hold its content",
+        ));
+    };
+    let suffix = suffix(&fields.file_name).unwrap_or_default();
+    let content_type = match suffix.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "json" => "application/json",
+        "yaml" | "yml" => "application/yaml",
+        "md" => "text/markdown; charset=utf-8",
+        "sh" => "text/x-shellscript; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    if fields.file_type != FileType::Api {
+        return stream_file(&state, &content, content_type, true).await;
+    }
+    // API descriptions are at most 10 MB: substituted in memory.
+    let text = tokio::fs::read_to_string(state.files.path_of(&content.sha256))
+        .await
+        .map_err(|e| ApiError::internal(&format!("stored file unreadable: {e}")))?;
+    let st = state.clone();
+    let host = state
+        .offload(async move {
+            projections::read_models::hosts::query::first_kubernetes_lcm_ip(&st.pool)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?;
+    let text = match host {
+        Some(ip) => text.replace("{HOST}", &format!("{ip}:{API_HOST_PORT}")),
+        None => text,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(content_disposition(&content.file_name))
+        .body(text))
+}
