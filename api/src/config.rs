@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How long an uploaded file stays temporary before the sweeper deletes it, by default.
+pub const DEFAULT_TEMPORARY_FILE_TTL_SECS: u64 = 3600;
+
 /// Everything `serve` needs, resolved from flags and environment.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -38,6 +41,8 @@ pub struct ServeConfig {
     /// The AMQP relay (`AMQP_URL`); `None` leaves it idle.
     pub amqp: Option<projections::relay::RelayConfig>,
     pub operations: OperationsConfig,
+    /// How long an uploaded file may stay temporary (used by nothing) before it is deleted.
+    pub temporary_file_ttl: Duration,
 }
 
 /// Outside systems, secrets and the workflow runner.
@@ -91,6 +96,7 @@ impl ServeConfig {
             run_projections: true,
             amqp: None,
             operations: OperationsConfig::default(),
+            temporary_file_ttl: Duration::from_secs(DEFAULT_TEMPORARY_FILE_TTL_SECS),
         }
     }
 }

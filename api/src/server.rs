@@ -169,7 +169,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         )
     })?;
     let server = server.run();
-    runtime_tasks.push(tokio::spawn(maintain_periodically(state.clone())));
+    runtime_tasks.push(tokio::spawn(maintain_periodically(
+        state.clone(),
+        config.temporary_file_ttl,
+    )));
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
     Ok(RunningServer {
@@ -181,10 +184,11 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     })
 }
 
-/// Maintenance every 10 minutes: removes stored files nothing refers to once they are an hour old
-/// (so an upload in flight, or one the read model has not shown yet, is never swept), and keeps
-/// the partitions of the partitioned read models created ahead (idempotent).
-async fn maintain_periodically(state: AppState) {
+/// Maintenance every 10 minutes: deletes uploaded files left temporary past `temporary_file_ttl`,
+/// removes stored files nothing refers to once they are an hour old (so an upload in flight, or
+/// one the read model has not shown yet, is never swept), and keeps the partitions of the
+/// partitioned read models created ahead (idempotent).
+async fn maintain_periodically(state: AppState, temporary_file_ttl: std::time::Duration) {
     let mut shutdown = state.runtime.shutdown_signal();
     loop {
         tokio::select! {
@@ -193,6 +197,11 @@ async fn maintain_periodically(state: AppState) {
         }
         if let Err(error) = db::migrate::create_partitions_ahead(&state.pool).await {
             tracing::warn!(%error, "creating partitions ahead failed");
+        }
+        match crate::routes::upload_files::sweep_temporary(&state, temporary_file_ttl).await {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "deleted temporary uploaded files"),
+            Err(error) => tracing::warn!(error = %error.message, "sweeping temporary files failed"),
         }
         match crate::files::sweep_orphans(
             &state.pool,

@@ -37,7 +37,7 @@ WITH apps AS (
         'name', 'gen-app-' || n, 'description', 'generated application ' || n, 'version', 'v1.0',
         'provider', 'generator', 'architecture', CASE WHEN n % 3 = 0 THEN 'ARM' ELSE 'X86' END,
         'appClass', CASE WHEN n % 2 = 0 THEN 'CONTAINER' ELSE 'VM' END, 'type', 'Video',
-        'industry', 'Smart Park', 'iconFileId', '7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c',
+        'industry', 'Smart Park', 'iconFileId', '20aeed6a-f05f-4789-94b5-8a50db67d096',
         'guideFileId', NULL, 'appCreateType', 'DEVELOP', 'pkgSpecId', NULL) AS body
     FROM apps
 )

@@ -25,7 +25,7 @@ fn body(name: &str, description: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "name": name, "description": description, "version": "v1.0", "provider": "bench",
         "architecture": "X86", "appClass": "VM", "type": "Video", "industry": "Smart Park",
-        "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c"
+        "iconFileId": "20aeed6a-f05f-4789-94b5-8a50db67d096"
     }))
     .unwrap_or_default()
 }

@@ -318,12 +318,18 @@ async fn writes_beyond_an_addresss_rate_answer_429_before_the_token_is_read() {
 async fn no_accepted_value_stops_a_projection() {
     let app = spawn_app().await;
     let tenant = app.tenant(1);
-    // The longest id a file reference takes, and a host name padded with spaces: both must fit
-    // the read models' columns (tbl_app_project.icon_file_id and tbl_service_host.name).
+    // A file reference longer than its column (tbl_app_project.icon_file_id) is refused by its
+    // rule; one of the longest accepted length must still name a file. A host name padded with
+    // spaces must fit tbl_service_host.name.
     let mut body = crate::helpers::app_body("widest-app");
     body["iconFileId"] = json!("f".repeat(50));
     let reply = app.create_app(&tenant, &body).await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(
+        (reply.status, reply.body["code"].as_str()),
+        (400, Some("INVALID_FILE_REFERENCE")),
+        "{}",
+        reply.body
+    );
     body["name"] = json!("too-wide-app");
     body["iconFileId"] = json!("f".repeat(51));
     let reply = app.create_app(&tenant, &body).await;

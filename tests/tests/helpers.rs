@@ -367,7 +367,7 @@ pub fn app_body(name: &str) -> Value {
         "appClass": "CONTAINER",
         "type": "Video Application",
         "industry": "Smart Park",
-        "iconFileId": "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
+        "iconFileId": "20aeed6a-f05f-4789-94b5-8a50db67d096",
         "appCreateType": "DEVELOP"
     })
 }
@@ -448,4 +448,73 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// A multipart form part: field name, file name (for a file part), content.
+pub type Part = (&'static str, Option<String>, Vec<u8>);
+
+/// Sends a multipart form.
+pub async fn send_form(
+    app_base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    parts: &[Part],
+) -> Reply {
+    let boundary = format!("edgedev{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .finish();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut response = client
+        .request(method, format!("{app_base}{path}"))
+        .insert_header(("access_token", token))
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .send_body(body)
+        .await
+        .expect("sent");
+    let bytes = response.body().limit(1 << 20).await.expect("body");
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Reply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body,
+    }
+}
+
+/// A GET whose answer is read as bytes: status, headers, body.
+pub async fn raw_get(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+) -> (u16, awc::http::header::HeaderMap, Vec<u8>) {
+    let mut response = awc::Client::default()
+        .get(format!("{}{path}", app.base))
+        .insert_header(("access_token", token))
+        .send()
+        .await
+        .expect("sent");
+    let bytes = response.body().limit(100 << 20).await.expect("body");
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        bytes.to_vec(),
+    )
 }

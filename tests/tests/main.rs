@@ -17,3 +17,4 @@ mod plugins;
 mod processes;
 mod projector;
 mod relay;
+mod upload_files;

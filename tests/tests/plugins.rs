@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, temp_dir, wait_caught_up, Reply, TestApp};
+use crate::helpers::{raw_get, send_form, spawn_app_with, temp_dir, wait_caught_up, Part, TestApp};
 
 const PLUGINS: &str = "/mec/developer/v1/plugins";
 
@@ -56,9 +56,6 @@ fn png() -> Vec<u8> {
     bytes
 }
 
-/// One part of a multipart form: (field, file name, content).
-type Part = (&'static str, Option<String>, Vec<u8>);
-
 fn form(name: &str, package: Vec<u8>) -> Vec<Part> {
     vec![
         ("pluginName", None, name.as_bytes().to_vec()),
@@ -94,64 +91,6 @@ fn with(
 fn without(mut parts: Vec<Part>, field: &str) -> Vec<Part> {
     parts.retain(|p| p.0 != field);
     parts
-}
-
-async fn send_form(app_base: &str, method: &str, path: &str, token: &str, parts: &[Part]) -> Reply {
-    let boundary = format!("edgedev{}", uuid::Uuid::new_v4().simple());
-    let mut body = Vec::new();
-    for (name, file_name, content) in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file_name {
-            Some(file) => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-            ),
-            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
-        }
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let client = awc::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
-        .finish();
-    let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut response = client
-        .request(method, format!("{app_base}{path}"))
-        .insert_header(("access_token", token))
-        .insert_header((
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        ))
-        .send_body(body)
-        .await
-        .expect("sent");
-    let bytes = response.body().limit(1 << 20).await.expect("body");
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    Reply {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        body,
-    }
-}
-
-async fn raw_get(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-) -> (u16, awc::http::header::HeaderMap, Vec<u8>) {
-    let mut response = awc::Client::default()
-        .get(format!("{}{path}", app.base))
-        .insert_header(("access_token", token))
-        .send()
-        .await
-        .expect("sent");
-    let bytes = response.body().limit(100 << 20).await.expect("body");
-    (
-        response.status().as_u16(),
-        response.headers().clone(),
-        bytes.to_vec(),
-    )
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {

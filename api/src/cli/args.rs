@@ -119,6 +119,9 @@ pub struct ServeArgs {
         default_value = "100/200"
     )]
     pub write_rate_per_address: crate::rate_limit::RateSetting,
+    /// Seconds an uploaded file may stay temporary (named by nothing) before it is deleted.
+    #[arg(long, env = "EDGEDEV_TEMPORARY_FILE_TTL_SECS", default_value_t = crate::config::DEFAULT_TEMPORARY_FILE_TTL_SECS)]
+    pub temporary_file_ttl_secs: u64,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,

@@ -138,6 +138,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         read_your_writes_timeout: Duration::from_millis(args.read_your_writes_ms),
         max_body_bytes: 64 * 1024,
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
+        temporary_file_ttl: Duration::from_secs(args.temporary_file_ttl_secs),
         max_uploads: args.max_uploads.max(1),
         write_rate_per_user: args.write_rate_per_user.0,
         write_rate_per_address: args.write_rate_per_address.0,

@@ -1,7 +1,5 @@
 //! The typed rejections of UploadedFile commands.
 
-use super::values::FileType;
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadedFileError {
     #[error("fileType must be one of icon, api, md or script")]
@@ -10,8 +8,9 @@ pub enum UploadedFileError {
         "the file name must be 1-255 characters, without leading or trailing spaces and without \\ / : * ? \" < > |"
     )]
     FileName,
-    #[error("a file of type {} must end in .{}", .0.as_str(), .0.suffixes().join(" or ."))]
-    Suffix(FileType),
+    /// The type, and the suffixes it takes.
+    #[error("a file of type {0} must end in {1}")]
+    Suffix(&'static str, String),
     #[error("the file does not exist")]
     NotFound,
     #[error("a file with this id already exists")]

@@ -101,7 +101,7 @@ impl UploadedFile {
                 let fields = self.live()?;
                 self.holders
                     .contains(&holder)
-                    .then(|| UploadedFileEvent::FileReleased {
+                    .then_some(UploadedFileEvent::FileReleased {
                         temporary: !fields.shared && self.holders.len() == 1,
                         holder,
                         at,

@@ -80,7 +80,10 @@ pub fn check_file_name(name: &str, file_type: FileType) -> Result<(), UploadedFi
     }
     match suffix(name) {
         Some(s) if file_type.suffixes().contains(&s.as_str()) => Ok(()),
-        _ => Err(UploadedFileError::Suffix(file_type)),
+        _ => Err(UploadedFileError::Suffix(
+            file_type.as_str(),
+            format!(".{}", file_type.suffixes().join(" or .")),
+        )),
     }
 }
 

@@ -85,9 +85,10 @@ pub struct ApplicationRequest {
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub industry: Option<String>,
-    /// Id of an uploaded icon file: 1-50 letters, digits, `-` or `_`.
+    /// Id of an uploaded icon file the caller may use (their own, or a catalogue file such as
+    /// the default service icon of the example): 1-50 letters, digits, `-` or `_`.
     #[schema(
-        example = "7b5b3d2e-0a5c-4b8e-9d2f-6f1d5c1a2b3c",
+        example = "20aeed6a-f05f-4789-94b5-8a50db67d096",
         required = true,
         nullable = false,
         min_length = 1,
@@ -95,7 +96,8 @@ pub struct ApplicationRequest {
         pattern = "^[A-Za-z0-9_-]+$"
     )]
     pub icon_file_id: Option<String>,
-    /// Empty, or 1-50 letters, digits, `-` or `_`.
+    /// Empty, or the id of an uploaded Markdown file the caller may use: 1-50 letters, digits,
+    /// `-` or `_`.
     #[schema(max_length = 50, pattern = "^[A-Za-z0-9_-]*$")]
     pub guide_file_id: Option<String>,
     /// INTEGRATED or DEVELOP, any case (empty: DEVELOP).

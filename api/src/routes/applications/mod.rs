@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationFields,
 };
+use domain::uploaded_file::{application_holder, FileType};
 use domain::Actor;
 use projections::read_models::applications::query;
 
@@ -20,6 +21,7 @@ use super::commanding::{
     self, json_bytes, metadata, options, requested_position, AppState, CommandEndpoint,
     CommandRequest, Reply,
 };
+use super::upload_files::holding::{self, FileUse};
 use super::{paging, parse_uuid, Page};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -74,8 +76,19 @@ pub async fn create(
     let options = options(&req, &json_bytes(&*body))?.for_new_stream();
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = db::now_micros();
+    let uses = file_uses(&fields);
     let action = ApplicationAction::Create { fields, created_at };
-    execute(state, actor, id, action, options, StatusCode::CREATED).await
+    execute_holding(
+        state,
+        actor,
+        id,
+        action,
+        options,
+        StatusCode::CREATED,
+        uses,
+        Vec::new(),
+    )
+    .await
 }
 
 /// A page of the caller's applications (all applications for admins).
@@ -175,13 +188,29 @@ pub async fn update(
     let id = parse_uuid(&path, "applicationId")?;
     let fields = validate(&body)?;
     let options = options(&req, &json_bytes(&*body))?;
-    execute(
+    let named = file_uses(&fields);
+    let held = held_files(&state, &id).await?;
+    // Only files the application does not name yet are checked and taken; those it stops
+    // naming are released once the update is done.
+    let uses = named
+        .iter()
+        .filter(|u| !held.contains(&u.file_id))
+        .cloned()
+        .collect();
+    let dropped = held
+        .into_iter()
+        .filter(|f| !named.iter().any(|u| &u.file_id == f))
+        .collect();
+    let action = ApplicationAction::Update(fields);
+    execute_holding(
         state,
         actor,
         id,
-        ApplicationAction::Update(fields),
+        action,
         options,
         StatusCode::OK,
+        uses,
+        dropped,
     )
     .await
 }
@@ -208,15 +237,88 @@ pub async fn delete(
     state
         .offload(async move { refuse_while_deployed(&st, &who, &app_id).await })
         .await?;
-    execute(
+    let held = held_files(&state, &id).await?;
+    let action = ApplicationAction::Delete;
+    execute_holding(
         state,
         actor,
         id,
-        ApplicationAction::Delete,
+        action,
         options,
         StatusCode::OK,
+        Vec::new(),
+        held,
     )
     .await
+}
+
+/// The uploaded files an application's fields name: its icon and its guide.
+fn file_uses(fields: &ApplicationFields) -> Vec<FileUse> {
+    let icon = FileUse {
+        field: "iconFileId",
+        file_id: fields.icon_file_id.as_str().to_owned(),
+        file_type: FileType::Icon,
+    };
+    let guide = fields.guide_file_id.as_ref().map(|g| FileUse {
+        field: "guideFileId",
+        file_id: g.as_str().to_owned(),
+        file_type: FileType::Md,
+    });
+    std::iter::once(icon).chain(guide).collect()
+}
+
+/// The files the application names now (none if it does not exist).
+async fn held_files(state: &web::Data<AppState>, id: &str) -> Result<Vec<String>, ApiError> {
+    let st = state.clone();
+    let id = id.to_owned();
+    let app: Application = state.offload(async move { st.load(&id).await }).await?;
+    Ok(app
+        .state
+        .map(|live| {
+            file_uses(&live.fields)
+                .into_iter()
+                .map(|u| u.file_id)
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Runs an application command that starts naming the files `uses` (checked and taken first,
+/// so none can be swept meanwhile) and stops naming `dropped` (released once it is done). A
+/// refused or replayed command releases what it took.
+#[allow(clippy::too_many_arguments)]
+async fn execute_holding(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: String,
+    action: ApplicationAction,
+    options: commands::CommandOptions,
+    success: StatusCode,
+    uses: Vec<FileUse>,
+    dropped: Vec<String>,
+) -> Result<HttpResponse, ApiError> {
+    let metadata = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let st = state.clone();
+    let reply = state.offload(async move {
+        let holder = application_holder(&id);
+        holding::check(&st, &actor, &uses).await?;
+        holding::take(&st, &actor, &uses, &holder).await?;
+        let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+        let reply = run_command(&st, actor.clone(), &id, action, options, metadata, success).await;
+        match &reply {
+            Ok(r)
+                if !r
+                    .headers
+                    .iter()
+                    .any(|(name, _)| *name == "idempotent-replayed") =>
+            {
+                holding::release(&st, &actor, &dropped, &holder).await;
+            }
+            _ => holding::release(&st, &actor, &taken, &holder).await,
+        }
+        reply
+    });
+    Ok(reply.await?.into_response())
 }
 
 /// An application whose VMs still have instances on a host (or run an operation) is not deleted:

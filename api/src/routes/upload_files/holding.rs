@@ -67,13 +67,8 @@ pub async fn take(
             holder: holder.to_owned(),
         };
         if let Err(error) = run(state, actor, &u.file_id, action).await {
-            release(
-                state,
-                actor,
-                uses[..index].iter().map(|u| u.file_id.as_str()),
-                holder,
-            )
-            .await;
+            let taken: Vec<String> = uses[..index].iter().map(|u| u.file_id.clone()).collect();
+            release(state, actor, &taken, holder).await;
             return Err(match error {
                 CommandError::Rejected(
                     UploadedFileError::NotFound | UploadedFileError::Forbidden,
@@ -90,12 +85,7 @@ pub async fn take(
 
 /// Releases `holder`'s use of each file (best effort: a failure is logged, and leaves the file
 /// held, never swept).
-pub async fn release<'a>(
-    state: &AppState,
-    actor: &Actor,
-    file_ids: impl IntoIterator<Item = &'a str>,
-    holder: &str,
-) {
+pub async fn release(state: &AppState, actor: &Actor, file_ids: &[String], holder: &str) {
     for file_id in file_ids {
         let action = UploadedFileAction::Release {
             holder: holder.to_owned(),

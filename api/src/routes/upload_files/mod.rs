@@ -89,7 +89,7 @@ fn invalid(error: UploadedFileError) -> ApiError {
         UploadedFileError::FileType => ApiError::new(ErrorCode::InvalidField, error.to_string())
             .with_ret_code(20001)
             .with_params(vec!["fileType".into()]),
-        UploadedFileError::Suffix(_) => ApiError::new(ErrorCode::InvalidFile, error.to_string())
+        UploadedFileError::Suffix(..) => ApiError::new(ErrorCode::InvalidFile, error.to_string())
             .with_params(vec!["file".into()]),
         other => ApiError::new(ErrorCode::InvalidField, other.to_string())
             .with_params(vec!["file".into()]),
@@ -302,4 +302,59 @@ pub async fn stream(
         .content_type(content_type)
         .insert_header(content_disposition(&content.file_name))
         .body(text))
+}
+
+/// Deletes the files left temporary for longer than `ttl` (at most 500 a call, oldest first);
+/// returns how many. Each deletion is a command on the file, refused if the file was taken
+/// meanwhile; the content goes with the store's orphan sweep.
+pub async fn sweep_temporary(
+    state: &AppState,
+    ttl: std::time::Duration,
+) -> Result<usize, ApiError> {
+    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    let before = db::now_micros()
+        .checked_sub_signed(ttl)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    let ids =
+        projections::read_models::uploaded_files::query::temporary_before(&state.pool, before, 500)
+            .await
+            .map_err(ApiError::from)?;
+    let sweeper = Actor::new(
+        "edgedev-sweeper",
+        "edgedev-sweeper",
+        vec![domain::Role::Admin],
+    );
+    let mut swept = 0;
+    for id in ids {
+        let command = UploadedFileCommand {
+            actor: sweeper.clone(),
+            action: UploadedFileAction::Sweep { before },
+        };
+        let outcome = state
+            .executor
+            .execute::<UploadedFile, _>(
+                &id,
+                command,
+                &(),
+                &commands::CommandMetadata::system(&sweeper),
+                &commands::CommandOptions::default(),
+                |_, _| commands::StoredResponse {
+                    status: 200,
+                    body: serde_json::Value::Null,
+                },
+            )
+            .await;
+        match outcome {
+            Ok(_) => swept += 1,
+            Err(commands::CommandError::Rejected(
+                UploadedFileError::NotTemporary | UploadedFileError::NotFound,
+            )) => {}
+            Err(error) => {
+                return Err(crate::routes::commanding::command_error::<UploadedFile>(
+                    error,
+                ))
+            }
+        }
+    }
+    Ok(swept)
 }
