@@ -6,6 +6,9 @@
 
 use cqrs_es::Aggregate;
 use db::{DbError, Pool};
+use domain::capability::{
+    Capability, CapabilityAction, CapabilityCommand, CapabilityError, CapabilityFields,
+};
 use domain::capability_group::{
     CapabilityGroup, CapabilityGroupAction, CapabilityGroupCommand, CapabilityGroupError,
     CapabilityGroupFields,
@@ -28,6 +31,9 @@ const CAPABILITY_GROUPS: &str = include_str!("../catalogue/tbl_capability_group.
 /// The original's 134 uploaded-file rows (its newer seed, `tbl_uploaded_file`): the capability
 /// documents' metadata; the seed carries no content.
 const UPLOADED_FILES: &str = include_str!("../catalogue/tbl_uploaded_file.json");
+/// The original's 52 capabilities (its newer seed, `tbl_capability`), in the groups above and
+/// described by the files above.
+const CAPABILITIES: &str = include_str!("../catalogue/tbl_capability.json");
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +52,7 @@ pub struct Seeded {
     pub flavors: usize,
     pub capability_groups: usize,
     pub uploaded_files: usize,
+    pub capabilities: usize,
 }
 
 /// Who seeds: edgedev itself, as an admin.
@@ -91,6 +98,19 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (file.id, command)
         })
         .collect();
+    let capabilities = capabilities()?
+        .into_iter()
+        .map(|c| {
+            let command = CapabilityCommand {
+                actor: Actor::new(&c.user_id, &c.user_id, vec![Role::Admin]),
+                action: CapabilityAction::Create {
+                    fields: c.fields,
+                    uploaded_at: c.uploaded_at,
+                },
+            };
+            (c.id, command)
+        })
+        .collect();
     Ok(Seeded {
         flavors: seed_streams::<Flavor>(executor, pool, "flavors", flavors, |e| {
             *e == FlavorError::AlreadyExists
@@ -112,12 +132,23 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             |e| *e == UploadedFileError::AlreadyExists,
         )
         .await?,
+        capabilities: seed_streams::<Capability>(
+            executor,
+            pool,
+            "capabilities",
+            capabilities,
+            |e| *e == CapabilityError::AlreadyExists,
+        )
+        .await?,
     })
 }
 
 /// How many rows the catalogues hold: the events a first start appends.
 pub fn row_count() -> Result<usize, SeedError> {
-    Ok(flavors()?.len() + capability_groups()?.len() + uploaded_files()?.len())
+    Ok(flavors()?.len()
+        + capability_groups()?.len()
+        + uploaded_files()?.len()
+        + capabilities()?.len())
 }
 
 /// Runs the create command of every row whose stream has no events yet. A row another process
@@ -305,6 +336,68 @@ pub fn uploaded_files() -> Result<Vec<SeededFile>, SeedError> {
         .collect()
 }
 
+#[derive(Deserialize)]
+struct CapabilityRow {
+    id: String,
+    name: String,
+    name_en: String,
+    version: String,
+    description: Option<String>,
+    description_en: Option<String>,
+    provider: Option<String>,
+    group_id: String,
+    api_file_id: String,
+    guide_file_id: String,
+    guide_file_id_en: Option<String>,
+    upload_time: i64,
+    host: String,
+    port: i32,
+    protocol: String,
+    user_id: String,
+    icon_file_id: String,
+}
+
+/// A capability of the catalogue.
+pub struct SeededCapability {
+    pub id: String,
+    pub user_id: String,
+    pub fields: CapabilityFields,
+    /// Epoch milliseconds.
+    pub uploaded_at: i64,
+}
+
+/// The catalogue's capabilities, their text as the seed has it (trailing spaces included).
+pub fn capabilities() -> Result<Vec<SeededCapability>, SeedError> {
+    let rows: Vec<CapabilityRow> = serde_json::from_str(CAPABILITIES)
+        .map_err(|e| SeedError::Data("capabilities", e.to_string()))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SeededCapability {
+            fields: CapabilityFields {
+                name: r.name,
+                name_en: r.name_en,
+                version: r.version,
+                description: empty_is_none(r.description),
+                description_en: empty_is_none(r.description_en),
+                provider: empty_is_none(r.provider),
+                group_id: r.group_id,
+                api_file_id: r.api_file_id,
+                guide_file_id: r.guide_file_id,
+                guide_file_id_en: empty_is_none(r.guide_file_id_en),
+                icon_file_id: r.icon_file_id,
+                host: r.host,
+                port: r.port,
+                protocol: r.protocol,
+                author: None,
+                experience_url: None,
+            },
+            id: r.id,
+            user_id: r.user_id,
+            uploaded_at: r.upload_time,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +421,10 @@ mod tests {
             .all(|f| f.fields.shared && f.fields.content.is_none()));
         assert_eq!(flavors().expect("flavors").len(), 16);
         assert_eq!(capability_groups().expect("groups").len(), 9);
+        let capabilities = capabilities().expect("capabilities");
+        assert_eq!(capabilities.len(), 52);
+        assert!(capabilities
+            .into_iter()
+            .all(|c| c.fields.validated().is_ok()));
     }
 }

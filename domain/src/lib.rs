@@ -8,6 +8,7 @@
 //! # Layout
 //! - [`identity`]: who is acting (`Actor`, roles) and the ownership rule.
 //! - [`application`]: the Application (our "Project") aggregate.
+//! - [`capability`]: the Capability aggregate (services of the ability centre).
 //! - [`capability_group`]: the CapabilityGroup aggregate (groups of the ability centre).
 //! - [`flavor`]: the Flavor aggregate (VM sizes of the catalogue).
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
@@ -21,6 +22,7 @@
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
 
 pub mod application;
+pub mod capability;
 pub mod capability_group;
 pub mod flavor;
 pub mod identity;

@@ -11,6 +11,22 @@ const BASE: &str = "/mec/developer/v2/capability-groups";
 const BY_TYPE: &str = "/mec/developer/v2/query/capability-groups/type";
 /// The catalogue's "Video processing" group.
 const VIDEO: &str = "4dba5f43-d802-4ec2-89c5-a2b5d3ffa5fd";
+/// The one catalogue capability filed under it ("Lossless compression").
+const VIDEO_CAPABILITY: &str = "420bf209-b74a-4c37-99f6-6bcca97b0ee3";
+
+/// Deletes the capability filed under the video group, so the group may be deleted.
+async fn empty_the_video_group(app: &crate::helpers::TestApp) {
+    let removed = app
+        .request(
+            "DELETE",
+            &format!("/mec/developer/v2/capabilities/{VIDEO_CAPABILITY}"),
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+}
 
 fn group(name: &str, name_en: &str) -> Value {
     json!({"name": name, "nameEn": name_en, "type": "openmep_eco", "description": "测试",
@@ -144,6 +160,20 @@ async fn admins_manage_groups_whose_names_are_unique_in_any_case() {
         "refused creates append nothing"
     );
 
+    let in_use = app
+        .request(
+            "DELETE",
+            &format!("{BASE}/{VIDEO}"),
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (in_use.status, in_use.body["code"].as_str()),
+        (409, Some("CAPABILITY_GROUP_IN_USE"))
+    );
+    empty_the_video_group(&app).await;
     let removed = app
         .request(
             "DELETE",
@@ -198,6 +228,7 @@ async fn a_rebuild_of_the_capability_groups_equals_the_incremental_rows() {
             .await;
         assert_eq!(created.status, 201);
     }
+    empty_the_video_group(&app).await;
     let removed = app
         .request(
             "DELETE",

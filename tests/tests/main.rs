@@ -7,6 +7,7 @@ mod api_contract;
 mod applications;
 mod architecture;
 mod auth_and_errors;
+mod capabilities;
 mod capability_groups;
 mod executor;
 mod flavors;

@@ -307,6 +307,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/mec/developer/v2/flavors", "id", "flavorId"),
     ("/mec/developer/v2/upload-files", "fileId", "fileId"),
     ("/mec/developer/v2/capability-groups", "id", "groupId"),
+    ("/mec/developer/v2/capabilities", "id", "capabilityId"),
     ("/mec/developer/v1/plugins", "pluginId", "pluginId"),
     (
         "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch",

@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    capability_groups, flavors, health, mephosts, operations, pkg_specs, plugins, projections,
-    sandbox, upload_files, vmimages,
+    capabilities, capability_groups, flavors, health, mephosts, operations, pkg_specs, plugins,
+    projections, sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -38,6 +38,10 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
         capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes,
         upload_files::upload, upload_files::get, upload_files::delete, upload_files::stream,
+        capabilities::create, capabilities::update, capabilities::delete, capabilities::queries::list,
+        capabilities::queries::get, capabilities::queries::by_group, capabilities::queries::by_name,
+        capabilities::queries::by_name_en, capabilities::queries::by_type,
+        capabilities::queries::group_stats, capabilities::queries::group_stats_by_type,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -48,7 +52,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
         capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
         pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs, upload_files::UploadedFileResponse,
-        upload_files::UploadForm,
+        upload_files::UploadForm, capabilities::CapabilityRequest, capabilities::CapabilityResponse,
+        capabilities::GroupStats,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
@@ -57,7 +62,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "mephosts", description = "Sandbox edge hosts"),
         (name = "flavors", description = "VM flavors of the catalogue"),
         (name = "upload-files", description = "Icons, API descriptions, guides and scripts applications name"),
-        (name = "capabilities", description = "The ability centre: capability groups"),
+        (name = "capabilities", description = "The ability centre: capabilities and their groups"),
         (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),
     )

@@ -2,6 +2,7 @@
 //! parsing, paging, command execution with metrics and read-your-writes.
 
 pub mod applications;
+pub mod capabilities;
 pub mod capability_groups;
 pub mod commanding;
 pub mod flavors;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     plugins::configure(cfg);
     projections::configure(cfg);
     mephosts::configure(cfg);
+    capabilities::configure(cfg);
     flavors::configure(cfg);
     upload_files::configure(cfg);
     capability_groups::configure(cfg);

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 use crate::identity::Actor;
 use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
 
+/// Holders whose files everyone may read (`capability/<id>`).
+const PUBLIC_HOLDER: &str = "capability/";
+
 /// The holder name of an application (its icon and guide files).
 pub fn application_holder(application_id: &str) -> String {
     format!("application/{application_id}")
@@ -56,6 +59,13 @@ impl UploadedFile {
         self.fields
             .as_ref()
             .is_some_and(|f| f.shared || actor.may_act_on(&self.user_id))
+    }
+
+    /// Whether `actor` may read the file: one they may use, or one a public resource (a
+    /// capability of the ability centre) holds.
+    pub fn readable_by(&self, actor: &Actor) -> bool {
+        self.usable_by(actor)
+            || (self.fields.is_some() && self.holders.iter().any(|h| h.starts_with(PUBLIC_HOLDER)))
     }
 
     fn live(&self) -> Result<&UploadedFileFields, UploadedFileError> {

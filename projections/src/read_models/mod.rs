@@ -5,6 +5,7 @@
 mod app_projects;
 mod application_changes;
 pub mod applications;
+pub mod capabilities;
 pub mod capability_groups;
 pub mod flavors;
 pub mod hosts;
@@ -19,6 +20,7 @@ use crate::runtime::Projection;
 
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
+pub use capabilities::CapabilitiesProjection;
 pub use capability_groups::CapabilityGroupsProjection;
 pub use flavors::FlavorsProjection;
 pub use hosts::HostsProjection;
@@ -39,5 +41,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(FlavorsProjection),
         Arc::new(CapabilityGroupsProjection),
         Arc::new(UploadedFilesProjection),
+        Arc::new(CapabilitiesProjection),
     ]
 }

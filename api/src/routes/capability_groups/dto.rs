@@ -83,7 +83,7 @@ pub(super) fn invalid(error: CapabilityGroupError) -> ApiError {
 }
 
 /// The body as the aggregate's fields, checked by its rules (a bad body answers 400 first).
-pub(super) fn fields(body: &CapabilityGroupBody) -> Result<CapabilityGroupFields, ApiError> {
+pub(crate) fn fields(body: &CapabilityGroupBody) -> Result<CapabilityGroupFields, ApiError> {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let optional = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     CapabilityGroupFields {
@@ -98,7 +98,7 @@ pub(super) fn fields(body: &CapabilityGroupBody) -> Result<CapabilityGroupFields
     .map_err(invalid)
 }
 
-pub(super) fn render(id: &str, group: &CapabilityGroup) -> serde_json::Value {
+pub(crate) fn render(id: &str, group: &CapabilityGroup) -> serde_json::Value {
     let Some(f) = &group.fields else {
         return serde_json::Value::Bool(true);
     };

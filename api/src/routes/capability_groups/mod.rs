@@ -14,7 +14,8 @@ mod dto;
 
 pub use dto::CapabilityGroupBody;
 
-use self::dto::{fields, invalid, render};
+use self::dto::invalid;
+pub(crate) use self::dto::{fields, render};
 use super::commanding::{
     json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
     CommandHeaders, CommandRequest,
@@ -118,10 +119,11 @@ pub async fn create(
     Ok(reply.into_response())
 }
 
-/// Delete a capability group (admin); its names become free again.
+/// Delete a capability group (admin); its names become free again. Refused while capabilities
+/// are filed under it.
 #[utoipa::path(delete, path = "/mec/developer/v2/capability-groups/{groupId}", tag = "capabilities",
     params(CommandHeaders, ("groupId" = String, Path)),
-    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete(
     state: web::Data<AppState>,
@@ -135,6 +137,16 @@ pub async fn delete(
     let st = state.clone();
     let reply = state
         .offload(async move {
+            let used = projections::read_models::capabilities::query::count_in_group(&st.pool, &id)
+                .await?;
+            if used > 0 {
+                return Err(ApiError::new(
+                    ErrorCode::CapabilityGroupInUse,
+                    format!(
+                        "{used} capabilities are filed under this group; move or delete them first"
+                    ),
+                ));
+            }
             let meta = metadata(&actor, None);
             let command = CapabilityGroupCommand {
                 actor,

@@ -183,7 +183,8 @@ pub async fn upload(
     Ok(reply.into_response())
 }
 
-/// The file as its owner (or an admin, or anyone for a catalogue file) may see it.
+/// The file as its owner (or an admin, or anyone for a catalogue file or one a capability
+/// holds) may see it.
 async fn visible_file(
     state: &web::Data<AppState>,
     actor: &Actor,
@@ -198,7 +199,7 @@ async fn visible_file(
     if file.fields.is_none() {
         return Err(not_found());
     }
-    if !file.usable_by(actor) {
+    if !file.readable_by(actor) {
         return Err(forbidden());
     }
     Ok((id, file))

@@ -29,3 +29,15 @@ pub async fn find<T: FromRow>(pool: &Pool, id: &str) -> Result<Option<T>, DbErro
     .await
     .and_then(db::opt_as)
 }
+
+/// The id of the group named `name` or `name_en` (any case), if one is.
+pub async fn id_by_name(pool: &Pool, name: &str, name_en: &str) -> Result<Option<String>, DbError> {
+    let row = pool
+        .query_opt(
+            "SELECT id FROM tbl_capability_group WHERE lower(name) = lower($1) OR lower(name_en) = lower($2) \
+             ORDER BY create_time, id LIMIT 1",
+            &[&name, &name_en],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
