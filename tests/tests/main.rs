@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_contract;
+mod app_configuration;
 mod applications;
 mod architecture;
 mod auth_and_errors;

@@ -157,6 +157,9 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
         (ParameterIn::Path, "imageId") => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32))),
+        (ParameterIn::Path, "trafficRuleId" | "dnsRuleId") => {
+            text().pattern(Some(routes::app_configuration::RULE_ID_PATTERN))
+        }
         (ParameterIn::Path, name) if name.ends_with("Id") => {
             text().format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
         }
@@ -308,6 +311,16 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/mec/developer/v2/upload-files", "fileId", "fileId"),
     ("/mec/developer/v2/capability-groups", "id", "groupId"),
     ("/mec/developer/v2/capabilities", "id", "capabilityId"),
+    (
+        "/mec/developer/v2/applications/{applicationId}/appconfiguration/trafficrules",
+        "trafficRuleId",
+        "trafficRuleId",
+    ),
+    (
+        "/mec/developer/v2/applications/{applicationId}/appconfiguration/dnsrules",
+        "dnsRuleId",
+        "dnsRuleId",
+    ),
     ("/mec/developer/v1/plugins", "pluginId", "pluginId"),
     (
         "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch",

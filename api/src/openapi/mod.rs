@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    capabilities, capability_groups, flavors, health, mephosts, operations, pkg_specs, plugins,
-    projections, sandbox, upload_files, vmimages,
+    app_configuration, capabilities, capability_groups, flavors, health, mephosts, operations,
+    pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -42,6 +42,10 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         capabilities::queries::get, capabilities::queries::by_group, capabilities::queries::by_name,
         capabilities::queries::by_name_en, capabilities::queries::by_type,
         capabilities::queries::group_stats, capabilities::queries::group_stats_by_type,
+        app_configuration::list_traffic_rules, app_configuration::add_traffic_rule,
+        app_configuration::update_traffic_rule, app_configuration::delete_traffic_rule,
+        app_configuration::list_dns_rules, app_configuration::add_dns_rule,
+        app_configuration::update_dns_rule, app_configuration::delete_dns_rule,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -53,7 +57,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
         pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs, upload_files::UploadedFileResponse,
         upload_files::UploadForm, capabilities::CapabilityRequest, capabilities::CapabilityResponse,
-        capabilities::GroupStats,
+        capabilities::GroupStats, app_configuration::TrafficRuleBody, app_configuration::TrafficFilterBody,
+        app_configuration::DstInterfaceBody, app_configuration::TunnelInfoBody, app_configuration::DnsRuleBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
@@ -61,6 +66,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "plugins", description = "Plugins and SDKs: upload, catalogue, downloads, ratings"),
         (name = "mephosts", description = "Sandbox edge hosts"),
         (name = "flavors", description = "VM flavors of the catalogue"),
+        (name = "app-configuration", description = "An application's MEC traffic and DNS rules"),
         (name = "upload-files", description = "Icons, API descriptions, guides and scripts applications name"),
         (name = "capabilities", description = "The ability centre: capabilities and their groups"),
         (name = "vms", description = "Networks, virtual machines and VM images of VM applications"),

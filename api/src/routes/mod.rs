@@ -1,6 +1,7 @@
 //! HTTP endpoints, one module per resource, plus what they share: the application state, id
 //! parsing, paging, command execution with metrics and read-your-writes.
 
+pub mod app_configuration;
 pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;

@@ -1,6 +1,7 @@
 //! Application commands: what a caller asks for, with already-validated values. Every command
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
+use super::rules::{DnsRule, TrafficRule};
 use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
@@ -59,6 +60,16 @@ pub enum ApplicationAction {
         operation_id: String,
         at: DateTime<Utc>,
     },
+    AddTrafficRule(TrafficRule),
+    UpdateTrafficRule(TrafficRule),
+    DeleteTrafficRule {
+        traffic_rule_id: String,
+    },
+    AddDnsRule(DnsRule),
+    UpdateDnsRule(DnsRule),
+    DeleteDnsRule {
+        dns_rule_id: String,
+    },
 }
 
 impl ApplicationAction {
@@ -82,6 +93,12 @@ impl ApplicationAction {
             ApplicationAction::RequestCleanEnv { .. } => "clean_env",
             ApplicationAction::OperationStep { .. } => "operation_step",
             ApplicationAction::CancelOperation { .. } => "cancel_operation",
+            ApplicationAction::AddTrafficRule(_) => "add_traffic_rule",
+            ApplicationAction::UpdateTrafficRule(_) => "update_traffic_rule",
+            ApplicationAction::DeleteTrafficRule { .. } => "delete_traffic_rule",
+            ApplicationAction::AddDnsRule(_) => "add_dns_rule",
+            ApplicationAction::UpdateDnsRule(_) => "update_dns_rule",
+            ApplicationAction::DeleteDnsRule { .. } => "delete_dns_rule",
         }
     }
 }

@@ -46,6 +46,12 @@ pub enum ApplicationError {
     OperationRunning(String),
     #[error("{0}")]
     Operation(#[from] crate::operation::OperationError),
+    #[error("{0}")]
+    InvalidRule(super::rules::RuleError),
+    #[error("the application has no {kind} rule {id}")]
+    RuleNotFound { kind: &'static str, id: String },
+    #[error("the application already has a {kind} rule {id}")]
+    RuleExists { kind: &'static str, id: String },
 }
 
 impl From<FieldError> for ApplicationError {

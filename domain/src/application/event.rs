@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
@@ -58,6 +59,26 @@ pub enum ApplicationEvent {
     VmDeleted {
         vm_id: String,
     },
+    /// A MEC traffic rule was declared (its id unique in the application).
+    TrafficRuleAdded {
+        rule: TrafficRule,
+    },
+    TrafficRuleUpdated {
+        rule: TrafficRule,
+    },
+    TrafficRuleDeleted {
+        traffic_rule_id: String,
+    },
+    /// A MEC DNS rule was declared (its id unique in the application).
+    DnsRuleAdded {
+        rule: DnsRule,
+    },
+    DnsRuleUpdated {
+        rule: DnsRule,
+    },
+    DnsRuleDeleted {
+        dns_rule_id: String,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -75,4 +96,10 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     VmCreated = "1",
     VmUpdated = "1",
     VmDeleted = "1",
+    TrafficRuleAdded = "1",
+    TrafficRuleUpdated = "1",
+    TrafficRuleDeleted = "1",
+    DnsRuleAdded = "1",
+    DnsRuleUpdated = "1",
+    DnsRuleDeleted = "1",
 } nested Operation);

@@ -6,6 +6,7 @@ mod command;
 mod decide;
 mod error;
 mod event;
+pub mod rules;
 pub mod sandbox;
 #[cfg(test)]
 mod tests;
@@ -54,6 +55,12 @@ pub struct LiveApplication {
     /// The clean-env operations.
     #[serde(default)]
     pub operations: Operations,
+    /// The MEC traffic rules it declares (app configuration).
+    #[serde(default)]
+    pub traffic_rules: Vec<rules::TrafficRule>,
+    /// The MEC DNS rules it declares (app configuration).
+    #[serde(default)]
+    pub dns_rules: Vec<rules::DnsRule>,
 }
 
 impl LiveApplication {
@@ -208,6 +215,8 @@ impl Aggregate for Application {
                     networks: Vec::new(),
                     vms: Vec::new(),
                     operations: Operations::default(),
+                    traffic_rules: Vec::new(),
+                    dns_rules: Vec::new(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -282,6 +291,28 @@ impl LiveApplication {
                 }
             }
             ApplicationEvent::VmDeleted { vm_id } => self.vms.retain(|v| v.id != *vm_id),
+            ApplicationEvent::TrafficRuleAdded { rule } => self.traffic_rules.push(rule.clone()),
+            ApplicationEvent::TrafficRuleUpdated { rule } => {
+                for r in &mut self.traffic_rules {
+                    if r.traffic_rule_id == rule.traffic_rule_id {
+                        *r = rule.clone();
+                    }
+                }
+            }
+            ApplicationEvent::TrafficRuleDeleted { traffic_rule_id } => self
+                .traffic_rules
+                .retain(|r| r.traffic_rule_id != *traffic_rule_id),
+            ApplicationEvent::DnsRuleAdded { rule } => self.dns_rules.push(rule.clone()),
+            ApplicationEvent::DnsRuleUpdated { rule } => {
+                for r in &mut self.dns_rules {
+                    if r.dns_rule_id == rule.dns_rule_id {
+                        *r = rule.clone();
+                    }
+                }
+            }
+            ApplicationEvent::DnsRuleDeleted { dns_rule_id } => {
+                self.dns_rules.retain(|r| r.dns_rule_id != *dns_rule_id)
+            }
             ApplicationEvent::Operation(op) => self.operations.apply(op),
             _ => return false,
         }

@@ -2,6 +2,7 @@
 //! tables and answers the queries of them (`<model>::query`). [`all_projections`] is the registry
 //! the server and the tools run.
 
+pub mod app_configuration;
 mod app_projects;
 mod application_changes;
 pub mod applications;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use crate::runtime::Projection;
 
+pub use app_configuration::AppConfigurationProjection;
 pub use app_projects::AppProjectsProjection;
 pub use applications::ApplicationsProjection;
 pub use capabilities::CapabilitiesProjection;
@@ -42,5 +44,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(CapabilityGroupsProjection),
         Arc::new(UploadedFilesProjection),
         Arc::new(CapabilitiesProjection),
+        Arc::new(AppConfigurationProjection),
     ]
 }

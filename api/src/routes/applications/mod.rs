@@ -46,7 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(delete)),
             )
             .service(web::resource("/{applicationId}/action/sel-mephost").put(select_host))
-            .configure(super::sandbox::configure_nested),
+            .configure(super::sandbox::configure_nested)
+            .configure(super::app_configuration::configure_nested),
     );
 }
 
@@ -510,6 +511,15 @@ impl CommandEndpoint for Application {
                 ApiError::new(ErrorCode::OperationRunning, rejection.to_string())
             }
             ApplicationError::Operation(e) => crate::routes::operations::operation_error(e),
+            ApplicationError::InvalidRule(e) => {
+                ApiError::new(ErrorCode::InvalidField, e.to_string()).with_params(vec![e.field])
+            }
+            ApplicationError::RuleNotFound { .. } => {
+                ApiError::new(ErrorCode::RuleNotFound, rejection.to_string())
+            }
+            ApplicationError::RuleExists { .. } => {
+                ApiError::new(ErrorCode::DuplicateRule, rejection.to_string())
+            }
         }
     }
 

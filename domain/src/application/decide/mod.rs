@@ -4,9 +4,11 @@
 //! - [`lifecycle`]: create, update, delete, sandbox host selection, status transitions.
 //! - [`sandbox`]: networks and VMs of a VM application.
 //! - [`operations`]: the clean-env operation, its steps and its cancellation.
+//! - [`rules`]: the MEC traffic and DNS rules of the app configuration.
 
 mod lifecycle;
 mod operations;
+mod rules;
 mod sandbox;
 
 use super::{
@@ -41,6 +43,14 @@ impl Application {
             A::CancelOperation { operation_id, at } => {
                 self.cancel_operation(command, operation_id, *at)
             }
+            A::AddTrafficRule(rule) => self.add_traffic_rule(command, rule),
+            A::UpdateTrafficRule(rule) => self.update_traffic_rule(command, rule),
+            A::DeleteTrafficRule { traffic_rule_id } => {
+                self.delete_traffic_rule(command, traffic_rule_id)
+            }
+            A::AddDnsRule(rule) => self.add_dns_rule(command, rule),
+            A::UpdateDnsRule(rule) => self.update_dns_rule(command, rule),
+            A::DeleteDnsRule { dns_rule_id } => self.delete_dns_rule(command, dns_rule_id),
             transition => self.change_status(command, transition),
         }
     }
