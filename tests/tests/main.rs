@@ -5,6 +5,7 @@ mod helpers;
 
 mod api_contract;
 mod app_configuration;
+mod app_services;
 mod applications;
 mod architecture;
 mod auth_and_errors;

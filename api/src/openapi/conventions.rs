@@ -321,6 +321,16 @@ const CREATORS: &[(&str, &str, &str)] = &[
         "dnsRuleId",
         "dnsRuleId",
     ),
+    (
+        "/mec/developer/v2/applications/{applicationId}/appconfiguration/servicerequireds",
+        "id",
+        "serviceRequiredId",
+    ),
+    (
+        "/mec/developer/v2/applications/{applicationId}/appconfiguration/serviceproduceds",
+        "appServiceProducedId",
+        "appServiceProducedId",
+    ),
     ("/mec/developer/v1/plugins", "pluginId", "pluginId"),
     (
         "/mec/developer/v2/applications/{applicationId}/vms/{vmId}/action/launch",

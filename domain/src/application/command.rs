@@ -2,6 +2,7 @@
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
 use super::rules::{DnsRule, TrafficRule};
+use super::services::{ServiceProduced, ServiceRequired};
 use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
@@ -70,6 +71,19 @@ pub enum ApplicationAction {
     DeleteDnsRule {
         dns_rule_id: String,
     },
+    /// Require a capability (the route fills the names from it).
+    AddServiceRequired(ServiceRequired),
+    /// Replace the entry with the same `serName` (its capability stays).
+    UpdateServiceRequired(ServiceRequired),
+    DeleteServiceRequired {
+        capability_id: String,
+    },
+    AddServiceProduced(ServiceProduced),
+    /// Replace the entry with the same `appServiceProducedId`.
+    UpdateServiceProduced(ServiceProduced),
+    DeleteServiceProduced {
+        app_service_produced_id: String,
+    },
 }
 
 impl ApplicationAction {
@@ -99,6 +113,12 @@ impl ApplicationAction {
             ApplicationAction::AddDnsRule(_) => "add_dns_rule",
             ApplicationAction::UpdateDnsRule(_) => "update_dns_rule",
             ApplicationAction::DeleteDnsRule { .. } => "delete_dns_rule",
+            ApplicationAction::AddServiceRequired(_) => "add_service_required",
+            ApplicationAction::UpdateServiceRequired(_) => "update_service_required",
+            ApplicationAction::DeleteServiceRequired { .. } => "delete_service_required",
+            ApplicationAction::AddServiceProduced(_) => "add_service_produced",
+            ApplicationAction::UpdateServiceProduced(_) => "update_service_produced",
+            ApplicationAction::DeleteServiceProduced { .. } => "delete_service_produced",
         }
     }
 }

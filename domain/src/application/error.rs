@@ -52,6 +52,12 @@ pub enum ApplicationError {
     RuleNotFound { kind: &'static str, id: String },
     #[error("the application already has a {kind} rule {id}")]
     RuleExists { kind: &'static str, id: String },
+    #[error("rule {id} is used by the service {service}; remove it there first")]
+    RuleInUse { id: String, service: String },
+    #[error("the application has no {0} with this id")]
+    ServiceNotFound(&'static str),
+    #[error("the application already has a {kind} {name}")]
+    ServiceExists { kind: &'static str, name: String },
 }
 
 impl From<FieldError> for ApplicationError {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
+use super::services::{ServiceProduced, ServiceRequired};
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
 
@@ -79,6 +80,26 @@ pub enum ApplicationEvent {
     DnsRuleDeleted {
         dns_rule_id: String,
     },
+    /// The application requires a capability (its id and `serName` unique in the application).
+    ServiceRequiredAdded {
+        service: ServiceRequired,
+    },
+    ServiceRequiredUpdated {
+        service: ServiceRequired,
+    },
+    ServiceRequiredDeleted {
+        capability_id: String,
+    },
+    /// The application produces a service (its `serviceName` unique in the application).
+    ServiceProducedAdded {
+        service: ServiceProduced,
+    },
+    ServiceProducedUpdated {
+        service: ServiceProduced,
+    },
+    ServiceProducedDeleted {
+        app_service_produced_id: String,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -102,4 +123,10 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     DnsRuleAdded = "1",
     DnsRuleUpdated = "1",
     DnsRuleDeleted = "1",
+    ServiceRequiredAdded = "1",
+    ServiceRequiredUpdated = "1",
+    ServiceRequiredDeleted = "1",
+    ServiceProducedAdded = "1",
+    ServiceProducedUpdated = "1",
+    ServiceProducedDeleted = "1",
 } nested Operation);

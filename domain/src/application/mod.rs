@@ -8,6 +8,7 @@ mod error;
 mod event;
 pub mod rules;
 pub mod sandbox;
+pub mod services;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -61,6 +62,12 @@ pub struct LiveApplication {
     /// The MEC DNS rules it declares (app configuration).
     #[serde(default)]
     pub dns_rules: Vec<rules::DnsRule>,
+    /// The capabilities it requires (app configuration).
+    #[serde(default)]
+    pub services_required: Vec<services::ServiceRequired>,
+    /// The services it produces (app configuration).
+    #[serde(default)]
+    pub services_produced: Vec<services::ServiceProduced>,
 }
 
 impl LiveApplication {
@@ -217,6 +224,8 @@ impl Aggregate for Application {
                     operations: Operations::default(),
                     traffic_rules: Vec::new(),
                     dns_rules: Vec::new(),
+                    services_required: Vec::new(),
+                    services_produced: Vec::new(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -313,6 +322,34 @@ impl LiveApplication {
             ApplicationEvent::DnsRuleDeleted { dns_rule_id } => {
                 self.dns_rules.retain(|r| r.dns_rule_id != *dns_rule_id)
             }
+            ApplicationEvent::ServiceRequiredAdded { service } => {
+                self.services_required.push(service.clone())
+            }
+            ApplicationEvent::ServiceRequiredUpdated { service } => {
+                for s in &mut self.services_required {
+                    if s.id == service.id {
+                        *s = service.clone();
+                    }
+                }
+            }
+            ApplicationEvent::ServiceRequiredDeleted { capability_id } => {
+                self.services_required.retain(|s| s.id != *capability_id)
+            }
+            ApplicationEvent::ServiceProducedAdded { service } => {
+                self.services_produced.push(service.clone())
+            }
+            ApplicationEvent::ServiceProducedUpdated { service } => {
+                for s in &mut self.services_produced {
+                    if s.app_service_produced_id == service.app_service_produced_id {
+                        *s = service.clone();
+                    }
+                }
+            }
+            ApplicationEvent::ServiceProducedDeleted {
+                app_service_produced_id,
+            } => self
+                .services_produced
+                .retain(|s| s.app_service_produced_id != *app_service_produced_id),
             ApplicationEvent::Operation(op) => self.operations.apply(op),
             _ => return false,
         }

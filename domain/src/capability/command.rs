@@ -18,6 +18,14 @@ pub enum CapabilityAction {
     },
     Update(CapabilityFields),
     Delete,
+    /// An application requires the capability (a service required): counted in `selectCount`.
+    Select {
+        application_id: String,
+    },
+    /// The application no longer requires it.
+    Unselect {
+        application_id: String,
+    },
 }
 
 impl CapabilityAction {
@@ -26,6 +34,8 @@ impl CapabilityAction {
             Self::Create { .. } => "create",
             Self::Update(_) => "update",
             Self::Delete => "delete",
+            Self::Select { .. } => "select",
+            Self::Unselect { .. } => "unselect",
         }
     }
 }

@@ -16,4 +16,6 @@ pub enum CapabilityError {
     AlreadyExists,
     #[error("only admins manage capabilities")]
     Forbidden,
+    #[error("{0} applications require the capability")]
+    InUse(usize),
 }

@@ -17,10 +17,21 @@ pub enum CapabilityEvent {
         fields: CapabilityFields,
     },
     CapabilityDeleted {},
+    /// An application started requiring it; `selectCount` is the number that require it now.
+    CapabilitySelected {
+        application_id: String,
+        select_count: i64,
+    },
+    CapabilityUnselected {
+        application_id: String,
+        select_count: i64,
+    },
 }
 
 crate::wire_names!(CapabilityEvent => CapabilityEventKind {
     CapabilityCreated = "1",
     CapabilityUpdated = "1",
     CapabilityDeleted = "1",
+    CapabilitySelected = "1",
+    CapabilityUnselected = "1",
 });

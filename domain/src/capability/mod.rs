@@ -39,6 +39,9 @@ pub struct Capability {
     pub uploaded_at: i64,
     /// Deleted once: the id is never reused (a restart does not seed it again).
     pub deleted: bool,
+    /// The applications that require it (their `selectCount`).
+    #[serde(default)]
+    pub selected_by: std::collections::BTreeSet<String>,
 }
 
 impl Aggregate for Capability {
@@ -54,7 +57,11 @@ impl Aggregate for Capability {
         _services: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        if !command.actor.is_admin() {
+        let manages = !matches!(
+            command.action,
+            CapabilityAction::Select { .. } | CapabilityAction::Unselect { .. }
+        );
+        if (manages && !command.actor.is_admin()) || !command.actor.may_write() {
             return Err(CapabilityError::Forbidden);
         }
         let event = match command.action {
@@ -79,7 +86,29 @@ impl Aggregate for Capability {
             }
             CapabilityAction::Delete => {
                 self.fields.as_ref().ok_or(CapabilityError::NotFound)?;
+                if !self.selected_by.is_empty() {
+                    return Err(CapabilityError::InUse(self.selected_by.len()));
+                }
                 CapabilityEvent::CapabilityDeleted {}
+            }
+            CapabilityAction::Select { application_id } => {
+                self.fields.as_ref().ok_or(CapabilityError::NotFound)?;
+                if self.selected_by.contains(&application_id) {
+                    return Ok(());
+                }
+                CapabilityEvent::CapabilitySelected {
+                    select_count: self.selected_by.len() as i64 + 1,
+                    application_id,
+                }
+            }
+            CapabilityAction::Unselect { application_id } => {
+                if !self.selected_by.contains(&application_id) {
+                    return Ok(());
+                }
+                CapabilityEvent::CapabilityUnselected {
+                    select_count: self.selected_by.len() as i64 - 1,
+                    application_id,
+                }
             }
         };
         sink.write(event, self).await;
@@ -101,6 +130,12 @@ impl Aggregate for Capability {
             CapabilityEvent::CapabilityDeleted {} => {
                 self.fields = None;
                 self.deleted = true;
+            }
+            CapabilityEvent::CapabilitySelected { application_id, .. } => {
+                self.selected_by.insert(application_id);
+            }
+            CapabilityEvent::CapabilityUnselected { application_id, .. } => {
+                self.selected_by.remove(&application_id);
             }
         }
     }

@@ -136,3 +136,46 @@ fn an_update_replaces_the_fields_of_a_live_capability_only() {
         .when(command(admin(), CapabilityAction::Update(changed)))
         .then_expect_error(CapabilityError::NotFound);
 }
+
+#[test]
+fn applications_select_and_unselect_once_each_and_a_selected_capability_is_not_deleted() {
+    let tenant = Actor::new("t-1", "tenant", vec![Role::Tenant]);
+    let select = |app: &str| CapabilityAction::Select {
+        application_id: app.into(),
+    };
+    let selected = CapabilityEvent::CapabilitySelected {
+        application_id: "app-1".into(),
+        select_count: 1,
+    };
+    Framework::with(())
+        .given(vec![created()])
+        .when(command(tenant.clone(), select("app-1")))
+        .then_expect_events(vec![selected.clone()]);
+    Framework::with(())
+        .given(vec![created(), selected.clone()])
+        .when(command(tenant.clone(), select("app-1")))
+        .then_expect_events(vec![]);
+    Framework::with(())
+        .given(vec![created(), selected.clone()])
+        .when(command(tenant.clone(), select("app-2")))
+        .then_expect_events(vec![CapabilityEvent::CapabilitySelected {
+            application_id: "app-2".into(),
+            select_count: 2,
+        }]);
+    Framework::with(())
+        .given(vec![created(), selected.clone()])
+        .when(command(admin(), CapabilityAction::Delete))
+        .then_expect_error(CapabilityError::InUse(1));
+    Framework::with(())
+        .given(vec![created(), selected])
+        .when(command(
+            tenant,
+            CapabilityAction::Unselect {
+                application_id: "app-1".into(),
+            },
+        ))
+        .then_expect_events(vec![CapabilityEvent::CapabilityUnselected {
+            application_id: "app-1".into(),
+            select_count: 0,
+        }]);
+}

@@ -4,6 +4,7 @@
 //! and `tbl_app_dns_rule`.
 
 mod dto;
+pub mod services;
 
 pub use dto::{
     DnsRuleBody, DstInterfaceBody, TrafficFilterBody, TrafficRuleBody, TunnelInfoBody,
@@ -48,6 +49,26 @@ pub fn configure_nested(cfg: &mut web::ServiceConfig) {
         web::resource("/{applicationId}/appconfiguration/dnsrules/{dnsRuleId}")
             .put(update_dns_rule)
             .delete(delete_dns_rule),
+    )
+    .service(
+        web::resource("/{applicationId}/appconfiguration/servicerequireds")
+            .get(services::list_services_required)
+            .post(services::add_service_required),
+    )
+    .service(
+        web::resource("/{applicationId}/appconfiguration/servicerequireds/{serviceRequiredId}")
+            .put(services::update_service_required)
+            .delete(services::delete_service_required),
+    )
+    .service(
+        web::resource("/{applicationId}/appconfiguration/serviceproduceds")
+            .get(services::list_services_produced)
+            .post(services::add_service_produced),
+    )
+    .service(
+        web::resource("/{applicationId}/appconfiguration/serviceproduceds/{appServiceProducedId}")
+            .put(services::update_service_produced)
+            .delete(services::delete_service_produced),
     );
 }
 

@@ -239,9 +239,13 @@ pub async fn delete(
         .offload(async move { refuse_while_deployed(&st, &who, &app_id).await })
         .await?;
     let held = held_files(&state, &id).await?;
+    let st = state.clone();
+    let app_id = id.clone();
+    let before: Application = state.offload(async move { st.load(&app_id).await }).await?;
     let action = ApplicationAction::Delete;
-    execute_holding(
-        state,
+    let (who, app_id) = (actor.clone(), id.clone());
+    let answer = execute_holding(
+        state.clone(),
         actor,
         id,
         action,
@@ -250,7 +254,21 @@ pub async fn delete(
         Vec::new(),
         held,
     )
-    .await
+    .await?;
+    // Its configuration lets go too: the services' files and the capabilities it required.
+    if let (true, Some(live)) = (answer.status().is_success(), before.state) {
+        let st = state.clone();
+        state
+            .offload(async move {
+                crate::routes::app_configuration::services::release_services(
+                    &st, &who, &app_id, &live,
+                )
+                .await;
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(answer)
 }
 
 /// The uploaded files an application's fields name: its icon and its guide.
@@ -519,6 +537,15 @@ impl CommandEndpoint for Application {
             }
             ApplicationError::RuleExists { .. } => {
                 ApiError::new(ErrorCode::DuplicateRule, rejection.to_string())
+            }
+            ApplicationError::RuleInUse { .. } => {
+                ApiError::new(ErrorCode::RuleInUse, rejection.to_string())
+            }
+            ApplicationError::ServiceNotFound(_) => {
+                ApiError::new(ErrorCode::ServiceNotFound, rejection.to_string())
+            }
+            ApplicationError::ServiceExists { .. } => {
+                ApiError::new(ErrorCode::DuplicateService, rejection.to_string())
             }
         }
     }

@@ -58,6 +58,9 @@ impl CommandEndpoint for Capability {
                 ErrorCode::CapabilityExists,
                 "a capability with this id exists",
             ),
+            CapabilityError::InUse(_) => {
+                ApiError::new(ErrorCode::CapabilityInUse, rejection.to_string())
+            }
             other => invalid(other),
         }
     }

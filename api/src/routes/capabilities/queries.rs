@@ -15,6 +15,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     const QUERY: &str = "/mec/developer/v2/query";
     cfg.service(web::resource(format!("{QUERY}/capabilities/group-id/{{groupId}}")).get(by_group))
         .service(web::resource(format!("{QUERY}/capabilities/name")).get(by_name))
+        .service(
+            web::resource(format!("{QUERY}/capabilities/project-id/{{applicationId}}"))
+                .get(by_application),
+        )
         .service(web::resource(format!("{QUERY}/capabilities/name-en")).get(by_name_en))
         .service(web::resource(format!("{QUERY}/capabilities/type/{{type}}")).get(by_type))
         .service(
@@ -37,13 +41,15 @@ async fn page(
     state
         .offload(async move {
             if let Some(position) = position {
-                st.wait_visible(READ_MODELS, position).await;
+                st.wait_visible(&[READ_MODELS[0], "app_configuration"], position)
+                    .await;
             }
             let filter = CapabilityFilter {
                 group_id: filter.group_id.as_deref(),
                 group_type: filter.group_type,
                 name: filter.name.as_deref(),
                 name_en: filter.name_en.as_deref(),
+                project_id: filter.project_id.as_deref(),
             };
             let (results, total) = query::list(&st.pool, filter, limit, offset).await?;
             Ok(Page {
@@ -62,6 +68,7 @@ struct OwnedFilter {
     group_type: Option<&'static str>,
     name: Option<String>,
     name_en: Option<String>,
+    project_id: Option<String>,
 }
 
 /// Every capability, oldest first.
@@ -89,6 +96,7 @@ async fn all(
             group_type: filter.group_type,
             name: filter.name.clone(),
             name_en: filter.name_en.clone(),
+            project_id: filter.project_id.clone(),
         };
         let page = page(state, req, filter, MAX_LIMIT, rows.len() as i64).await?;
         let done = page.results.len() < MAX_LIMIT as usize;
@@ -139,6 +147,33 @@ pub async fn by_group(
     let group_id = parse_uuid(&path, "groupId")?;
     let filter = OwnedFilter {
         group_id: Some(group_id),
+        ..OwnedFilter::default()
+    };
+    Ok(HttpResponse::Ok().json(all(&state, &req, filter).await?))
+}
+
+/// The capabilities an application requires (its services required; owner or admin).
+#[utoipa::path(get, path = "/mec/developer/v2/query/capabilities/project-id/{applicationId}", tag = "capabilities", params(("applicationId" = String, Path)),
+    responses((status = 200, body = Vec<CapabilityResponse>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn by_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let app_id = parse_uuid(&path, "applicationId")?;
+    let st = state.clone();
+    let owned = app_id.clone();
+    state
+        .offload(async move {
+            crate::routes::operations::owned_application(&st, &actor, &owned).await?;
+            Ok(())
+        })
+        .await?;
+    let filter = OwnedFilter {
+        project_id: Some(app_id),
         ..OwnedFilter::default()
     };
     Ok(HttpResponse::Ok().json(all(&state, &req, filter).await?))

@@ -5,11 +5,13 @@
 //! - [`sandbox`]: networks and VMs of a VM application.
 //! - [`operations`]: the clean-env operation, its steps and its cancellation.
 //! - [`rules`]: the MEC traffic and DNS rules of the app configuration.
+//! - [`services`]: the services it requires and produces.
 
 mod lifecycle;
 mod operations;
 mod rules;
 mod sandbox;
+mod services;
 
 use super::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
@@ -51,6 +53,16 @@ impl Application {
             A::AddDnsRule(rule) => self.add_dns_rule(command, rule),
             A::UpdateDnsRule(rule) => self.update_dns_rule(command, rule),
             A::DeleteDnsRule { dns_rule_id } => self.delete_dns_rule(command, dns_rule_id),
+            A::AddServiceRequired(s) => self.add_service_required(command, s),
+            A::UpdateServiceRequired(s) => self.update_service_required(command, s),
+            A::DeleteServiceRequired { capability_id } => {
+                self.delete_service_required(command, capability_id)
+            }
+            A::AddServiceProduced(s) => self.add_service_produced(command, s),
+            A::UpdateServiceProduced(s) => self.update_service_produced(command, s),
+            A::DeleteServiceProduced {
+                app_service_produced_id,
+            } => self.delete_service_produced(command, app_service_produced_id),
             transition => self.change_status(command, transition),
         }
     }

@@ -68,6 +68,16 @@ impl Application {
         if !live.traffic_rules.iter().any(|r| r.traffic_rule_id == id) {
             return Err(not_found(TRAFFIC, id));
         }
+        if let Some(s) = live
+            .services_produced
+            .iter()
+            .find(|s| s.traffic_rule_id_list.iter().any(|r| r == id))
+        {
+            return Err(ApplicationError::RuleInUse {
+                id: id.to_owned(),
+                service: s.service_name.clone(),
+            });
+        }
         Ok(vec![ApplicationEvent::TrafficRuleDeleted {
             traffic_rule_id: id.to_owned(),
         }])
@@ -116,6 +126,16 @@ impl Application {
         live.writable()?;
         if !live.dns_rules.iter().any(|r| r.dns_rule_id == id) {
             return Err(not_found(DNS, id));
+        }
+        if let Some(s) = live
+            .services_produced
+            .iter()
+            .find(|s| s.dns_rule_id_list.iter().any(|r| r == id))
+        {
+            return Err(ApplicationError::RuleInUse {
+                id: id.to_owned(),
+                service: s.service_name.clone(),
+            });
         }
         Ok(vec![ApplicationEvent::DnsRuleDeleted {
             dns_rule_id: id.to_owned(),

@@ -1,9 +1,11 @@
-//! The application configuration's MEC rules: `tbl_app_traffic_rule` and `tbl_app_dns_rule`, one
-//! row per (application, rule id); the filters and interfaces of a traffic rule as JSON text (the
-//! seed's text columns). A batch is folded into the last state of each rule it touched, and an
-//! application's deletion removes its rules.
+//! The application configuration: the MEC rules in `tbl_app_traffic_rule` and
+//! `tbl_app_dns_rule`, one row per (application, rule id), the filters and interfaces of a traffic
+//! rule as JSON text (the seed's text columns); and the services ([`services`]). A batch is
+//! folded into the last state of each row it touched, and an application's deletion removes its
+//! configuration.
 
 pub mod query;
+mod services;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +25,12 @@ const EVENTS: &[Kind] = &[
     Kind::DnsRuleAdded,
     Kind::DnsRuleUpdated,
     Kind::DnsRuleDeleted,
+    Kind::ServiceRequiredAdded,
+    Kind::ServiceRequiredUpdated,
+    Kind::ServiceRequiredDeleted,
+    Kind::ServiceProducedAdded,
+    Kind::ServiceProducedUpdated,
+    Kind::ServiceProducedDeleted,
     Kind::ApplicationDeleted,
 ];
 
@@ -53,6 +61,7 @@ struct Batch {
     deleted_apps: BTreeSet<String>,
     traffic: BTreeMap<(String, String), Option<TrafficRule>>,
     dns: BTreeMap<(String, String), Option<DnsRule>>,
+    services: services::Services,
 }
 
 impl Batch {
@@ -81,20 +90,23 @@ impl Batch {
             ApplicationEvent::ApplicationDeleted {} => {
                 self.traffic.retain(|(a, _), _| *a != app);
                 self.dns.retain(|(a, _), _| *a != app);
+                self.services
+                    .read(&app, ApplicationEvent::ApplicationDeleted {});
                 self.deleted_apps.insert(app);
             }
-            _ => {}
+            services => self.services.read(&app, services),
         }
         Ok(())
     }
 
     async fn write(&self, conn: &Conn) -> Result<(), ProjectionError> {
-        if !self.deleted_apps.is_empty() {
-            let apps: Vec<&str> = self.deleted_apps.iter().map(String::as_str).collect();
+        let deleted: Vec<&str> = self.deleted_apps.iter().map(String::as_str).collect();
+        if !deleted.is_empty() {
             for statement in DELETE_APPS {
-                conn.execute(statement, &[&apps]).await?;
+                conn.execute(statement, &[&deleted]).await?;
             }
         }
+        self.services.write(conn, &deleted).await?;
         let (apps, ids): (Vec<&str>, Vec<&str>) = self
             .traffic
             .iter()
@@ -203,7 +215,13 @@ impl Projection for AppConfigurationProjection {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["tbl_app_traffic_rule", "tbl_app_dns_rule"]
+        &[
+            "tbl_app_traffic_rule",
+            "tbl_app_dns_rule",
+            "tbl_app_service_required",
+            "tbl_app_project_capability",
+            "tbl_app_service_produced",
+        ]
     }
 
     fn apply<'a>(

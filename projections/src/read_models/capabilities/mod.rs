@@ -1,7 +1,6 @@
 //! `tbl_capability`: one row per live capability. A batch is folded into what it leaves of each
 //! capability it touched (a whole row, new fields for an existing row, or none) and written with
-//! three set-based statements.
-//! `select_count` is 0 here until services required count it.
+//! three set-based statements; `select_count` follows the last selection event of the batch.
 
 pub mod query;
 
@@ -39,6 +38,9 @@ const UPDATE: &str = "UPDATE tbl_capability t SET name = u.name, name_en = u.nam
         guide_en, upload_time, host, port, protocol, user_id, icon, author, experience_url) \
     WHERE t.id = u.id AND t.id = ANY($1)";
 
+const SELECT_COUNTS: &str = "UPDATE tbl_capability t SET select_count = u.n \
+    FROM unnest($1::text[], $2::int4[]) AS u(id, n) WHERE t.id = u.id AND t.id = ANY($1)";
+
 /// What a batch leaves of one capability.
 enum Change {
     /// Created in the batch: the whole row.
@@ -75,6 +77,7 @@ impl Projection for CapabilitiesProjection {
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
             let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
+            let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
             for event in events
                 .iter()
                 .filter(|e| e.aggregate_type == Capability::TYPE)
@@ -107,10 +110,15 @@ impl Projection for CapabilitiesProjection {
                     },
                     CapabilityEvent::CapabilityDeleted {} => {
                         changes.insert(id, Change::Gone);
+                        counts.remove(id);
+                    }
+                    CapabilityEvent::CapabilitySelected { select_count, .. }
+                    | CapabilityEvent::CapabilityUnselected { select_count, .. } => {
+                        counts.insert(id, select_count);
                     }
                 }
             }
-            if changes.is_empty() {
+            if changes.is_empty() && counts.is_empty() {
                 return Ok(());
             }
             let replaced: Vec<&str> = changes
@@ -158,6 +166,13 @@ impl Projection for CapabilitiesProjection {
                     ],
                 )
                 .await?;
+            }
+            if !counts.is_empty() {
+                let (ids, counts): (Vec<&str>, Vec<i32>) = counts
+                    .into_iter()
+                    .map(|(id, n)| (id, i32::try_from(n).unwrap_or(i32::MAX)))
+                    .unzip();
+                conn.execute(SELECT_COUNTS, &[&ids, &counts]).await?;
             }
             Ok(())
         })

@@ -25,12 +25,15 @@ pub struct CapabilityFilter<'a> {
     pub name: Option<&'a str>,
     /// Part of the English name, any case.
     pub name_en: Option<&'a str>,
+    /// Required by this application (`tbl_app_project_capability`).
+    pub project_id: Option<&'a str>,
 }
 
 const FILTER: &str = "WHERE ($1::text IS NULL OR c.group_id = $1) \
     AND ($2::text IS NULL OR g.type = upper($2)) \
     AND ($3::text IS NULL OR c.name ILIKE $3 ESCAPE '\\') \
-    AND ($4::text IS NULL OR c.name_en ILIKE $4 ESCAPE '\\')";
+    AND ($4::text IS NULL OR c.name_en ILIKE $4 ESCAPE '\\') \
+    AND ($5::text IS NULL OR c.id IN (SELECT capability_id FROM tbl_app_project_capability WHERE project_id = $5))";
 
 /// A page of the capabilities that match, oldest first, with the number of all that match.
 pub async fn list<T: FromRow>(
@@ -43,12 +46,13 @@ pub async fn list<T: FromRow>(
     let name_en = db::contains_pattern(filter.name_en);
     let rows = pool
         .query(
-            &format!("SELECT {COLUMNS} {FROM} {FILTER} {ORDER} LIMIT $5 OFFSET $6"),
+            &format!("SELECT {COLUMNS} {FROM} {FILTER} {ORDER} LIMIT $6 OFFSET $7"),
             &[
                 &filter.group_id,
                 &filter.group_type,
                 &name,
                 &name_en,
+                &filter.project_id,
                 &limit,
                 &offset,
             ],
@@ -58,7 +62,13 @@ pub async fn list<T: FromRow>(
     let total = pool
         .query_one(
             &format!("SELECT count(*) {FROM} {FILTER}"),
-            &[&filter.group_id, &filter.group_type, &name, &name_en],
+            &[
+                &filter.group_id,
+                &filter.group_type,
+                &name,
+                &name_en,
+                &filter.project_id,
+            ],
         )
         .await
         .and_then(db::scalar)?;
