@@ -2,7 +2,7 @@
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
 use super::rules::{DnsRule, TrafficRule};
-use super::services::{ServiceProduced, ServiceRequired};
+use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
@@ -84,6 +84,9 @@ pub enum ApplicationAction {
     DeleteServiceProduced {
         app_service_produced_id: String,
     },
+    /// Set (or replace) the certificate; its secret key is sealed.
+    SetAppCertificate(AppCertificate),
+    DeleteAppCertificate,
 }
 
 impl ApplicationAction {
@@ -119,6 +122,8 @@ impl ApplicationAction {
             ApplicationAction::AddServiceProduced(_) => "add_service_produced",
             ApplicationAction::UpdateServiceProduced(_) => "update_service_produced",
             ApplicationAction::DeleteServiceProduced { .. } => "delete_service_produced",
+            ApplicationAction::SetAppCertificate(_) => "set_app_certificate",
+            ApplicationAction::DeleteAppCertificate => "delete_app_certificate",
         }
     }
 }

@@ -56,6 +56,8 @@ pub enum ApplicationError {
     RuleInUse { id: String, service: String },
     #[error("the application has no {0} with this id")]
     ServiceNotFound(&'static str),
+    #[error("the application has no certificate")]
+    NoCertificate,
     #[error("the application already has a {kind} {name}")]
     ServiceExists { kind: &'static str, name: String },
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
-use super::services::{ServiceProduced, ServiceRequired};
+use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
 
@@ -100,6 +100,11 @@ pub enum ApplicationEvent {
     ServiceProducedDeleted {
         app_service_produced_id: String,
     },
+    /// The application's certificate was set; the secret key is sealed.
+    AppCertificateSet {
+        certificate: AppCertificate,
+    },
+    AppCertificateDeleted {},
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -129,4 +134,6 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     ServiceProducedAdded = "1",
     ServiceProducedUpdated = "1",
     ServiceProducedDeleted = "1",
+    AppCertificateSet = "1",
+    AppCertificateDeleted = "1",
 } nested Operation);

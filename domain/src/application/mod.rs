@@ -68,6 +68,9 @@ pub struct LiveApplication {
     /// The services it produces (app configuration).
     #[serde(default)]
     pub services_produced: Vec<services::ServiceProduced>,
+    /// Its certificate for the edge platform (app configuration).
+    #[serde(default)]
+    pub certificate: Option<services::AppCertificate>,
 }
 
 impl LiveApplication {
@@ -226,6 +229,7 @@ impl Aggregate for Application {
                     dns_rules: Vec::new(),
                     services_required: Vec::new(),
                     services_produced: Vec::new(),
+                    certificate: None,
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -345,6 +349,10 @@ impl LiveApplication {
                     }
                 }
             }
+            ApplicationEvent::AppCertificateSet { certificate } => {
+                self.certificate = Some(certificate.clone())
+            }
+            ApplicationEvent::AppCertificateDeleted {} => self.certificate = None,
             ApplicationEvent::ServiceProducedDeleted {
                 app_service_produced_id,
             } => self

@@ -6,6 +6,31 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::RuleError;
 
+/// The application's certificate for the edge platform: an access key and its secret key,
+/// sealed by the server before the command is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppCertificate {
+    pub ak: String,
+    pub sk: crate::secret::Sealed,
+}
+
+impl AppCertificate {
+    /// The access key: 1-255 printable characters without spaces.
+    pub fn validated(self) -> Result<Self, RuleError> {
+        let ok = !self.ak.is_empty()
+            && self.ak.len() <= 255
+            && self.ak.chars().all(|c| c.is_ascii_graphic());
+        if !ok {
+            return Err(RuleError::new(
+                "ak",
+                "must be 1-255 printable characters without spaces",
+            ));
+        }
+        Ok(self)
+    }
+}
+
 /// A capability the application requires. The names and version are the capability's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

@@ -171,5 +171,45 @@ pub struct DnsRuleBody {
     ttl: i64,
 }
 
+/// A traffic rule as the read model holds it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct TrafficRuleRow {
+    traffic_rule_id: String,
+    action: Option<String>,
+    priority: Option<i64>,
+    filter_type: Option<String>,
+    traffic_filter: Option<serde_json::Value>,
+    dst_interface: Option<serde_json::Value>,
+}
+
+db::from_row!(TrafficRuleRow {
+    traffic_rule_id,
+    action,
+    priority,
+    filter_type,
+    traffic_filter,
+    dst_interface
+});
+
+/// A DNS rule as the read model holds it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct DnsRuleRow {
+    dns_rule_id: String,
+    domain_name: Option<String>,
+    ip_address_type: Option<String>,
+    ip_address: Option<String>,
+    ttl: Option<i64>,
+}
+
+db::from_row!(DnsRuleRow {
+    dns_rule_id,
+    domain_name,
+    ip_address_type,
+    ip_address,
+    ttl
+});
+
 /// The pattern of a rule id in a path.
 pub const RULE_ID_PATTERN: &str = ID;

@@ -3,6 +3,7 @@
 //! aggregate (owner or admin; ids unique in the application); lists read `tbl_app_traffic_rule`
 //! and `tbl_app_dns_rule`.
 
+pub mod certificate;
 mod dto;
 pub mod services;
 
@@ -10,6 +11,7 @@ pub use dto::{
     DnsRuleBody, DstInterfaceBody, TrafficFilterBody, TrafficRuleBody, TunnelInfoBody,
     RULE_ID_PATTERN,
 };
+use dto::{DnsRuleRow, TrafficRuleRow};
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -31,6 +33,15 @@ const READ_MODELS: &[&str] = &["app_configuration"];
 /// Registers the rule endpoints under the applications scope.
 pub fn configure_nested(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/{applicationId}/appconfiguration").get(certificate::get_configuration),
+    )
+    .service(
+        web::resource("/{applicationId}/appconfiguration/appcertificate")
+            .get(certificate::get_certificate)
+            .put(certificate::set_certificate)
+            .delete(certificate::delete_certificate),
+    )
+    .service(
         web::resource("/{applicationId}/appconfiguration/trafficrules")
             .get(list_traffic_rules)
             .post(add_traffic_rule),
@@ -71,46 +82,6 @@ pub fn configure_nested(cfg: &mut web::ServiceConfig) {
             .delete(services::delete_service_produced),
     );
 }
-
-/// A traffic rule as the read model holds it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrafficRuleRow {
-    traffic_rule_id: String,
-    action: Option<String>,
-    priority: Option<i64>,
-    filter_type: Option<String>,
-    traffic_filter: Option<serde_json::Value>,
-    dst_interface: Option<serde_json::Value>,
-}
-
-db::from_row!(TrafficRuleRow {
-    traffic_rule_id,
-    action,
-    priority,
-    filter_type,
-    traffic_filter,
-    dst_interface
-});
-
-/// A DNS rule as the read model holds it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DnsRuleRow {
-    dns_rule_id: String,
-    domain_name: Option<String>,
-    ip_address_type: Option<String>,
-    ip_address: Option<String>,
-    ttl: Option<i64>,
-}
-
-db::from_row!(DnsRuleRow {
-    dns_rule_id,
-    domain_name,
-    ip_address_type,
-    ip_address,
-    ttl
-});
 
 /// A rule id from the path.
 fn rule_id(text: &str, what: &str) -> Result<String, ApiError> {

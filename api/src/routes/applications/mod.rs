@@ -541,6 +541,9 @@ impl CommandEndpoint for Application {
             ApplicationError::RuleInUse { .. } => {
                 ApiError::new(ErrorCode::RuleInUse, rejection.to_string())
             }
+            ApplicationError::NoCertificate => {
+                ApiError::new(ErrorCode::CertificateNotFound, rejection.to_string())
+            }
             ApplicationError::ServiceNotFound(_) => {
                 ApiError::new(ErrorCode::ServiceNotFound, rejection.to_string())
             }

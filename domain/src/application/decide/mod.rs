@@ -63,6 +63,8 @@ impl Application {
             A::DeleteServiceProduced {
                 app_service_produced_id,
             } => self.delete_service_produced(command, app_service_produced_id),
+            A::SetAppCertificate(certificate) => self.set_certificate(command, certificate),
+            A::DeleteAppCertificate => self.delete_certificate(command),
             transition => self.change_status(command, transition),
         }
     }

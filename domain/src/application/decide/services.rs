@@ -4,7 +4,7 @@
 
 use super::Decision;
 use crate::application::rules::RuleError;
-use crate::application::services::{ServiceProduced, ServiceRequired};
+use crate::application::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use crate::application::{
     Application, ApplicationCommand, ApplicationError, ApplicationEvent, LiveApplication,
 };
@@ -171,5 +171,31 @@ impl Application {
         Ok(vec![ApplicationEvent::ServiceProducedDeleted {
             app_service_produced_id: id.to_owned(),
         }])
+    }
+
+    pub(super) fn set_certificate(
+        &self,
+        command: &ApplicationCommand,
+        certificate: &AppCertificate,
+    ) -> Decision {
+        let live = self.live_for(command)?;
+        live.writable()?;
+        let certificate = certificate
+            .clone()
+            .validated()
+            .map_err(ApplicationError::InvalidRule)?;
+        if live.certificate.as_ref() == Some(&certificate) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![ApplicationEvent::AppCertificateSet { certificate }])
+    }
+
+    pub(super) fn delete_certificate(&self, command: &ApplicationCommand) -> Decision {
+        let live = self.live_for(command)?;
+        live.writable()?;
+        if live.certificate.is_none() {
+            return Err(ApplicationError::NoCertificate);
+        }
+        Ok(vec![ApplicationEvent::AppCertificateDeleted {}])
     }
 }

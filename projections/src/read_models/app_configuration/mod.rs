@@ -31,13 +31,20 @@ const EVENTS: &[Kind] = &[
     Kind::ServiceProducedAdded,
     Kind::ServiceProducedUpdated,
     Kind::ServiceProducedDeleted,
+    Kind::AppCertificateSet,
+    Kind::AppCertificateDeleted,
     Kind::ApplicationDeleted,
 ];
 
-const DELETE_APPS: [&str; 2] = [
+const DELETE_APPS: [&str; 3] = [
     "DELETE FROM tbl_app_traffic_rule WHERE app_id = ANY($1)",
     "DELETE FROM tbl_app_dns_rule WHERE app_id = ANY($1)",
+    "DELETE FROM tbl_app_certificate WHERE app_id = ANY($1)",
 ];
+const DELETE_CERTIFICATES: &str = "DELETE FROM tbl_app_certificate WHERE app_id = ANY($1)";
+/// The secret key stays sealed in the table.
+const INSERT_CERTIFICATES: &str = "INSERT INTO tbl_app_certificate (app_id, ak, sk) \
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[])";
 const DELETE_TRAFFIC: &str =
     "DELETE FROM tbl_app_traffic_rule t USING unnest($1::text[], $2::text[]) \
     AS u(app, id) WHERE t.app_id = u.app AND t.traffic_rule_id = u.id";
@@ -62,6 +69,8 @@ struct Batch {
     traffic: BTreeMap<(String, String), Option<TrafficRule>>,
     dns: BTreeMap<(String, String), Option<DnsRule>>,
     services: services::Services,
+    /// (access key, sealed secret key), or `None` when deleted.
+    certificates: BTreeMap<String, Option<(String, String)>>,
 }
 
 impl Batch {
@@ -87,7 +96,15 @@ impl Batch {
             ApplicationEvent::DnsRuleDeleted { dns_rule_id } => {
                 self.dns.insert((app, dns_rule_id), None);
             }
+            ApplicationEvent::AppCertificateSet { certificate } => {
+                self.certificates
+                    .insert(app, Some((certificate.ak, certificate.sk.0)));
+            }
+            ApplicationEvent::AppCertificateDeleted {} => {
+                self.certificates.insert(app, None);
+            }
             ApplicationEvent::ApplicationDeleted {} => {
+                self.certificates.remove(&app);
                 self.traffic.retain(|(a, _), _| *a != app);
                 self.dns.retain(|(a, _), _| *a != app);
                 self.services
@@ -107,6 +124,23 @@ impl Batch {
             }
         }
         self.services.write(conn, &deleted).await?;
+        if !self.certificates.is_empty() {
+            let apps: Vec<&str> = self.certificates.keys().map(String::as_str).collect();
+            conn.execute(DELETE_CERTIFICATES, &[&apps]).await?;
+            let (apps, keys): (Vec<&str>, Vec<(&str, &str)>) = self
+                .certificates
+                .iter()
+                .filter_map(|(app, c)| {
+                    c.as_ref()
+                        .map(|(ak, sk)| (app.as_str(), (ak.as_str(), sk.as_str())))
+                })
+                .unzip();
+            let (aks, sks): (Vec<&str>, Vec<&str>) = keys.into_iter().unzip();
+            if !apps.is_empty() {
+                conn.execute(INSERT_CERTIFICATES, &[&apps, &aks, &sks])
+                    .await?;
+            }
+        }
         let (apps, ids): (Vec<&str>, Vec<&str>) = self
             .traffic
             .iter()
@@ -221,6 +255,7 @@ impl Projection for AppConfigurationProjection {
             "tbl_app_service_required",
             "tbl_app_project_capability",
             "tbl_app_service_produced",
+            "tbl_app_certificate",
         ]
     }
 
