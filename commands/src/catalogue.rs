@@ -19,6 +19,10 @@ use domain::uploaded_file::{
     FileType, UploadedFile, UploadedFileAction, UploadedFileCommand, UploadedFileError,
     UploadedFileFields,
 };
+use domain::vm_catalogue::{
+    VmCatalogue, VmCatalogueCommand, VmCatalogueEntry, VmCatalogueError, VmNetworkType,
+    VmRegulation, VmUserData,
+};
 use domain::{Actor, Role};
 use serde::Deserialize;
 
@@ -34,6 +38,11 @@ const UPLOADED_FILES: &str = include_str!("../catalogue/tbl_uploaded_file.json")
 /// The original's 52 capabilities (its newer seed, `tbl_capability`), in the groups above and
 /// described by the files above.
 const CAPABILITIES: &str = include_str!("../catalogue/tbl_capability.json");
+/// The older model's VM catalogue (the Release-v1.3 seed): 17 size presets, 3 networks, and a
+/// cloud-init template for each of 3 operating systems.
+const VM_REGULATIONS: &str = include_str!("../catalogue/tbl_vm_regulation.json");
+const VM_NETWORKS: &str = include_str!("../catalogue/tbl_vm_network.json");
+const VM_USER_DATA: &str = include_str!("../catalogue/tbl_vm_user_data.json");
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +62,7 @@ pub struct Seeded {
     pub capability_groups: usize,
     pub uploaded_files: usize,
     pub capabilities: usize,
+    pub vm_catalogue: usize,
 }
 
 /// Who seeds: edgedev itself, as an admin.
@@ -111,6 +121,17 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (c.id, command)
         })
         .collect();
+    let entries = vm_catalogue()?
+        .into_iter()
+        .map(|entry| {
+            let id = entry.stream_id();
+            let command = VmCatalogueCommand {
+                actor: actor.clone(),
+                entry,
+            };
+            (id, command)
+        })
+        .collect();
     Ok(Seeded {
         flavors: seed_streams::<Flavor>(executor, pool, "flavors", flavors, |e| {
             *e == FlavorError::AlreadyExists
@@ -140,6 +161,10 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             |e| *e == CapabilityError::AlreadyExists,
         )
         .await?,
+        vm_catalogue: seed_streams::<VmCatalogue>(executor, pool, "VM catalogue", entries, |e| {
+            *e == VmCatalogueError::AlreadyExists
+        })
+        .await?,
     })
 }
 
@@ -148,7 +173,8 @@ pub fn row_count() -> Result<usize, SeedError> {
     Ok(flavors()?.len()
         + capability_groups()?.len()
         + uploaded_files()?.len()
-        + capabilities()?.len())
+        + capabilities()?.len()
+        + vm_catalogue()?.len())
 }
 
 /// Runs the create command of every row whose stream has no events yet. A row another process
@@ -398,6 +424,69 @@ pub fn capabilities() -> Result<Vec<SeededCapability>, SeedError> {
         .collect())
 }
 
+#[derive(Deserialize)]
+struct UserDataRow {
+    operate_system: String,
+    flavor_extra_specs: String,
+    /// A quoted boolean in the seed (`"true"`).
+    is_temp: String,
+    contents: String,
+    params: String,
+}
+
+/// The seed's rows with their column names in camelCase, the entries' field names.
+fn camel_keys(rows: serde_json::Value) -> serde_json::Value {
+    let camel = |key: &str| {
+        let mut out = String::new();
+        let mut upper = false;
+        for c in key.chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.extend(c.to_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    match rows {
+        serde_json::Value::Array(rows) => rows.into_iter().map(camel_keys).collect(),
+        serde_json::Value::Object(row) => row.into_iter().map(|(k, v)| (camel(&k), v)).collect(),
+        other => other,
+    }
+}
+
+/// The older model's VM catalogue: regulations, networks and user-data templates.
+pub fn vm_catalogue() -> Result<Vec<VmCatalogueEntry>, SeedError> {
+    let bad = |what: &'static str| move |e: serde_json::Error| SeedError::Data(what, e.to_string());
+    let regulations: Vec<VmRegulation> = serde_json::from_value(camel_keys(
+        serde_json::from_str(VM_REGULATIONS).map_err(bad("VM regulations"))?,
+    ))
+    .map_err(bad("VM regulations"))?;
+    let networks: Vec<VmNetworkType> = serde_json::from_value(camel_keys(
+        serde_json::from_str(VM_NETWORKS).map_err(bad("VM networks"))?,
+    ))
+    .map_err(bad("VM networks"))?;
+    let user_data: Vec<UserDataRow> =
+        serde_json::from_str(VM_USER_DATA).map_err(bad("VM user data"))?;
+    Ok(regulations
+        .into_iter()
+        .map(VmCatalogueEntry::Regulation)
+        .chain(networks.into_iter().map(VmCatalogueEntry::Network))
+        .chain(user_data.into_iter().map(|u| {
+            VmCatalogueEntry::UserData(VmUserData {
+                operate_system: u.operate_system,
+                flavor_extra_specs: u.flavor_extra_specs,
+                is_temp: u.is_temp.eq_ignore_ascii_case("true"),
+                contents: u.contents,
+                params: u.params,
+            })
+        }))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,5 +515,8 @@ mod tests {
         assert!(capabilities
             .into_iter()
             .all(|c| c.fields.validated().is_ok()));
+        let vm = vm_catalogue().expect("VM catalogue");
+        assert_eq!(vm.len(), 17 + 3 + 3);
+        assert!(vm.into_iter().all(|e| e.validated().is_ok()));
     }
 }

@@ -14,6 +14,7 @@
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
 //! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
 //! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
+//! - [`vm_catalogue`]: the older model's VM catalogue (regulations, networks, user data).
 //! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
 //! - [`ports`]: traits for outside systems (the LCM controller of a host).
@@ -35,6 +36,7 @@ pub mod secret;
 pub mod uniqueness;
 pub mod uploaded_file;
 pub mod vm;
+pub mod vm_catalogue;
 pub mod wire;
 
 pub use identity::{Actor, Role};

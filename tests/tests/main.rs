@@ -21,3 +21,4 @@ mod processes;
 mod projector;
 mod relay;
 mod upload_files;
+mod vm_catalogue;

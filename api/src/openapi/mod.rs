@@ -36,7 +36,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         vmimages::get, vmimages::list,
         flavors::create, flavors::list, flavors::get, flavors::delete,
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
-        capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes,
+        capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes, pkg_specs::user_datas,
         upload_files::upload, upload_files::get, upload_files::delete, upload_files::stream,
         capabilities::create, capabilities::update, capabilities::delete, capabilities::queries::list,
         capabilities::queries::get, capabilities::queries::by_group, capabilities::queries::by_name,

@@ -1,22 +1,26 @@
 //! `/mec/developer/v2/pkg-specs` (reference 1.10): the package specifications an application's
 //! package can follow (network names in the descriptor, a user-data variant, the flavor
 //! properties), and the platform's use scene. As in the original they are configuration
-//! (`api/config/pkg_specs.json`, compiled in), not a catalogue users change.
+//! (`api/config/pkg_specs.json`, compiled in), not a catalogue users change. Beside them,
+//! `/mec/developer/v2/user-datas`: the cloud-init template of an operating system, from the VM
+//! catalogue's read model.
 
 use std::sync::LazyLock;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
+use super::commanding::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 const PKG_SPECS: &str = include_str!("../../config/pkg_specs.json");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/mec/developer/v2/pkg-specs").get(list))
-        .service(web::resource("/mec/developer/v2/pkg-specs/useScenes").get(use_scenes));
+        .service(web::resource("/mec/developer/v2/pkg-specs/useScenes").get(use_scenes))
+        .service(web::resource("/mec/developer/v2/user-datas").get(user_datas));
 }
 
 /// The configuration file: whether specs apply, the use scene, and the specs.
@@ -99,6 +103,60 @@ pub async fn list(caller: Caller) -> Result<HttpResponse, ApiError> {
 pub async fn use_scenes(caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.tenant_or_admin()?;
     Ok(HttpResponse::Ok().json(&config()?.use_scenes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDataQuery {
+    /// The VM's operating system: ubuntu, centos or debian (any case).
+    #[param(
+        required = true,
+        example = "ubuntu",
+        pattern = "^[A-Za-z0-9_.-]{1,50}$"
+    )]
+    pub os_type: Option<String>,
+    /// A package specification's id (GET /mec/developer/v2/pkg-specs), when the application has one.
+    #[param(
+        example = "PKG_SPEC_SUPPORT_FIXED_FLAVOR",
+        pattern = "^[A-Za-z0-9_]{0,64}$"
+    )]
+    pub pkg_spec_id: Option<String>,
+}
+
+/// The cloud-init template for an operating system (text, unescaped as the original does).
+#[utoipa::path(get, path = "/mec/developer/v2/user-datas", tag = "vms", params(UserDataQuery),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn user_datas(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UserDataQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.tenant_or_admin()?;
+    let query = query.into_inner();
+    if let Some(spec) = query.pkg_spec_id.as_deref().filter(|s| !s.is_empty()) {
+        if !config()?.pkg_specs.iter().any(|p| p.id == spec) {
+            return Err(ApiError::new(ErrorCode::InvalidField, "pkgSpecId names no package specification (GET /mec/developer/v2/pkg-specs lists them)")
+                .with_params(vec!["pkgSpecId".into()]));
+        }
+    }
+    let os = query.os_type.unwrap_or_default();
+    let st = state.clone();
+    let lookup = os.clone();
+    let template = state
+        .offload(async move {
+            projections::read_models::vm_catalogue::query::user_data(&st.pool, &lookup)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidField, format!("no cloud-init template for osType {os:?}: the catalogue has ubuntu, centos and debian"))
+                .with_params(vec!["osType".into()])
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(domain::vm_catalogue::unescape(&template.0)))
 }
 
 #[cfg(test)]

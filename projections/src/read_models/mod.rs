@@ -13,6 +13,7 @@ pub mod hosts;
 pub mod operations;
 pub mod plugins;
 pub mod uploaded_files;
+pub mod vm_catalogue;
 pub mod vms;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use uploaded_files::UploadedFilesProjection;
+pub use vm_catalogue::VmCatalogueProjection;
 pub use vms::VmsProjection;
 
 /// Every projection edgedev runs, in a stable order.
@@ -45,5 +47,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(UploadedFilesProjection),
         Arc::new(CapabilitiesProjection),
         Arc::new(AppConfigurationProjection),
+        Arc::new(VmCatalogueProjection),
     ]
 }
