@@ -204,10 +204,13 @@ pub async fn set_certificate(
                 .with_params(vec!["sk".into()]),
         );
     }
-    let certificate = AppCertificate {
-        ak: body.ak.clone().unwrap_or_default(),
-        sk: state.secrets.seal(sk),
-    };
+    let certificate = super::checked(
+        AppCertificate {
+            ak: body.ak.clone().unwrap_or_default(),
+            sk: state.secrets.seal(sk),
+        }
+        .validated(),
+    )?;
     // The fingerprint covers the body with the secret key as its hash, never in plain text.
     let fingerprint = json_bytes(&CertificateBody {
         ak: body.ak.clone(),

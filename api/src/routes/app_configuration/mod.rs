@@ -83,6 +83,16 @@ pub fn configure_nested(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// A body checked by its rules before anything else (as every other body is): a broken field
+/// answers 400 naming it, before `If-Match` or the application are looked at.
+pub(crate) fn checked<T>(
+    result: Result<T, domain::application::rules::RuleError>,
+) -> Result<T, ApiError> {
+    result.map_err(|e| {
+        ApiError::new(ErrorCode::InvalidField, e.to_string()).with_params(vec![e.field])
+    })
+}
+
 /// A rule id from the path.
 fn rule_id(text: &str, what: &str) -> Result<String, ApiError> {
     domain::application::rules::check_rule_id(what, text).map_err(|e| {
@@ -196,7 +206,7 @@ pub async fn add_traffic_rule(
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path, "applicationId")?;
     let bytes = json_bytes(&*body);
-    let rule = body.into_inner();
+    let rule = checked(body.into_inner().validated())?;
     let id = rule.traffic_rule_id.clone();
     run(
         state,
@@ -227,6 +237,7 @@ pub async fn update_traffic_rule(
     let bytes = json_bytes(&*body);
     let mut rule = body.into_inner();
     rule.traffic_rule_id = id.clone();
+    let rule = checked(rule.validated())?;
     run(
         state,
         caller,
@@ -296,7 +307,7 @@ pub async fn add_dns_rule(
 ) -> Result<HttpResponse, ApiError> {
     let app_id = parse_uuid(&path, "applicationId")?;
     let bytes = json_bytes(&*body);
-    let rule = body.into_inner();
+    let rule = checked(body.into_inner().validated())?;
     let id = rule.dns_rule_id.clone();
     run(
         state,
@@ -327,6 +338,7 @@ pub async fn update_dns_rule(
     let bytes = json_bytes(&*body);
     let mut rule = body.into_inner();
     rule.dns_rule_id = id.clone();
+    let rule = checked(rule.validated())?;
     run(
         state,
         caller,

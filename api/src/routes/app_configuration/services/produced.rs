@@ -275,6 +275,7 @@ pub async fn add_service_produced(
     let options = options(&req, &json_bytes(&*body))?;
     let mut service = body.into_inner();
     service.app_service_produced_id = uuid::Uuid::new_v4().to_string();
+    let service = super::super::checked(service.validated())?;
     let st = state.clone();
     let reply = state
         .offload(async move {
@@ -303,6 +304,7 @@ pub async fn update_service_produced(
     let options = options(&req, &json_bytes(&*body))?;
     let mut service = body.into_inner();
     service.app_service_produced_id = id.clone();
+    let service = super::super::checked(service.validated())?;
     let st = state.clone();
     let reply = state
         .offload(async move {
