@@ -42,26 +42,31 @@ fn lock_key(run: &str) -> Option<i64> {
 /// own (a thread with its own runtime: each test's runtime ends with the test), so a concurrent
 /// run sees that this run's databases are in use and leaves them alone.
 fn hold_run_lock() {
-    let key = lock_key(run_id()).expect("run key");
-    let (taken, wait) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let pool = Pool::connect(&database_url("postgres"), 1)
-                .await
-                .expect("connect");
-            pool.execute("SELECT pg_advisory_lock($1)", &[&key])
-                .await
-                .expect("run lock");
-            let _ = taken.send(());
-            std::future::pending::<()>().await;
-            drop(pool);
+    // Once per process: a template build that failed (and is retried by the next test) must not
+    // wait for the lock this process already holds.
+    static HELD: std::sync::Once = std::sync::Once::new();
+    HELD.call_once(|| {
+        let key = lock_key(run_id()).expect("run key");
+        let (taken, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let pool = Pool::connect(&database_url("postgres"), 1)
+                    .await
+                    .expect("connect");
+                pool.execute("SELECT pg_advisory_lock($1)", &[&key])
+                    .await
+                    .expect("run lock");
+                let _ = taken.send(());
+                std::future::pending::<()>().await;
+                drop(pool);
+            });
         });
+        wait.recv().expect("run lock taken");
     });
-    wait.recv().expect("run lock taken");
 }
 
 /// The migrated template (built once per run). Databases of earlier runs are dropped first;
