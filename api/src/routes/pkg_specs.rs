@@ -112,13 +112,14 @@ pub struct UserDataQuery {
     #[param(
         required = true,
         example = "ubuntu",
-        pattern = "^[A-Za-z0-9_.-]{1,50}$"
+        pattern = "^(?i:ubuntu|centos|debian)$"
     )]
     pub os_type: Option<String>,
-    /// A package specification's id (GET /mec/developer/v2/pkg-specs), when the application has one.
+    /// A package specification's id (GET /mec/developer/v2/pkg-specs), when the application has
+    /// one; empty for none.
     #[param(
         example = "PKG_SPEC_SUPPORT_FIXED_FLAVOR",
-        pattern = "^[A-Za-z0-9_]{0,64}$"
+        pattern = "^(PKG_SPEC_SUPPORT_DYNAMIC_FLAVOR|PKG_SPEC_SUPPORT_FIXED_FLAVOR)?$"
     )]
     pub pkg_spec_id: Option<String>,
 }
