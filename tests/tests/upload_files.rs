@@ -505,3 +505,105 @@ async fn a_rebuild_of_the_uploaded_files_equals_the_incremental_rows() {
         .expect("rebuild");
     assert_eq!(app.rows("tbl_uploaded_file", "file_id").await, before);
 }
+
+#[actix_web::test]
+async fn scripts_are_uploaded_files_the_application_holds() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.tenant(1), app.tenant(2));
+    let created = app.create_app(&alice, &app_body("scripted-app")).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let scripts = format!(
+        "/mec/developer/v2/applications/{}/scripts",
+        created.body["id"].as_str().expect("id")
+    );
+    let form = |name: &str, content: &[u8]| vec![("file", Some(name.to_owned()), content.to_vec())];
+    let added = send_form(
+        &app.base,
+        "POST",
+        &scripts,
+        &alice,
+        &form("init.sh", b"#!/bin/sh\necho hi\n"),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let file = added.body["scriptFileId"]
+        .as_str()
+        .expect("file id")
+        .to_owned();
+    assert_eq!(added.body["name"], json!("init.sh"));
+    assert_eq!(is_temp(&app, &file).await, Some(false));
+    let (status, _, bytes) = raw_get(
+        &app,
+        &format!("{BASE}/{file}/action/get-file-stream"),
+        &alice,
+    )
+    .await;
+    assert_eq!((status, bytes), (200, b"#!/bin/sh\necho hi\n".to_vec()));
+    let events = app.event_count().await;
+    let wrong = send_form(
+        &app.base,
+        "POST",
+        &scripts,
+        &alice,
+        &form("init.py", b"print()"),
+    )
+    .await;
+    assert_eq!(
+        (wrong.status, wrong.body["code"].as_str()),
+        (400, Some("INVALID_FILE"))
+    );
+    let foreign = send_form(&app.base, "POST", &scripts, &bob, &form("x.sh", b"echo")).await;
+    assert_eq!(foreign.status, 403);
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "refused uploads record nothing"
+    );
+    let listed = app.request("GET", &scripts, Some(&alice), None, &[]).await;
+    assert_eq!(
+        listed.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.body
+    );
+    let id = added.body["id"].as_str().expect("id");
+    let removed = app
+        .request(
+            "DELETE",
+            &format!("{scripts}/{id}"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!((removed.status, &removed.body), (200, &json!(true)));
+    assert_eq!(is_temp(&app, &file).await, Some(true));
+    let listed = app.request("GET", &scripts, Some(&alice), None, &[]).await;
+    assert_eq!(listed.body, json!([]));
+    let kept = send_form(
+        &app.base,
+        "POST",
+        &scripts,
+        &alice,
+        &form("keep.sh", b"true\n"),
+    )
+    .await;
+    assert_eq!(kept.status, 201, "{}", kept.body);
+    wait_caught_up(&app.pool).await;
+    let rows = app.rows("tbl_app_script", "id").await;
+    assert_eq!(rows.len(), 1);
+    app.pool
+        .execute(
+            "INSERT INTO tbl_app_script (id, app_id, create_time) VALUES ('x', 'y', now())",
+            &[],
+        )
+        .await
+        .expect("tamper");
+    app.server
+        .state
+        .runtime
+        .rebuild("app_scripts")
+        .await
+        .expect("rebuild");
+    assert_eq!(app.rows("tbl_app_script", "id").await, rows);
+}

@@ -81,6 +81,7 @@ error_codes! {
     RuleNotFound = ("RULE_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no traffic or DNS rule with this id"),
     ServiceNotFound = ("SERVICE_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no such service required or produced"),
     CertificateNotFound = ("CERTIFICATE_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no certificate"),
+    ScriptNotFound = ("SCRIPT_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no script with this id"),
     VmImageNotFound = ("VM_IMAGE_NOT_FOUND", NOT_FOUND, Some(20007), "no VM image the caller may see has this id"),
     CapabilityGroupNotFound = ("CAPABILITY_GROUP_NOT_FOUND", NOT_FOUND, Some(20007), "no capability group has this id"),
     CapabilityNotFound = ("CAPABILITY_NOT_FOUND", NOT_FOUND, Some(20007), "no capability has this id"),

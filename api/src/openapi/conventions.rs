@@ -312,6 +312,11 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/mec/developer/v2/capability-groups", "id", "groupId"),
     ("/mec/developer/v2/capabilities", "id", "capabilityId"),
     (
+        "/mec/developer/v2/applications/{applicationId}/scripts",
+        "id",
+        "scriptId",
+    ),
+    (
         "/mec/developer/v2/applications/{applicationId}/appconfiguration/trafficrules",
         "trafficRuleId",
         "trafficRuleId",

@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, capabilities, capability_groups, flavors, health, mephosts, operations,
-    pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
+    app_configuration, app_scripts, capabilities, capability_groups, flavors, health, mephosts,
+    operations, pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -21,7 +21,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
     info(title = "edgedev", description = "Event-sourced backend of the edge-application developer platform."),
     paths(
         applications::create, applications::list, applications::get, applications::update,
-        applications::delete, applications::select_host,
+        applications::delete, applications::select_host, app_scripts::list, app_scripts::upload,
+        app_scripts::delete,
         plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::downloads::download, plugins::downloads::logo,
         plugins::downloads::api_file, plugins::downloads::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
@@ -67,7 +68,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::DstInterfaceBody, app_configuration::TunnelInfoBody, app_configuration::DnsRuleBody,
         app_configuration::services::ServiceRequiredRequest, app_configuration::services::ServiceRequiredBody,
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
-        app_configuration::certificate::AppConfigurationBody,
+        app_configuration::certificate::AppConfigurationBody, app_scripts::ScriptBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(

@@ -2,6 +2,7 @@
 //! parsing, paging, command execution with metrics and read-your-writes.
 
 pub mod app_configuration;
+pub mod app_scripts;
 pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;

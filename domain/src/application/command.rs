@@ -2,6 +2,7 @@
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
 use super::rules::{DnsRule, TrafficRule};
+use super::scripts::AppScript;
 use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use chrono::{DateTime, Utc};
 
@@ -87,6 +88,10 @@ pub enum ApplicationAction {
     /// Set (or replace) the certificate; its secret key is sealed.
     SetAppCertificate(AppCertificate),
     DeleteAppCertificate,
+    AddScript(AppScript),
+    DeleteScript {
+        script_id: String,
+    },
 }
 
 impl ApplicationAction {
@@ -124,6 +129,8 @@ impl ApplicationAction {
             ApplicationAction::DeleteServiceProduced { .. } => "delete_service_produced",
             ApplicationAction::SetAppCertificate(_) => "set_app_certificate",
             ApplicationAction::DeleteAppCertificate => "delete_app_certificate",
+            ApplicationAction::AddScript(_) => "add_script",
+            ApplicationAction::DeleteScript { .. } => "delete_script",
         }
     }
 }

@@ -58,6 +58,8 @@ pub enum ApplicationError {
     ServiceNotFound(&'static str),
     #[error("the application has no certificate")]
     NoCertificate,
+    #[error("the application has no script with this id")]
+    ScriptNotFound,
     #[error("the application already has a {kind} {name}")]
     ServiceExists { kind: &'static str, name: String },
 }

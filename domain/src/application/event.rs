@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
+use super::scripts::AppScript;
 use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
@@ -105,6 +106,13 @@ pub enum ApplicationEvent {
         certificate: AppCertificate,
     },
     AppCertificateDeleted {},
+    /// A script (an uploaded file) was added to the application.
+    ScriptAdded {
+        script: AppScript,
+    },
+    ScriptDeleted {
+        script_id: String,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -136,4 +144,6 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     ServiceProducedDeleted = "1",
     AppCertificateSet = "1",
     AppCertificateDeleted = "1",
+    ScriptAdded = "1",
+    ScriptDeleted = "1",
 } nested Operation);

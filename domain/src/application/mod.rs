@@ -8,6 +8,7 @@ mod error;
 mod event;
 pub mod rules;
 pub mod sandbox;
+pub mod scripts;
 pub mod services;
 #[cfg(test)]
 mod tests;
@@ -71,6 +72,9 @@ pub struct LiveApplication {
     /// Its certificate for the edge platform (app configuration).
     #[serde(default)]
     pub certificate: Option<services::AppCertificate>,
+    /// Its scripts.
+    #[serde(default)]
+    pub scripts: Vec<scripts::AppScript>,
 }
 
 impl LiveApplication {
@@ -230,6 +234,7 @@ impl Aggregate for Application {
                     services_required: Vec::new(),
                     services_produced: Vec::new(),
                     certificate: None,
+                    scripts: Vec::new(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -353,6 +358,10 @@ impl LiveApplication {
                 self.certificate = Some(certificate.clone())
             }
             ApplicationEvent::AppCertificateDeleted {} => self.certificate = None,
+            ApplicationEvent::ScriptAdded { script } => self.scripts.push(script.clone()),
+            ApplicationEvent::ScriptDeleted { script_id } => {
+                self.scripts.retain(|s| s.id != *script_id)
+            }
             ApplicationEvent::ServiceProducedDeleted {
                 app_service_produced_id,
             } => self

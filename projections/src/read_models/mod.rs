@@ -4,6 +4,7 @@
 
 pub mod app_configuration;
 mod app_projects;
+pub mod app_scripts;
 mod application_changes;
 pub mod applications;
 pub mod capabilities;
@@ -22,6 +23,7 @@ use crate::runtime::Projection;
 
 pub use app_configuration::AppConfigurationProjection;
 pub use app_projects::AppProjectsProjection;
+pub use app_scripts::AppScriptsProjection;
 pub use applications::ApplicationsProjection;
 pub use capabilities::CapabilitiesProjection;
 pub use capability_groups::CapabilityGroupsProjection;
@@ -48,5 +50,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(CapabilitiesProjection),
         Arc::new(AppConfigurationProjection),
         Arc::new(VmCatalogueProjection),
+        Arc::new(AppScriptsProjection),
     ]
 }

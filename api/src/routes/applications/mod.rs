@@ -47,7 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(web::resource("/{applicationId}/action/sel-mephost").put(select_host))
             .configure(super::sandbox::configure_nested)
-            .configure(super::app_configuration::configure_nested),
+            .configure(super::app_configuration::configure_nested)
+            .configure(super::app_scripts::configure_nested),
     );
 }
 
@@ -540,6 +541,9 @@ impl CommandEndpoint for Application {
             }
             ApplicationError::RuleInUse { .. } => {
                 ApiError::new(ErrorCode::RuleInUse, rejection.to_string())
+            }
+            ApplicationError::ScriptNotFound => {
+                ApiError::new(ErrorCode::ScriptNotFound, rejection.to_string())
             }
             ApplicationError::NoCertificate => {
                 ApiError::new(ErrorCode::CertificateNotFound, rejection.to_string())

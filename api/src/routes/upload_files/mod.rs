@@ -126,39 +126,8 @@ pub async fn upload(
     let file_type =
         FileType::parse(query.file_type.as_deref().unwrap_or_default()).map_err(invalid)?;
     let _permit = upload_permit(&state)?;
-    let limit = if file_type == FileType::Icon {
-        ICON_LIMIT
-    } else {
-        FILE_LIMIT
-    };
-    let staged = read_one_file(&state, multipart, "file", limit, MAX_PARTS).await?;
-    check_file_name(&staged.file_name, file_type).map_err(invalid)?;
-    let path = staged.path.clone();
-    let name_suffix = suffix(&staged.file_name).unwrap_or_default();
-    web::block(move || match file_type {
-        FileType::Icon => checks::check_icon(&path),
-        FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
-        FileType::Md | FileType::Script => checks::check_utf8(&path),
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e.to_string()))?
-    .map_err(bad_content)?;
-    let fingerprint = format!(
-        "{}:{}:{}",
-        file_type.as_str(),
-        staged.file_name,
-        staged.sha256
-    );
+    let (fields, fingerprint) = receive(&state, multipart, file_type).await?;
     let options = options(&req, fingerprint.as_bytes())?.for_new_stream();
-    let content = commit(&state, staged).await?;
-    let fields = UploadedFileFields {
-        file_name: content.file_name.clone(),
-        file_type,
-        file_path: projections::read_models::store_path(&content),
-        content: Some(content),
-        uploaded_at: db::now_micros(),
-        shared: false,
-    };
     let id = uuid::Uuid::new_v4().to_string();
     let st = state.clone();
     let reply = state
@@ -181,6 +150,79 @@ pub async fn upload(
         })
         .await?;
     Ok(reply.into_response())
+}
+
+/// Reads the form's `file` part and checks it as a file of `file_type` (name, suffix, content),
+/// then commits it to the store. Answers the fields of its upload and a fingerprint of what was
+/// sent (type, name and content hash) for idempotency.
+pub(crate) async fn receive(
+    state: &AppState,
+    multipart: Multipart,
+    file_type: FileType,
+) -> Result<(UploadedFileFields, String), ApiError> {
+    let limit = if file_type == FileType::Icon {
+        ICON_LIMIT
+    } else {
+        FILE_LIMIT
+    };
+    let staged = read_one_file(state, multipart, "file", limit, MAX_PARTS).await?;
+    check_file_name(&staged.file_name, file_type).map_err(invalid)?;
+    let path = staged.path.clone();
+    let name_suffix = suffix(&staged.file_name).unwrap_or_default();
+    web::block(move || match file_type {
+        FileType::Icon => checks::check_icon(&path),
+        FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
+        FileType::Md | FileType::Script => checks::check_utf8(&path),
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e.to_string()))?
+    .map_err(bad_content)?;
+    let fingerprint = format!(
+        "{}:{}:{}",
+        file_type.as_str(),
+        staged.file_name,
+        staged.sha256
+    );
+    let content = commit(state, staged).await?;
+    let fields = UploadedFileFields {
+        file_name: content.file_name.clone(),
+        file_type,
+        file_path: projections::read_models::store_path(&content),
+        content: Some(content),
+        uploaded_at: db::now_micros(),
+        shared: false,
+    };
+    Ok((fields, fingerprint))
+}
+
+/// Records a received file as `id`, owned by `actor` (no answer of its own: the caller's
+/// command answers).
+pub(crate) async fn record(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    fields: UploadedFileFields,
+) -> Result<(), ApiError> {
+    let command = UploadedFileCommand {
+        actor: actor.clone(),
+        action: UploadedFileAction::Upload(fields),
+    };
+    state
+        .executor
+        .execute::<UploadedFile, _>(
+            id,
+            command,
+            &(),
+            &metadata(actor, None),
+            &commands::CommandOptions::default().for_new_stream(),
+            |_, _| commands::StoredResponse {
+                status: 201,
+                body: serde_json::Value::Null,
+            },
+        )
+        .await
+        .map(|_| ())
+        .map_err(crate::routes::commanding::command_error::<UploadedFile>)
 }
 
 /// The file as its owner (or an admin, or anyone for a catalogue file or one a capability

@@ -65,6 +65,8 @@ impl Application {
             } => self.delete_service_produced(command, app_service_produced_id),
             A::SetAppCertificate(certificate) => self.set_certificate(command, certificate),
             A::DeleteAppCertificate => self.delete_certificate(command),
+            A::AddScript(script) => self.add_script(command, script),
+            A::DeleteScript { script_id } => self.delete_script(command, script_id),
             transition => self.change_status(command, transition),
         }
     }

@@ -4,6 +4,7 @@
 
 use super::Decision;
 use crate::application::rules::RuleError;
+use crate::application::scripts::AppScript;
 use crate::application::services::{AppCertificate, ServiceProduced, ServiceRequired};
 use crate::application::{
     Application, ApplicationCommand, ApplicationError, ApplicationEvent, LiveApplication,
@@ -197,5 +198,32 @@ impl Application {
             return Err(ApplicationError::NoCertificate);
         }
         Ok(vec![ApplicationEvent::AppCertificateDeleted {}])
+    }
+
+    pub(super) fn add_script(&self, command: &ApplicationCommand, script: &AppScript) -> Decision {
+        let live = self.live_for(command)?;
+        live.writable()?;
+        let script = script
+            .clone()
+            .validated()
+            .map_err(ApplicationError::InvalidRule)?;
+        if live.scripts.iter().any(|s| s.id == script.id) {
+            return Err(ApplicationError::ServiceExists {
+                kind: "script",
+                name: script.id,
+            });
+        }
+        Ok(vec![ApplicationEvent::ScriptAdded { script }])
+    }
+
+    pub(super) fn delete_script(&self, command: &ApplicationCommand, script_id: &str) -> Decision {
+        let live = self.live_for(command)?;
+        live.writable()?;
+        if !live.scripts.iter().any(|s| s.id == script_id) {
+            return Err(ApplicationError::ScriptNotFound);
+        }
+        Ok(vec![ApplicationEvent::ScriptDeleted {
+            script_id: script_id.to_owned(),
+        }])
     }
 }
