@@ -3,7 +3,7 @@
 //! and `JsonBody<T>`, the one extractor of JSON request bodies, which beyond reading JSON into
 //! `T` holds the rules every body shares: `Content-Type: application/json` (415 otherwise), the size
 //! bound and the body deadline (413, 408), an object and never an array (serde would read a struct
-//! from an array, positionally), and no NUL in any string (400 `INVALID_TEXT`, before anything
+//! from an array, positionally; `JsonList<T>` is the array body of the few endpoints that take one), and no NUL in any string (400 `INVALID_TEXT`, before anything
 //! is decided: PostgreSQL cannot store it, and no field needs it). Decode errors never echo the
 //! values sent (a password, say).
 
@@ -72,30 +72,58 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = req.mime_type().ok().flatten().is_some_and(|mime| {
-            mime.subtype().as_str() == "json" || mime.suffix().map(|s| s.as_str()) == Some("json")
-        });
-        let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !json {
-                return Err(ApiError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "the request body must be JSON (Content-Type: application/json)",
-                ));
-            }
-            let bytes = bytes.await.map_err(unreadable)?;
-            parse(&bytes).map(JsonBody)
-        })
+        let body = read_json(req, payload);
+        Box::pin(async move { parse(&body.await?).map(JsonBody) })
+    }
+}
+
+/// A JSON array body read into a list of `T` (the original's bodies that are lists of ids),
+/// held to the same rules as [`JsonBody`] otherwise.
+#[derive(Debug)]
+pub struct JsonList<T>(pub Vec<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonList<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json(req, payload);
+        Box::pin(async move { parse_opening(&body.await?, b'[', "array").map(JsonList) })
+    }
+}
+
+/// The bytes of a JSON body: `Content-Type` JSON (415), within the size bound and deadline.
+fn read_json(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<web::Bytes, ApiError>> {
+    let json = req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.subtype().as_str() == "json" || mime.suffix().map(|s| s.as_str()) == Some("json")
+    });
+    let bytes = web::Bytes::from_request(req, payload);
+    async move {
+        if !json {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "the request body must be JSON (Content-Type: application/json)",
+            ));
+        }
+        bytes.await.map_err(unreadable)
     }
 }
 
 /// Reads a body by the shared rules (public for the tests of those rules).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_opening(bytes, b'{', "object")
+}
+
+/// Reads a body that must open with `open` (a JSON `kind`) by the shared rules.
+fn parse_opening<T: DeserializeOwned>(bytes: &[u8], open: u8, kind: &str) -> Result<T, ApiError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{') {
+    if first.is_some_and(|b| *b != open) {
         return Err(ApiError::new(
             ErrorCode::MalformedJson,
-            "the request body must be a JSON object",
+            format!("the request body must be a JSON {kind}"),
         ));
     }
     if has_nul_escape(bytes) {

@@ -607,3 +607,117 @@ async fn scripts_are_uploaded_files_the_application_holds() {
         .expect("rebuild");
     assert_eq!(app.rows("tbl_app_script", "id").await, rows);
 }
+
+#[actix_web::test]
+async fn sample_code_is_generated_from_the_api_files_the_caller_may_read() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.tenant(1), app.tenant(2));
+    let api = "openapi: 3.0.0\ninfo: {title: Probe Service, version: v2}\nservers: [{url: 'http://{HOST}/probe'}]\n\
+               paths:\n  /items/{itemId}:\n    get: {operationId: getItem, summary: One item, parameters: [{name: itemId, in: path}, {name: verbose, in: query}]}\n    delete: {summary: Remove}\n";
+    let uploaded = upload(&app, &alice, "api", "probe.yaml", api.into()).await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    let id = uploaded.body["fileId"].as_str().expect("id").to_owned();
+    let body = json!([id]);
+    let tree = app
+        .request(
+            "POST",
+            &format!("{BASE}/action/get-sample-code-structure"),
+            Some(&alice),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(tree.status, 200, "{}", tree.body);
+    assert_eq!(tree.body[0]["name"], json!("probe_service"));
+    assert_eq!(
+        tree.body[0]["children"][1]["path"],
+        json!("probe_service/client.py")
+    );
+    let (status, _, bytes) = {
+        let mut response = awc::Client::default()
+            .post(format!(
+                "{}{BASE}/action/get-sample-code-content?fileName=probe_service/client.py",
+                app.base
+            ))
+            .insert_header(("access_token", alice.as_str()))
+            .send_json(&body)
+            .await
+            .expect("sent");
+        let bytes = response.body().await.expect("body").to_vec();
+        (response.status().as_u16(), (), bytes)
+    };
+    let client = String::from_utf8(bytes).expect("utf-8");
+    assert_eq!(status, 200, "{client}");
+    assert!(
+        client.contains("def getitem(self, itemid, verbose=None):"),
+        "{client}"
+    );
+    assert!(
+        client.contains("def delete_items_itemid(self, itemid):"),
+        "{client}"
+    );
+    // The generated client is Python that parses, where a Python is at hand.
+    if let Ok(mut python) = std::process::Command::new("python3")
+        .args(["-c", "import ast, sys; ast.parse(sys.stdin.read())"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        python
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(client.as_bytes())
+            .expect("write");
+        assert!(python.wait().expect("python").success(), "{client}");
+    }
+    let mut response = awc::Client::default()
+        .post(format!("{}{BASE}/action/download-sample-code", app.base))
+        .insert_header(("access_token", alice.as_str()))
+        .send_json(&body)
+        .await
+        .expect("sent");
+    let archive = response.body().limit(1 << 20).await.expect("body");
+    assert_eq!(
+        (response.status().as_u16(), &archive[..2]),
+        (200, &[0x1f, 0x8b][..])
+    );
+
+    let foreign = app
+        .request(
+            "POST",
+            &format!("{BASE}/action/get-sample-code-structure"),
+            Some(&bob),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    let icon = upload_icon(&app, &alice).await;
+    let not_api = app
+        .request(
+            "POST",
+            &format!("{BASE}/action/get-sample-code-structure"),
+            Some(&alice),
+            Some(&json!([icon])),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (not_api.status, not_api.body["code"].as_str()),
+        (400, Some("INVALID_FILE_REFERENCE"))
+    );
+    let object = app
+        .request(
+            "POST",
+            &format!("{BASE}/action/get-sample-code-structure"),
+            Some(&alice),
+            Some(&json!({"ids": [id]})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (object.status, object.body["code"].as_str()),
+        (400, Some("MALFORMED_JSON"))
+    );
+}

@@ -6,9 +6,11 @@
 //! - [`checks`]: content checks without extracting: zip limits, image signatures, text, API
 //!   descriptions.
 //! - [`http`]: the store over HTTP: upload permits, reading a file part, streaming a file.
+//! - [`sample_code`]: sample clients generated from OpenAPI descriptions, and their tar.gz.
 
 pub mod checks;
 pub mod http;
+pub mod sample_code;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@
 
 mod dto;
 pub mod holding;
+pub mod sample_code;
 
 pub use dto::{UploadForm, UploadQuery, UploadedFileResponse};
 
@@ -42,6 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/mec/developer/v2/upload-files")
             .service(web::resource("").post(upload))
+            .service(web::resource("/action/download-sample-code").post(sample_code::download))
+            .service(
+                web::resource("/action/get-sample-code-structure").post(sample_code::structure),
+            )
+            .service(web::resource("/action/get-sample-code-content").post(sample_code::content))
             .service(web::resource("/{fileId}").get(get).delete(delete))
             .service(web::resource("/{fileId}/action/get-file-stream").get(stream)),
     );
@@ -76,7 +82,7 @@ impl CommandEndpoint for UploadedFile {
     }
 }
 
-fn not_found() -> ApiError {
+pub(crate) fn not_found() -> ApiError {
     ApiError::new(ErrorCode::FileNotFound, "no uploaded file has this id")
 }
 
