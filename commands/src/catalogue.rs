@@ -108,6 +108,10 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (file.id, command)
         })
         .collect();
+    let seeded_capabilities: Vec<(String, String)> = capabilities()?
+        .iter()
+        .map(|c| (c.id.clone(), c.fields.group_id.clone()))
+        .collect();
     let capabilities = capabilities()?
         .into_iter()
         .map(|c| {
@@ -132,7 +136,7 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (id, command)
         })
         .collect();
-    Ok(Seeded {
+    let seeded = Seeded {
         flavors: seed_streams::<Flavor>(executor, pool, "flavors", flavors, |e| {
             *e == FlavorError::AlreadyExists
         })
@@ -165,7 +169,54 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             *e == VmCatalogueError::AlreadyExists
         })
         .await?,
-    })
+    };
+    file_capabilities(executor, &seeded_capabilities).await?;
+    Ok(seeded)
+}
+
+/// Files every live catalogue capability under its group (a no-op for those already filed), so
+/// a group with capabilities is never deleted; run at every start, so a start that stopped
+/// between creating a capability and filing it completes the filing.
+async fn file_capabilities(
+    executor: &CommandExecutor,
+    capabilities: &[(String, String)],
+) -> Result<(), SeedError> {
+    let actor = seeder();
+    let metadata = CommandMetadata::system(&actor);
+    for (id, group) in capabilities {
+        let (capability, _) = executor
+            .store()
+            .load::<Capability>(id)
+            .await
+            .map_err(|e| SeedError::Command("capability groups", format!("{e:?}")))?;
+        if capability.fields.as_ref().map(|f| &f.group_id) != Some(group) {
+            continue; // deleted since, or moved by an admin (who filed it then)
+        }
+        let command = CapabilityGroupCommand {
+            actor: actor.clone(),
+            action: CapabilityGroupAction::Join {
+                capability_id: id.clone(),
+            },
+        };
+        let outcome = executor
+            .execute::<CapabilityGroup, _>(
+                group,
+                command,
+                &(),
+                &metadata,
+                &CommandOptions::default(),
+                |_, _| StoredResponse {
+                    status: 200,
+                    body: serde_json::Value::Null,
+                },
+            )
+            .await;
+        match outcome {
+            Ok(_) | Err(CommandError::Rejected(CapabilityGroupError::NotFound)) => {}
+            Err(error) => return Err(SeedError::Command("capability groups", error.to_string())),
+        }
+    }
+    Ok(())
 }
 
 /// How many rows the catalogues hold: the events a first start appends.

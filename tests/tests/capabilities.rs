@@ -366,6 +366,34 @@ async fn a_group_named_by_name_is_found_or_created() {
         (group.status, &group.body["type"]),
         (200, &json!("OPENMEP_ECO"))
     );
+    // The capability is filed under its group: the group is not deleted until it moves away.
+    let group_path = format!("/mec/developer/v2/capability-groups/{group_id}");
+    let in_use = app
+        .request("DELETE", &group_path, Some(&admin), None, &[])
+        .await;
+    assert_eq!(
+        (in_use.status, in_use.body["code"].as_str()),
+        (409, Some("CAPABILITY_GROUP_IN_USE")),
+        "{}",
+        in_use.body
+    );
+    let capability = created.body["id"].as_str().expect("id").to_owned();
+    let mut moved = body("新组", "New group", &f2);
+    moved["groupId"] = json!(TELECOM);
+    let reply = app
+        .request(
+            "PUT",
+            &format!("{BASE}/{capability}"),
+            Some(&admin),
+            Some(&moved),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let removed = app
+        .request("DELETE", &group_path, Some(&admin), None, &[])
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
     let mut neither = body("无组", "No group", &f2);
     neither.as_object_mut().expect("object").remove("groupId");
     let reply = app

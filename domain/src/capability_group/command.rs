@@ -1,4 +1,5 @@
-//! CapabilityGroup commands: create and delete a group (admins only).
+//! CapabilityGroup commands: create and delete a group, and file capabilities under it (admins
+//! only).
 
 use super::values::CapabilityGroupFields;
 use crate::identity::Actor;
@@ -19,4 +20,12 @@ pub enum CapabilityGroupAction {
         created_at: i64,
     },
     Delete,
+    /// A capability is filed under the group (before the capability's own command).
+    Join {
+        capability_id: String,
+    },
+    /// The capability left the group (deleted, or moved to another).
+    Leave {
+        capability_id: String,
+    },
 }

@@ -14,4 +14,6 @@ pub enum CapabilityGroupError {
     AlreadyExists,
     #[error("only admins manage capability groups")]
     Forbidden,
+    #[error("{0} capabilities are filed under the group")]
+    InUse(usize),
 }

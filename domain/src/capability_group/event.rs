@@ -14,9 +14,17 @@ pub enum CapabilityGroupEvent {
         created_at: i64,
     },
     CapabilityGroupDeleted {},
+    CapabilityJoined {
+        capability_id: String,
+    },
+    CapabilityLeft {
+        capability_id: String,
+    },
 }
 
 crate::wire_names!(CapabilityGroupEvent => CapabilityGroupEventKind {
     CapabilityGroupCreated = "1",
     CapabilityGroupDeleted = "1",
+    CapabilityJoined = "1",
+    CapabilityLeft = "1",
 });

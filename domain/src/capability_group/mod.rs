@@ -33,6 +33,9 @@ pub struct CapabilityGroup {
     pub created_at: i64,
     /// Deleted once: the id is never reused (a restart does not seed it again).
     pub deleted: bool,
+    /// The capabilities filed under it: it is not deleted while any is.
+    #[serde(default)]
+    pub capabilities: std::collections::BTreeSet<String>,
 }
 
 impl Aggregate for CapabilityGroup {
@@ -68,7 +71,23 @@ impl Aggregate for CapabilityGroup {
             }
             CapabilityGroupAction::Delete => {
                 self.fields.as_ref().ok_or(CapabilityGroupError::NotFound)?;
+                if !self.capabilities.is_empty() {
+                    return Err(CapabilityGroupError::InUse(self.capabilities.len()));
+                }
                 CapabilityGroupEvent::CapabilityGroupDeleted {}
+            }
+            CapabilityGroupAction::Join { capability_id } => {
+                self.fields.as_ref().ok_or(CapabilityGroupError::NotFound)?;
+                if self.capabilities.contains(&capability_id) {
+                    return Ok(());
+                }
+                CapabilityGroupEvent::CapabilityJoined { capability_id }
+            }
+            CapabilityGroupAction::Leave { capability_id } => {
+                if !self.capabilities.contains(&capability_id) {
+                    return Ok(());
+                }
+                CapabilityGroupEvent::CapabilityLeft { capability_id }
             }
         };
         sink.write(event, self).await;
@@ -89,6 +108,12 @@ impl Aggregate for CapabilityGroup {
             CapabilityGroupEvent::CapabilityGroupDeleted {} => {
                 self.fields = None;
                 self.deleted = true;
+            }
+            CapabilityGroupEvent::CapabilityJoined { capability_id } => {
+                self.capabilities.insert(capability_id);
+            }
+            CapabilityGroupEvent::CapabilityLeft { capability_id } => {
+                self.capabilities.remove(&capability_id);
             }
         }
     }

@@ -122,3 +122,57 @@ fn each_rule_rejects() {
         assert_eq!(f.validated(), Err(expected));
     }
 }
+
+#[test]
+fn a_group_is_not_deleted_while_capabilities_are_filed_under_it() {
+    let admin = Actor::new("a", "admin", vec![Role::Admin]);
+    let join = |id: &str| CapabilityGroupCommand {
+        actor: admin.clone(),
+        action: CapabilityGroupAction::Join {
+            capability_id: id.into(),
+        },
+    };
+    let created = CapabilityGroupEvent::CapabilityGroupCreated {
+        fields: CapabilityGroupFields {
+            name: "视频".into(),
+            name_en: "Video".into(),
+            group_type: "OPENMEP".into(),
+            description: None,
+            description_en: None,
+            icon_file_id: None,
+        },
+        author: "a".into(),
+        created_at: 1,
+    };
+    let joined = CapabilityGroupEvent::CapabilityJoined {
+        capability_id: "c1".into(),
+    };
+    TestFramework::<CapabilityGroup>::with(())
+        .given(vec![created.clone()])
+        .when(join("c1"))
+        .then_expect_events(vec![joined.clone()]);
+    TestFramework::<CapabilityGroup>::with(())
+        .given(vec![created.clone(), joined.clone()])
+        .when(join("c1"))
+        .then_expect_events(vec![]);
+    TestFramework::<CapabilityGroup>::with(())
+        .given(vec![created.clone(), joined.clone()])
+        .when(CapabilityGroupCommand {
+            actor: admin.clone(),
+            action: CapabilityGroupAction::Delete,
+        })
+        .then_expect_error(CapabilityGroupError::InUse(1));
+    TestFramework::<CapabilityGroup>::with(())
+        .given(vec![
+            created,
+            joined,
+            CapabilityGroupEvent::CapabilityLeft {
+                capability_id: "c1".into(),
+            },
+        ])
+        .when(CapabilityGroupCommand {
+            actor: admin,
+            action: CapabilityGroupAction::Delete,
+        })
+        .then_expect_events(vec![CapabilityGroupEvent::CapabilityGroupDeleted {}]);
+}

@@ -15,7 +15,9 @@ use domain::capability::{
     capability_holder, Capability, CapabilityAction, CapabilityCommand, CapabilityError,
     CapabilityFields,
 };
-use domain::capability_group::{CapabilityGroup, CapabilityGroupAction, CapabilityGroupCommand};
+use domain::capability_group::{
+    CapabilityGroup, CapabilityGroupAction, CapabilityGroupCommand, CapabilityGroupError,
+};
 use domain::uploaded_file::FileType;
 use domain::Actor;
 
@@ -126,12 +128,18 @@ pub async fn create(
     let id = uuid::Uuid::new_v4().to_string();
     let uploaded_at = db::now_micros().timestamp_millis();
     let body = body.into_inner();
-    run(state, actor, id, body, Vec::new(), options, move |fields| {
-        CapabilityAction::Create {
+    run(
+        state,
+        actor,
+        id,
+        body,
+        Held::default(),
+        options,
+        move |fields| CapabilityAction::Create {
             fields,
             uploaded_at,
-        }
-    })
+        },
+    )
     .await
 }
 
@@ -190,22 +198,91 @@ pub async fn delete(
                     .with_options(options)
                     .answered_with(StatusCode::OK, None);
             let reply = run_command(&st, request, |_| serde_json::Value::Bool(true)).await?;
-            holding::release(&st, &actor, &held, &capability_holder(&id)).await;
+            holding::release(&st, &actor, &held.files, &capability_holder(&id)).await;
+            if let Some(group) = &held.group {
+                leave(&st, &actor, group, &id).await;
+            }
             Ok(reply)
         })
         .await?;
     Ok(reply.into_response())
 }
 
-/// The files the capability names now (none if it does not exist).
-async fn held_files(state: &web::Data<AppState>, id: &str) -> Result<Vec<String>, ApiError> {
+/// What the capability holds now: the files it names and the group it is filed under (nothing
+/// if it does not exist).
+async fn held_files(state: &web::Data<AppState>, id: &str) -> Result<Held, ApiError> {
     let st = state.clone();
     let id = id.to_owned();
     let capability: Capability = state.offload(async move { st.load(&id).await }).await?;
     Ok(capability
         .fields
-        .map(|f| f.files().into_iter().map(|(_, id)| id.to_owned()).collect())
+        .map(|f| Held {
+            files: f.files().into_iter().map(|(_, id)| id.to_owned()).collect(),
+            group: Some(f.group_id.clone()),
+        })
         .unwrap_or_default())
+}
+
+/// What a capability holds: its files, and its group's membership.
+#[derive(Debug, Default)]
+struct Held {
+    files: Vec<String>,
+    group: Option<String>,
+}
+
+/// Files `capability_id` under `group_id` (`join`) or takes it out; a group that does not exist
+/// answers 400 `UNKNOWN_CAPABILITY_GROUP` on a join.
+async fn membership(
+    state: &AppState,
+    actor: &Actor,
+    group_id: &str,
+    capability_id: &str,
+    join: bool,
+) -> Result<(), ApiError> {
+    let capability_id = capability_id.to_owned();
+    let action = if join {
+        CapabilityGroupAction::Join { capability_id }
+    } else {
+        CapabilityGroupAction::Leave { capability_id }
+    };
+    let command = CapabilityGroupCommand {
+        actor: actor.clone(),
+        action,
+    };
+    state
+        .executor
+        .execute::<CapabilityGroup, _>(
+            group_id,
+            command,
+            &(),
+            &metadata(actor, None),
+            &commands::CommandOptions::default(),
+            |_, _| commands::StoredResponse {
+                status: 200,
+                body: serde_json::Value::Null,
+            },
+        )
+        .await
+        .map(|_| ())
+        .map_err(|error| match error {
+            commands::CommandError::Rejected(CapabilityGroupError::NotFound) => unknown_group(),
+            other => crate::routes::commanding::command_error::<CapabilityGroup>(other),
+        })
+}
+
+/// Takes the capability out of its group (best effort: logged).
+async fn leave(state: &AppState, actor: &Actor, group_id: &str, capability_id: &str) {
+    if let Err(error) = membership(state, actor, group_id, capability_id, false).await {
+        tracing::warn!(%group_id, %capability_id, error = %error.message, "leaving a capability group failed");
+    }
+}
+
+fn unknown_group() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnknownCapabilityGroup,
+        "groupId names no capability group (GET /mec/developer/v2/capability-groups lists them)",
+    )
+    .with_params(vec!["groupId".into()])
 }
 
 /// Resolves the group, checks and takes the files the capability starts naming, runs the
@@ -215,11 +292,15 @@ async fn run(
     actor: Actor,
     id: String,
     body: CapabilityRequest,
-    held: Vec<String>,
+    held: Held,
     options: commands::CommandOptions,
     action: impl FnOnce(CapabilityFields) -> CapabilityAction + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
-    let creating = held.is_empty() && options.new_stream;
+    let creating = held.group.is_none() && options.new_stream;
+    let Held {
+        files: held,
+        group: old_group,
+    } = held;
     let st = state.clone();
     let reply = state
         .offload(async move {
@@ -241,7 +322,21 @@ async fn run(
                 .collect();
             let holder = capability_holder(&id);
             holding::check(&st, &actor, &uses).await?;
-            holding::take(&st, &actor, &uses, &holder).await?;
+            // Filed under its group first, so the group cannot be deleted under it; a join it
+            // did not make is not undone.
+            let group_id = fields.group_id.clone();
+            let member = st
+                .load::<CapabilityGroup>(&group_id)
+                .await?
+                .capabilities
+                .contains(&id);
+            membership(&st, &actor, &group_id, &id, true).await?;
+            if let Err(error) = holding::take(&st, &actor, &uses, &holder).await {
+                if !member {
+                    leave(&st, &actor, &group_id, &id).await;
+                }
+                return Err(error);
+            }
             let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
             let command = CapabilityCommand {
                 actor: actor.clone(),
@@ -272,8 +367,16 @@ async fn run(
                         .any(|(name, _)| *name == "idempotent-replayed") =>
                 {
                     holding::release(&st, &actor, &dropped, &holder).await;
+                    if let Some(old) = old_group.filter(|old| *old != group_id) {
+                        leave(&st, &actor, &old, &id).await;
+                    }
                 }
-                _ => holding::release(&st, &actor, &taken, &holder).await,
+                _ => {
+                    holding::release(&st, &actor, &taken, &holder).await;
+                    if !member {
+                        leave(&st, &actor, &group_id, &id).await;
+                    }
+                }
             }
             reply
         })

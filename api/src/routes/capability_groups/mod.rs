@@ -42,6 +42,8 @@ impl CommandEndpoint for CapabilityGroup {
         match command.action {
             CapabilityGroupAction::Create { .. } => "create",
             CapabilityGroupAction::Delete => "delete",
+            CapabilityGroupAction::Join { .. } => "join",
+            CapabilityGroupAction::Leave { .. } => "leave",
         }
     }
 
@@ -54,6 +56,10 @@ impl CommandEndpoint for CapabilityGroup {
             CapabilityGroupError::AlreadyExists => ApiError::new(
                 ErrorCode::CapabilityGroupExists,
                 "a capability group with this id already exists",
+            ),
+            CapabilityGroupError::InUse(_) => ApiError::new(
+                ErrorCode::CapabilityGroupInUse,
+                format!("{rejection}; move or delete them first"),
             ),
             other => invalid(other),
         }
@@ -137,16 +143,6 @@ pub async fn delete(
     let st = state.clone();
     let reply = state
         .offload(async move {
-            let used = projections::read_models::capabilities::query::count_in_group(&st.pool, &id)
-                .await?;
-            if used > 0 {
-                return Err(ApiError::new(
-                    ErrorCode::CapabilityGroupInUse,
-                    format!(
-                        "{used} capabilities are filed under this group; move or delete them first"
-                    ),
-                ));
-            }
             let meta = metadata(&actor, None);
             let command = CapabilityGroupCommand {
                 actor,

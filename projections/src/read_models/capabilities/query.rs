@@ -82,16 +82,6 @@ pub async fn find<T: FromRow>(pool: &Pool, id: &str) -> Result<Option<T>, DbErro
         .and_then(db::opt_as)
 }
 
-/// How many capabilities a group has.
-pub async fn count_in_group(pool: &Pool, group_id: &str) -> Result<i64, DbError> {
-    pool.query_one(
-        "SELECT count(*) FROM tbl_capability WHERE group_id = $1",
-        &[&group_id],
-    )
-    .await
-    .and_then(db::scalar)
-}
-
 /// Every group (of one type when given) with its number of capabilities in `capability_count`,
 /// columns as the group query's.
 pub async fn group_stats<T: FromRow>(

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;
 use db::{Conn, Sql};
-use domain::capability_group::{CapabilityGroup, CapabilityGroupEvent, CapabilityGroupFields};
+use domain::capability_group::{
+    CapabilityGroup, CapabilityGroupEvent, CapabilityGroupEventKind as Kind, CapabilityGroupFields,
+};
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -49,10 +51,12 @@ impl Projection for CapabilityGroupsProjection {
         Box::pin(async move {
             // The end state of every group the batch touched: a row, or none (deleted).
             let mut touched: BTreeMap<&str, Option<Row>> = BTreeMap::new();
-            for event in events
-                .iter()
-                .filter(|e| e.aggregate_type == CapabilityGroup::TYPE)
-            {
+            // Membership events (capabilities joining and leaving) change no row.
+            let rows = [Kind::CapabilityGroupCreated, Kind::CapabilityGroupDeleted];
+            for event in events.iter().filter(|e| {
+                e.aggregate_type == CapabilityGroup::TYPE
+                    && rows.iter().any(|k| k.name() == e.event_type)
+            }) {
                 let row = match event.decode::<CapabilityGroupEvent>()? {
                     CapabilityGroupEvent::CapabilityGroupCreated {
                         fields,
@@ -64,6 +68,7 @@ impl Projection for CapabilityGroupsProjection {
                         created_at,
                     }),
                     CapabilityGroupEvent::CapabilityGroupDeleted {} => None,
+                    _ => continue,
                 };
                 touched.insert(event.aggregate_id.as_str(), row);
             }
