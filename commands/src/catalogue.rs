@@ -219,12 +219,13 @@ async fn file_capabilities(
     Ok(())
 }
 
-/// How many rows the catalogues hold: the events a first start appends.
+/// How many events a first start appends: one per catalogue row, and one per capability filed
+/// under its group.
 pub fn row_count() -> Result<usize, SeedError> {
     Ok(flavors()?.len()
         + capability_groups()?.len()
         + uploaded_files()?.len()
-        + capabilities()?.len()
+        + 2 * capabilities()?.len()
         + vm_catalogue()?.len())
 }
 

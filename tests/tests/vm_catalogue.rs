@@ -61,6 +61,11 @@ async fn the_vm_catalogue_is_seeded_and_user_data_is_answered_unescaped() {
             .await
             .expect("seed");
     assert_eq!(seeded.vm_catalogue, 0);
+    assert_eq!(
+        crate::helpers::catalogue_event_count(&app.pool).await as usize,
+        commands::catalogue::row_count().expect("catalogue"),
+        "a first start appends the catalogue's rows and the capabilities' filing, a second nothing"
+    );
     app.pool
         .execute("DELETE FROM tbl_vm_network", &[])
         .await
