@@ -44,7 +44,7 @@ pub struct UploadQuery {
     /// What the file is: icon (PNG or JPEG, .png/.jpg/.jpeg, at most 2 MB), api (an OpenAPI or
     /// Swagger description, .json/.yaml/.yml), md (Markdown, .md) or script (.sh); 10 MB for
     /// the others.
-    #[param(required = true, pattern = "^(icon|api|md|script)$")]
+    #[param(required = true, nullable = false, pattern = "^(icon|api|md|script)$")]
     pub file_type: Option<String>,
 }
 
