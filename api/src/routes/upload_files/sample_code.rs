@@ -37,6 +37,7 @@ pub struct ContentQuery {
     /// A file's path as the structure gives it (`<directory>/client.py`).
     #[param(
         required = true,
+        nullable = false,
         example = "pet_store/client.py",
         pattern = r"^[A-Za-z0-9_]+/(README\.md|client\.py)$"
     )]
