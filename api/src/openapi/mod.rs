@@ -145,3 +145,30 @@ pub fn allowed_methods(pattern: &str) -> Option<&'static str> {
 pub fn swagger_ui() -> SwaggerUi {
     SwaggerUi::new("/api-docs/ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    /// A required parameter is never documented as nullable: a client (or the fuzzing gate)
+    /// would send `null` for it as a valid value.
+    #[test]
+    fn no_required_parameter_may_be_null() {
+        let document = serde_json::to_value(super::ApiDoc::openapi()).expect("document");
+        let mut nullable = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("operations") {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let types = &parameter["schema"]["type"];
+                    let null = types
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "null"));
+                    if parameter["required"] == true && null {
+                        nullable.push(format!("{method} {path} {}", parameter["name"]));
+                    }
+                }
+            }
+        }
+        assert!(nullable.is_empty(), "required but nullable: {nullable:?}");
+    }
+}

@@ -164,19 +164,6 @@ pub async fn user_datas(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_os_type_is_documented_as_a_required_string_that_is_never_null() {
-        use utoipa::OpenApi;
-        let document = serde_json::to_value(crate::openapi::ApiDoc::openapi()).expect("document");
-        let os_type = document["paths"]["/mec/developer/v2/user-datas"]["get"]["parameters"]
-            .as_array()
-            .and_then(|p| p.iter().find(|p| p["name"] == "osType"))
-            .cloned()
-            .expect("osType");
-        assert_eq!(os_type["required"], true);
-        assert_eq!(os_type["schema"]["type"], "string", "{os_type}");
-    }
-
-    #[test]
     fn the_compiled_in_configuration_reads() {
         let config = super::config().expect("pkg_specs.json reads");
         let ids: Vec<&str> = config.pkg_specs.iter().map(|s| s.id.as_str()).collect();
