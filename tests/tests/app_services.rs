@@ -6,17 +6,17 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{app_body, send_form, spawn_app, wait_caught_up, TestApp};
+use crate::helpers::{app_body, is_temp, spawn_app, upload_file, wait_caught_up, TestApp};
 
 /// The catalogue's "Congestion Detection" (group "Telecom network") and "Uplink Compression".
 const CONGESTION: &str = "e0eacedb-e94f-4f13-a616-e8a58335f017";
 const UPLINK: &str = "048bea62-30af-4443-a9c4-ff69319c741f";
 
-fn config(app_id: &str, part: &str) -> String {
+pub(crate) fn config(app_id: &str, part: &str) -> String {
     format!("/mec/developer/v2/applications/{app_id}/appconfiguration/{part}")
 }
 
-async fn new_app(app: &TestApp, token: &str, name: &str) -> String {
+pub(crate) async fn new_app(app: &TestApp, token: &str, name: &str) -> String {
     let created = app.create_app(token, &app_body(name)).await;
     assert_eq!(created.status, 201, "{}", created.body);
     created.body["id"].as_str().expect("id").to_owned()
@@ -33,31 +33,6 @@ async fn select_count(app: &TestApp, capability: &str) -> Value {
         )
         .await;
     read.body["selectCount"].clone()
-}
-
-async fn upload(app: &TestApp, token: &str, file_type: &str, name: &str, content: &[u8]) -> String {
-    let reply = send_form(
-        &app.base,
-        "POST",
-        &format!("/mec/developer/v2/upload-files?fileType={file_type}"),
-        token,
-        &[("file", Some(name.to_owned()), content.to_vec())],
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.body["fileId"].as_str().expect("file id").to_owned()
-}
-
-async fn is_temp(app: &TestApp, id: &str) -> Option<bool> {
-    wait_caught_up(&app.pool).await;
-    app.pool
-        .query_opt(
-            "SELECT is_temp FROM tbl_uploaded_file WHERE file_id = $1",
-            &[&id],
-        )
-        .await
-        .expect("row")
-        .map(|r| r.get(0))
 }
 
 #[actix_web::test]
@@ -232,7 +207,7 @@ async fn produced_services_hold_their_files_and_name_rules_of_the_application() 
     let app = spawn_app().await;
     let alice = app.tenant(1);
     let app_id = new_app(&app, &alice, "producer").await;
-    let api = upload(
+    let api = upload_file(
         &app,
         &alice,
         "api",
@@ -240,8 +215,8 @@ async fn produced_services_hold_their_files_and_name_rules_of_the_application() 
         b"openapi: 3.0.0\ninfo: {title: t, version: v1}\npaths: {}\n",
     )
     .await;
-    let guide = upload(&app, &alice, "md", "svc.md", b"# Service\n").await;
-    let icon = upload(
+    let guide = upload_file(&app, &alice, "md", "svc.md", b"# Service\n").await;
+    let icon = upload_file(
         &app,
         &alice,
         "icon",
@@ -493,105 +468,4 @@ async fn a_rebuild_of_the_service_tables_equals_the_incremental_rows() {
         app.rows("tbl_app_certificate", "app_id").await,
         certificates
     );
-}
-
-#[actix_web::test]
-async fn the_certificate_secret_is_sealed_and_revealed_only_to_the_owner() {
-    let app = spawn_app().await;
-    let (alice, admin) = (app.tenant(1), app.admin());
-    let app_id = new_app(&app, &alice, "with-certificate").await;
-    let path = config(&app_id, "appcertificate");
-    let none = app.request("GET", &path, Some(&alice), None, &[]).await;
-    assert_eq!(
-        (none.status, none.body["code"].as_str()),
-        (404, Some("CERTIFICATE_NOT_FOUND"))
-    );
-    let secret = "s3cret-Key-4-edge";
-    let set = app
-        .request(
-            "PUT",
-            &path,
-            Some(&alice),
-            Some(&json!({"ak": "AKEDGE01", "sk": secret})),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        (set.status, &set.body),
-        (200, &json!({"ak": "AKEDGE01", "sk": "******"})),
-        "{}",
-        set.body
-    );
-    let read = app.request("GET", &path, Some(&admin), None, &[]).await;
-    assert_eq!(read.body["sk"], json!("******"));
-    let denied = app
-        .request(
-            "GET",
-            &format!("{path}?reveal=true"),
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(denied.status, 403);
-    let revealed = app
-        .request(
-            "GET",
-            &format!("{path}?reveal=true"),
-            Some(&alice),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(
-        (revealed.status, &revealed.body["sk"]),
-        (200, &json!(secret))
-    );
-    let bad = app
-        .request(
-            "PUT",
-            &path,
-            Some(&alice),
-            Some(&json!({"ak": "has space", "sk": "x"})),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        (bad.status, bad.body["params"][0].as_str()),
-        (400, Some("ak"))
-    );
-
-    // Nowhere in plain text: not in the events, not in the table.
-    wait_caught_up(&app.pool).await;
-    let leaks: i64 = app
-        .pool
-        .query_one(
-            "SELECT count(*) FROM events WHERE payload::text LIKE '%' || $1 || '%'",
-            &[&secret],
-        )
-        .await
-        .and_then(db::scalar)
-        .expect("count");
-    assert_eq!(leaks, 0);
-    let rows = app.rows("tbl_app_certificate", "app_id").await;
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["ak"], json!("AKEDGE01"));
-    assert!(!rows[0]["sk"].as_str().expect("sk").contains(secret));
-
-    let whole = app
-        .request(
-            "GET",
-            config(&app_id, "").trim_end_matches('/'),
-            Some(&alice),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(whole.status, 200, "{}", whole.body);
-    assert_eq!(whole.body["appCertificate"]["sk"], json!("******"));
-    assert_eq!(whole.body["trafficRuleList"], json!([]));
-    let removed = app.request("DELETE", &path, Some(&alice), None, &[]).await;
-    assert_eq!(removed.status, 200);
-    wait_caught_up(&app.pool).await;
-    assert!(app.rows("tbl_app_certificate", "app_id").await.is_empty());
 }

@@ -7,7 +7,7 @@
 use domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{raw_get, send_form, spawn_app, wait_caught_up, TestApp};
+use crate::helpers::{is_temp, raw_get, spawn_app, upload_file, wait_caught_up, TestApp};
 
 const BASE: &str = "/mec/developer/v2/capabilities";
 const QUERY: &str = "/mec/developer/v2/query";
@@ -15,27 +15,14 @@ const QUERY: &str = "/mec/developer/v2/query";
 const TELECOM: &str = "406593b4-c782-409c-8f46-a6fd5e1f6221";
 const CONGESTION: &str = "e0eacedb-e94f-4f13-a616-e8a58335f017";
 
-async fn upload(app: &TestApp, token: &str, file_type: &str, name: &str, content: &[u8]) -> String {
-    let reply = send_form(
-        &app.base,
-        "POST",
-        &format!("/mec/developer/v2/upload-files?fileType={file_type}"),
-        token,
-        &[("file", Some(name.to_owned()), content.to_vec())],
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.body["fileId"].as_str().expect("file id").to_owned()
-}
-
 /// The files of a new capability, uploaded by `token`: api, guide, icon.
 async fn files(app: &TestApp, token: &str) -> (String, String, String) {
     let api = b"openapi: 3.0.0\ninfo: {title: t, version: v1}\npaths: {}\n";
     let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
     (
-        upload(app, token, "api", "service.yaml", api).await,
-        upload(app, token, "md", "guide.md", b"# Guide\n").await,
-        upload(app, token, "icon", "icon.png", &png).await,
+        upload_file(app, token, "api", "service.yaml", api).await,
+        upload_file(app, token, "md", "guide.md", b"# Guide\n").await,
+        upload_file(app, token, "icon", "icon.png", &png).await,
     )
 }
 
@@ -44,18 +31,6 @@ fn body(name: &str, name_en: &str, files: &(String, String, String)) -> Value {
            "descriptionEn": "for tests", "provider": "edgedev", "groupId": TELECOM,
            "apiFileId": files.0, "guideFileId": files.1, "iconFileId": files.2,
            "host": "probe-service", "port": 8080, "protocol": "HTTP"})
-}
-
-async fn is_temp(app: &TestApp, id: &str) -> Option<bool> {
-    wait_caught_up(&app.pool).await;
-    app.pool
-        .query_opt(
-            "SELECT is_temp FROM tbl_uploaded_file WHERE file_id = $1",
-            &[&id],
-        )
-        .await
-        .expect("row")
-        .map(|r| r.get(0))
 }
 
 fn count(value: &Value) -> usize {
@@ -422,7 +397,7 @@ async fn updates_and_deletes_let_go_of_the_files_no_longer_named() {
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().expect("id").to_owned();
     let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 9];
-    let new_icon = upload(&app, &admin, "icon", "new.png", &png).await;
+    let new_icon = upload_file(&app, &admin, "icon", "new.png", &png).await;
     let mut changed = body("更新", "Update me", &f);
     changed["iconFileId"] = json!(new_icon);
     changed["port"] = json!(9090);

@@ -523,3 +523,36 @@ pub async fn raw_get(
         bytes.to_vec(),
     )
 }
+
+/// Uploads a file of `file_type` (`POST /upload-files`) and answers its id.
+pub async fn upload_file(
+    app: &TestApp,
+    token: &str,
+    file_type: &str,
+    name: &str,
+    content: &[u8],
+) -> String {
+    let reply = send_form(
+        &app.base,
+        "POST",
+        &format!("/mec/developer/v2/upload-files?fileType={file_type}"),
+        token,
+        &[("file", Some(name.to_owned()), content.to_vec())],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["fileId"].as_str().expect("file id").to_owned()
+}
+
+/// Whether an uploaded file is temporary once the read models caught up (`None`: no such file).
+pub async fn is_temp(app: &TestApp, id: &str) -> Option<bool> {
+    wait_caught_up(&app.pool).await;
+    app.pool
+        .query_opt(
+            "SELECT is_temp FROM tbl_uploaded_file WHERE file_id = $1",
+            &[&id],
+        )
+        .await
+        .expect("row")
+        .map(|r| r.get(0))
+}

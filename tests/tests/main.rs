@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_contract;
+mod app_certificate;
 mod app_configuration;
 mod app_services;
 mod applications;
@@ -20,5 +21,6 @@ mod plugins;
 mod processes;
 mod projector;
 mod relay;
+mod scripts_and_sample_code;
 mod upload_files;
 mod vm_catalogue;
