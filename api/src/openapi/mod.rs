@@ -50,6 +50,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::list_dns_rules, app_configuration::add_dns_rule,
         app_configuration::update_dns_rule, app_configuration::delete_dns_rule,
         app_configuration::certificate::get_configuration, app_configuration::certificate::get_certificate,
+        app_configuration::certificate::put_configuration,
         app_configuration::certificate::set_certificate, app_configuration::certificate::delete_certificate,
         app_configuration::services::required::list_services_required, app_configuration::services::required::add_service_required,
         app_configuration::services::required::update_service_required, app_configuration::services::required::delete_service_required,
@@ -70,7 +71,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::DstInterfaceBody, app_configuration::TunnelInfoBody, app_configuration::DnsRuleBody,
         app_configuration::services::ServiceRequiredRequest, app_configuration::services::ServiceRequiredBody,
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
-        app_configuration::certificate::AppConfigurationBody, app_scripts::ScriptBody,
+        app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(

@@ -3,7 +3,7 @@
 
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
-use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
+use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
 use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
@@ -88,6 +88,8 @@ pub enum ApplicationAction {
     /// Set (or replace) the certificate; its secret key is sealed.
     SetAppCertificate(AppCertificate),
     DeleteAppCertificate,
+    /// Replace listed configuration items in place, all or none.
+    UpdateConfiguration(ConfigurationUpdate),
     AddScript(AppScript),
     DeleteScript {
         script_id: String,
@@ -129,6 +131,7 @@ impl ApplicationAction {
             ApplicationAction::DeleteServiceProduced { .. } => "delete_service_produced",
             ApplicationAction::SetAppCertificate(_) => "set_app_certificate",
             ApplicationAction::DeleteAppCertificate => "delete_app_certificate",
+            ApplicationAction::UpdateConfiguration(_) => "update_configuration",
             ApplicationAction::AddScript(_) => "add_script",
             ApplicationAction::DeleteScript { .. } => "delete_script",
         }

@@ -31,6 +31,17 @@ impl AppCertificate {
     }
 }
 
+/// A whole-configuration update: every listed item replaces the item with its id; nothing is
+/// added or removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigurationUpdate {
+    pub traffic_rules: Vec<super::rules::TrafficRule>,
+    pub dns_rules: Vec<super::rules::DnsRule>,
+    pub services_required: Vec<ServiceRequired>,
+    pub services_produced: Vec<ServiceProduced>,
+    pub certificate: Option<AppCertificate>,
+}
+
 /// A capability the application requires. The names and version are the capability's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

@@ -33,7 +33,9 @@ const READ_MODELS: &[&str] = &["app_configuration"];
 /// Registers the rule endpoints under the applications scope.
 pub fn configure_nested(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/{applicationId}/appconfiguration").get(certificate::get_configuration),
+        web::resource("/{applicationId}/appconfiguration")
+            .get(certificate::get_configuration)
+            .put(certificate::put_configuration),
     )
     .service(
         web::resource("/{applicationId}/appconfiguration/appcertificate")

@@ -5,8 +5,10 @@
 //! - [`sandbox`]: networks and VMs of a VM application.
 //! - [`operations`]: the clean-env operation, its steps and its cancellation.
 //! - [`rules`]: the MEC traffic and DNS rules of the app configuration.
-//! - [`services`]: the services it requires and produces.
+//! - [`services`]: the services it requires and produces, its certificate and scripts.
+//! - [`configuration`]: the whole configuration updated at once.
 
+mod configuration;
 mod lifecycle;
 mod operations;
 mod rules;
@@ -65,6 +67,7 @@ impl Application {
             } => self.delete_service_produced(command, app_service_produced_id),
             A::SetAppCertificate(certificate) => self.set_certificate(command, certificate),
             A::DeleteAppCertificate => self.delete_certificate(command),
+            A::UpdateConfiguration(update) => self.update_configuration(command, update),
             A::AddScript(script) => self.add_script(command, script),
             A::DeleteScript { script_id } => self.delete_script(command, script_id),
             transition => self.change_status(command, transition),

@@ -70,7 +70,7 @@ fn unknown_capability() -> ApiError {
 }
 
 /// The entry for requiring capability `id`: names and version from the capability and its group.
-async fn required_from(
+pub(crate) async fn required_from(
     state: &AppState,
     id: &str,
     permissions: bool,
