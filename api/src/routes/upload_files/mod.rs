@@ -300,7 +300,7 @@ pub async fn delete(
 /// The file's bytes. In an API description (JSON or YAML), `{HOST}` becomes the first
 /// Kubernetes sandbox host's `lcmIp:32119`.
 #[utoipa::path(get, path = "/mec/developer/v2/upload-files/{fileId}/action/get-file-stream", tag = "upload-files", params(("fileId" = String, Path)),
-    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "the bytes, typed by the file's name: image/png, image/jpeg, application/json, application/yaml, text/markdown or text/x-shellscript"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn stream(
     state: web::Data<AppState>,
