@@ -189,4 +189,27 @@ async fn the_whole_configuration_is_updated_in_place_all_or_nothing() {
         (bad.status, bad.body["params"][0].as_str()),
         (400, Some("domainName"))
     );
+
+    // A whole configuration may be larger than other bodies (64 KiB): 180 KiB of rules is read.
+    let many: Vec<_> = (0..400)
+        .map(|n| {
+            json!({"trafficRuleId": format!("t{n}"), "action": "DROP", "priority": 1, "filterType": "FLOW",
+                   "trafficFilter": [{"tag": ["x".repeat(400)]}], "dstInterface": []})
+        })
+        .collect();
+    let large = app
+        .request(
+            "PUT",
+            &whole,
+            Some(&alice),
+            Some(&json!({"trafficRuleList": many})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (large.status, large.body["code"].as_str()),
+        (400, Some("INVALID_FIELD")),
+        "{}",
+        large.body
+    );
 }

@@ -30,10 +30,15 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 
 const READ_MODELS: &[&str] = &["app_configuration"];
 
+/// The largest whole-configuration update: it lists every rule and service of an application,
+/// far more than the 64 KiB other bodies may have.
+pub const CONFIGURATION_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Registers the rule endpoints under the applications scope.
 pub fn configure_nested(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/{applicationId}/appconfiguration")
+            .app_data(web::PayloadConfig::default().limit(CONFIGURATION_BODY_LIMIT))
             .get(certificate::get_configuration)
             .put(certificate::put_configuration),
     )
