@@ -108,11 +108,12 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             (file.id, command)
         })
         .collect();
-    let seeded_capabilities: Vec<(String, String)> = capabilities()?
+    let seeded_capabilities = capabilities()?;
+    let filed: Vec<(String, String)> = seeded_capabilities
         .iter()
         .map(|c| (c.id.clone(), c.fields.group_id.clone()))
         .collect();
-    let capabilities = capabilities()?
+    let capabilities = seeded_capabilities
         .into_iter()
         .map(|c| {
             let command = CapabilityCommand {
@@ -170,7 +171,7 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
         })
         .await?,
     };
-    file_capabilities(executor, &seeded_capabilities).await?;
+    file_capabilities(executor, &filed).await?;
     Ok(seeded)
 }
 

@@ -195,3 +195,15 @@ pub async fn delete(
         .await?;
     Ok(reply.into_response())
 }
+
+/// Lets go of the files of every script of a deleted application.
+pub async fn release_all(
+    state: &AppState,
+    actor: &domain::Actor,
+    live: &domain::application::LiveApplication,
+) {
+    for script in &live.scripts {
+        let file = [script.script_file_id.clone()];
+        holding::release(state, actor, &file, &holder(&script.id)).await;
+    }
+}

@@ -256,7 +256,7 @@ pub async fn delete(
         held,
     )
     .await?;
-    // Its configuration lets go too: the services' files and the capabilities it required.
+    // Its configuration and scripts let go too: their files and the capabilities it required.
     if let (true, Some(live)) = (answer.status().is_success(), before.state) {
         let st = state.clone();
         state
@@ -265,6 +265,7 @@ pub async fn delete(
                     &st, &who, &app_id, &live,
                 )
                 .await;
+                crate::routes::app_scripts::release_all(&st, &who, &live).await;
                 Ok(())
             })
             .await?;

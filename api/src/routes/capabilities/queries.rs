@@ -62,7 +62,7 @@ async fn page(
         .await
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct OwnedFilter {
     group_id: Option<String>,
     group_type: Option<&'static str>,
@@ -91,14 +91,7 @@ async fn all(
 ) -> Result<Vec<CapabilityResponse>, ApiError> {
     let mut rows = Vec::new();
     loop {
-        let filter = OwnedFilter {
-            group_id: filter.group_id.clone(),
-            group_type: filter.group_type,
-            name: filter.name.clone(),
-            name_en: filter.name_en.clone(),
-            project_id: filter.project_id.clone(),
-        };
-        let page = page(state, req, filter, MAX_LIMIT, rows.len() as i64).await?;
+        let page = page(state, req, filter.clone(), MAX_LIMIT, rows.len() as i64).await?;
         let done = page.results.len() < MAX_LIMIT as usize;
         rows.extend(page.results);
         if done {

@@ -52,14 +52,3 @@ pub async fn services_produced<T: FromRow>(pool: &Pool, app_id: &str) -> Result<
     .await
     .and_then(db::rows_as)
 }
-
-/// The ids of the capabilities the application requires (the older model's
-/// `tbl_app_project_capability`).
-pub async fn required_capability_ids(pool: &Pool, app_id: &str) -> Result<Vec<String>, DbError> {
-    pool.query(
-        "SELECT capability_id FROM tbl_app_project_capability WHERE project_id = $1 ORDER BY capability_id",
-        &[&app_id],
-    )
-    .await
-    .and_then(db::scalars)
-}

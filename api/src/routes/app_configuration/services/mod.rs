@@ -47,8 +47,8 @@ async fn run_app(
     run_command(state, request, render).await
 }
 
-/// What an application's deletion lets go of: its services' and scripts' files (by holder) and
-/// the capabilities it requires.
+/// What an application's deletion lets go of in its configuration: its services' files (by
+/// holder) and the capabilities it requires.
 pub async fn release_services(
     state: &AppState,
     actor: &Actor,
@@ -75,14 +75,4 @@ pub async fn release_services(
         .map(|s| s.id.clone())
         .collect();
     required::unselect_all(state, actor, &required, app_id).await;
-    for script in &live.scripts {
-        let file = [script.script_file_id.clone()];
-        holding::release(
-            state,
-            actor,
-            &file,
-            &crate::routes::app_scripts::holder(&script.id),
-        )
-        .await;
-    }
 }
