@@ -54,6 +54,10 @@ pub struct OperationsConfig {
     pub lcm_token: Option<String>,
     /// `EDGEDEV_LCM_CA`: a PEM file of CAs trusted for HTTPS controllers, beside the system's.
     pub lcm_ca: Option<PathBuf>,
+    /// `EDGEDEV_FILE_SERVER_URL`: the image file server; `None` runs the simulator.
+    pub file_server_url: Option<String>,
+    /// `EDGEDEV_FILE_SERVER_TOKEN`: the `access_token` sent to the file server.
+    pub file_server_token: Option<String>,
     /// `EDGEDEV_SECRET_KEY`: base64 AES-256 key; `None` uses (or creates) `<data_dir>/secret.key`.
     pub secret_key: Option<String>,
     /// How often running operations poll LCM.
@@ -68,6 +72,8 @@ impl Default for OperationsConfig {
             lcm_http: false,
             lcm_token: None,
             lcm_ca: None,
+            file_server_url: None,
+            file_server_token: None,
             secret_key: None,
             poll: Duration::from_secs(5),
             run_workflows: true,

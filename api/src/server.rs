@@ -44,6 +44,8 @@ pub enum StartError {
     PublicKey(crate::auth::KeyError),
     #[error(transparent)]
     Lcm(workflows::lcm::http::ClientError),
+    #[error("cannot build the file server client: {0}")]
+    FileServer(String),
     #[error(transparent)]
     Seed(#[from] commands::catalogue::SeedError),
 }
@@ -88,6 +90,16 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     } else {
         workflows::lcm::LcmAdapter::simulated()
     };
+    let file_server = match &config.operations.file_server_url {
+        Some(url) => workflows::file_server::FileServerAdapter::http(
+            url,
+            config.operations.file_server_token.clone(),
+        )
+        .map_err(|e| StartError::FileServer(e.to_string()))?,
+        None => workflows::file_server::FileServerAdapter::simulated(
+            &config.data_dir.join("file-server-sim"),
+        ),
+    };
     let executor = CommandExecutor::new(pool.clone());
     let seeded = commands::catalogue::seed(&executor, &pool).await?;
     if seeded != commands::catalogue::Seeded::default() {
@@ -98,6 +110,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         pool: pool.clone(),
         executor: executor.clone(),
         lcm: lcm.port.clone(),
+        file_server: file_server.port.clone(),
         secrets: secrets.clone(),
         poll: config.operations.poll,
         shutdown: runtime.shutdown_signal(),
@@ -116,6 +129,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         executor,
         secrets,
         lcm,
+        file_server,
         workflows,
         runtime,
         metrics,

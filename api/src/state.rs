@@ -30,6 +30,8 @@ pub struct AppState {
     pub secrets: commands::secrets::SecretBox,
     /// The LCM controllers (simulated or real).
     pub lcm: workflows::lcm::LcmAdapter,
+    /// The image file server (simulated or real).
+    pub file_server: workflows::file_server::FileServerAdapter,
     /// Permits for uploads running at once (each holds staged files and a connection).
     pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// The workflow runner of long-running operations.

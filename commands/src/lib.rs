@@ -11,12 +11,14 @@
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
 //! - [`catalogue`]: the catalogues seeded as events at first start.
+//! - [`ids`]: integer ids chosen on the write side (sequences).
 //! - [`reservations`]: reads of the uniqueness reservations.
 //! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
 
 pub mod catalogue;
 pub mod error;
 pub mod executor;
+pub mod ids;
 pub mod metadata;
 pub mod reservations;
 pub mod secrets;

@@ -16,8 +16,9 @@
 //! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
 //! - [`vm_catalogue`]: the older model's VM catalogue (regulations, networks, user data).
 //! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
+//! - [`vm_image`]: the VmImage aggregate (VM images: chunked upload, merge, slimming).
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
-//! - [`ports`]: traits for outside systems (the LCM controller of a host).
+//! - [`ports`]: traits for outside systems (the LCM controller of a host, the image file server).
 //! - [`secret`]: sealed secrets (passwords never held in plain text).
 //! - [`uniqueness`]: the keys an aggregate holds that must be unique across aggregates.
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
@@ -37,6 +38,7 @@ pub mod uniqueness;
 pub mod uploaded_file;
 pub mod vm;
 pub mod vm_catalogue;
+pub mod vm_image;
 pub mod wire;
 
 pub use identity::{Actor, Role};

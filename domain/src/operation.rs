@@ -13,6 +13,8 @@ pub enum OperationKind {
     VmLaunch,
     VmExportImage,
     CleanEnv,
+    VmImageMerge,
+    VmImageSlim,
 }
 
 /// One action of an operation's fixed list.
@@ -30,6 +32,8 @@ pub const INSTANTIATE: &str = "Instantiate Application";
 pub const CREATE_IMAGE: &str = "Create Image";
 pub const DOWNLOAD_IMAGE: &str = "Download Image";
 pub const CLEAN_SANDBOX: &str = "Clean Sandbox Environment";
+pub const MERGE_IMAGE: &str = "Merge Image";
+pub const SLIM_IMAGE: &str = "Slim Image";
 
 const LAUNCH_ACTIONS: &[ActionDef] = &[
     ActionDef {
@@ -66,11 +70,24 @@ const CLEAN_ACTIONS: &[ActionDef] = &[ActionDef {
     range: (0, 100),
 }];
 
+const MERGE_ACTIONS: &[ActionDef] = &[ActionDef {
+    name: MERGE_IMAGE,
+    object_type: "VM",
+    range: (0, 100),
+}];
+const SLIM_ACTIONS: &[ActionDef] = &[ActionDef {
+    name: SLIM_IMAGE,
+    object_type: "VM",
+    range: (0, 100),
+}];
+
 impl OperationKind {
-    pub const ALL: [OperationKind; 3] = [
+    pub const ALL: [OperationKind; 5] = [
         OperationKind::VmLaunch,
         OperationKind::VmExportImage,
         OperationKind::CleanEnv,
+        OperationKind::VmImageMerge,
+        OperationKind::VmImageSlim,
     ];
 
     /// The kind whose `operationName` this is.
@@ -84,6 +101,8 @@ impl OperationKind {
             OperationKind::VmLaunch => "VirtualMachine launch",
             OperationKind::VmExportImage => "VirtualMachine Export Image",
             OperationKind::CleanEnv => "Clean Sandbox Environment",
+            OperationKind::VmImageMerge => "vm image merge",
+            OperationKind::VmImageSlim => "vm image slim",
         }
     }
 
@@ -93,6 +112,7 @@ impl OperationKind {
             OperationKind::VmLaunch => "APPLICATION_INSTANCE",
             OperationKind::VmExportImage => "VM_IMAGE_INSTANCE",
             OperationKind::CleanEnv => "APPLICATION",
+            OperationKind::VmImageMerge | OperationKind::VmImageSlim => "VM",
         }
     }
 
@@ -101,6 +121,8 @@ impl OperationKind {
             OperationKind::VmLaunch => LAUNCH_ACTIONS,
             OperationKind::VmExportImage => EXPORT_ACTIONS,
             OperationKind::CleanEnv => CLEAN_ACTIONS,
+            OperationKind::VmImageMerge => MERGE_ACTIONS,
+            OperationKind::VmImageSlim => SLIM_ACTIONS,
         }
     }
 }

@@ -254,12 +254,13 @@ async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
             }
         }
     }
-    let id: i64 = workflows
-        .pool()
-        .query_one("SELECT nextval('vm_image_ids')", &[])
-        .await
-        .and_then(db::scalar)?;
-    let id = id as i32;
+    // The image's id is chosen once and recorded, so a resumed export registers the same one.
+    let Some(id) = info.vm_image_id else {
+        let id = commands::ids::next_vm_image_id(workflows.pool()).await?;
+        return Ok(Advance::Record(vec![info_event(info, |i| {
+            i.vm_image_id = Some(id)
+        })]));
+    };
     let at_time = now();
     let image = ExportedImage {
         id,
@@ -283,6 +284,7 @@ async fn download_image(step: &Export<'_>) -> Result<Advance, RunError> {
         user_name: op.user_name.clone(),
         at: at_time,
     };
+    workflows.register_exported_image(op, &image).await?;
     Ok(Advance::Record(vec![
         VmEvent::VmImageExported { image },
         VmEvent::VmStatusChanged {

@@ -7,10 +7,11 @@ use cqrs_es::Aggregate;
 use domain::application::{Application, ApplicationEvent};
 use domain::operation::{OperationEvent, OperationKind};
 use domain::vm::{Vm, VmEvent};
+use domain::vm_image::VmImage;
 
 use crate::runner::{Hook, RunError, Running, StepFuture, Workflows};
 use crate::steps::{failed, now, Advance};
-use crate::{clean, export, launch};
+use crate::{clean, export, launch, vm_image};
 
 /// An aggregate whose events start operations.
 pub trait OperationHost: Aggregate {
@@ -34,7 +35,7 @@ const fn hook<A: OperationHost>() -> Hook {
 }
 
 /// Every aggregate that runs operations (what a runner is built with, `RunnerParts::hooks`).
-pub const HOOKS: &[Hook] = &[hook::<Vm>(), hook::<Application>()];
+pub const HOOKS: &[Hook] = &[hook::<Vm>(), hook::<Application>(), hook::<VmImage>()];
 
 impl OperationHost for Vm {
     fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
@@ -97,6 +98,34 @@ impl OperationHost for Application {
     }
 }
 
+impl OperationHost for VmImage {
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
+        Box::pin(vm_image::advance(workflows, op))
+    }
+
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            let image: VmImage = workflows.load(&op.aggregate_id).await?;
+            if let Some(state) = image
+                .operations
+                .get(&op.operation_id)
+                .filter(|s| !s.is_finished())
+            {
+                let index = state.actions.len().saturating_sub(1);
+                let events = vm_image::with_failure(state, index, message);
+                workflows
+                    .record_image(&op.aggregate_id, state, events)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// One step of a VM operation (launch, export); false once it has ended.
 async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunError> {
     let vm: Vm = workflows.load(&op.aggregate_id).await?;
@@ -127,13 +156,16 @@ async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunErro
             OperationKind::VmExportImage => {
                 export::advance(workflows, &op.aggregate_id, &vm, &state, index).await?
             }
-            // Clean-env runs on the application, never on a VM: end it rather than spin.
-            OperationKind::CleanEnv => Advance::Record(
-                failed(&state, index, "this operation does not run on a VM")
-                    .into_iter()
-                    .map(VmEvent::Operation)
-                    .collect(),
-            ),
+            // Clean-env runs on the application, image operations on the image, never on a
+            // VM: end it rather than spin.
+            OperationKind::CleanEnv | OperationKind::VmImageMerge | OperationKind::VmImageSlim => {
+                Advance::Record(
+                    failed(&state, index, "this operation does not run on a VM")
+                        .into_iter()
+                        .map(VmEvent::Operation)
+                        .collect(),
+                )
+            }
         },
     };
     match advance {

@@ -11,16 +11,20 @@
 //! - [`record`]: recording a step as a command on the operation's aggregate.
 //! - [`steps`]: building the events of a step (progress, success, failure, deadlines).
 //! - [`launch`], [`export`], [`clean`]: the operations, one function per action.
+//! - [`vm_image`]: the image operations (merge of an upload, slimming).
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
+//! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
 
 pub mod clean;
 pub mod export;
+pub mod file_server;
 pub mod hooks;
 pub mod launch;
 pub mod lcm;
 pub mod record;
 pub mod runner;
 pub mod steps;
+pub mod vm_image;
 
 pub use runner::{Deadlines, Hook, RunError, RunnerMetrics, RunnerParts, Running, Workflows};
 pub use steps::{no_response, Advance};

@@ -8,6 +8,7 @@ use domain::application::{
 };
 use domain::operation::{OperationError, OperationState};
 use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
+use domain::vm_image::{VmImage, VmImageAction, VmImageCommand, VmImageError, VmImageEvent};
 
 use crate::runner::{RunError, Workflows};
 use crate::steps::{actor_of, metadata_of, no_response};
@@ -92,6 +93,108 @@ impl Workflows {
             ))) => Ok(false),
             Err(other) => Err(RunError::Command(other.to_string())),
         }
+    }
+
+    /// Whether the image's operation `operation_id` is still ongoing (not cancelled meanwhile).
+    pub async fn image_still_ongoing(
+        &self,
+        image_id: &str,
+        operation_id: &str,
+    ) -> Result<bool, RunError> {
+        let image: VmImage = self.load(image_id).await?;
+        Ok(image.operations.check_ongoing(operation_id).is_ok())
+    }
+
+    /// Records a step of an image operation; false once it has ended (by these events, or
+    /// cancelled meanwhile).
+    pub async fn record_image(
+        &self,
+        image_id: &str,
+        op: &OperationState,
+        events: Vec<VmImageEvent>,
+    ) -> Result<bool, RunError> {
+        let ends = events.iter().any(|e| {
+            matches!(
+                e,
+                VmImageEvent::Operation(
+                    domain::operation::OperationEvent::OperationSucceeded { .. }
+                        | domain::operation::OperationEvent::OperationFailed { .. }
+                )
+            )
+        });
+        let command = VmImageCommand {
+            actor: actor_of(op),
+            action: VmImageAction::Step {
+                operation_id: op.id.clone(),
+                events,
+            },
+        };
+        match self
+            .executor()
+            .execute::<VmImage, _>(
+                image_id,
+                command,
+                &(),
+                &metadata_of(op),
+                &CommandOptions::default(),
+                no_response,
+            )
+            .await
+        {
+            Ok(_) => Ok(!ends),
+            Err(CommandError::Rejected(VmImageError::Operation(_))) => Ok(false),
+            Err(other) => Err(RunError::Command(other.to_string())),
+        }
+    }
+
+    /// Registers the image an export made as a VmImage (again adds nothing). A name the owner
+    /// has already (two exports in one minute) gets the id appended.
+    pub async fn register_exported_image(
+        &self,
+        op: &OperationState,
+        image: &domain::vm::ExportedImage,
+    ) -> Result<(), RunError> {
+        let file = domain::vm_image::ImageFile {
+            file_server_image_id: None,
+            image_file_name: image.image_file_name.clone(),
+            image_format: image.image_format.clone(),
+            download_url: image.download_url.clone(),
+            file_md5: image.checksum.clone(),
+            image_size: image.image_size,
+            virtual_size: 0,
+        };
+        let names = [image.name.clone(), format!("{}-{}", image.name, image.id)];
+        for name in names {
+            let command = VmImageCommand {
+                actor: actor_of(op),
+                action: VmImageAction::Register {
+                    id: image.id,
+                    name,
+                    file: file.clone(),
+                    at: image.at,
+                },
+            };
+            match self
+                .executor()
+                .execute::<VmImage, _>(
+                    &image.id.to_string(),
+                    command,
+                    &(),
+                    &metadata_of(op),
+                    &CommandOptions::default(),
+                    no_response,
+                )
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(CommandError::Duplicate { .. }) => continue,
+                Err(other) => return Err(RunError::Command(other.to_string())),
+            }
+        }
+        Err(RunError::Command(format!(
+            "the exported image's name {} is taken",
+            image.name
+        )))
     }
 
     /// Loads an aggregate's current state from its events.

@@ -18,7 +18,7 @@ use std::time::Duration;
 use commands::CommandExecutor;
 use db::Pool;
 use domain::operation::OperationEventKind;
-use domain::ports::Lcm;
+use domain::ports::{FileServer, Lcm};
 use tokio::sync::{watch, Notify, Semaphore};
 
 use commands::secrets::SecretBox;
@@ -30,6 +30,9 @@ pub struct Deadlines {
     pub instantiate: Duration,
     pub create_image: Duration,
     pub download_image: Duration,
+    /// The file server's check of a merged upload.
+    pub image_check: Duration,
+    pub slim: Duration,
 }
 
 impl Default for Deadlines {
@@ -39,6 +42,8 @@ impl Default for Deadlines {
             instantiate: Duration::from_secs(1800),
             create_image: Duration::from_secs(3 * 3600),
             download_image: Duration::from_secs(2 * 3600),
+            image_check: Duration::from_secs(2 * 3600),
+            slim: Duration::from_secs(3 * 3600),
         }
     }
 }
@@ -73,6 +78,7 @@ struct Inner {
     pool: Pool,
     executor: CommandExecutor,
     lcm: Arc<dyn Lcm>,
+    file_server: Arc<dyn FileServer>,
     secrets: SecretBox,
     poll: Duration,
     deadlines: Deadlines,
@@ -130,6 +136,7 @@ pub struct RunnerParts {
     pub pool: Pool,
     pub executor: CommandExecutor,
     pub lcm: Arc<dyn Lcm>,
+    pub file_server: Arc<dyn FileServer>,
     pub secrets: SecretBox,
     /// How often running operations poll their outside system.
     pub poll: Duration,
@@ -146,6 +153,7 @@ impl Workflows {
                 pool: parts.pool,
                 executor: parts.executor,
                 lcm: parts.lcm,
+                file_server: parts.file_server,
                 secrets: parts.secrets,
                 poll: parts.poll,
                 deadlines: Deadlines::default(),
@@ -169,6 +177,10 @@ impl Workflows {
 
     pub fn lcm(&self) -> &Arc<dyn Lcm> {
         &self.inner.lcm
+    }
+
+    pub fn file_server(&self) -> &Arc<dyn FileServer> {
+        &self.inner.file_server
     }
 
     pub fn secrets(&self) -> &SecretBox {

@@ -72,6 +72,15 @@ pub enum SimSystem {
         #[arg(long, default_value = "127.0.0.1:30204")]
         bind: String,
     },
+    /// The image file server over HTTP, on the real API's paths (`/image-management/v1/images`);
+    /// `PUT /simulator/plan` sets delays, failure points and forced results.
+    FileServer {
+        #[arg(long, default_value = "127.0.0.1:9501")]
+        bind: String,
+        /// Where chunks and images are kept.
+        #[arg(long, default_value = "file-server-sim")]
+        dir: PathBuf,
+    },
 }
 
 /// Where the database is: `DATABASE_URL`, or the private cluster in the data directory.
@@ -152,6 +161,13 @@ pub struct OperationArgs {
     /// PEM file of certificate authorities trusted for HTTPS controllers (beside the system's).
     #[arg(long, env = "EDGEDEV_LCM_CA")]
     pub lcm_ca: Option<PathBuf>,
+    /// The image file server's base URL (`http[s]://host:port`); unset uses the in-process
+    /// simulator, which keeps its files under <data dir>/file-server-sim.
+    #[arg(long, env = "EDGEDEV_FILE_SERVER_URL")]
+    pub file_server_url: Option<String>,
+    /// The `access_token` sent to the file server.
+    #[arg(long, env = "EDGEDEV_FILE_SERVER_TOKEN", hide_env_values = true)]
+    pub file_server_token: Option<String>,
     /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
     #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,

@@ -63,6 +63,9 @@ error_codes! {
     InvalidIfMatch = ("INVALID_IF_MATCH", BAD_REQUEST, Some(20002), "If-Match is not a version as given in ETag"),
     InvalidIdempotencyKey = ("INVALID_IDEMPOTENCY_KEY", BAD_REQUEST, Some(20002), "Idempotency-Key is empty or longer than 255 characters"),
     UnknownFlavor = ("UNKNOWN_FLAVOR", BAD_REQUEST, Some(20002), "a VM names a flavor the catalogue does not have"),
+    UnknownVmImage = ("UNKNOWN_VM_IMAGE", BAD_REQUEST, Some(20002), "a VM names an image that does not exist, is not the caller's to use, or has no checked file"),
+    ChunksMissing = ("CHUNKS_MISSING", BAD_REQUEST, Some(20002), "a merge was asked before every chunk of the upload arrived"),
+    ImageNotSlimmable = ("IMAGE_NOT_SLIMMABLE", BAD_REQUEST, Some(20002), "an ISO image cannot be slimmed"),
     InvalidFileReference = ("INVALID_FILE_REFERENCE", BAD_REQUEST, Some(20016), "a field names an uploaded file that does not exist, is not the caller's to use, or is not of the type the field needs"),
     UnknownCapabilityGroup = ("UNKNOWN_CAPABILITY_GROUP", BAD_REQUEST, Some(20002), "a capability names a group that does not exist"),
     UnknownCapability = ("UNKNOWN_CAPABILITY", BAD_REQUEST, Some(20002), "a service required names a capability that does not exist"),
@@ -112,6 +115,11 @@ error_codes! {
     CapabilityExists = ("CAPABILITY_EXISTS", CONFLICT, None, "a capability with this id exists"),
     DuplicateCapability = ("DUPLICATE_CAPABILITY", CONFLICT, None, "another capability has this name or nameEn"),
     FlavorExists = ("FLAVOR_EXISTS", CONFLICT, None, "a flavor with this id exists"),
+    VmImageExists = ("VM_IMAGE_EXISTS", CONFLICT, None, "a VM image with this id exists"),
+    DuplicateVmImage = ("DUPLICATE_VM_IMAGE", CONFLICT, Some(20002), "another image of the owner has this name"),
+    VmImageStatus = ("VM_IMAGE_STATUS", CONFLICT, None, "the image's status does not allow this; the message names the status"),
+    UploadInProgress = ("UPLOAD_IN_PROGRESS", CONFLICT, None, "another upload of the image is in progress; cancel or reset it first"),
+    ImageFileUnavailable = ("IMAGE_FILE_UNAVAILABLE", CONFLICT, None, "the image has no file the file server can serve here"),
     FileExists = ("FILE_EXISTS", CONFLICT, None, "an uploaded file with this id exists"),
     FileInUse = ("FILE_IN_USE", CONFLICT, None, "an application (or another holder) uses the file"),
     MephostExists = ("MEPHOST_EXISTS", CONFLICT, None, "a host with this id exists"),
@@ -139,6 +147,7 @@ error_codes! {
     // The server's side (500, 503).
     Internal = ("INTERNAL", INTERNAL_SERVER_ERROR, None, "a bug or an unexpected failure; it is logged, not described"),
     ServiceUnavailable = ("SERVICE_UNAVAILABLE", SERVICE_UNAVAILABLE, None, "a dependency (database, LCM) is unavailable; retry later"),
+    FileServerRejected = ("FILE_SERVER_REJECTED", BAD_GATEWAY, None, "the image file server refused the request; the message has its answer"),
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Ports: the traits through which edgedev reaches outside systems (DESIGN.md §5). Each has an
 //! in-process simulator and an HTTP client, both outside the domain.
 
+pub mod file_server;
 pub mod lcm;
 
+pub use file_server::{ByteSource, FileServer, FileServerError, FsFuture, StoredImage};
 pub use lcm::{
     Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
     LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadNetwork, WorkloadVm,

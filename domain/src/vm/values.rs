@@ -111,6 +111,10 @@ pub struct ExportInfo {
     pub status: Option<String>,
     pub log: Option<String>,
     pub create_time: Option<DateTime<Utc>>,
+    /// The id the exported image is registered under (chosen once, so a resumed export
+    /// registers the same image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vm_image_id: Option<i32>,
 }
 
 /// A VM image made by an export: a new private `tbl_vm_image` row.

@@ -15,6 +15,7 @@ pub mod operations;
 pub mod plugins;
 pub mod uploaded_files;
 pub mod vm_catalogue;
+pub mod vm_images;
 pub mod vms;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use uploaded_files::UploadedFilesProjection;
 pub use vm_catalogue::VmCatalogueProjection;
+pub use vm_images::VmImagesProjection;
 pub use vms::VmsProjection;
 
 /// Every projection edgedev runs, in a stable order.
@@ -51,5 +53,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(AppConfigurationProjection),
         Arc::new(VmCatalogueProjection),
         Arc::new(AppScriptsProjection),
+        Arc::new(VmImagesProjection),
     ]
 }

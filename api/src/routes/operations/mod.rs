@@ -4,8 +4,9 @@
 //!   `{operationId}` at once and runs in the workflow runner), and the VM console;
 //! - [`status`]: reading one with its actions (`GET /mec/developer/v2/operations/{id}`, 404 when
 //!   unknown) and cancelling one (`POST /api/v1/operations/{id}/cancel`);
-//! - setting the LCM simulator's plan for a controller (`PUT /api/v1/simulators/lcm/{lcmIp}`,
-//!   admins, only while the simulator is in use).
+//! - setting the LCM simulator's plan for a controller (`PUT /api/v1/simulators/lcm/{lcmIp}`)
+//!   and the file server simulator's (`PUT /api/v1/simulators/file-server`), admins, only while
+//!   the simulator is in use.
 
 pub mod start;
 pub mod status;
@@ -14,6 +15,7 @@ use actix_web::{web, HttpResponse};
 use domain::operation::OperationError;
 use serde::Serialize;
 use utoipa::ToSchema;
+use workflows::file_server::FileServerPlan;
 use workflows::lcm::SimPlan;
 
 pub use start::{clean_env, export_image, launch, owned_application, vnc, Console};
@@ -24,12 +26,13 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::state::AppState;
 
 /// What a started operation is visible in.
-pub const READ_MODELS: &[&str] = &["operations", "vms"];
+pub const READ_MODELS: &[&str] = &["operations", "vms", "vm_images"];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/mec/developer/v2/operations/{operationId}").get(get))
         .service(web::resource("/api/v1/operations/{operationId}/cancel").post(cancel))
-        .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan));
+        .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan))
+        .service(web::resource("/api/v1/simulators/file-server").put(set_file_server_plan));
 }
 
 /// `{operationId}` of a started operation.
@@ -129,5 +132,34 @@ pub async fn set_simulator_plan(
         .with_params(vec!["delayMs".into()]));
     }
     sim.set_plan(&path, plan);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the file server simulator's plan: delay, the failing call, polls answered "in progress",
+/// a forced check status, a slim failure (admins; only while the simulator is in use).
+#[utoipa::path(put, path = "/api/v1/simulators/file-server", tag = "operations", request_body = FileServerPlan,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "a real file server is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_file_server_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: crate::request_rules::JsonBody<FileServerPlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.file_server.simulator.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
+            "edgedev talks to a real file server (EDGEDEV_FILE_SERVER_URL)",
+        )
+    })?;
+    let plan = body.into_inner();
+    if plan.delay_ms > workflows::lcm::MAX_SIM_DELAY_MS || plan.pending_polls > 1000 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "delayMs must be at most 60000 and pendingPolls at most 1000",
+        )
+        .with_params(vec!["delayMs".into(), "pendingPolls".into()]));
+    }
+    sim.set_plan(plan);
     Ok(HttpResponse::NoContent().finish())
 }

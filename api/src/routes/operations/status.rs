@@ -4,13 +4,14 @@ use actix_web::{web, HttpResponse};
 use domain::application::{Application, ApplicationAction, ApplicationCommand};
 use domain::operation::OperationError;
 use domain::vm::{Vm, VmAction, VmCommand};
+use domain::vm_image::{VmImage, VmImageAction, VmImageCommand};
 use domain::Actor;
 use projections::read_models::operations::query;
 
 use super::{operation_error, OperationStatus, READ_MODELS};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::commanding::{command_error, metadata, AppState};
+use crate::routes::commanding::{command_error, metadata, AppState, CommandEndpoint};
 use crate::routes::parse_uuid;
 
 /// Where an operation lives and who may see it.
@@ -121,54 +122,30 @@ pub async fn cancel(
             let mut meta = metadata(&actor, None);
             meta.operation_id = Some(id.clone());
             let at = db::now_micros();
-            let options = commands::CommandOptions::default();
-            let position = if located.aggregate_type == "vm" {
-                let command = VmCommand {
-                    actor,
-                    action: VmAction::Cancel {
+            let aggregate_id = located.aggregate_id.clone();
+            let position = match located.aggregate_type.as_str() {
+                "vm" => {
+                    let action = VmAction::Cancel {
                         operation_id: id.clone(),
                         at,
-                    },
-                };
-                match st
-                    .executor
-                    .execute::<Vm, _>(
-                        &located.aggregate_id,
-                        command,
-                        &(),
-                        &meta,
-                        &options,
-                        workflows::no_response,
-                    )
-                    .await
-                    .map_err(command_error::<Vm>)?
-                {
-                    commands::Outcome::Executed(e) => e.position,
-                    commands::Outcome::Replayed(_) => None,
+                    };
+                    cancel_on::<Vm>(&st, &aggregate_id, VmCommand { actor, action }, &meta).await?
                 }
-            } else {
-                let command = ApplicationCommand {
-                    actor,
-                    action: ApplicationAction::CancelOperation {
+                "vm_image" => {
+                    let action = VmImageAction::CancelOperation {
                         operation_id: id.clone(),
                         at,
-                    },
-                };
-                match st
-                    .executor
-                    .execute::<Application, _>(
-                        &located.aggregate_id,
-                        command,
-                        &(),
-                        &meta,
-                        &options,
-                        workflows::no_response,
-                    )
-                    .await
-                    .map_err(command_error::<Application>)?
-                {
-                    commands::Outcome::Executed(e) => e.position,
-                    commands::Outcome::Replayed(_) => None,
+                    };
+                    let command = VmImageCommand { actor, action };
+                    cancel_on::<VmImage>(&st, &aggregate_id, command, &meta).await?
+                }
+                _ => {
+                    let action = ApplicationAction::CancelOperation {
+                        operation_id: id.clone(),
+                        at,
+                    };
+                    let command = ApplicationCommand { actor, action };
+                    cancel_on::<Application>(&st, &aggregate_id, command, &meta).await?
                 }
             };
             if let Some(position) = position {
@@ -178,4 +155,29 @@ pub async fn cancel(
         })
         .await?;
     Ok(HttpResponse::Ok().json(op))
+}
+
+/// Runs a cancel command on the operation's aggregate; the position it appended at, if any.
+async fn cancel_on<A: CommandEndpoint>(
+    state: &AppState,
+    aggregate_id: &str,
+    command: A::Command,
+    meta: &commands::CommandMetadata,
+) -> Result<Option<commands::LogPosition>, ApiError> {
+    let outcome = state
+        .executor
+        .execute::<A, _>(
+            aggregate_id,
+            command,
+            &(),
+            meta,
+            &commands::CommandOptions::default(),
+            workflows::no_response,
+        )
+        .await
+        .map_err(command_error::<A>)?;
+    Ok(match outcome {
+        commands::Outcome::Executed(e) => e.position,
+        commands::Outcome::Replayed(_) => None,
+    })
 }

@@ -18,6 +18,7 @@ use db::{Conn, DbError, Sql};
 use domain::application::Application;
 use domain::operation::{cancelled_message, operation_progress, OperationEvent, OperationKind};
 use domain::vm::Vm;
+use domain::vm_image::VmImage;
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -29,7 +30,7 @@ impl Projection for OperationsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Application::TYPE, Vm::TYPE]
+        &[Application::TYPE, Vm::TYPE, VmImage::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {

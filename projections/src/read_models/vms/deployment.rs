@@ -1,11 +1,11 @@
 //! Writes of the VM deployment tables: `tbl_vm_instantiate_info` with its port addresses,
-//! `tbl_vm_image_export_info`, the exported images in `tbl_vm_image`, and the older model's
+//! `tbl_vm_image_export_info`, and the older model's
 //! package config.
 
 use std::collections::BTreeMap;
 
 use db::{Conn, DbError, Sql};
-use domain::vm::{ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan};
+use domain::vm::{ExportInfo, InstantiateInfo, LaunchPlan};
 use serde_json::json;
 
 use super::split;
@@ -134,27 +134,6 @@ pub(super) async fn write_exports(
          ON CONFLICT (vm_id) DO UPDATE SET image_id = EXCLUDED.image_id, image_name = EXCLUDED.image_name, \
          app_instance_id = EXCLUDED.app_instance_id, host_ip = EXCLUDED.host_ip, status = EXCLUDED.status, \
          create_time = EXCLUDED.create_time, log = EXCLUDED.log", &[&ids, &column!(image_instance_id), &column!(name), &column!(status), &column!(create_time), &column!(log)])
-    .await?;
-    Ok(())
-}
-
-pub(super) async fn write_images(conn: &Conn, images: &[ExportedImage]) -> Result<(), DbError> {
-    if images.is_empty() {
-        return Ok(());
-    }
-    macro_rules! column {
-        ($field:ident) => {
-            images.iter().map(|i| i.$field.clone()).collect::<Vec<_>>()
-        };
-    }
-    conn.execute("INSERT INTO tbl_vm_image (id, name, visible_type, image_file_name, image_format, down_load_url, file_md5, \
-         image_size, image_slim_status, status, create_time, modify_time, upload_time, user_id, user_name) \
-         SELECT id, name, 'private', file_name, format, url, md5, size, 'SLIM_SUCCEED', 'PUBLISHED', at, at, at, \
-           user_id, user_name \
-         FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], \
-           $8::timestamptz[], $9::text[], $10::text[]) \
-           AS u(id, name, file_name, format, url, md5, size, at, user_id, user_name) \
-         ON CONFLICT (id) DO NOTHING", &[&column!(id), &column!(name), &column!(image_file_name), &column!(image_format), &column!(download_url), &column!(checksum), &column!(image_size), &column!(at), &column!(user_id), &column!(user_name)])
     .await?;
     Ok(())
 }

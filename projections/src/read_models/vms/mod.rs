@@ -1,7 +1,7 @@
 //! The VM read models: configuration from the Application aggregate (`tbl_network`, `tbl_vm`,
 //! `tbl_vm_port`, `tbl_vm_certificate`) and deployment from the Vm aggregate
 //! (`tbl_vm_instantiate_info`, `tbl_vm_port_instantiate_info`, `tbl_vm_image_export_info`, the
-//! exported images in `tbl_vm_image`, the status and target image in `tbl_vm`), plus the older
+//! status and target image in `tbl_vm`; an exported image is a VmImage, see `vm_images`), plus the older
 //! project model's `tbl_project_vm_create_config`, `tbl_project_vm_image_config` and
 //! `tbl_project_vm_package_config` carrying the same facts. Certificates keep the sealed password.
 //!
@@ -20,13 +20,12 @@ use db::{Conn, DbError, Sql};
 use domain::application::sandbox::{Network, VmConfig};
 use domain::application::{Application, ApplicationEvent, ApplicationEventKind as AppKind};
 use domain::vm::{
-    ExportInfo, ExportedImage, InstantiateInfo, LaunchPlan, Vm, VmEvent, VmEventKind as VmKind,
-    VmStatus,
+    ExportInfo, InstantiateInfo, LaunchPlan, Vm, VmEvent, VmEventKind as VmKind, VmStatus,
 };
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 use config::{delete_vms, write_networks, write_vms};
-use deployment::{write_exports, write_images, write_instances, write_packages};
+use deployment::{write_exports, write_instances, write_packages};
 
 pub struct VmsProjection;
 
@@ -48,7 +47,6 @@ impl Projection for VmsProjection {
             "tbl_vm_instantiate_info",
             "tbl_vm_port_instantiate_info",
             "tbl_vm_image_export_info",
-            "tbl_vm_image",
             "tbl_project_vm_create_config",
             "tbl_project_vm_image_config",
             "tbl_project_vm_package_config",
@@ -93,7 +91,6 @@ const VM_EVENTS: &[VmKind] = &[
     VmKind::InstantiateInfoRecorded,
     VmKind::VmStatusChanged,
     VmKind::ImageExportInfoRecorded,
-    VmKind::VmImageExported,
     VmKind::InstanceCleaned,
 ];
 
@@ -111,7 +108,6 @@ struct Batch {
     statuses: BTreeMap<String, (VmStatus, Option<i32>)>,
     instances: BTreeMap<String, Option<InstantiateInfo>>,
     exports: BTreeMap<String, Option<ExportInfo>>,
-    images: Vec<ExportedImage>,
     packages: BTreeMap<String, Option<(LaunchPlan, chrono::DateTime<chrono::Utc>)>>,
 }
 
@@ -194,7 +190,6 @@ impl Batch {
             VmEvent::ImageExportInfoRecorded { info } => {
                 self.exports.insert(vm_id, Some(info));
             }
-            VmEvent::VmImageExported { image } => self.images.push(image),
             VmEvent::InstanceCleaned {} => {
                 self.instances.insert(vm_id.clone(), None);
                 self.exports.insert(vm_id.clone(), None);
@@ -227,7 +222,6 @@ impl Batch {
         }
         write_instances(conn, &self.instances).await?;
         write_exports(conn, &self.exports).await?;
-        write_images(conn, &self.images).await?;
         write_packages(conn, &self.packages).await?;
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! Queries of the VM read model: `tbl_network`, `tbl_vm` with its ports, certificate (password
-//! masked), instantiate info (with port addresses) and export info, and `tbl_vm_image`.
+//! masked), instantiate info (with port addresses) and export info.
 //! Rows are read into the caller's type, its fields named as the columns.
 
 use db::{DbError, FromRow, Pool};
@@ -48,86 +48,3 @@ const VMS: &str = "SELECT json_build_object( \
      'checkSum', e.check_sum, 'imageSize', e.image_size, 'status', e.status, 'log', e.log, \
      'createTime', e.create_time) FROM tbl_vm_image_export_info e WHERE e.vm_id = v.id) \
 ) FROM tbl_vm v WHERE v.app_id = $1 AND ($2::text IS NULL OR v.id = $2) ORDER BY v.name, v.id";
-
-/// Who asks for VM images: a non-admin sees their own images and public ones.
-#[derive(Debug, Clone, Copy)]
-pub struct ImageViewer<'a> {
-    pub user_id: &'a str,
-    pub admin: bool,
-}
-
-/// What a VM image list is filtered by (each `None` for no filter).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImageFilter<'a> {
-    /// Part of the name.
-    pub name: Option<&'a str>,
-    /// `public` or `private` (any case).
-    pub visible_type: Option<&'a str>,
-    pub user_id: Option<&'a str>,
-}
-
-const IMAGE_COLUMNS: &str = "id, name, visible_type, os_type, os_version, os_bit_type, system_disk_size, image_file_name, \
-    image_format, down_load_url, file_md5, image_size, image_slim_status, status, create_time, user_id, user_name";
-
-const IMAGE_FILTER: &str = "WHERE ($1 OR user_id = $2 OR visible_type = 'public') \
-    AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\') \
-    AND ($4::text IS NULL OR visible_type = lower($4)) AND ($5::text IS NULL OR user_id = $5)";
-
-/// One VM image the viewer may see.
-pub async fn image<T: FromRow>(
-    pool: &Pool,
-    viewer: ImageViewer<'_>,
-    id: i32,
-) -> Result<Option<T>, DbError> {
-    pool.query_opt(
-        &format!(
-            "SELECT {IMAGE_COLUMNS} FROM tbl_vm_image WHERE id = $1 AND ($2 OR user_id = $3 OR visible_type = 'public')"
-        ),
-        &[&id, &viewer.admin, &viewer.user_id],
-    )
-    .await
-    .and_then(db::opt_as)
-}
-
-/// A page of the VM images the viewer may see, newest first, with the number of all that match.
-pub async fn images<T: FromRow>(
-    pool: &Pool,
-    viewer: ImageViewer<'_>,
-    filter: ImageFilter<'_>,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<T>, i64), DbError> {
-    let name = db::contains_pattern(filter.name);
-    let rows = pool
-        .query(
-            &format!(
-                "SELECT {IMAGE_COLUMNS} FROM tbl_vm_image {IMAGE_FILTER} \
-                 ORDER BY create_time DESC NULLS LAST, id DESC LIMIT $6 OFFSET $7"
-            ),
-            &[
-                &viewer.admin,
-                &viewer.user_id,
-                &name,
-                &filter.visible_type,
-                &filter.user_id,
-                &limit,
-                &offset,
-            ],
-        )
-        .await
-        .and_then(db::rows_as)?;
-    let total = pool
-        .query_one(
-            &format!("SELECT count(*) FROM tbl_vm_image {IMAGE_FILTER}"),
-            &[
-                &viewer.admin,
-                &viewer.user_id,
-                &name,
-                &filter.visible_type,
-                &filter.user_id,
-            ],
-        )
-        .await
-        .and_then(db::scalar)?;
-    Ok((rows, total))
-}

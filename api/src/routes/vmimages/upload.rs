@@ -1,0 +1,489 @@
+//! An image's file: the chunked upload in the flow.js shape (each chunk relayed to the file
+//! server, then recorded, so every chunk listed as received is durable), cancel, the merge (an
+//! operation), the streamed download, reset and delete (which also remove the file from the
+//! file server).
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::ports::FileServerError;
+use domain::vm_image::{Chunk, VmImage, VmImageAction};
+use domain::Actor;
+use futures_util::StreamExt;
+
+use super::dto::{MergeQuery, ReceivedChunks, UploadQuery};
+use super::{image_command, image_id, not_found, start_operation};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::files::http::{content_disposition, unreadable, upload_permit};
+use crate::routes::commanding::AppState;
+use crate::routes::commanding::{command_error, CommandHeaders};
+use crate::routes::operations::Started;
+
+/// The largest chunk taken (flow.js sends 1-8 MiB by default).
+pub const MAX_CHUNK: usize = 64 * 1024 * 1024;
+/// Parts a chunk's form may have (flow.js sends about ten).
+const MAX_PARTS: usize = 16;
+/// The largest text field of a chunk's form.
+const MAX_FIELD: usize = 1024;
+
+/// The image as its events have left it, if `actor` may see it (its owner, an admin, or anyone
+/// for a public image).
+async fn visible_image(state: &AppState, actor: &Actor, id: i32) -> Result<VmImage, ApiError> {
+    let (image, _) = state
+        .executor
+        .store()
+        .load::<VmImage>(&id.to_string())
+        .await
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
+    let visible = image.fields.as_ref().is_some_and(|f| {
+        actor.is_admin() || image.user_id == actor.user_id || f.visible_type == "public"
+    });
+    if visible {
+        Ok(image)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// What the file server's failure means to the caller: 503 when it cannot be reached (retry),
+/// 502 when it refused.
+fn file_server_error(error: FileServerError) -> ApiError {
+    match error {
+        FileServerError::Unreachable(_) => ApiError::unavailable(error.to_string()),
+        other => ApiError::new(ErrorCode::FileServerRejected, other.to_string()),
+    }
+}
+
+/// The fields of one flow.js chunk and its bytes.
+async fn read_chunk(mut form: Multipart) -> Result<(Chunk, Vec<u8>), ApiError> {
+    let mut identifier = None;
+    let mut file_name = None;
+    let mut number = None;
+    let mut total = None;
+    let mut bytes = None;
+    let mut parts = 0;
+    while let Some(field) = form.next().await {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(ApiError::new(
+                ErrorCode::MalformedMultipart,
+                format!("the form has more than {MAX_PARTS} parts"),
+            ));
+        }
+        let mut field = field.map_err(unreadable)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let limit = if name == "file" { MAX_CHUNK } else { MAX_FIELD };
+        let mut data = Vec::new();
+        while let Some(piece) = field.next().await {
+            let piece = piece.map_err(unreadable)?;
+            if data.len() + piece.len() > limit {
+                return Err(if name == "file" {
+                    ApiError::new(
+                        ErrorCode::FileTooLarge,
+                        format!("a chunk may hold at most {} MiB", MAX_CHUNK / 1024 / 1024),
+                    )
+                    .with_params(vec!["file".into()])
+                } else {
+                    ApiError::new(
+                        ErrorCode::InvalidField,
+                        format!("{name} is longer than {MAX_FIELD} bytes"),
+                    )
+                    .with_params(vec![name.clone()])
+                });
+            }
+            data.extend_from_slice(&piece);
+        }
+        let text = || String::from_utf8_lossy(&data).trim().to_owned();
+        match name.as_str() {
+            "identifier" => identifier = Some(text()),
+            "filename" => file_name = Some(text()),
+            "chunkNumber" => number = Some(text()),
+            "totalChunks" => total = Some(text()),
+            "file" => bytes = Some(data),
+            _ => {}
+        }
+    }
+    let required = |value: Option<String>, field: &str| {
+        value.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MalformedMultipart,
+                format!("the form has no `{field}` part"),
+            )
+            .with_params(vec![field.to_owned()])
+        })
+    };
+    let number_of = |value: String, field: &str| {
+        value.parse::<u32>().map_err(|_| {
+            ApiError::new(
+                ErrorCode::InvalidField,
+                format!("{field} must be a positive number"),
+            )
+            .with_params(vec![field.to_owned()])
+        })
+    };
+    let chunk = Chunk {
+        identifier: required(identifier, "identifier")?,
+        file_name: required(file_name, "filename")?,
+        chunk_number: number_of(required(number, "chunkNumber")?, "chunkNumber")?,
+        total_chunks: number_of(required(total, "totalChunks")?, "totalChunks")?,
+    }
+    .validated()
+    .map_err(<VmImage as crate::routes::commanding::CommandEndpoint>::rejection)?;
+    let bytes = bytes.ok_or_else(|| {
+        ApiError::new(ErrorCode::MalformedMultipart, "the form has no `file` part")
+            .with_params(vec!["file".into()])
+    })?;
+    Ok((chunk, bytes))
+}
+
+/// Upload one chunk (flow.js fields `identifier`, `chunkNumber`, `totalChunks`, `filename`,
+/// `file`; `.qcow2` or `.iso` only). The first sets UPLOADING; a chunk received before is
+/// accepted again and changes nothing.
+#[utoipa::path(post, path = "/mec/developer/v2/vmimages/{imageId}/action/upload", tag = "vmimages",
+    params(("imageId" = i32, Path, minimum = 1)),
+    request_body(content_type = "multipart/form-data", description = "identifier, chunkNumber, totalChunks, filename, file"),
+    responses((status = 200, body = ReceivedChunks), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "another upload runs, or the status does not allow uploading", body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+              (status = 502, description = "the file server refused the chunk: the upload failed (failedOnUploadToFS)", body = ErrorBody),
+              (status = 503, description = "the file server is unreachable: send the chunk again", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn upload_chunk(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let _permit = upload_permit(&state)?;
+    let (chunk, bytes) = read_chunk(form).await?;
+    let st = state.clone();
+    let body = state
+        .offload(async move {
+            // Refuse early what the command would refuse, before the bytes travel.
+            let image = visible_image(&st, &actor, id).await?;
+            if !(actor.is_admin() || image.user_id == actor.user_id) {
+                return Err(ApiError::forbidden(
+                    "only the image's owner or an admin may upload its file",
+                ));
+            }
+            image
+                .accepts_chunk_of(&chunk.identifier)
+                .map_err(<VmImage as crate::routes::commanding::CommandEndpoint>::rejection)?;
+            let relayed = st
+                .file_server
+                .port
+                .upload_chunk(&chunk.identifier, chunk.chunk_number, bytes)
+                .await;
+            let execute = |action| {
+                let st = st.clone();
+                let actor = actor.clone();
+                async move {
+                    let meta = crate::routes::commanding::metadata(&actor, None);
+                    st.executor
+                        .execute::<VmImage, _>(
+                            &id.to_string(),
+                            domain::vm_image::VmImageCommand { actor, action },
+                            &(),
+                            &meta,
+                            &commands::CommandOptions::default(),
+                            workflows::no_response,
+                        )
+                        .await
+                        .map_err(command_error::<VmImage>)
+                }
+            };
+            match relayed {
+                Ok(()) => {}
+                Err(error @ FileServerError::Unreachable(_)) => {
+                    return Err(file_server_error(error))
+                }
+                Err(error) => {
+                    // Start the upload if this was its first chunk, so the failure is recorded.
+                    let _ = execute(VmImageAction::ReceiveChunk {
+                        chunk: chunk.clone(),
+                        at: db::now_micros(),
+                    })
+                    .await;
+                    execute(VmImageAction::FailUpload {
+                        error_type: "failedOnUploadToFS".into(),
+                        at: db::now_micros(),
+                    })
+                    .await?;
+                    return Err(file_server_error(error));
+                }
+            }
+            execute(VmImageAction::ReceiveChunk {
+                chunk: chunk.clone(),
+                at: db::now_micros(),
+            })
+            .await?;
+            let (image, _) = st
+                .executor
+                .store()
+                .load::<VmImage>(&id.to_string())
+                .await
+                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            Ok(received_of(&image, &chunk.identifier))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn received_of(image: &VmImage, identifier: &str) -> ReceivedChunks {
+    let upload = image.upload.as_ref().filter(|u| u.identifier == identifier);
+    ReceivedChunks {
+        identifier: identifier.to_owned(),
+        total_chunks: upload.map_or(0, |u| u.total_chunks),
+        uploaded_chunks: upload
+            .map(|u| u.received.iter().copied().collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The chunks of upload `identifier` the file server holds (each one durable; none for another
+/// upload), so an interrupted upload resumes with the others.
+#[utoipa::path(get, path = "/mec/developer/v2/vmimages/{imageId}/action/upload", tag = "vmimages",
+    params(("imageId" = i32, Path, minimum = 1), UploadQuery),
+    responses((status = 200, body = ReceivedChunks), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn received(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<UploadQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let identifier = query.into_inner().identifier;
+    let st = state.clone();
+    let body = state
+        .offload(async move {
+            let image = visible_image(&st, &actor, id).await?;
+            Ok(received_of(&image, &identifier))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Cancel the upload (UPLOAD_CANCELLED) and drop its chunks; refused while merging.
+#[utoipa::path(delete, path = "/mec/developer/v2/vmimages/{imageId}/action/upload", tag = "vmimages",
+    params(CommandHeaders, ("imageId" = i32, Path, minimum = 1), UploadQuery),
+    responses((status = 200, body = super::VmImageBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "merging, or nothing to cancel", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<UploadQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let identifier = query.into_inner().identifier;
+    let action = VmImageAction::CancelUpload {
+        at: db::now_micros(),
+    };
+    let response = image_command(&state, &req, actor, id, action, b"").await?;
+    if let Err(error) = state.file_server.port.cancel_upload(&identifier).await {
+        tracing::warn!(image = id, %error, "the file server kept the cancelled upload's chunks");
+    }
+    Ok(response)
+}
+
+/// Merge the upload on the file server and check it: an operation ("vm image merge") that ends
+/// with the image PUBLISHED (SLIM_WAIT) or UPLOAD_FAILED with its `errorType`.
+#[utoipa::path(get, path = "/mec/developer/v2/vmimages/{imageId}/action/merge", tag = "vmimages",
+    params(CommandHeaders, ("imageId" = i32, Path, minimum = 1), MergeQuery),
+    responses((status = 200, body = Started), (status = 400, description = "chunks are missing", body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, description = "not uploading, or another upload", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn merge(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<MergeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let query = query.into_inner();
+    let operation_id = uuid::Uuid::new_v4().to_string();
+    let action = VmImageAction::RequestMerge {
+        operation_id: operation_id.clone(),
+        identifier: query.identifier,
+        file_name: query.file_name,
+        at: db::now_micros(),
+    };
+    start_operation(&state, &req, actor, id, action, operation_id).await
+}
+
+/// The image file, streamed from the file server.
+#[utoipa::path(get, path = "/mec/developer/v2/vmimages/{imageId}/action/download", tag = "vmimages",
+    params(("imageId" = i32, Path, minimum = 1)),
+    responses((status = 200, description = "the image file", content_type = "application/octet-stream", body = Vec<u8>),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "the image has no file here (not uploaded, or exported to a host's file server)", body = ErrorBody),
+              (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let st = state.clone();
+    let image = state
+        .offload(async move { visible_image(&st, &actor, id).await })
+        .await?;
+    let Some((fs_id, name)) = image.file.as_ref().and_then(|f| {
+        f.file_server_image_id
+            .clone()
+            .map(|fs| (fs, f.image_file_name.clone()))
+    }) else {
+        return Err(ApiError::new(
+            ErrorCode::ImageFileUnavailable,
+            "the image has no file to download here",
+        ));
+    };
+    let source = state
+        .file_server
+        .port
+        .download(&fs_id)
+        .await
+        .map_err(file_server_error)?;
+    let chunks = futures_util::stream::unfold(source, |mut source| async move {
+        match source.next_chunk().await {
+            Ok(Some(bytes)) => Some((Ok(web::Bytes::from(bytes)), source)),
+            Ok(None) => None,
+            Err(error) => Some((Err(std::io::Error::other(error.to_string())), source)),
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/octet-stream")
+        .insert_header(content_disposition(&name))
+        .streaming(chunks))
+}
+
+/// The file server ids an image holds (its checked file, a merged upload).
+fn held_files(image: &VmImage) -> Vec<String> {
+    let mut held: Vec<String> = image
+        .file
+        .iter()
+        .filter_map(|f| f.file_server_image_id.clone())
+        .collect();
+    held.extend(
+        image
+            .upload
+            .iter()
+            .filter_map(|u| u.merged_image_id.clone()),
+    );
+    held
+}
+
+/// Reset the image (owner or admin): its file and upload are removed; UPLOAD_WAIT.
+#[utoipa::path(put, path = "/mec/developer/v2/vmimages/{imageId}/action/reset", tag = "vmimages",
+    params(CommandHeaders, ("imageId" = i32, Path, minimum = 1)),
+    responses((status = 200, body = super::VmImageBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "an operation runs", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn reset(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let st = state.clone();
+    let who = actor.clone();
+    let before = state
+        .offload(async move { visible_image(&st, &who, id).await })
+        .await?;
+    let action = VmImageAction::Reset {
+        at: db::now_micros(),
+    };
+    let response = image_command(&state, &req, actor, id, action, b"").await?;
+    forget_files(&state, id, &before).await;
+    Ok(response)
+}
+
+/// Removes what the image held on the file server (best effort: a leftover is logged).
+async fn forget_files(state: &AppState, id: i32, image: &VmImage) {
+    let port = &state.file_server.port;
+    for held in held_files(image) {
+        if let Err(error) = port.delete(&held).await {
+            tracing::warn!(image = id, file = %held, %error, "the file server kept a file edgedev let go");
+        }
+    }
+    if let Some(upload) = &image.upload {
+        if let Err(error) = port.cancel_upload(&upload.identifier).await {
+            tracing::warn!(image = id, %error, "the file server kept an upload's chunks");
+        }
+    }
+}
+
+/// Delete the image (owner or admin): its file on the file server first, then the image.
+#[utoipa::path(delete, path = "/mec/developer/v2/vmimages/{imageId}", tag = "vmimages",
+    params(CommandHeaders, ("imageId" = i32, Path, minimum = 1)),
+    responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, description = "an operation runs", body = ErrorBody),
+              (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    let id = image_id(&path)?;
+    let options = crate::routes::commanding::options(&req, b"")?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let image = visible_image(&st, &actor, id).await?;
+            if !(actor.is_admin() || image.user_id == actor.user_id) {
+                return Err(ApiError::forbidden(
+                    "only the image's owner or an admin may delete it",
+                ));
+            }
+            if let Some(op) = image.operations.ongoing() {
+                return Err(ApiError::new(
+                    ErrorCode::OperationRunning,
+                    format!(
+                        "operation {} is still running on this image; wait for it",
+                        op.id
+                    ),
+                ));
+            }
+            // The file goes first: if the file server cannot delete it, the image stays.
+            for held in held_files(&image) {
+                st.file_server
+                    .port
+                    .delete(&held)
+                    .await
+                    .map_err(file_server_error)?;
+            }
+            let meta = crate::routes::commanding::metadata(&actor, None);
+            let command = domain::vm_image::VmImageCommand {
+                actor,
+                action: VmImageAction::Delete {
+                    at: db::now_micros(),
+                },
+            };
+            let request = crate::routes::commanding::CommandRequest::<VmImage>::new(
+                id.to_string(),
+                command,
+                meta,
+            )
+            .with_options(options);
+            crate::routes::commanding::run_command(&st, request, |_| serde_json::Value::Bool(true))
+                .await
+        })
+        .await?;
+    Ok(reply.into_response())
+}

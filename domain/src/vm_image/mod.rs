@@ -1,0 +1,457 @@
+//! The VmImage aggregate: a VM image of the catalogue (reference 1.9, 2.5; `tbl_vm_image`). A
+//! user creates one (UPLOAD_WAIT) and uploads its file in chunks to the file server
+//! (UPLOADING); a merge joins and checks them (UPLOADING_MERGING, then PUBLISHED with SLIM_WAIT,
+//! or UPLOAD_FAILED with an `errorType`); slimming shrinks a qcow2 image. A VM export registers
+//! the image it made (private, PUBLISHED, SLIM_SUCCEED). Merge and slim are operations (their
+//! steps are recorded here by the workflow runner). Names are unique per owner.
+
+mod command;
+mod error;
+mod event;
+#[cfg(test)]
+mod tests;
+mod values;
+
+pub use command::{VmImageAction, VmImageCommand};
+pub use error::VmImageError;
+pub use event::{VmImageEvent, VmImageEventKind};
+pub use values::{
+    format_of, Chunk, ImageFile, ImageStatus, SlimStatus, Upload, VmImageFields, MAX_CHUNKS,
+    MAX_DISK_SIZE, MAX_FILE_NAME, MAX_IDENTIFIER, MAX_NAME,
+};
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+
+use crate::identity::Actor;
+use crate::operation::{OperationEvent, OperationKind, Operations};
+use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
+
+/// Scope of the name reservation: key `[userId, name]`.
+pub const OWNER_NAME: &str = "vm_image.owner_name";
+
+/// One VM image as its events have left it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VmImage {
+    pub id: Option<i32>,
+    /// `None` before creation and after deletion.
+    pub fields: Option<VmImageFields>,
+    pub user_id: String,
+    pub user_name: String,
+    pub status: ImageStatus,
+    pub slim_status: Option<SlimStatus>,
+    pub file: Option<ImageFile>,
+    pub upload: Option<Upload>,
+    pub error_type: Option<String>,
+    pub deleted: bool,
+    pub operations: Operations,
+}
+
+impl VmImage {
+    fn live(&self) -> Result<&VmImageFields, VmImageError> {
+        self.fields.as_ref().ok_or(VmImageError::NotFound)
+    }
+
+    fn check_owner(&self, actor: &Actor) -> Result<(), VmImageError> {
+        self.live()?;
+        if actor.may_write() && actor.may_act_on(&self.user_id) {
+            Ok(())
+        } else {
+            Err(VmImageError::Forbidden)
+        }
+    }
+
+    fn refuse_if_running(&self) -> Result<(), VmImageError> {
+        match self.operations.ongoing() {
+            Some(op) => Err(VmImageError::OperationRunning(op.id.clone())),
+            None => Ok(()),
+        }
+    }
+
+    fn wrong(&self, action: &'static str) -> VmImageError {
+        VmImageError::WrongStatus {
+            status: self.status.as_str(),
+            action,
+        }
+    }
+
+    fn requested(
+        &self,
+        actor: &Actor,
+        operation_id: String,
+        kind: OperationKind,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> VmImageEvent {
+        VmImageEvent::Operation(OperationEvent::OperationRequested {
+            operation_id,
+            kind,
+            object_id: self.id.unwrap_or_default().to_string(),
+            object_name: self
+                .fields
+                .as_ref()
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
+            user_id: actor.user_id.clone(),
+            user_name: actor.user_name.clone(),
+            at,
+        })
+    }
+
+    fn decide(&self, command: VmImageCommand) -> Result<Vec<VmImageEvent>, VmImageError> {
+        let actor = &command.actor;
+        Ok(match command.action {
+            VmImageAction::Create { id, fields, at } => {
+                if self.id.is_some() || self.deleted {
+                    return Err(VmImageError::AlreadyExists);
+                }
+                if !actor.may_write() {
+                    return Err(VmImageError::Forbidden);
+                }
+                vec![VmImageEvent::VmImageCreated {
+                    id,
+                    fields: fields.validated()?,
+                    user_id: actor.user_id.clone(),
+                    user_name: actor.user_name.clone(),
+                    at,
+                }]
+            }
+            VmImageAction::Register { id, name, file, at } => {
+                if self.id.is_some() {
+                    return Ok(Vec::new());
+                }
+                vec![VmImageEvent::VmImageRegistered {
+                    id,
+                    name,
+                    file,
+                    user_id: actor.user_id.clone(),
+                    user_name: actor.user_name.clone(),
+                    at,
+                }]
+            }
+            VmImageAction::Update { fields, at } => {
+                self.check_owner(actor)?;
+                vec![VmImageEvent::VmImageUpdated {
+                    fields: fields.validated()?,
+                    at,
+                }]
+            }
+            VmImageAction::Publish { at } => {
+                self.live()?;
+                if !actor.is_admin() {
+                    return Err(VmImageError::AdminOnly);
+                }
+                if self.file.is_none() {
+                    return Err(self.wrong("publishing"));
+                }
+                vec![VmImageEvent::VmImagePublished { at }]
+            }
+            VmImageAction::Reset { at } => {
+                self.check_owner(actor)?;
+                self.refuse_if_running()?;
+                vec![VmImageEvent::VmImageReset { at }]
+            }
+            VmImageAction::ReceiveChunk { chunk, at } => {
+                self.check_owner(actor)?;
+                self.receive(chunk.validated()?, at)?
+            }
+            VmImageAction::CancelUpload { at } => {
+                self.check_owner(actor)?;
+                match self.status {
+                    ImageStatus::Uploading => vec![VmImageEvent::VmImageUploadCancelled { at }],
+                    ImageStatus::UploadCancelled => Vec::new(),
+                    ImageStatus::UploadingMerging => return Err(VmImageError::MergeNotCancellable),
+                    _ => return Err(self.wrong("cancelling the upload")),
+                }
+            }
+            VmImageAction::FailUpload { error_type, at } => {
+                self.check_owner(actor)?;
+                if self.status != ImageStatus::Uploading {
+                    return Err(self.wrong("failing the upload"));
+                }
+                vec![VmImageEvent::VmImageUploadFailed { error_type, at }]
+            }
+            VmImageAction::RequestMerge {
+                operation_id,
+                identifier,
+                file_name,
+                at,
+            } => {
+                self.check_owner(actor)?;
+                self.refuse_if_running()?;
+                let upload = match (&self.status, &self.upload) {
+                    (ImageStatus::Uploading, Some(upload)) => upload,
+                    _ => return Err(self.wrong("merging")),
+                };
+                if upload.identifier != identifier {
+                    return Err(VmImageError::OtherUpload(upload.identifier.clone()));
+                }
+                if upload.file_name != file_name {
+                    return Err(VmImageError::Field("fileName"));
+                }
+                if let Some(&missing) = upload.missing(1).first() {
+                    return Err(VmImageError::ChunksMissing {
+                        total: upload.total_chunks,
+                        missing,
+                    });
+                }
+                vec![
+                    self.requested(actor, operation_id, OperationKind::VmImageMerge, at),
+                    VmImageEvent::VmImageMerging { at },
+                ]
+            }
+            VmImageAction::RequestSlim { operation_id, at } => {
+                self.check_owner(actor)?;
+                self.refuse_if_running()?;
+                let Some(file) = self
+                    .file
+                    .as_ref()
+                    .filter(|_| self.status == ImageStatus::Published)
+                else {
+                    return Err(self.wrong("slimming"));
+                };
+                if file.image_format.eq_ignore_ascii_case("iso") {
+                    return Err(VmImageError::IsoNotSlimmable);
+                }
+                if self.slim_status == Some(SlimStatus::SlimSucceed)
+                    || file.file_server_image_id.is_none()
+                {
+                    return Err(VmImageError::AlreadySlim);
+                }
+                vec![
+                    self.requested(actor, operation_id, OperationKind::VmImageSlim, at),
+                    VmImageEvent::VmImageSlimming { at },
+                ]
+            }
+            VmImageAction::Step {
+                operation_id,
+                events,
+            } => {
+                self.operations.check_ongoing(&operation_id)?;
+                events
+            }
+            VmImageAction::CancelOperation { operation_id, at } => {
+                self.check_owner(actor)?;
+                let op = self.operations.check_ongoing(&operation_id)?;
+                if op.kind == OperationKind::VmImageMerge {
+                    return Err(VmImageError::MergeNotCancellable);
+                }
+                vec![
+                    VmImageEvent::Operation(OperationEvent::OperationCancelled {
+                        operation_id,
+                        by: actor.user_name.clone(),
+                        at,
+                    }),
+                    VmImageEvent::VmImageSlimCancelled { at },
+                ]
+            }
+            VmImageAction::Delete { at } => {
+                self.check_owner(actor)?;
+                self.refuse_if_running()?;
+                vec![VmImageEvent::VmImageDeleted { at }]
+            }
+        })
+    }
+
+    /// A chunk the file server holds: the first starts the upload, a repeated one adds nothing.
+    fn receive(
+        &self,
+        chunk: Chunk,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<VmImageEvent>, VmImageError> {
+        let received = VmImageEvent::VmImageChunkReceived {
+            chunk_number: chunk.chunk_number,
+        };
+        match (&self.status, &self.upload) {
+            (ImageStatus::UploadWait | ImageStatus::UploadCancelled, _) => Ok(vec![
+                VmImageEvent::VmImageUploadStarted {
+                    identifier: chunk.identifier,
+                    file_name: chunk.file_name,
+                    total_chunks: chunk.total_chunks,
+                    at,
+                },
+                received,
+            ]),
+            (ImageStatus::Uploading, Some(upload)) => {
+                if upload.identifier != chunk.identifier {
+                    return Err(VmImageError::OtherUpload(upload.identifier.clone()));
+                }
+                if upload.total_chunks != chunk.total_chunks {
+                    return Err(VmImageError::TotalChunks(upload.total_chunks));
+                }
+                if upload.file_name != chunk.file_name {
+                    return Err(VmImageError::Field("filename"));
+                }
+                if upload.received.contains(&chunk.chunk_number) {
+                    return Ok(Vec::new());
+                }
+                Ok(vec![received])
+            }
+            _ => Err(self.wrong("uploading")),
+        }
+    }
+
+    /// Whether upload `identifier` may take a chunk now (the early check before its bytes are
+    /// relayed; the command decides again).
+    pub fn accepts_chunk_of(&self, identifier: &str) -> Result<(), VmImageError> {
+        match (&self.status, &self.upload) {
+            (ImageStatus::UploadWait | ImageStatus::UploadCancelled, _) => Ok(()),
+            (ImageStatus::Uploading, Some(upload)) if upload.identifier == identifier => Ok(()),
+            (ImageStatus::Uploading, Some(upload)) => {
+                Err(VmImageError::OtherUpload(upload.identifier.clone()))
+            }
+            _ => Err(self.wrong("uploading")),
+        }
+    }
+}
+
+impl Aggregate for VmImage {
+    const TYPE: &'static str = "vm_image";
+    type Command = VmImageCommand;
+    type Event = VmImageEvent;
+    type Error = VmImageError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            VmImageEvent::VmImageCreated {
+                id,
+                fields,
+                user_id,
+                user_name,
+                ..
+            } => {
+                self.id = Some(id);
+                self.fields = Some(fields);
+                self.user_id = user_id;
+                self.user_name = user_name;
+                self.status = ImageStatus::UploadWait;
+            }
+            VmImageEvent::VmImageRegistered {
+                id,
+                name,
+                file,
+                user_id,
+                user_name,
+                ..
+            } => {
+                self.id = Some(id);
+                self.fields = Some(VmImageFields {
+                    name,
+                    visible_type: "private".into(),
+                    os_type: String::new(),
+                    os_version: String::new(),
+                    os_bit_type: String::new(),
+                    system_disk_size: 0,
+                    disk_bus: "virtio".into(),
+                });
+                self.user_id = user_id;
+                self.user_name = user_name;
+                self.status = ImageStatus::Published;
+                self.slim_status = Some(SlimStatus::SlimSucceed);
+                self.file = Some(file);
+            }
+            VmImageEvent::VmImageUpdated { fields, .. } => self.fields = Some(fields),
+            VmImageEvent::VmImagePublished { .. } => {
+                self.status = ImageStatus::Published;
+                if let Some(fields) = &mut self.fields {
+                    fields.visible_type = "public".into();
+                }
+            }
+            VmImageEvent::VmImageReset { .. } => {
+                self.status = ImageStatus::UploadWait;
+                self.upload = None;
+                self.file = None;
+                self.slim_status = None;
+                self.error_type = None;
+            }
+            VmImageEvent::VmImageUploadStarted {
+                identifier,
+                file_name,
+                total_chunks,
+                ..
+            } => {
+                self.status = ImageStatus::Uploading;
+                self.error_type = None;
+                self.upload = Some(Upload {
+                    identifier,
+                    file_name,
+                    total_chunks,
+                    ..Upload::default()
+                });
+            }
+            VmImageEvent::VmImageChunkReceived { chunk_number } => {
+                if let Some(upload) = &mut self.upload {
+                    upload.received.insert(chunk_number);
+                }
+            }
+            VmImageEvent::VmImageUploadCancelled { .. } => {
+                self.status = ImageStatus::UploadCancelled;
+                self.upload = None;
+            }
+            VmImageEvent::VmImageMerging { .. } => self.status = ImageStatus::UploadingMerging,
+            VmImageEvent::VmImageMerged {
+                file_server_image_id,
+            } => {
+                if let Some(upload) = &mut self.upload {
+                    upload.merged_image_id = Some(file_server_image_id);
+                }
+            }
+            VmImageEvent::VmImageUploaded { file, .. } => {
+                self.status = ImageStatus::Published;
+                self.slim_status = Some(SlimStatus::SlimWait);
+                self.file = Some(file);
+                self.upload = None;
+            }
+            VmImageEvent::VmImageUploadFailed { error_type, .. } => {
+                self.status = ImageStatus::UploadFailed;
+                self.error_type = Some(error_type);
+            }
+            VmImageEvent::VmImageSlimming { .. } => self.slim_status = Some(SlimStatus::Slimming),
+            VmImageEvent::VmImageSlimmed { file, .. } => {
+                self.slim_status = Some(SlimStatus::SlimSucceed);
+                self.file = Some(file);
+            }
+            VmImageEvent::VmImageSlimFailed { .. } => {
+                self.slim_status = Some(SlimStatus::SlimFailed)
+            }
+            VmImageEvent::VmImageDeleted { .. } => {
+                self.fields = None;
+                self.deleted = true;
+            }
+            VmImageEvent::VmImageSlimCancelled { .. } => {
+                self.slim_status = Some(SlimStatus::SlimWait)
+            }
+            VmImageEvent::Operation(event) => self.operations.apply(&event),
+        }
+    }
+}
+
+impl HoldsUniqueKeys for VmImage {
+    fn unique_keys(&self) -> Vec<UniqueKey> {
+        self.fields
+            .iter()
+            .map(|fields| UniqueKey {
+                scope: OWNER_NAME,
+                key: owner_name_key(&self.user_id, &fields.name),
+            })
+            .collect()
+    }
+}
+
+/// The reservation key of (owner, name): a JSON array, so no separator is ambiguous.
+pub fn owner_name_key(user_id: &str, name: &str) -> String {
+    serde_json::json!([user_id, name]).to_string()
+}
