@@ -24,3 +24,4 @@ mod relay;
 mod scripts_and_sample_code;
 mod upload_files;
 mod vm_catalogue;
+mod vm_images;

@@ -48,7 +48,8 @@ pub enum VmImageAction {
     CancelUpload {
         at: DateTime<Utc>,
     },
-    /// The file server refused a chunk: the upload cannot go on (`failedOnUploadToFS`).
+    /// The file server refused a chunk (of this upload, or the first of a new one): the upload
+    /// cannot go on (`failedOnUploadToFS`).
     FailUpload {
         error_type: String,
         at: DateTime<Utc>,

@@ -166,7 +166,10 @@ impl VmImage {
             }
             VmImageAction::FailUpload { error_type, at } => {
                 self.check_owner(actor)?;
-                if self.status != ImageStatus::Uploading {
+                if !matches!(
+                    self.status,
+                    ImageStatus::UploadWait | ImageStatus::UploadCancelled | ImageStatus::Uploading
+                ) {
                     return Err(self.wrong("failing the upload"));
                 }
                 vec![VmImageEvent::VmImageUploadFailed { error_type, at }]

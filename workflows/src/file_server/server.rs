@@ -58,10 +58,20 @@ pub fn image_json(image: &StoredImage) -> Value {
 /// Serves the simulator on `bind`, keeping files under `dir`, until the process stops.
 pub async fn serve(bind: &str, dir: &Path) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(bind)?;
-    let addr = listener.local_addr()?;
+    println!(
+        "simulated file server listening on http://{}",
+        listener.local_addr()?
+    );
+    server(listener, dir)?.await
+}
+
+/// The simulator's HTTP server on `listener` (run it by awaiting it, or spawn it).
+pub fn server(
+    listener: std::net::TcpListener,
+    dir: &Path,
+) -> std::io::Result<actix_web::dev::Server> {
     let data: Data = web::Data::new(Arc::new(SimulatedFileServer::new(dir)));
-    println!("simulated file server listening on http://{addr}");
-    HttpServer::new(move || {
+    Ok(HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .route("/simulator/plan", web::put().to(set_plan))
@@ -87,8 +97,7 @@ pub async fn serve(bind: &str, dir: &Path) -> std::io::Result<()> {
     })
     .workers(2)
     .listen(listener)?
-    .run()
-    .await
+    .run())
 }
 
 async fn set_plan(sim: Data, plan: web::Json<FileServerPlan>) -> HttpResponse {

@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::files::http::{content_disposition, unreadable, upload_permit};
 use crate::routes::commanding::AppState;
-use crate::routes::commanding::{command_error, CommandHeaders};
+use crate::routes::commanding::{execute_command, CommandHeaders, CommandRequest, Ran};
 use crate::routes::operations::Started;
 
 /// The largest chunk taken (flow.js sends 1-8 MiB by default).
@@ -181,17 +181,15 @@ pub async fn upload_chunk(
                 let actor = actor.clone();
                 async move {
                     let meta = crate::routes::commanding::metadata(&actor, None);
-                    st.executor
-                        .execute::<VmImage, _>(
-                            &id.to_string(),
-                            domain::vm_image::VmImageCommand { actor, action },
-                            &(),
-                            &meta,
-                            &commands::CommandOptions::default(),
-                            workflows::no_response,
-                        )
-                        .await
-                        .map_err(command_error::<VmImage>)
+                    let request = CommandRequest::<VmImage>::new(
+                        id.to_string(),
+                        domain::vm_image::VmImageCommand { actor, action },
+                        meta,
+                    );
+                    match execute_command(&st, &request, |_| serde_json::Value::Null).await? {
+                        Ran::Executed { executed, .. } => Ok(Some(executed.aggregate)),
+                        Ran::Replayed(_) => Ok::<_, ApiError>(None),
+                    }
                 }
             };
             match relayed {
@@ -200,12 +198,6 @@ pub async fn upload_chunk(
                     return Err(file_server_error(error))
                 }
                 Err(error) => {
-                    // Start the upload if this was its first chunk, so the failure is recorded.
-                    let _ = execute(VmImageAction::ReceiveChunk {
-                        chunk: chunk.clone(),
-                        at: db::now_micros(),
-                    })
-                    .await;
                     execute(VmImageAction::FailUpload {
                         error_type: "failedOnUploadToFS".into(),
                         at: db::now_micros(),
@@ -214,17 +206,12 @@ pub async fn upload_chunk(
                     return Err(file_server_error(error));
                 }
             }
-            execute(VmImageAction::ReceiveChunk {
+            let image = execute(VmImageAction::ReceiveChunk {
                 chunk: chunk.clone(),
                 at: db::now_micros(),
             })
-            .await?;
-            let (image, _) = st
-                .executor
-                .store()
-                .load::<VmImage>(&id.to_string())
-                .await
-                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            .await?
+            .unwrap_or(image);
             Ok(received_of(&image, &chunk.identifier))
         })
         .await?;
