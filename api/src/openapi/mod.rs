@@ -64,7 +64,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         projections::ProjectionStatusDto, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
         mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
-        operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan,
+        operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ChunkForm, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
         capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
         pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs, upload_files::UploadedFileResponse,

@@ -4,7 +4,7 @@ use crate::operation::OperationError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VmImageError {
-    #[error("name must be 1-128 characters without control characters")]
+    #[error("name must be 1-128 characters without control characters, not starting with a space")]
     Name,
     #[error("{0} is not valid")]
     Field(&'static str),

@@ -186,11 +186,8 @@ impl VmImage {
                     (ImageStatus::Uploading, Some(upload)) => upload,
                     _ => return Err(self.wrong("merging")),
                 };
-                if upload.identifier != identifier {
+                if upload.identifier != identifier || upload.file_name != file_name {
                     return Err(VmImageError::OtherUpload(upload.identifier.clone()));
-                }
-                if upload.file_name != file_name {
-                    return Err(VmImageError::Field("fileName"));
                 }
                 if let Some(&missing) = upload.missing(1).first() {
                     return Err(VmImageError::ChunksMissing {

@@ -48,6 +48,7 @@ impl VmImageFields {
     /// The fields if every rule holds (the first broken one otherwise).
     pub fn validated(self) -> Result<Self, VmImageError> {
         let name_ok = !self.name.trim().is_empty()
+            && !self.name.starts_with(char::is_whitespace)
             && self.name.chars().count() <= MAX_NAME
             && !self.name.chars().any(char::is_control);
         if !name_ok {

@@ -178,7 +178,7 @@ async fn slimming_refuses_isos_fails_visibly_and_can_be_cancelled() {
         .await;
     assert_eq!(
         (slim_iso.status, slim_iso.body["code"].as_str()),
-        (400, Some("IMAGE_NOT_SLIMMABLE"))
+        (409, Some("IMAGE_NOT_SLIMMABLE"))
     );
 
     let disk = create_image(&app, &alice, "disk").await;

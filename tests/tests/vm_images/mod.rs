@@ -207,7 +207,7 @@ async fn an_image_is_uploaded_resumed_merged_downloaded_and_slimmed() {
         .await;
     assert_eq!(
         (early.status, early.body["code"].as_str()),
-        (400, Some("CHUNKS_MISSING"))
+        (409, Some("CHUNKS_MISSING"))
     );
     for number in [2, 3] {
         let sent = send_chunk(

@@ -114,7 +114,7 @@ pub struct VmImageRequest {
         nullable = false,
         min_length = 1,
         max_length = 128,
-        pattern = r"^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$"
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub name: Option<String>,
     /// `public` or `private` (default).
@@ -265,4 +265,29 @@ pub struct MergeQuery {
     pub file_name: String,
     #[param(min_length = 1, max_length = 128, pattern = "^[A-Za-z0-9._-]+$")]
     pub identifier: String,
+}
+
+/// One chunk of an upload, in the flow.js shape (`multipart/form-data`).
+#[derive(Debug, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ChunkForm {
+    /// The upload's identifier (the same for all its chunks).
+    #[schema(min_length = 1, max_length = 128, pattern = "^[A-Za-z0-9._-]+$")]
+    pub identifier: String,
+    /// 1-based; at most `totalChunks`.
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub chunk_number: u32,
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub total_chunks: u32,
+    /// The image file's name: `.qcow2` or `.iso`.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^/\\\u0000-\u001f\u007f-\u009f]*\.([Qq][Cc][Oo][Ww]2|[Ii][Ss][Oo])$"
+    )]
+    pub filename: String,
+    /// The chunk's bytes (at most 64 MiB).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }

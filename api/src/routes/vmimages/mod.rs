@@ -13,8 +13,8 @@ use domain::Actor;
 use projections::read_models::vm_images::query::{self, ImageFilter, ImageOrder, ImageViewer};
 
 pub use dto::{
-    ImageList, ListRequest, MergeQuery, QueryCtrl, ReceivedChunks, UploadQuery, VmImageBody,
-    VmImageRequest,
+    ChunkForm, ImageList, ListRequest, MergeQuery, QueryCtrl, ReceivedChunks, UploadQuery,
+    VmImageBody, VmImageRequest,
 };
 
 use self::dto::{fields, invalid, render};

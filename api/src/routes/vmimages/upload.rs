@@ -54,6 +54,25 @@ fn file_server_error(error: FileServerError) -> ApiError {
     }
 }
 
+/// An upload identifier from a query, checked like a chunk's.
+fn identifier_of(query: UploadQuery) -> Result<String, ApiError> {
+    let ok = !query.identifier.is_empty()
+        && query.identifier.len() <= domain::vm_image::MAX_IDENTIFIER
+        && query
+            .identifier
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(query.identifier)
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            "identifier must be 1-128 letters, digits, '.', '_' or '-'",
+        )
+        .with_params(vec!["identifier".into()]))
+    }
+}
+
 /// The fields of one flow.js chunk and its bytes.
 async fn read_chunk(mut form: Multipart) -> Result<(Chunk, Vec<u8>), ApiError> {
     let mut identifier = None;
@@ -141,7 +160,7 @@ async fn read_chunk(mut form: Multipart) -> Result<(Chunk, Vec<u8>), ApiError> {
 /// accepted again and changes nothing.
 #[utoipa::path(post, path = "/mec/developer/v2/vmimages/{imageId}/action/upload", tag = "vmimages",
     params(("imageId" = i32, Path, minimum = 1)),
-    request_body(content_type = "multipart/form-data", description = "identifier, chunkNumber, totalChunks, filename, file"),
+    request_body(content_type = "multipart/form-data", content = super::dto::ChunkForm),
     responses((status = 200, body = ReceivedChunks), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "another upload runs, or the status does not allow uploading", body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
@@ -243,7 +262,7 @@ pub async fn received(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = image_id(&path)?;
-    let identifier = query.into_inner().identifier;
+    let identifier = identifier_of(query.into_inner())?;
     let st = state.clone();
     let body = state
         .offload(async move {
@@ -269,7 +288,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = image_id(&path)?;
-    let identifier = query.into_inner().identifier;
+    let identifier = identifier_of(query.into_inner())?;
     let action = VmImageAction::CancelUpload {
         at: db::now_micros(),
     };
