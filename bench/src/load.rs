@@ -30,14 +30,36 @@ fn body(name: &str, description: &str) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-/// A VM on a flavor of the seeded catalogue.
-fn vm_body() -> Vec<u8> {
+/// A VM on a flavor of the seeded catalogue and the run's image.
+fn vm_body(image_id: i64) -> Vec<u8> {
     serde_json::to_vec(&json!({
-        "name": "vm-1", "flavorId": edgedev_bench::generator::SEEDED_FLAVOR, "imageId": 1,
+        "name": "vm-1", "flavorId": edgedev_bench::generator::SEEDED_FLAVOR, "imageId": image_id,
         "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
         "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "bench-password"}}
     }))
     .unwrap_or_default()
+}
+
+/// A public VM image every client's VMs name (created once per run; 0 when it could not be).
+async fn run_image(addr: &str, token: &str, run: usize) -> i64 {
+    let body = serde_json::to_vec(&json!({
+        "name": format!("bench-image-{run}-{}", uuid::Uuid::new_v4().simple()),
+        "visibleType": "public", "osType": "ubuntu", "osVersion": "22.04", "systemDiskSize": 40
+    }))
+    .unwrap_or_default();
+    let Ok(mut conn) = Connection::open(addr).await else {
+        return 0;
+    };
+    match conn
+        .send("POST", "/mec/developer/v2/vmimages", token, Some(&body))
+        .await
+    {
+        Ok(created) => serde_json::from_slice::<serde_json::Value>(&created.body)
+            .ok()
+            .and_then(|v| v["id"].as_i64())
+            .unwrap_or(0),
+        Err(_) => 0,
+    }
 }
 
 fn parse_position(text: &str) -> Option<(i64, i64)> {
@@ -100,6 +122,11 @@ pub async fn run(addr: &str, tokens: &[String], plan: Plan) -> LoadResult {
     let lags: Arc<Mutex<Vec<u32>>> = Arc::default();
     let watcher =
         lag_pool.map(|pool| tokio::spawn(watch_lag(pool, pending.clone(), lags.clone(), deadline)));
+    let image_id = if create_only {
+        0
+    } else {
+        run_image(addr, &tokens[0], run).await
+    };
     let started = Instant::now();
     let mut tasks = Vec::new();
     for client in 0..clients {
@@ -180,7 +207,12 @@ pub async fn run(addr: &str, tokens: &[String], plan: Plan) -> LoadResult {
                 latencies.push(sent.elapsed().as_micros() as u32);
                 let sent = Instant::now();
                 match conn
-                    .send("POST", &format!("{path}/vms"), &token, Some(&vm_body()))
+                    .send(
+                        "POST",
+                        &format!("{path}/vms"),
+                        &token,
+                        Some(&vm_body(image_id)),
+                    )
                     .await
                 {
                     Ok(created) if (200..300).contains(&created.status) => ok += 1,

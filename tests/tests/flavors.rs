@@ -269,8 +269,9 @@ async fn a_vm_must_name_a_flavor_of_the_catalogue_and_may_keep_one_since_removed
         "/mec/developer/v2/applications/{}/vms",
         created.body["id"].as_str().expect("id")
     );
+    let image = crate::helpers::vm_image_for(&app.base, &token).await;
     let vm = |flavor: &str| {
-        json!({"name": "vm-1", "flavorId": flavor, "imageId": 1,
+        json!({"name": "vm-1", "flavorId": flavor, "imageId": image,
                "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]})
     };
     let events = app.event_count().await;

@@ -556,3 +556,23 @@ pub async fn is_temp(app: &TestApp, id: &str) -> Option<bool> {
         .expect("row")
         .map(|r| r.get(0))
 }
+
+/// Creates a private VM image (no file yet: a VM may name it while it uploads) for the caller
+/// of `token` at `base`; answers its id.
+pub async fn vm_image_for(base: &str, token: &str) -> i64 {
+    let body = json!({
+        "name": format!("img-{}", uuid::Uuid::new_v4().simple()),
+        "osType": "ubuntu", "osVersion": "22.04", "systemDiskSize": 40
+    });
+    let reply = call(
+        base,
+        "POST",
+        "/mec/developer/v2/vmimages",
+        Some(token),
+        Some(&body),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["id"].as_i64().expect("image id")
+}

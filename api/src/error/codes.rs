@@ -63,7 +63,7 @@ error_codes! {
     InvalidIfMatch = ("INVALID_IF_MATCH", BAD_REQUEST, Some(20002), "If-Match is not a version as given in ETag"),
     InvalidIdempotencyKey = ("INVALID_IDEMPOTENCY_KEY", BAD_REQUEST, Some(20002), "Idempotency-Key is empty or longer than 255 characters"),
     UnknownFlavor = ("UNKNOWN_FLAVOR", BAD_REQUEST, Some(20002), "a VM names a flavor the catalogue does not have"),
-    UnknownVmImage = ("UNKNOWN_VM_IMAGE", BAD_REQUEST, Some(20002), "a VM names an image that does not exist, is not the caller's to use, or has no checked file"),
+    UnknownVmImage = ("UNKNOWN_VM_IMAGE", BAD_REQUEST, Some(20002), "a VM names an image that does not exist or is not the caller's to use"),
     InvalidFileReference = ("INVALID_FILE_REFERENCE", BAD_REQUEST, Some(20016), "a field names an uploaded file that does not exist, is not the caller's to use, or is not of the type the field needs"),
     UnknownCapabilityGroup = ("UNKNOWN_CAPABILITY_GROUP", BAD_REQUEST, Some(20002), "a capability names a group that does not exist"),
     UnknownCapability = ("UNKNOWN_CAPABILITY", BAD_REQUEST, Some(20002), "a service required names a capability that does not exist"),

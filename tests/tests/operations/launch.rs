@@ -308,7 +308,8 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
     .await;
     assert_eq!(application["status"], "CONFIGURED");
     // A second VM on the same host must get other addresses.
-    let second = json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
+    let image = crate::helpers::vm_image_for(base, &tenant).await;
+    let second = json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": image, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
     let second = expect(
         base,
         "POST",
@@ -449,7 +450,15 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         200,
     )
     .await;
-    assert_eq!(listed["totalCount"], 1);
+    // The exported image, beside the two made for the VMs to name.
+    assert_eq!(listed["totalCount"], 3);
+    let exported = listed["imageList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|i| i["id"] == image_id)
+        .count();
+    assert_eq!(exported, 1, "{listed}");
     let other = call(
         base,
         "GET",

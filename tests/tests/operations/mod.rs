@@ -17,8 +17,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    app_body, call, fresh_database, spawn_app_with, wait_caught_up, ServerProcess, TestApp, FLAVOR,
-    LARGER_FLAVOR,
+    app_body, call, fresh_database, spawn_app_with, vm_image_for, wait_caught_up, ServerProcess,
+    TestApp, FLAVOR, LARGER_FLAVOR,
 };
 
 const PLANES: &str = "VDU1_APP_Plane01_IP=192.168.220.0/24;VDU1_APP_Plane02_IP=192.168.221.0/24;VDU1_APP_Plane03_IP=192.168.222.0/24";
@@ -68,8 +68,9 @@ async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (S
     )
     .await;
     let app_id = app["id"].as_str().expect("id").to_owned();
+    let image = vm_image_for(base, token).await;
     let vm = json!({
-        "name": "vm-1", "flavorId": FLAVOR, "imageId": 7, "userData": "#!/bin/sh\necho hi",
+        "name": "vm-1", "flavorId": FLAVOR, "imageId": image, "userData": "#!/bin/sh\necho hi",
         "portList": [
             {"name": "eth0", "description": "n6", "networkName": "MEC_APP_N6"},
             {"name": "eth1", "description": "internet", "networkName": "MEC_APP_Internet"}

@@ -226,6 +226,8 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
     let app = fast_app().await;
     let (admin, tenant) = (app.admin(), app.tenant(1));
     let base = app.base.as_str();
+    let image = crate::helpers::vm_image_for(base, &tenant).await;
+    let foreign_image = crate::helpers::vm_image_for(base, &app.tenant(2)).await;
     let container = expect(
         base,
         "POST",
@@ -257,7 +259,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
         configured_vm(base, &tenant, "vm-rules", host["id"].as_str().expect("id")).await;
     let apps = format!("/mec/developer/v2/applications/{app_id}");
     let before = app.event_count().await;
-    let good_vm = json!({"name": "vm-9", "flavorId": FLAVOR, "imageId": 3, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
+    let good_vm = json!({"name": "vm-9", "flavorId": FLAVOR, "imageId": image, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}]});
     type Case<'a> = (
         &'a str,
         String,
@@ -290,16 +292,34 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "port on no network",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 1, "portList": [{"name": "eth0", "networkName": "nowhere"}]}),
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": image, "portList": [{"name": "eth0", "networkName": "nowhere"}]}),
             None,
             400,
             "UNKNOWN_NETWORK",
         ),
         (
+            "unknown image",
+            format!("{apps}/vms"),
+            "POST",
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 999_999}),
+            None,
+            400,
+            "UNKNOWN_VM_IMAGE",
+        ),
+        (
+            "another tenant's private image",
+            format!("{apps}/vms"),
+            "POST",
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": foreign_image}),
+            None,
+            400,
+            "UNKNOWN_VM_IMAGE",
+        ),
+        (
             "no flavor",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-2", "imageId": 1}),
+            json!({"name": "vm-2", "imageId": image}),
             None,
             400,
             "INVALID_FIELD",
@@ -308,7 +328,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "password missing",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": 1, "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "u"}}}),
+            json!({"name": "vm-2", "flavorId": FLAVOR, "imageId": image, "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "u"}}}),
             None,
             400,
             "INVALID_FIELD",
@@ -317,7 +337,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             "duplicate vm name",
             format!("{apps}/vms"),
             "POST",
-            json!({"name": "vm-1", "flavorId": FLAVOR, "imageId": 1}),
+            json!({"name": "vm-1", "flavorId": FLAVOR, "imageId": image}),
             None,
             409,
             "DUPLICATE_VM",
@@ -404,7 +424,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
     for (path, body) in [
         (
             format!("{apps}/vms/{vm_id}"),
-            json!({"name": "bad name!", "flavorId": FLAVOR, "imageId": 1}),
+            json!({"name": "bad name!", "flavorId": FLAVOR, "imageId": image}),
         ),
         (
             format!("{apps}/networks/{network_id}"),
@@ -443,7 +463,7 @@ async fn networks_and_vms_refuse_bad_input_and_other_callers() {
             .expect("row")
     };
     let first = sealed().await;
-    let update = json!({"name": "vm-1", "flavorId": LARGER_FLAVOR, "imageId": 7, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
+    let update = json!({"name": "vm-1", "flavorId": LARGER_FLAVOR, "imageId": image, "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
         "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": "******"}}});
     let updated = expect(
         base,

@@ -114,6 +114,51 @@ async fn check_flavor(
     }
 }
 
+/// A VM must name an image the caller may use (their own, a public one, or any for an admin); an
+/// update may keep the one it has even if it has since been deleted or made private. A caller
+/// who may not touch the application hears that first (403/404), not about the image.
+async fn check_image(
+    state: &web::Data<AppState>,
+    actor: &domain::Actor,
+    app_id: &str,
+    image_id: i32,
+    kept: Option<i32>,
+) -> Result<(), ApiError> {
+    if kept == Some(image_id) {
+        return Ok(());
+    }
+    let st = state.clone();
+    let (user_id, admin) = (actor.user_id.clone(), actor.is_admin());
+    let usable = state
+        .offload(async move {
+            let viewer = projections::read_models::vm_images::query::ImageViewer {
+                user_id: &user_id,
+                admin,
+            };
+            projections::read_models::vm_images::query::usable(&st.pool, viewer, image_id)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?;
+    if usable {
+        return Ok(());
+    }
+    let st = state.clone();
+    let (who, app) = (actor.clone(), app_id.to_owned());
+    state
+        .offload(async move {
+            crate::routes::operations::owned_application(&st, &who, &app)
+                .await
+                .map(drop)
+        })
+        .await?;
+    Err(ApiError::new(
+        ErrorCode::UnknownVmImage,
+        format!("VM image {image_id} does not exist or is not yours to use (POST /mec/developer/v2/vmimages/action/get-list lists those you may use)"),
+    )
+    .with_params(vec!["imageId".into()]))
+}
+
 fn render_network(
     id: String,
 ) -> impl Fn(&Application) -> serde_json::Value + Send + Sync + 'static {
@@ -235,6 +280,7 @@ pub async fn create_vm(
     let id = uuid::Uuid::new_v4().to_string();
     let vm = vm_config(&state, id.clone(), &body, None)?;
     check_flavor(&state, &vm.spec.flavor_id, None).await?;
+    check_image(&state, &caller.0, &app_id, vm.spec.image_id, None).await?;
     app_command(
         state,
         caller,
@@ -270,6 +316,8 @@ pub async fn update_vm(
     let vm = vm_config(&state, id.clone(), &body, current.as_ref())?;
     let kept = current.as_ref().map(|c| c.spec.flavor_id.as_str());
     check_flavor(&state, &vm.spec.flavor_id, kept).await?;
+    let kept_image = current.as_ref().map(|c| c.spec.image_id);
+    check_image(&state, &caller.0, &app_id, vm.spec.image_id, kept_image).await?;
     app_command(
         state,
         caller,

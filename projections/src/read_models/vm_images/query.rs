@@ -117,11 +117,11 @@ pub async fn images<T: FromRow>(
     Ok((rows, total))
 }
 
-/// Whether `id` names an image `viewer` may use for a VM: one they may see that has its file
-/// (PUBLISHED).
+/// Whether `id` names an image `viewer` may use for a VM: one they may see (its file may still
+/// be uploading while the VM is configured).
 pub async fn usable(pool: &Pool, viewer: ImageViewer<'_>, id: i32) -> Result<bool, DbError> {
     pool.query_one(
-        "SELECT EXISTS (SELECT 1 FROM tbl_vm_image WHERE id = $1 AND status = 'PUBLISHED' \
+        "SELECT EXISTS (SELECT 1 FROM tbl_vm_image WHERE id = $1 \
          AND ($2 OR user_id = $3 OR visible_type = 'public'))",
         &[&id, &viewer.admin, &viewer.user_id],
     )
