@@ -22,6 +22,8 @@ pub enum ContentError {
     NotUtf8,
     #[error("not an OpenAPI (Swagger) description: {0}")]
     NotOpenApi(String),
+    #[error("not a kubeconfig: {0}")]
+    NotKubeconfig(String),
     #[error("the archive has an entry outside its root: {0:?}")]
     UnsafePath(String),
     #[error("could not read the upload: {0}")]
@@ -100,6 +102,20 @@ pub fn check_utf8(path: &Path) -> Result<(), ContentError> {
     match std::str::from_utf8(&bytes) {
         Ok(text) if !text.contains('\0') => Ok(()),
         _ => Err(ContentError::NotUtf8),
+    }
+}
+
+/// A kubeconfig: UTF-8 YAML that parses to a mapping with a `clusters` list.
+pub fn check_kubeconfig(path: &Path) -> Result<(), ContentError> {
+    let bytes = std::fs::read(path).map_err(|e| ContentError::Io(e.to_string()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ContentError::NotUtf8)?;
+    let document: serde_json::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| ContentError::NotKubeconfig(e.to_string()))?;
+    match document.get("clusters") {
+        Some(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err(ContentError::NotKubeconfig(
+            "it has no `clusters` list".into(),
+        )),
     }
 }
 

@@ -133,6 +133,15 @@ pub trait Lcm: Send + Sync {
         tenant: &'a str,
         host: &'a HostRegistration,
     ) -> PortFuture<'a, ()>;
+    /// `POST /lcmcontroller/v2/tenants/{t}/configuration`: the host's kubeconfig.
+    fn upload_config<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        host_ip: &'a str,
+        file_name: &'a str,
+        config: Vec<u8>,
+    ) -> PortFuture<'a, ()>;
     fn upload_package<'a>(
         &'a self,
         at: &'a LcmEndpoint,

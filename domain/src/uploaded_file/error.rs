@@ -2,14 +2,14 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadedFileError {
-    #[error("fileType must be one of icon, api, md or script")]
+    #[error("fileType must be one of icon, api, md, script or config")]
     FileType,
     #[error(
         "the file name must be 1-255 characters, without leading or trailing spaces and without \\ / : * ? \" < > |"
     )]
     FileName,
     /// The type, and the suffixes it takes.
-    #[error("a file of type {0} must end in {1}")]
+    #[error("a file of type {0} must have {1}")]
     Suffix(&'static str, String),
     #[error("the file does not exist")]
     NotFound,

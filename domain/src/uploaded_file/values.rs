@@ -23,10 +23,12 @@ pub enum FileType {
     Md,
     /// A shell script.
     Script,
+    /// A sandbox host's kubeconfig: YAML, in a file whose name has no extension.
+    Config,
 }
 
 impl FileType {
-    pub const ALL: [FileType; 4] = [Self::Icon, Self::Api, Self::Md, Self::Script];
+    pub const ALL: [FileType; 5] = [Self::Icon, Self::Api, Self::Md, Self::Script, Self::Config];
 
     pub fn parse(text: &str) -> Result<Self, UploadedFileError> {
         Self::ALL
@@ -41,6 +43,7 @@ impl FileType {
             Self::Api => "api",
             Self::Md => "md",
             Self::Script => "script",
+            Self::Config => "config",
         }
     }
 
@@ -51,6 +54,7 @@ impl FileType {
             Self::Api => &["yaml", "yml", "json"],
             Self::Md => &["md"],
             Self::Script => &["sh"],
+            Self::Config => &[],
         }
     }
 
@@ -79,10 +83,15 @@ pub fn check_file_name(name: &str, file_type: FileType) -> Result<(), UploadedFi
         return Err(UploadedFileError::FileName);
     }
     match suffix(name) {
+        None if file_type == FileType::Config => Ok(()),
+        Some(_) if file_type == FileType::Config => Err(UploadedFileError::Suffix(
+            file_type.as_str(),
+            "no extension (a kubeconfig)".into(),
+        )),
         Some(s) if file_type.suffixes().contains(&s.as_str()) => Ok(()),
         _ => Err(UploadedFileError::Suffix(
             file_type.as_str(),
-            format!(".{}", file_type.suffixes().join(" or .")),
+            format!("the extension .{}", file_type.suffixes().join(" or .")),
         )),
     }
 }

@@ -58,6 +58,10 @@ pub async fn serve(bind: &str) -> std::io::Result<()> {
                 web::post().to(register),
             )
             .route(
+                "/lcmcontroller/v2/tenants/{t}/configuration",
+                web::post().to(upload_config),
+            )
+            .route(
                 "/lcmcontroller/v2/tenants/{t}/packages",
                 web::post().to(upload),
             )
@@ -129,6 +133,40 @@ async fn register(
     answer(sim.lcm.register_host(&sim.at, &path, &body).await, |_| {
         json!({})
     })
+}
+
+async fn upload_config(
+    sim: Data,
+    path: web::Path<String>,
+    mut form: actix_multipart::Multipart,
+) -> HttpResponse {
+    let (mut config, mut host_ip) = (None, None);
+    while let Some(Ok(mut field)) = form.next().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename().map(str::to_owned))
+            .unwrap_or_else(|| "config".into());
+        let mut bytes = Vec::new();
+        while let Some(Ok(chunk)) = field.next().await {
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "configFile" => config = Some((file_name, bytes)),
+            "hostIp" => host_ip = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            _ => {}
+        }
+    }
+    let (Some((file_name, bytes)), Some(host_ip)) = (config, host_ip) else {
+        return HttpResponse::BadRequest()
+            .json(json!({"message": "multipart fields 'configFile' and 'hostIp' are required"}));
+    };
+    answer(
+        sim.lcm
+            .upload_config(&sim.at, &path, &host_ip, &file_name, bytes)
+            .await,
+        |_| json!({}),
+    )
 }
 
 async fn upload(

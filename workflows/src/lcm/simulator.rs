@@ -21,7 +21,7 @@ pub const MAX_SIM_DELAY_MS: u64 = 60_000;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SimPlan {
-    /// The call that fails: health, registerHost, upload, distribute, distribution, instantiate,
+    /// The call that fails: health, registerHost, uploadConfig, upload, distribute, distribution, instantiate,
     /// workload, terminate, deletePackage, createImage, createConsole, image, deleteImage,
     /// checkImage.
     pub fail: Option<String>,
@@ -45,6 +45,8 @@ struct State {
     packages: HashMap<String, Package>,
     instances: HashMap<String, Instance>,
     images: HashMap<String, Image>,
+    /// Kubeconfigs by host IP: (file name, content).
+    configs: HashMap<String, (String, Vec<u8>)>,
 }
 
 struct Package {
@@ -115,6 +117,11 @@ impl SimulatedLcm {
         Ok(plan)
     }
 
+    /// The kubeconfig last uploaded for `host_ip`: its file name and content.
+    pub fn config_of(&self, host_ip: &str) -> Option<(String, Vec<u8>)> {
+        lock(&self.state).configs.get(host_ip).cloned()
+    }
+
     /// The hosts a package was sent to (for the HTTP face's package query).
     pub fn distributed_hosts(&self, package_id: &str) -> Vec<String> {
         lock(&self.state)
@@ -182,6 +189,29 @@ impl Lcm for SimulatedLcm {
         _host: &'a HostRegistration,
     ) -> PortFuture<'a, ()> {
         Box::pin(async move { self.enter(at, "registerHost").await.map(|_| ()) })
+    }
+
+    fn upload_config<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        _tenant: &'a str,
+        host_ip: &'a str,
+        file_name: &'a str,
+        config: Vec<u8>,
+    ) -> PortFuture<'a, ()> {
+        Box::pin(async move {
+            self.enter(at, "uploadConfig").await?;
+            if config.is_empty() {
+                return Err(LcmError::Rejected {
+                    status: 400,
+                    body: "the configuration file is empty".into(),
+                });
+            }
+            lock(&self.state)
+                .configs
+                .insert(host_ip.to_owned(), (file_name.to_owned(), config));
+            Ok(())
+        })
     }
 
     fn upload_package<'a>(

@@ -10,6 +10,7 @@ use domain::mephost::{
     MepHost, MepHostAction, MepHostCommand, MepHostError, MepHostFields, MEC_HOST_IP,
 };
 use domain::ports::HostRegistration;
+use domain::uploaded_file::{FileType, UploadedFile};
 use projections::read_models::hosts::query;
 
 mod dto;
@@ -23,6 +24,7 @@ use super::commanding::{
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::routes::upload_files::holding::{self, FileUse};
 use crate::routes::{paging, parse_uuid, Page};
 
 pub const READ_MODELS: &[&str] = &["hosts"];
@@ -31,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/mec/developer/v2/mephosts")
             .service(web::resource("").get(list).post(create))
+            .service(web::resource("/action/upload-config-file").post(upload_config_file))
             .service(
                 web::resource("/{mephostId}")
                     .get(get)
@@ -127,6 +130,92 @@ async fn check_with_lcm(
     Ok(())
 }
 
+/// The holder name of a host's files.
+fn host_holder(id: &str) -> String {
+    format!("mephost/{id}")
+}
+
+/// The kubeconfig a host names, as a use of an uploaded file of type `config`.
+fn config_uses(config_id: Option<&String>) -> Vec<FileUse> {
+    config_id
+        .map(|id| FileUse {
+            field: "configId",
+            file_id: id.clone(),
+            file_type: FileType::Config,
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Sends the host's kubeconfig (an uploaded file) to its LCM.
+async fn send_config(
+    state: &AppState,
+    tenant: &str,
+    f: &MepHostFields,
+    config_id: &str,
+) -> Result<(), ApiError> {
+    let file: UploadedFile = state.load(config_id).await?;
+    let Some(content) = file.fields.as_ref().and_then(|f| f.content.clone()) else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidFileReference,
+            "configId names a file without content",
+        )
+        .with_params(vec!["configId".into()]));
+    };
+    let bytes = tokio::fs::read(state.files.path_of(&content.sha256))
+        .await
+        .map_err(|e| ApiError::internal(&format!("stored config file missing: {e}")))?;
+    state
+        .lcm
+        .port
+        .upload_config(&f.lcm(), tenant, &f.mec_host_ip, &content.file_name, bytes)
+        .await
+        .map_err(|e| {
+            ApiError::unavailable(format!("upload the config file to LCM failed: {e}"))
+                .with_ret_code(20028)
+        })
+}
+
+/// Whether a command's reply is a replay of an earlier request (nothing ran now).
+fn replayed(reply: &Result<crate::routes::commanding::Reply, ApiError>) -> bool {
+    match reply {
+        Ok(r) => r
+            .headers
+            .iter()
+            .any(|(name, _)| *name == "idempotent-replayed"),
+        Err(_) => true,
+    }
+}
+
+/// Upload a host's kubeconfig (multipart part `file`; a name without extension, YAML with
+/// `clusters`): an uploaded file of type `config`, for a host's `configId`.
+#[utoipa::path(
+    post, path = "/mec/developer/v2/mephosts/action/upload-config-file", tag = "mephosts",
+    params(CommandHeaders),
+    request_body(content = crate::routes::upload_files::UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = crate::routes::upload_files::UploadedFileResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = []))
+)]
+pub async fn upload_config_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.tenant_or_admin()?;
+    crate::routes::upload_files::upload_as(
+        state,
+        actor,
+        req,
+        domain::uploaded_file::FileType::Config,
+        multipart,
+    )
+    .await
+}
+
 /// Register a sandbox host (admin).
 #[utoipa::path(post, path = "/mec/developer/v2/mephosts", tag = "mephosts", params(CommandHeaders), request_body = MepHostBody,
     responses((status = 201, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -149,10 +238,21 @@ pub async fn create(
             if taken {
                 return Err(duplicate_ip());
             }
+            let uses = config_uses(f.config_id.as_ref());
+            holding::check(&st, &actor, &uses).await?;
             check_with_lcm(&st, &actor.user_id, &f, true).await?;
+            let holder = host_holder(&id);
+            holding::take(&st, &actor, &uses, &holder).await?;
+            let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+            if let Some(config) = &f.config_id {
+                if let Err(error) = send_config(&st, &actor.user_id, &f, config).await {
+                    holding::release(&st, &actor, &taken, &holder).await;
+                    return Err(error);
+                }
+            }
             let meta = metadata(&actor, None);
             let command = MepHostCommand {
-                actor,
+                actor: actor.clone(),
                 action: MepHostAction::Register(f),
             };
             let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
@@ -161,7 +261,11 @@ pub async fn create(
                     StatusCode::CREATED,
                     Some(format!("/mec/developer/v2/mephosts/{id}")),
                 );
-            run_command(&st, request, |h| render(&id, h)).await
+            let reply = run_command(&st, request, |h| render(&id, h)).await;
+            if replayed(&reply) {
+                holding::release(&st, &actor, &taken, &holder).await;
+            }
+            reply
         })
         .await?;
     Ok(reply.into_response())
@@ -186,16 +290,41 @@ pub async fn update(
     let st = state.clone();
     let reply = state
         .offload(async move {
+            let current: MepHost = st.load(&id).await?;
+            let held = current.fields.and_then(|c| c.config_id);
+            // A changed kubeconfig is taken and sent; the one it replaces is let go after.
+            let changed = f.config_id.as_ref().filter(|c| Some(*c) != held.as_ref());
+            let uses = config_uses(changed);
+            holding::check(&st, &actor, &uses).await?;
             check_with_lcm(&st, &actor.user_id, &f, false).await?;
+            let holder = host_holder(&id);
+            holding::take(&st, &actor, &uses, &holder).await?;
+            let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+            if let Some(config) = changed {
+                if let Err(error) = send_config(&st, &actor.user_id, &f, config).await {
+                    holding::release(&st, &actor, &taken, &holder).await;
+                    return Err(error);
+                }
+            }
+            let dropped: Vec<String> = held
+                .into_iter()
+                .filter(|h| f.config_id.as_ref() != Some(h))
+                .collect();
             let meta = metadata(&actor, None);
             let command = MepHostCommand {
-                actor,
+                actor: actor.clone(),
                 action: MepHostAction::Update(f),
             };
             let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
                 .with_options(options)
                 .answered_with(StatusCode::OK, None);
-            run_command(&st, request, |h| render(&id, h)).await
+            let reply = run_command(&st, request, |h| render(&id, h)).await;
+            if replayed(&reply) {
+                holding::release(&st, &actor, &taken, &holder).await;
+            } else {
+                holding::release(&st, &actor, &dropped, &holder).await;
+            }
+            reply
         })
         .await?;
     Ok(reply.into_response())
@@ -227,15 +356,25 @@ pub async fn delete(
                     "instances still run on this host; clean their applications' sandboxes first",
                 ));
             }
+            let current: MepHost = st.load(&id).await?;
+            let held: Vec<String> = current
+                .fields
+                .and_then(|c| c.config_id)
+                .into_iter()
+                .collect();
             let meta = metadata(&actor, None);
             let command = MepHostCommand {
-                actor,
+                actor: actor.clone(),
                 action: MepHostAction::Delete,
             };
             let request = CommandRequest::<MepHost>::new(id.clone(), command, meta)
                 .with_options(options)
                 .answered_with(StatusCode::OK, None);
-            run_command(&st, request, |_| serde_json::Value::Bool(true)).await
+            let reply = run_command(&st, request, |_| serde_json::Value::Bool(true)).await;
+            if !replayed(&reply) {
+                holding::release(&st, &actor, &held, &host_holder(&id)).await;
+            }
+            reply
         })
         .await?;
     Ok(reply.into_response())

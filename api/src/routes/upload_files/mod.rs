@@ -131,6 +131,17 @@ pub async fn upload(
     let actor = caller.tenant_or_admin()?;
     let file_type =
         FileType::parse(query.file_type.as_deref().unwrap_or_default()).map_err(invalid)?;
+    upload_as(state, actor, req, file_type, multipart).await
+}
+
+/// Receives, checks and records a file of `file_type` for `actor`: 201 and the file.
+pub(crate) async fn upload_as(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    file_type: FileType,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
     let _permit = upload_permit(&state)?;
     let (fields, fingerprint) = receive(&state, multipart, file_type).await?;
     let options = options(&req, fingerprint.as_bytes())?.for_new_stream();
@@ -179,6 +190,7 @@ pub(crate) async fn receive(
         FileType::Icon => checks::check_icon(&path),
         FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
         FileType::Md | FileType::Script => checks::check_utf8(&path),
+        FileType::Config => checks::check_kubeconfig(&path),
     })
     .await
     .map_err(|e| ApiError::internal(&e.to_string()))?

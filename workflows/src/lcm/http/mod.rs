@@ -194,6 +194,33 @@ fn text(value: &Value, key: &str) -> String {
     }
 }
 
+/// A multipart body with text fields and one file field.
+pub fn multipart_with(field: &str, file_name: &str, bytes: &[u8], texts: &[(&str, &str)]) -> Body {
+    let Body::Raw {
+        content_type,
+        bytes: file_part,
+    } = multipart(field, file_name, bytes)
+    else {
+        return Body::Empty;
+    };
+    let boundary = content_type
+        .rsplit_once("boundary=")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    let mut body = Vec::new();
+    for (name, value) in texts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(&file_part);
+    Body::Raw {
+        content_type,
+        bytes: body,
+    }
+}
+
 /// A multipart body with one file field.
 pub fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> Body {
     let boundary = format!("edgedev-{}", uuid::Uuid::new_v4().simple());
@@ -230,6 +257,22 @@ impl Lcm for HttpLcm {
                 "affinity": host.affinity, "vim": host.vim, "origin": host.origin,
             });
             self.call("POST", url, Body::Json(body), &[])
+                .await
+                .map(drop)
+        })
+    }
+
+    fn upload_config<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        host_ip: &'a str,
+        file_name: &'a str,
+        config: Vec<u8>,
+    ) -> PortFuture<'a, ()> {
+        Box::pin(async move {
+            let body = multipart_with("configFile", file_name, &config, &[("hostIp", host_ip)]);
+            self.call("POST", lcm(at, tenant, "/configuration"), body, &[])
                 .await
                 .map(drop)
         })
