@@ -59,12 +59,13 @@ pub async fn advance(workflows: &Workflows, op: &Running) -> Result<bool, RunErr
     }
 }
 
-/// The events that fail the action and the operation, and the image's own failure.
+/// The events that fail the action and the operation, and the image's own failure (a merge
+/// that fails this way counts as `fileSystemMergeFailed`; the message says why).
 pub fn with_failure(op: &OperationState, index: usize, error: &str) -> Vec<VmImageEvent> {
     let mut events = vec![match op.kind {
         OperationKind::VmImageSlim => VmImageEvent::VmImageSlimFailed { at: now() },
         _ => VmImageEvent::VmImageUploadFailed {
-            error_type: error_type(error),
+            error_type: "fileSystemMergeFailed".into(),
             at: now(),
         },
     }];

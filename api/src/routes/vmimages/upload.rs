@@ -487,8 +487,16 @@ pub async fn delete(
                 meta,
             )
             .with_options(options);
-            crate::routes::commanding::run_command(&st, request, |_| serde_json::Value::Bool(true))
-                .await
+            let reply =
+                crate::routes::commanding::run_command(&st, request, |_| serde_json::Value::Bool(true))
+                    .await?;
+            // Chunks of an upload in progress go too (best effort).
+            if let Some(upload) = &image.upload {
+                if let Err(error) = st.file_server.port.cancel_upload(&upload.identifier).await {
+                    tracing::warn!(image = id, %error, "the file server kept a deleted image's chunks");
+                }
+            }
+            Ok(reply)
         })
         .await?;
     Ok(reply.into_response())
