@@ -156,7 +156,9 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
         (ParameterIn::Path, "pluginId") => text().pattern(Some("^[0-9a-fA-F]{32}$")),
         (ParameterIn::Path, "imageId") => ObjectBuilder::new()
             .schema_type(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32))),
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1.0))
+            .maximum(Some(f64::from(i32::MAX))),
         (ParameterIn::Path, "trafficRuleId" | "dnsRuleId") => {
             text().pattern(Some(routes::app_configuration::RULE_ID_PATTERN))
         }
