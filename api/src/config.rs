@@ -58,6 +58,10 @@ pub struct OperationsConfig {
     pub file_server_url: Option<String>,
     /// `EDGEDEV_FILE_SERVER_TOKEN`: the `access_token` sent to the file server.
     pub file_server_token: Option<String>,
+    /// `EDGEDEV_REVERSE_PROXY_URL`: the reverse proxy of VNC consoles; `None` runs the simulator.
+    pub reverse_proxy_url: Option<String>,
+    /// `EDGEDEV_REVERSE_PROXY_TOKEN`: the `access_token` sent to the reverse proxy.
+    pub reverse_proxy_token: Option<String>,
     /// `EDGEDEV_SECRET_KEY`: base64 AES-256 key; `None` uses (or creates) `<data_dir>/secret.key`.
     pub secret_key: Option<String>,
     /// How often running operations poll LCM.
@@ -74,6 +78,8 @@ impl Default for OperationsConfig {
             lcm_ca: None,
             file_server_url: None,
             file_server_token: None,
+            reverse_proxy_url: None,
+            reverse_proxy_token: None,
             secret_key: None,
             poll: Duration::from_secs(5),
             run_workflows: true,

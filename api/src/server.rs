@@ -44,7 +44,7 @@ pub enum StartError {
     PublicKey(crate::auth::KeyError),
     #[error(transparent)]
     Lcm(workflows::lcm::http::ClientError),
-    #[error("cannot build the file server client: {0}")]
+    #[error("cannot build an outside system's client: {0}")]
     FileServer(String),
     #[error(transparent)]
     Seed(#[from] commands::catalogue::SeedError),
@@ -100,6 +100,14 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             &config.data_dir.join("file-server-sim"),
         ),
     };
+    let reverse_proxy = match &config.operations.reverse_proxy_url {
+        Some(url) => workflows::reverse_proxy::ProxyAdapter::http(
+            url,
+            config.operations.reverse_proxy_token.clone(),
+        )
+        .map_err(|e| StartError::FileServer(e.to_string()))?,
+        None => workflows::reverse_proxy::ProxyAdapter::simulated(),
+    };
     let executor = CommandExecutor::new(pool.clone());
     let seeded = commands::catalogue::seed(&executor, &pool).await?;
     if seeded != commands::catalogue::Seeded::default() {
@@ -130,6 +138,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         secrets,
         lcm,
         file_server,
+        reverse_proxy,
         workflows,
         runtime,
         metrics,

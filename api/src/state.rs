@@ -32,6 +32,8 @@ pub struct AppState {
     pub lcm: workflows::lcm::LcmAdapter,
     /// The image file server (simulated or real).
     pub file_server: workflows::file_server::FileServerAdapter,
+    /// The reverse proxy of VNC consoles (simulated or real).
+    pub reverse_proxy: workflows::reverse_proxy::ProxyAdapter,
     /// Permits for uploads running at once (each holds staged files and a connection).
     pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// The workflow runner of long-running operations.

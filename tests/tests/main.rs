@@ -22,6 +22,7 @@ mod plugins;
 mod processes;
 mod projector;
 mod relay;
+mod reverse_proxy;
 mod scripts_and_sample_code;
 mod upload_files;
 mod vm_catalogue;

@@ -72,6 +72,11 @@ pub enum SimSystem {
         #[arg(long, default_value = "127.0.0.1:30204")]
         bind: String,
     },
+    /// The reverse proxy of VNC consoles over HTTP, on the real API's paths.
+    ReverseProxy {
+        #[arg(long, default_value = "127.0.0.1:30101")]
+        bind: String,
+    },
     /// The image file server over HTTP, on the real API's paths (`/image-management/v1/images`);
     /// `PUT /simulator/plan` sets delays, failure points and forced results.
     FileServer {
@@ -168,6 +173,13 @@ pub struct OperationArgs {
     /// The `access_token` sent to the file server.
     #[arg(long, env = "EDGEDEV_FILE_SERVER_TOKEN", hide_env_values = true)]
     pub file_server_token: Option<String>,
+    /// The reverse proxy's base URL (`http[s]://host:port`) for VNC consoles; unset uses the
+    /// in-process simulator.
+    #[arg(long, env = "EDGEDEV_REVERSE_PROXY_URL")]
+    pub reverse_proxy_url: Option<String>,
+    /// The `access_token` sent to the reverse proxy.
+    #[arg(long, env = "EDGEDEV_REVERSE_PROXY_TOKEN", hide_env_values = true)]
+    pub reverse_proxy_token: Option<String>,
     /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
     #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,

@@ -79,6 +79,9 @@ pub async fn run(command: Command) -> CliResult {
             system: SimSystem::Lcm { bind },
         } => Ok(workflows::lcm::server::serve(&bind).await?),
         Command::Sim {
+            system: SimSystem::ReverseProxy { bind },
+        } => Ok(workflows::reverse_proxy::server::serve(&bind).await?),
+        Command::Sim {
             system: SimSystem::FileServer { bind, dir },
         } => Ok(workflows::file_server::server::serve(&bind, &dir).await?),
         Command::Projections { database, action } => {
@@ -165,6 +168,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             lcm_ca: args.operations.lcm_ca.clone(),
             file_server_url: args.operations.file_server_url.clone(),
             file_server_token: args.operations.file_server_token.clone(),
+            reverse_proxy_url: args.operations.reverse_proxy_url.clone(),
+            reverse_proxy_token: args.operations.reverse_proxy_token.clone(),
             secret_key: args.operations.secret_key.clone(),
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
             run_workflows: !args.operations.no_workflows,

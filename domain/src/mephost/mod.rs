@@ -12,7 +12,10 @@ mod values;
 pub use command::{MepHostAction, MepHostCommand};
 pub use error::MepHostError;
 pub use event::{MepHostEvent, MepHostEventKind};
-pub use values::{parse_network_parameter, Cidr, MepHostFields, OPTIONAL_PLANE, REQUIRED_PLANES};
+pub use values::{
+    parse_network_parameter, Cidr, HostProxy, MepHostFields, OPTIONAL_PLANE, REQUIRED_PLANES,
+    VNC_PORT,
+};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;

@@ -17,6 +17,7 @@ fn fields() -> MepHostFields {
         mec_host_password: None,
         mec_host_port: 22,
         config_id: None,
+        reverse_proxy: None,
         network_parameter: "VDU1_APP_Plane01_IP=192.168.220.0/24;VDU1_APP_Plane02_IP=192.168.221.0/24;VDU1_APP_Plane03_IP=192.168.222.0/24".into(),
         resource: None,
         address: None,

@@ -40,7 +40,22 @@ pub struct MepHostFields {
     pub network_parameter: String,
     pub resource: Option<String>,
     pub address: Option<String>,
+    /// The reverse proxy's port to the host's VNC consoles (non-K8S hosts), set by the write side
+    /// after it registered the route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse_proxy: Option<HostProxy>,
 }
+
+/// A reverse proxy route to a host: `proxy_port` forwards to the host's `dest_host_port`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostProxy {
+    pub dest_host_port: u16,
+    pub proxy_port: u16,
+}
+
+/// The port of a host's VNC consoles (OpenStack's noVNC), which its reverse proxy route targets.
+pub const VNC_PORT: u16 = 6080;
 
 fn pick(text: &str, allowed: &[&'static str]) -> Option<&'static str> {
     allowed

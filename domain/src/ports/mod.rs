@@ -3,9 +3,11 @@
 
 pub mod file_server;
 pub mod lcm;
+pub mod reverse_proxy;
 
 pub use file_server::{ByteSource, FileServer, FileServerError, FsFuture, StoredImage};
 pub use lcm::{
     Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
     LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadNetwork, WorkloadVm,
 };
+pub use reverse_proxy::{ProxyError, ProxyFuture, ProxyRoute, ReverseProxy};

@@ -381,10 +381,22 @@ async fn flows_three_and_five_configure_launch_export_and_clean_a_vm() {
         200,
     )
     .await;
+    // The console goes through the host's reverse proxy route (to the host's port 6080).
+    wait_caught_up(&app.pool).await;
+    let proxies = app.rows("tbl_reverse_proxy", "id").await;
+    let route = proxies
+        .iter()
+        .find(|r| r["dest_host_id"] == host_id.as_str())
+        .expect("the host's reverse proxy route");
+    assert_eq!(route["dest_host_port"], 6080);
+    let through = format!(
+        "https://simulated-proxy:{}/vnc_auto.html?",
+        route["proxy_port"]
+    );
     assert!(
         console["vncUrl"]
             .as_str()
-            .is_some_and(|u| u.starts_with("https://10.9.0.2:6080/")),
+            .is_some_and(|u| u.starts_with(&through) && u.contains("token")),
         "{console}"
     );
     // A second launch while an instance lives is refused up front.

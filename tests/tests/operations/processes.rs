@@ -156,7 +156,7 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
     assert!(
         console["vncUrl"]
             .as_str()
-            .is_some_and(|u| u.contains("10.6.0.2:6080")),
+            .is_some_and(|u| u.starts_with("https://simulated-proxy:30200/vnc_auto.html")),
         "{console}"
     );
     drop(sim);

@@ -173,6 +173,7 @@ pub(super) fn fields(state: &AppState, body: &MepHostBody) -> Result<MepHostFiel
             .map(|p| state.secrets.seal(p)),
         mec_host_port: port(body.mec_host_port, 22, MepHostError::MecHostPort)?,
         config_id: body.config_id.clone().filter(|c| !c.is_empty()),
+        reverse_proxy: None,
         network_parameter: text(&body.network_parameter),
         resource: body.resource.clone(),
         address: body.address.clone(),

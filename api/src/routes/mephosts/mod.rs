@@ -6,16 +6,18 @@ use crate::routes::commanding::CommandHeaders;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::reservations;
-use domain::mephost::{
-    MepHost, MepHostAction, MepHostCommand, MepHostError, MepHostFields, MEC_HOST_IP,
-};
-use domain::ports::HostRegistration;
-use domain::uploaded_file::{FileType, UploadedFile};
+use domain::mephost::{MepHost, MepHostAction, MepHostCommand, MepHostError, MEC_HOST_IP};
 use projections::read_models::hosts::query;
 
 mod dto;
+pub mod outside;
 
 pub use dto::{HostQuery, MepHostBody, MepHostLog};
+pub use outside::upload_config_file;
+
+use self::outside::{
+    check_with_lcm, config_uses, drop_route, host_holder, proxy_route, replayed, send_config,
+};
 
 use self::dto::{fields, invalid, render};
 use super::commanding::{
@@ -24,7 +26,7 @@ use super::commanding::{
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::routes::upload_files::holding::{self, FileUse};
+use crate::routes::upload_files::holding;
 use crate::routes::{paging, parse_uuid, Page};
 
 pub const READ_MODELS: &[&str] = &["hosts"];
@@ -95,127 +97,6 @@ fn not_found() -> ApiError {
     ApiError::new(ErrorCode::MephostNotFound, "no sandbox host has this id")
 }
 
-/// Health-checks the host's LCM and registers the host with it (create only).
-async fn check_with_lcm(
-    state: &AppState,
-    tenant: &str,
-    f: &MepHostFields,
-    register: bool,
-) -> Result<(), ApiError> {
-    let lcm = state.lcm.port.clone();
-    let at = f.lcm();
-    lcm.health(&at).await.map_err(|e| {
-        ApiError::unavailable(format!("sandbox health check failed: {e}")).with_ret_code(20009)
-    })?;
-    if register {
-        let registration = HostRegistration {
-            mechost_ip: f.mec_host_ip.clone(),
-            mechost_name: f.name.clone(),
-            city: f.address.clone().unwrap_or_default(),
-            affinity: f.architecture.clone(),
-            vim: if f.vim_type == "K8S" {
-                "K8s".into()
-            } else {
-                f.vim_type.clone()
-            },
-            origin: "developer".into(),
-        };
-        lcm.register_host(&at, tenant, &registration)
-            .await
-            .map_err(|e| {
-                ApiError::unavailable(format!("register the host with LCM failed: {e}"))
-                    .with_ret_code(20028)
-            })?;
-    }
-    Ok(())
-}
-
-/// The holder name of a host's files.
-fn host_holder(id: &str) -> String {
-    format!("mephost/{id}")
-}
-
-/// The kubeconfig a host names, as a use of an uploaded file of type `config`.
-fn config_uses(config_id: Option<&String>) -> Vec<FileUse> {
-    config_id
-        .map(|id| FileUse {
-            field: "configId",
-            file_id: id.clone(),
-            file_type: FileType::Config,
-        })
-        .into_iter()
-        .collect()
-}
-
-/// Sends the host's kubeconfig (an uploaded file) to its LCM.
-async fn send_config(
-    state: &AppState,
-    tenant: &str,
-    f: &MepHostFields,
-    config_id: &str,
-) -> Result<(), ApiError> {
-    let file: UploadedFile = state.load(config_id).await?;
-    let Some(content) = file.fields.as_ref().and_then(|f| f.content.clone()) else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidFileReference,
-            "configId names a file without content",
-        )
-        .with_params(vec!["configId".into()]));
-    };
-    let bytes = tokio::fs::read(state.files.path_of(&content.sha256))
-        .await
-        .map_err(|e| ApiError::internal(&format!("stored config file missing: {e}")))?;
-    state
-        .lcm
-        .port
-        .upload_config(&f.lcm(), tenant, &f.mec_host_ip, &content.file_name, bytes)
-        .await
-        .map_err(|e| {
-            ApiError::unavailable(format!("upload the config file to LCM failed: {e}"))
-                .with_ret_code(20028)
-        })
-}
-
-/// Whether a command's reply is a replay of an earlier request (nothing ran now).
-fn replayed(reply: &Result<crate::routes::commanding::Reply, ApiError>) -> bool {
-    match reply {
-        Ok(r) => r
-            .headers
-            .iter()
-            .any(|(name, _)| *name == "idempotent-replayed"),
-        Err(_) => true,
-    }
-}
-
-/// Upload a host's kubeconfig (multipart part `file`; a name without extension, YAML with
-/// `clusters`): an uploaded file of type `config`, for a host's `configId`.
-#[utoipa::path(
-    post, path = "/mec/developer/v2/mephosts/action/upload-config-file", tag = "mephosts",
-    params(CommandHeaders),
-    request_body(content = crate::routes::upload_files::UploadForm, content_type = "multipart/form-data"),
-    responses(
-        (status = 201, body = crate::routes::upload_files::UploadedFileResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
-    ),
-    security(("access_token" = []), ("bearer" = []))
-)]
-pub async fn upload_config_file(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    multipart: actix_multipart::Multipart,
-) -> Result<HttpResponse, ApiError> {
-    let actor = caller.tenant_or_admin()?;
-    crate::routes::upload_files::upload_as(
-        state,
-        actor,
-        req,
-        domain::uploaded_file::FileType::Config,
-        multipart,
-    )
-    .await
-}
-
 /// Register a sandbox host (admin).
 #[utoipa::path(post, path = "/mec/developer/v2/mephosts", tag = "mephosts", params(CommandHeaders), request_body = MepHostBody,
     responses((status = 201, body = MepHostBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -250,6 +131,14 @@ pub async fn create(
                     return Err(error);
                 }
             }
+            let mut f = f;
+            f.reverse_proxy = match proxy_route(&st, &f).await {
+                Ok(proxy) => proxy,
+                Err(error) => {
+                    holding::release(&st, &actor, &taken, &holder).await;
+                    return Err(error);
+                }
+            };
             let meta = metadata(&actor, None);
             let command = MepHostCommand {
                 actor: actor.clone(),
@@ -291,6 +180,7 @@ pub async fn update(
     let reply = state
         .offload(async move {
             let current: MepHost = st.load(&id).await?;
+            let before = current.fields.clone();
             let held = current.fields.and_then(|c| c.config_id);
             // A changed kubeconfig is taken and sent; the one it replaces is let go after.
             let changed = f.config_id.as_ref().filter(|c| Some(*c) != held.as_ref());
@@ -310,6 +200,28 @@ pub async fn update(
                 .into_iter()
                 .filter(|h| f.config_id.as_ref() != Some(h))
                 .collect();
+            // The route stays while the host's address and kind do; otherwise it is replaced.
+            let mut f = f;
+            let old_route = before
+                .as_ref()
+                .map(|b| (b.mec_host_ip.clone(), b.vim_type.clone(), b.reverse_proxy));
+            let moved = match &old_route {
+                Some((ip, vim, proxy)) if *ip == f.mec_host_ip && *vim == f.vim_type => {
+                    f.reverse_proxy = *proxy;
+                    None
+                }
+                Some((ip, _, proxy)) => {
+                    f.reverse_proxy = match proxy_route(&st, &f).await {
+                        Ok(proxy) => proxy,
+                        Err(error) => {
+                            holding::release(&st, &actor, &taken, &holder).await;
+                            return Err(error);
+                        }
+                    };
+                    Some((ip.clone(), *proxy))
+                }
+                None => None,
+            };
             let meta = metadata(&actor, None);
             let command = MepHostCommand {
                 actor: actor.clone(),
@@ -323,6 +235,9 @@ pub async fn update(
                 holding::release(&st, &actor, &taken, &holder).await;
             } else {
                 holding::release(&st, &actor, &dropped, &holder).await;
+                if let Some((ip, proxy)) = moved {
+                    drop_route(&st, &ip, proxy).await;
+                }
             }
             reply
         })
@@ -357,6 +272,10 @@ pub async fn delete(
                 ));
             }
             let current: MepHost = st.load(&id).await?;
+            let route = current
+                .fields
+                .as_ref()
+                .map(|c| (c.mec_host_ip.clone(), c.reverse_proxy));
             let held: Vec<String> = current
                 .fields
                 .and_then(|c| c.config_id)
@@ -373,6 +292,9 @@ pub async fn delete(
             let reply = run_command(&st, request, |_| serde_json::Value::Bool(true)).await;
             if !replayed(&reply) {
                 holding::release(&st, &actor, &held, &host_holder(&id)).await;
+                if let Some((ip, proxy)) = route {
+                    drop_route(&st, &ip, proxy).await;
+                }
             }
             reply
         })

@@ -257,6 +257,33 @@ pub async fn clean_env(
     Ok(reply.into_response())
 }
 
+/// The console URL rewritten to go through the host's reverse proxy route (reference 1.3): its
+/// `scheme://host:port` becomes the proxy's `public_base:proxyPort` when the port is the one the
+/// route forwards to; otherwise (no route, a K8S host) the URL is as LCM gave it.
+pub fn through_proxy(
+    url: &str,
+    proxy: Option<domain::mephost::HostProxy>,
+    public_base: &str,
+) -> String {
+    let Some(proxy) = proxy else {
+        return url.to_owned();
+    };
+    let Some((_, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let port = authority
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok());
+    if port != Some(proxy.dest_host_port) {
+        return url.to_owned();
+    }
+    format!("{public_base}:{}{path}", proxy.proxy_port)
+}
+
 /// `{vncUrl}` of a VM's console.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -301,7 +328,11 @@ pub async fn vnc(
                     ApiError::unavailable(format!("the host's LCM gave no console: {e}"))
                         .with_ret_code(20028)
                 })?;
-            Ok(Console { vnc_url: url })
+            let host: domain::mephost::MepHost = st.load(&plan.host.id).await?;
+            let proxy = host.fields.and_then(|f| f.reverse_proxy);
+            Ok(Console {
+                vnc_url: through_proxy(&url, proxy, &st.reverse_proxy.port.public_base()),
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(console))

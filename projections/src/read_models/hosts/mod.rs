@@ -1,7 +1,8 @@
 //! `tbl_service_host` (the sandbox hosts) and `tbl_host_log` (one row per deploy or clean-up on a
 //! host). Column mapping of a MepHost: `protocol` = lcmProtocol, `lcm_ip`, `port` = lcmPort,
 //! `mec_host` = mecHostIp, `os` = vimType, `vnc_port` = mecHostPort, `user_name`/`password` =
-//! the login (password sealed), `parameter` = networkParameter.
+//! the login (password sealed), `parameter` = networkParameter. `tbl_reverse_proxy` holds a
+//! host's reverse proxy route (id and `dest_host_id` = the host's id, `type` 1 = VNC console).
 
 pub mod query;
 
@@ -24,7 +25,7 @@ impl Projection for HostsProjection {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["tbl_service_host", "tbl_host_log"]
+        &["tbl_service_host", "tbl_host_log", "tbl_reverse_proxy"]
     }
 
     fn apply<'a>(
@@ -96,13 +97,38 @@ async fn apply_host(conn: &Conn, event: &LogEvent) -> Result<(), ProjectionError
     let id = event.aggregate_id.as_str();
     match event.decode::<MepHostEvent>()? {
         MepHostEvent::MepHostRegistered { fields, user_id } => {
-            upsert(conn, id, Some(&user_id), &fields).await?
+            upsert(conn, id, Some(&user_id), &fields).await?;
+            write_proxy(conn, id, &fields).await?
         }
-        MepHostEvent::MepHostUpdated { fields } => upsert(conn, id, None, &fields).await?,
+        MepHostEvent::MepHostUpdated { fields } => {
+            upsert(conn, id, None, &fields).await?;
+            write_proxy(conn, id, &fields).await?
+        }
         MepHostEvent::MepHostDeleted {} => {
             conn.execute("DELETE FROM tbl_service_host WHERE host_id = $1", &[&id])
                 .await?;
+            conn.execute("DELETE FROM tbl_reverse_proxy WHERE id = $1", &[&id])
+                .await?;
         }
+    }
+    Ok(())
+}
+
+/// The host's reverse proxy row, or none.
+async fn write_proxy(conn: &Conn, id: &str, f: &MepHostFields) -> Result<(), DbError> {
+    conn.execute("DELETE FROM tbl_reverse_proxy WHERE id = $1", &[&id])
+        .await?;
+    if let Some(proxy) = &f.reverse_proxy {
+        conn.execute(
+            "INSERT INTO tbl_reverse_proxy (id, dest_host_id, dest_host_port, proxy_port, type) \
+             VALUES ($1, $1, $2, $3, 1)",
+            &[
+                &id,
+                &i32::from(proxy.dest_host_port),
+                &i32::from(proxy.proxy_port),
+            ],
+        )
+        .await?;
     }
     Ok(())
 }
