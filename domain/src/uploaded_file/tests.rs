@@ -75,7 +75,7 @@ fn a_name_with_the_wrong_suffix_or_a_forbidden_character_is_refused() {
         .when(command(owner(), UploadedFileAction::Upload(wrong_suffix)))
         .then_expect_error(UploadedFileError::Suffix(
             "icon",
-            ".png or .jpg or .jpeg".into(),
+            "the extension .png or .jpg or .jpeg".into(),
         ));
     let mut forbidden = icon(false);
     forbidden.file_name = "a|b.png".into();
