@@ -142,6 +142,22 @@ async fn an_upload_is_cancelled_and_another_upload_cannot_interleave() {
         )
         .await;
     assert_eq!(listed.body["uploadedChunks"], json!([]));
+    // A query that is not an identifier is refused before the version (If-Match) is weighed.
+    let bad_query = app
+        .request(
+            "GET",
+            &format!("{BASE}/{id}/action/merge?fileName=disk.qcow2&identifier=bad%2Fid"),
+            Some(&alice),
+            None,
+            &[("If-Match", "99")],
+        )
+        .await;
+    assert_eq!(
+        (bad_query.status, bad_query.body["code"].as_str()),
+        (400, Some("INVALID_QUERY")),
+        "{}",
+        bad_query.body
+    );
     // A new upload starts from the cancelled state and completes.
     upload_all(&app, &alice, id, "disk.qcow2", &qcow2(200), 2).await;
     let op = finished(&app, &alice, &merge(&app, &alice, id, "disk.qcow2").await).await;

@@ -316,11 +316,28 @@ pub async fn merge(
     let actor = caller.tenant_or_admin()?;
     let id = image_id(&path)?;
     let query = query.into_inner();
+    // The query is checked before anything else (If-Match included) weighs the request.
+    let file_name = query.file_name;
+    let name_ok = !file_name.is_empty()
+        && file_name.chars().count() <= domain::vm_image::MAX_FILE_NAME
+        && !file_name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\'));
+    if !name_ok {
+        return Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            "fileName must be the upload's file name: 1-255 characters, no '/', '\\' or control characters",
+        )
+        .with_params(vec!["fileName".into()]));
+    }
+    let identifier = identifier_of(UploadQuery {
+        identifier: query.identifier,
+    })?;
     let operation_id = uuid::Uuid::new_v4().to_string();
     let action = VmImageAction::RequestMerge {
         operation_id: operation_id.clone(),
-        identifier: query.identifier,
-        file_name: query.file_name,
+        identifier,
+        file_name,
         at: db::now_micros(),
     };
     start_operation(&state, &req, actor, id, action, operation_id).await
