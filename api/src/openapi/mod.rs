@@ -36,7 +36,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operations::start::vnc,
         vmimages::get, vmimages::list, vmimages::create, vmimages::update, vmimages::publish, vmimages::slim,
         vmimages::upload::upload_chunk, vmimages::upload::received, vmimages::upload::cancel, vmimages::upload::merge,
-        vmimages::upload::download, vmimages::upload::reset, vmimages::upload::delete, operations::set_file_server_plan, mephosts::outside::upload_config_file,
+        vmimages::files::download, vmimages::files::reset, vmimages::files::delete, operations::set_file_server_plan, mephosts::outside::upload_config_file,
         flavors::create, flavors::list, flavors::get, flavors::delete,
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
         capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes, pkg_specs::user_datas,

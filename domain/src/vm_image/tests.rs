@@ -5,7 +5,7 @@ use cqrs_es::test::TestFramework;
 
 use super::*;
 use crate::identity::{Actor, Role};
-use crate::operation::OperationError;
+use crate::operation::{OperationError, OperationEvent, OperationKind};
 
 fn at() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).expect("valid time")

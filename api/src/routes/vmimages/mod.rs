@@ -4,6 +4,7 @@
 //! and public ones.
 
 mod dto;
+pub mod files;
 pub mod upload;
 
 use actix_web::http::StatusCode;
@@ -37,10 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource("/{imageId}")
                     .get(get)
                     .put(update)
-                    .delete(upload::delete),
+                    .delete(files::delete),
             )
             .service(web::resource("/{imageId}/action/publish").put(publish))
-            .service(web::resource("/{imageId}/action/reset").put(upload::reset))
+            .service(web::resource("/{imageId}/action/reset").put(files::reset))
             .service(web::resource("/{imageId}/action/slim").post(slim))
             .service(
                 web::resource("/{imageId}/action/upload")
@@ -49,7 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(upload::cancel),
             )
             .service(web::resource("/{imageId}/action/merge").get(upload::merge))
-            .service(web::resource("/{imageId}/action/download").get(upload::download)),
+            .service(web::resource("/{imageId}/action/download").get(files::download)),
     );
 }
 
