@@ -261,7 +261,12 @@ pub struct UploadQuery {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct MergeQuery {
-    #[param(min_length = 1, max_length = 255)]
+    /// The upload's file name (no `/`, backslash or control characters).
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^/\\\u0000-\u001f\u007f-\u009f]+$"
+    )]
     pub file_name: String,
     #[param(min_length = 1, max_length = 128, pattern = "^[A-Za-z0-9._-]+$")]
     pub identifier: String,
