@@ -45,7 +45,7 @@ pub enum StartError {
     #[error(transparent)]
     Lcm(workflows::lcm::http::ClientError),
     #[error("cannot build an outside system's client: {0}")]
-    FileServer(String),
+    OutsideClient(String),
     #[error(transparent)]
     Seed(#[from] commands::catalogue::SeedError),
 }
@@ -95,7 +95,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             url,
             config.operations.file_server_token.clone(),
         )
-        .map_err(|e| StartError::FileServer(e.to_string()))?,
+        .map_err(|e| StartError::OutsideClient(e.to_string()))?,
         None => workflows::file_server::FileServerAdapter::simulated(
             &config.data_dir.join("file-server-sim"),
         ),
@@ -105,7 +105,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             url,
             config.operations.reverse_proxy_token.clone(),
         )
-        .map_err(|e| StartError::FileServer(e.to_string()))?,
+        .map_err(|e| StartError::OutsideClient(e.to_string()))?,
         None => workflows::reverse_proxy::ProxyAdapter::simulated(),
     };
     let executor = CommandExecutor::new(pool.clone());

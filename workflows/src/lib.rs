@@ -14,6 +14,7 @@
 //! - [`vm_image`]: the image operations (merge of an upload, slimming).
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
 //! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
+//! - [`multipart`]: the multipart form bodies the HTTP clients send.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
 pub mod clean;
@@ -22,6 +23,7 @@ pub mod file_server;
 pub mod hooks;
 pub mod launch;
 pub mod lcm;
+pub mod multipart;
 pub mod record;
 pub mod reverse_proxy;
 pub mod runner;

@@ -55,12 +55,11 @@ async fn the_http_client_uploads_merges_downloads_slims_and_deletes_over_a_socke
     // The file is gone from the file server too.
     let fs_id = merged["downLoadUrl"]
         .as_str()
-        .unwrap_or_default()
-        .split('/')
-        .rev()
-        .nth(2)
-        .unwrap_or_default()
-        .to_owned();
+        .and_then(|u| u.strip_suffix("/action/download"))
+        .and_then(|u| u.rsplit_once('/'))
+        .map(|(_, id)| id.to_owned())
+        .expect("the download URL names the file server's image");
+    assert!(fs_id.starts_with("sim-image-"), "{fs_id}");
     let gone = awc::Client::default()
         .get(format!("{url}/image-management/v1/images/{fs_id}"))
         .send()

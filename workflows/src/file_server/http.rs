@@ -37,26 +37,6 @@ fn malformed(error: impl std::fmt::Display) -> FileServerError {
     FileServerError::Malformed(error.to_string())
 }
 
-/// A multipart form of text fields and one file field.
-fn form(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
-    let boundary = format!("edgedev-{}", uuid::Uuid::new_v4().simple());
-    let mut body = Vec::with_capacity(file.2.len() + 512);
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    let (field, file_name, bytes) = file;
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// A URL-encoded form (values are ids and file names).
 fn url_encoded(fields: &[(&str, &str)]) -> String {
     fields
@@ -207,7 +187,7 @@ impl FileServer for HttpFileServer {
     ) -> FsFuture<'a, ()> {
         Box::pin(async move {
             let number = chunk_number.to_string();
-            let body = form(
+            let body = crate::multipart::form(
                 &[
                     ("priority", "0"),
                     ("identifier", identifier),

@@ -153,11 +153,11 @@ pub fn invalid(error: VmImageError) -> ApiError {
         VmImageError::Field(field) => field,
         _ => "",
     };
-    let error_ = ApiError::new(ErrorCode::InvalidField, error.to_string());
+    let answer = ApiError::new(ErrorCode::InvalidField, error.to_string());
     if field.is_empty() {
-        error_
+        answer
     } else {
-        error_.with_params(vec![field.to_owned()])
+        answer.with_params(vec![field.to_owned()])
     }
 }
 

@@ -69,10 +69,9 @@ impl CommandEndpoint for VmImage {
             VmImageError::AlreadyExists => {
                 ApiError::new(ErrorCode::VmImageExists, rejection.to_string())
             }
-            VmImageError::WrongStatus { .. } | VmImageError::MergeNotCancellable => {
-                ApiError::new(ErrorCode::VmImageStatus, rejection.to_string())
-            }
-            VmImageError::AlreadySlim => {
+            VmImageError::WrongStatus { .. }
+            | VmImageError::MergeNotCancellable
+            | VmImageError::AlreadySlim => {
                 ApiError::new(ErrorCode::VmImageStatus, rejection.to_string())
             }
             VmImageError::OtherUpload(_) => {
@@ -128,15 +127,20 @@ fn viewer(actor: &Actor) -> ImageViewer<'_> {
     }
 }
 
-/// Runs `action` on image `id` for `actor`, answered with the image.
-async fn image_command(
+/// Runs `action` on image `id` for `actor` (`body` is what the idempotency fingerprint covers),
+/// answered with `render` of the image.
+async fn run_on_image<R>(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     actor: Actor,
     id: i32,
     action: VmImageAction,
     body: &[u8],
-) -> Result<HttpResponse, ApiError> {
+    render: R,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Fn(&VmImage) -> serde_json::Value + Send + Sync + 'static,
+{
     let options = options(req, body)?;
     let st = state.clone();
     let reply = state
@@ -152,6 +156,18 @@ async fn image_command(
         })
         .await?;
     Ok(reply.into_response())
+}
+
+/// Runs `action` on image `id` for `actor`, answered with the image.
+async fn image_command(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    actor: Actor,
+    id: i32,
+    action: VmImageAction,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
+    run_on_image(state, req, actor, id, action, body, render).await
 }
 
 /// Create a VM image (UPLOAD_WAIT); its file is uploaded next.
@@ -267,27 +283,10 @@ pub async fn start_operation(
     action: VmImageAction,
     operation_id: String,
 ) -> Result<HttpResponse, ApiError> {
-    let options = options(req, b"")?;
-    let st = state.clone();
-    let reply = state
-        .offload(async move {
-            let meta = metadata(&actor, None);
-            let request = CommandRequest::<VmImage>::new(
-                id.to_string(),
-                VmImageCommand { actor, action },
-                meta,
-            )
-            .with_options(options);
-            run_command(
-                &st,
-                request,
-                move |_| serde_json::json!({ "operationId": operation_id }),
-            )
-            .await
-        })
-        .await?;
+    let answer = move |_: &VmImage| serde_json::json!({ "operationId": operation_id });
+    let response = run_on_image(state, req, actor, id, action, b"", answer).await?;
     state.workflows.wake();
-    Ok(reply.into_response())
+    Ok(response)
 }
 
 /// One VM image (own, public, or any for admins).

@@ -15,7 +15,9 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::files::http::{unreadable, upload_permit};
 use crate::routes::commanding::AppState;
-use crate::routes::commanding::{execute_command, CommandHeaders, CommandRequest, Ran};
+use crate::routes::commanding::{
+    execute_command, CommandEndpoint, CommandHeaders, CommandRequest, Ran,
+};
 use crate::routes::operations::Started;
 
 /// The largest chunk taken (flow.js sends 1-8 MiB by default).
@@ -150,7 +152,7 @@ async fn read_chunk(mut form: Multipart) -> Result<(Chunk, Vec<u8>), ApiError> {
         total_chunks: number_of(required(total, "totalChunks")?, "totalChunks")?,
     }
     .validated()
-    .map_err(<VmImage as crate::routes::commanding::CommandEndpoint>::rejection)?;
+    .map_err(VmImage::rejection)?;
     let bytes = bytes.ok_or_else(|| {
         ApiError::new(ErrorCode::MalformedMultipart, "the form has no `file` part")
             .with_params(vec!["file".into()])
@@ -192,7 +194,7 @@ pub async fn upload_chunk(
             }
             image
                 .accepts_chunk_of(&chunk.identifier)
-                .map_err(<VmImage as crate::routes::commanding::CommandEndpoint>::rejection)?;
+                .map_err(VmImage::rejection)?;
             let relayed = st
                 .file_server
                 .port

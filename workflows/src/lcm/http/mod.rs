@@ -196,44 +196,16 @@ fn text(value: &Value, key: &str) -> String {
 
 /// A multipart body with text fields and one file field.
 pub fn multipart_with(field: &str, file_name: &str, bytes: &[u8], texts: &[(&str, &str)]) -> Body {
-    let Body::Raw {
-        content_type,
-        bytes: file_part,
-    } = multipart(field, file_name, bytes)
-    else {
-        return Body::Empty;
-    };
-    let boundary = content_type
-        .rsplit_once("boundary=")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    let mut body = Vec::new();
-    for (name, value) in texts {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(&file_part);
+    let (content_type, bytes) = crate::multipart::form(texts, (field, file_name, bytes));
     Body::Raw {
         content_type,
-        bytes: body,
+        bytes,
     }
 }
 
 /// A multipart body with one file field.
 pub fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> Body {
-    let boundary = format!("edgedev-{}", uuid::Uuid::new_v4().simple());
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Body::Raw {
-        content_type: format!("multipart/form-data; boundary={boundary}"),
-        bytes: body,
-    }
+    multipart_with(field, file_name, bytes, &[])
 }
 
 impl Lcm for HttpLcm {
