@@ -24,6 +24,8 @@ pub enum ContentError {
     NotOpenApi(String),
     #[error("not a kubeconfig: {0}")]
     NotKubeconfig(String),
+    #[error("not a helm chart: {0}")]
+    NotChart(String),
     #[error("the archive has an entry outside its root: {0:?}")]
     UnsafePath(String),
     #[error("could not read the upload: {0}")]

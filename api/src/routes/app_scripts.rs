@@ -115,10 +115,8 @@ pub async fn upload(
                 file_id: script.script_file_id.clone(),
                 file_type: FileType::Script,
             }];
-            holding::take(&st, &actor, &file, &holder).await?;
             let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
             let id = script.id.clone();
-            let file_id = script.script_file_id.clone();
             let command = ApplicationCommand {
                 actor: actor.clone(),
                 action: ApplicationAction::AddScript(script),
@@ -126,7 +124,7 @@ pub async fn upload(
             let request = CommandRequest::<Application>::new(app_id, command, meta)
                 .with_options(options)
                 .answered_with(StatusCode::CREATED, None);
-            let reply = run_command(&st, request, |app: &Application| {
+            let add = run_command(&st, request, |app: &Application| {
                 app.state
                     .as_ref()
                     .and_then(|live| live.scripts.iter().find(|s| s.id == id))
@@ -140,13 +138,9 @@ pub async fn upload(
                         .unwrap_or_default()
                     })
                     .unwrap_or_default()
-            })
-            .await;
+            });
             // A refused or replayed add lets its new file go (the sweeper takes it later).
-            if !matches!(&reply, Ok(r) if !r.headers.iter().any(|(n, _)| *n == "idempotent-replayed")) {
-                holding::release(&st, &actor, &[file_id], &holder).await;
-            }
-            reply
+            holding::run_holding(&st, &actor, &file, &holder, add).await
         })
         .await?;
     Ok(reply.into_response())

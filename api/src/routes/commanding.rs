@@ -50,6 +50,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Whether this is the stored answer of an earlier request with the same idempotency key.
+    pub fn replayed(&self) -> bool {
+        self.headers
+            .iter()
+            .any(|(name, _)| *name == "idempotent-replayed")
+    }
+
     pub fn into_response(self) -> actix_web::HttpResponse {
         let mut builder = actix_web::HttpResponse::build(self.status);
         for header in self.headers {

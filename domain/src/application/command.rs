@@ -1,6 +1,7 @@
 //! Application commands: what a caller asks for, with already-validated values. Every command
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
+use super::helm_charts::{ChartArchive, HelmChart};
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
@@ -94,6 +95,20 @@ pub enum ApplicationAction {
     DeleteScript {
         script_id: String,
     },
+    /// Add a checked chart (the route stored its archive as `chart.helm_chart_file_id`).
+    AddHelmChart {
+        chart: HelmChart,
+        content: Option<String>,
+    },
+    /// Replace a chart's archive by a re-packed one.
+    ReplaceHelmChart {
+        helm_chart_id: String,
+        archive: ChartArchive,
+        content: Option<String>,
+    },
+    DeleteHelmChart {
+        helm_chart_id: String,
+    },
 }
 
 impl ApplicationAction {
@@ -134,6 +149,9 @@ impl ApplicationAction {
             ApplicationAction::UpdateConfiguration(_) => "update_configuration",
             ApplicationAction::AddScript(_) => "add_script",
             ApplicationAction::DeleteScript { .. } => "delete_script",
+            ApplicationAction::AddHelmChart { .. } => "add_helm_chart",
+            ApplicationAction::ReplaceHelmChart { .. } => "replace_helm_chart",
+            ApplicationAction::DeleteHelmChart { .. } => "delete_helm_chart",
         }
     }
 }

@@ -40,6 +40,14 @@ pub enum ApplicationError {
     VmNameTaken(String),
     #[error("only VM applications have networks and virtual machines")]
     NotAVmApplication,
+    #[error("only container applications have helm charts and containers")]
+    NotAContainerApplication,
+    #[error("the application has no helm chart with this id")]
+    HelmChartNotFound,
+    #[error("the application already has a helm chart named {0}")]
+    HelmChartNameTaken(String),
+    #[error("an application has at most {0} helm charts")]
+    TooManyHelmCharts(usize),
     #[error("select a sandbox host (action/sel-mephost) first")]
     NoSandboxHost,
     #[error("operation {0} is still running; wait for it or cancel it")]

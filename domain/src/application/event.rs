@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::helm_charts::{ChartArchive, HelmChart};
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::scripts::AppScript;
@@ -113,6 +114,21 @@ pub enum ApplicationEvent {
     ScriptDeleted {
         script_id: String,
     },
+    /// A helm chart (an uploaded archive) was added to a container application. `content` is
+    /// the text of its manifests when short (see `helm_charts::MAX_TEMPLATE_TEXT`).
+    HelmChartAdded {
+        chart: HelmChart,
+        content: Option<String>,
+    },
+    /// A chart's archive was replaced by a re-packed one (an inner file was modified).
+    HelmChartReplaced {
+        helm_chart_id: String,
+        archive: ChartArchive,
+        content: Option<String>,
+    },
+    HelmChartDeleted {
+        helm_chart_id: String,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -146,4 +162,7 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     AppCertificateDeleted = "1",
     ScriptAdded = "1",
     ScriptDeleted = "1",
+    HelmChartAdded = "1",
+    HelmChartReplaced = "1",
+    HelmChartDeleted = "1",
 } nested Operation);

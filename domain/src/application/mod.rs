@@ -6,6 +6,9 @@ mod command;
 mod decide;
 mod error;
 mod event;
+#[cfg(test)]
+mod helm_chart_tests;
+pub mod helm_charts;
 pub mod rules;
 pub mod sandbox;
 pub mod scripts;
@@ -75,6 +78,9 @@ pub struct LiveApplication {
     /// Its scripts.
     #[serde(default)]
     pub scripts: Vec<scripts::AppScript>,
+    /// Its helm charts (container applications).
+    #[serde(default)]
+    pub helm_charts: Vec<helm_charts::HelmChart>,
 }
 
 impl LiveApplication {
@@ -148,6 +154,18 @@ impl LiveApplication {
             return Err(ApplicationError::NotAVmApplication);
         }
         Ok(())
+    }
+
+    fn container_application(&self) -> Result<(), ApplicationError> {
+        self.writable()?;
+        if self.fields.app_class != AppClass::Container {
+            return Err(ApplicationError::NotAContainerApplication);
+        }
+        Ok(())
+    }
+
+    pub fn helm_chart(&self, id: &str) -> Option<&helm_charts::HelmChart> {
+        self.helm_charts.iter().find(|c| c.id == id)
     }
 }
 
@@ -235,6 +253,7 @@ impl Aggregate for Application {
                     services_produced: Vec::new(),
                     certificate: None,
                     scripts: Vec::new(),
+                    helm_charts: Vec::new(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -361,6 +380,21 @@ impl LiveApplication {
             ApplicationEvent::ScriptAdded { script } => self.scripts.push(script.clone()),
             ApplicationEvent::ScriptDeleted { script_id } => {
                 self.scripts.retain(|s| s.id != *script_id)
+            }
+            ApplicationEvent::HelmChartAdded { chart, .. } => self.helm_charts.push(chart.clone()),
+            ApplicationEvent::HelmChartReplaced {
+                helm_chart_id,
+                archive,
+                ..
+            } => {
+                if let Some(chart) = self.helm_charts.iter_mut().find(|c| c.id == *helm_chart_id) {
+                    chart.helm_chart_file_id = archive.helm_chart_file_id.clone();
+                    chart.files = archive.files.clone();
+                    chart.images = archive.images.clone();
+                }
+            }
+            ApplicationEvent::HelmChartDeleted { helm_chart_id } => {
+                self.helm_charts.retain(|c| c.id != *helm_chart_id)
             }
             ApplicationEvent::ServiceProducedDeleted {
                 app_service_produced_id,

@@ -5,18 +5,18 @@ use cqrs_es::test::TestFramework;
 use super::*;
 use crate::identity::{Actor, Role};
 
-type Spec = TestFramework<Application>;
+pub(super) type Spec = TestFramework<Application>;
 
-fn owner() -> Actor {
+pub(super) fn owner() -> Actor {
     Actor::new("u-owner", "owner", vec![Role::Tenant])
 }
-fn other_tenant() -> Actor {
+pub(super) fn other_tenant() -> Actor {
     Actor::new("u-other", "other", vec![Role::Tenant])
 }
 fn admin() -> Actor {
     Actor::new("u-admin", "admin", vec![Role::Admin])
 }
-fn guest() -> Actor {
+pub(super) fn guest() -> Actor {
     Actor::new("u-guest", "guest", vec![Role::Guest])
 }
 
@@ -41,7 +41,7 @@ fn fields(name: &str) -> ApplicationFields {
     }
 }
 
-fn at() -> chrono::DateTime<chrono::Utc> {
+pub(super) fn at() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid time")
 }
 
@@ -52,7 +52,7 @@ fn create(name: &str) -> ApplicationAction {
     }
 }
 
-fn created() -> ApplicationEvent {
+pub(super) fn created() -> ApplicationEvent {
     ApplicationEvent::ApplicationCreated {
         fields: fields("camera-app"),
         owner_id: "u-owner".into(),
@@ -61,11 +61,11 @@ fn created() -> ApplicationEvent {
     }
 }
 
-fn moved(from: AppStatus, to: AppStatus) -> ApplicationEvent {
+pub(super) fn moved(from: AppStatus, to: AppStatus) -> ApplicationEvent {
     ApplicationEvent::ApplicationStatusChanged { from, to }
 }
 
-fn cmd(actor: Actor, action: ApplicationAction) -> ApplicationCommand {
+pub(super) fn cmd(actor: Actor, action: ApplicationAction) -> ApplicationCommand {
     ApplicationCommand { actor, action }
 }
 

@@ -25,10 +25,21 @@ pub enum FileType {
     Script,
     /// A sandbox host's kubeconfig: YAML, in a file whose name has no extension.
     Config,
+    /// A container application's helm chart: a gzip tar archive.
+    Chart,
 }
 
 impl FileType {
-    pub const ALL: [FileType; 5] = [Self::Icon, Self::Api, Self::Md, Self::Script, Self::Config];
+    pub const ALL: [FileType; 6] = [
+        Self::Icon,
+        Self::Api,
+        Self::Md,
+        Self::Script,
+        Self::Config,
+        Self::Chart,
+    ];
+    /// The types `/upload-files` takes; kubeconfigs and charts arrive through their own resources.
+    pub const GENERIC: [FileType; 4] = [Self::Icon, Self::Api, Self::Md, Self::Script];
 
     pub fn parse(text: &str) -> Result<Self, UploadedFileError> {
         Self::ALL
@@ -44,6 +55,7 @@ impl FileType {
             Self::Md => "md",
             Self::Script => "script",
             Self::Config => "config",
+            Self::Chart => "chart",
         }
     }
 
@@ -55,6 +67,7 @@ impl FileType {
             Self::Md => &["md"],
             Self::Script => &["sh"],
             Self::Config => &[],
+            Self::Chart => &["tgz"],
         }
     }
 

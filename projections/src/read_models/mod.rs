@@ -10,6 +10,7 @@ pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;
 pub mod flavors;
+pub mod helm_charts;
 pub mod hosts;
 pub mod operations;
 pub mod plugins;
@@ -29,6 +30,7 @@ pub use applications::ApplicationsProjection;
 pub use capabilities::CapabilitiesProjection;
 pub use capability_groups::CapabilityGroupsProjection;
 pub use flavors::FlavorsProjection;
+pub use helm_charts::HelmChartsProjection;
 pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
@@ -53,6 +55,7 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(AppConfigurationProjection),
         Arc::new(VmCatalogueProjection),
         Arc::new(AppScriptsProjection),
+        Arc::new(HelmChartsProjection),
         Arc::new(VmImagesProjection),
     ]
 }

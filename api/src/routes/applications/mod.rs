@@ -524,6 +524,19 @@ impl CommandEndpoint for Application {
             ApplicationError::NotAVmApplication => {
                 ApiError::new(ErrorCode::NotAVmApplication, rejection.to_string())
             }
+            ApplicationError::NotAContainerApplication => {
+                ApiError::new(ErrorCode::NotAContainerApplication, rejection.to_string())
+            }
+            ApplicationError::HelmChartNotFound => {
+                ApiError::new(ErrorCode::HelmChartNotFound, rejection.to_string())
+            }
+            ApplicationError::HelmChartNameTaken(_) => {
+                ApiError::new(ErrorCode::DuplicateHelmChart, rejection.to_string())
+                    .with_params(vec!["file".into()])
+            }
+            ApplicationError::TooManyHelmCharts(_) => {
+                ApiError::new(ErrorCode::TooManyHelmCharts, rejection.to_string())
+            }
             ApplicationError::NoSandboxHost => {
                 ApiError::new(ErrorCode::NoSandboxHost, rejection.to_string())
             }

@@ -11,7 +11,7 @@ use domain::uploaded_file::{
 use domain::Actor;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::routes::commanding::{metadata, AppState};
+use crate::routes::commanding::{metadata, AppState, Reply};
 
 /// A file a field names, and the type it must have.
 #[derive(Debug, Clone)]
@@ -81,6 +81,24 @@ pub async fn take(
         }
     }
     Ok(())
+}
+
+/// Takes `uses` for `holder`, runs `command`, and lets them go again unless the command was
+/// executed (refused or replayed, the resource does not name them).
+pub async fn run_holding(
+    state: &AppState,
+    actor: &Actor,
+    uses: &[FileUse],
+    holder: &str,
+    command: impl std::future::Future<Output = Result<Reply, ApiError>>,
+) -> Result<Reply, ApiError> {
+    take(state, actor, uses, holder).await?;
+    let reply = command.await;
+    if !matches!(&reply, Ok(r) if !r.replayed()) {
+        let ids: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+        release(state, actor, &ids, holder).await;
+    }
+    reply
 }
 
 /// Releases `holder`'s use of each file (best effort: a failure is logged, and leaves the file

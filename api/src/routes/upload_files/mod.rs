@@ -129,8 +129,10 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let file_type =
-        FileType::parse(query.file_type.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let file_type = FileType::parse(query.file_type.as_deref().unwrap_or_default())
+        .ok()
+        .filter(|t| FileType::GENERIC.contains(t))
+        .ok_or_else(|| invalid(UploadedFileError::FileType))?;
     upload_as(state, actor, req, file_type, multipart).await
 }
 
@@ -191,6 +193,9 @@ pub(crate) async fn receive(
         FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
         FileType::Md | FileType::Script => checks::check_utf8(&path),
         FileType::Config => checks::check_kubeconfig(&path),
+        FileType::Chart => crate::files::helm_chart::check_archive(&path)
+            .map(|_| ())
+            .map_err(|e| ContentError::NotChart(e.to_string())),
     })
     .await
     .map_err(|e| ApiError::internal(&e.to_string()))?

@@ -7,8 +7,10 @@
 //! - [`rules`]: the MEC traffic and DNS rules of the app configuration.
 //! - [`services`]: the services it requires and produces, its certificate and scripts.
 //! - [`configuration`]: the whole configuration updated at once.
+//! - [`helm_charts`]: the helm charts of a container application.
 
 mod configuration;
+mod helm_charts;
 mod lifecycle;
 mod operations;
 mod rules;
@@ -70,6 +72,13 @@ impl Application {
             A::UpdateConfiguration(update) => self.update_configuration(command, update),
             A::AddScript(script) => self.add_script(command, script),
             A::DeleteScript { script_id } => self.delete_script(command, script_id),
+            A::AddHelmChart { chart, content } => self.add_helm_chart(command, chart, content),
+            A::ReplaceHelmChart {
+                helm_chart_id,
+                archive,
+                content,
+            } => self.replace_helm_chart(command, helm_chart_id, archive, content),
+            A::DeleteHelmChart { helm_chart_id } => self.delete_helm_chart(command, helm_chart_id),
             transition => self.change_status(command, transition),
         }
     }
