@@ -15,6 +15,7 @@ mod capability_groups;
 mod executor;
 mod flavors;
 mod generated_log;
+mod helm_charts;
 mod host_config;
 mod migrations;
 mod operations;

@@ -131,6 +131,7 @@ error_codes! {
     NotAContainerApplication = ("NOT_A_CONTAINER_APPLICATION", CONFLICT, None, "this needs a container application"),
     DuplicateHelmChart = ("DUPLICATE_HELM_CHART", CONFLICT, None, "the application already has a helm chart of this name"),
     TooManyHelmCharts = ("TOO_MANY_HELM_CHARTS", CONFLICT, None, "the application has as many helm charts as it may"),
+    HelmChartChanged = ("HELM_CHART_CHANGED", CONFLICT, None, "the helm chart was changed since the edit was read"),
     NetworkInUse = ("NETWORK_IN_USE", CONFLICT, Some(20006), "VM ports use this network"),
     HostInUse = ("HOST_IN_USE", CONFLICT, None, "instances still run on the host"),
     SandboxNotClean = ("SANDBOX_NOT_CLEAN", CONFLICT, None, "the sandbox still holds instances; clean it first"),

@@ -320,6 +320,11 @@ const CREATORS: &[(&str, &str, &str)] = &[
         "scriptId",
     ),
     (
+        "/mec/developer/v2/applications/{applicationId}/helmcharts",
+        "id",
+        "helmchartId",
+    ),
+    (
         "/mec/developer/v2/applications/{applicationId}/appconfiguration/trafficrules",
         "trafficRuleId",
         "trafficRuleId",

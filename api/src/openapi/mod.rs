@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_scripts, capabilities, capability_groups, flavors, health, mephosts,
-    operations, pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
+    app_configuration, app_scripts, capabilities, capability_groups, flavors, health, helm_charts,
+    mephosts, operations, pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -23,6 +23,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         applications::create, applications::list, applications::get, applications::update,
         applications::delete, applications::select_host, app_scripts::list, app_scripts::upload,
         app_scripts::delete,
+        helm_charts::list, helm_charts::get, helm_charts::upload, helm_charts::delete,
+        helm_charts::files::download, helm_charts::files::inner_file, helm_charts::files::modify_inner_file,
         plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::downloads::download, plugins::downloads::logo,
         plugins::downloads::api_file, plugins::downloads::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
@@ -74,6 +76,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceRequiredRequest, app_configuration::services::ServiceRequiredBody,
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
+        helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(
@@ -84,6 +87,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "app-configuration", description = "An application's MEC traffic and DNS rules"),
         (name = "upload-files", description = "Icons, API descriptions, guides and scripts applications name"),
         (name = "capabilities", description = "The ability centre: capabilities and their groups"),
+        (name = "container-apps", description = "Helm charts and containers of container applications"),
         (name = "vms", description = "Networks and virtual machines of VM applications"),
         (name = "vmimages", description = "VM images: chunked upload, merge and check, slimming, download"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),

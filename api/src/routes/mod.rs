@@ -9,6 +9,7 @@ pub mod capability_groups;
 pub mod commanding;
 pub mod flavors;
 pub mod health;
+pub mod helm_charts;
 pub mod mephosts;
 pub mod operations;
 pub mod pkg_specs;

@@ -100,9 +100,11 @@ pub enum ApplicationAction {
         chart: HelmChart,
         content: Option<String>,
     },
-    /// Replace a chart's archive by a re-packed one.
+    /// Replace a chart's archive by one re-packed from the archive `from_file_id` (refused when
+    /// the chart has another archive by then: the edit was made on an old one).
     ReplaceHelmChart {
         helm_chart_id: String,
+        from_file_id: String,
         archive: ChartArchive,
         content: Option<String>,
     },

@@ -46,6 +46,8 @@ pub enum ApplicationError {
     HelmChartNotFound,
     #[error("the application already has a helm chart named {0}")]
     HelmChartNameTaken(String),
+    #[error("the helm chart was changed meanwhile; read it again and repeat the change")]
+    HelmChartChanged,
     #[error("an application has at most {0} helm charts")]
     TooManyHelmCharts(usize),
     #[error("select a sandbox host (action/sel-mephost) first")]

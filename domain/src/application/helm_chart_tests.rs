@@ -127,6 +127,7 @@ fn a_new_archive_replaces_the_chart_and_unknown_charts_are_refused() {
     };
     let replace = |id: &str| ApplicationAction::ReplaceHelmChart {
         helm_chart_id: id.into(),
+        from_file_id: format!("file-{id}"),
         archive: archive.clone(),
         content: Some("kind: Pod".into()),
     };
@@ -142,6 +143,16 @@ fn a_new_archive_replaces_the_chart_and_unknown_charts_are_refused() {
             archive: archive.clone(),
             content: Some("kind: Pod".into()),
         }]);
+    let stale = ApplicationAction::ReplaceHelmChart {
+        helm_chart_id: "c1".into(),
+        from_file_id: "file-older".into(),
+        archive: archive.clone(),
+        content: None,
+    };
+    Spec::with(())
+        .given(vec![created(), added("c1", "web.tgz")])
+        .when(cmd(owner(), stale))
+        .then_expect_error(ApplicationError::HelmChartChanged);
     Spec::with(())
         .given(vec![created()])
         .when(cmd(owner(), replace("nope")))

@@ -48,7 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/{applicationId}/action/sel-mephost").put(select_host))
             .configure(super::sandbox::configure_nested)
             .configure(super::app_configuration::configure_nested)
-            .configure(super::app_scripts::configure_nested),
+            .configure(super::app_scripts::configure_nested)
+            .configure(super::helm_charts::configure_nested),
     );
 }
 
@@ -266,6 +267,7 @@ pub async fn delete(
                 )
                 .await;
                 crate::routes::app_scripts::release_all(&st, &who, &live).await;
+                crate::routes::helm_charts::release_all(&st, &who, &live).await;
                 Ok(())
             })
             .await?;
@@ -533,6 +535,9 @@ impl CommandEndpoint for Application {
             ApplicationError::HelmChartNameTaken(_) => {
                 ApiError::new(ErrorCode::DuplicateHelmChart, rejection.to_string())
                     .with_params(vec!["file".into()])
+            }
+            ApplicationError::HelmChartChanged => {
+                ApiError::new(ErrorCode::HelmChartChanged, rejection.to_string())
             }
             ApplicationError::TooManyHelmCharts(_) => {
                 ApiError::new(ErrorCode::TooManyHelmCharts, rejection.to_string())

@@ -38,6 +38,7 @@ impl Application {
         &self,
         command: &ApplicationCommand,
         helm_chart_id: &str,
+        from_file_id: &str,
         archive: &ChartArchive,
         content: &Option<String>,
     ) -> Decision {
@@ -48,6 +49,9 @@ impl Application {
             .ok_or(ApplicationError::HelmChartNotFound)?;
         if old.helm_chart_file_id == archive.helm_chart_file_id {
             return Ok(Vec::new());
+        }
+        if old.helm_chart_file_id != from_file_id {
+            return Err(ApplicationError::HelmChartChanged);
         }
         let mut events = vec![ApplicationEvent::HelmChartReplaced {
             helm_chart_id: helm_chart_id.to_owned(),

@@ -75,9 +75,10 @@ impl Application {
             A::AddHelmChart { chart, content } => self.add_helm_chart(command, chart, content),
             A::ReplaceHelmChart {
                 helm_chart_id,
+                from_file_id,
                 archive,
                 content,
-            } => self.replace_helm_chart(command, helm_chart_id, archive, content),
+            } => self.replace_helm_chart(command, helm_chart_id, from_file_id, archive, content),
             A::DeleteHelmChart { helm_chart_id } => self.delete_helm_chart(command, helm_chart_id),
             transition => self.change_status(command, transition),
         }
