@@ -14,12 +14,14 @@
 //! - [`vm_image`]: the image operations (merge of an upload, slimming).
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
 //! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
+//! - [`helm_chart`]: helm chart archives: reading with limits, checking, rendering, re-packing.
 //! - [`multipart`]: the multipart form bodies the HTTP clients send.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
 pub mod clean;
 pub mod export;
 pub mod file_server;
+pub mod helm_chart;
 pub mod hooks;
 pub mod launch;
 pub mod lcm;

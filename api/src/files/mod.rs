@@ -5,12 +5,10 @@
 //!
 //! - [`checks`]: content checks without extracting: zip limits, image signatures, text, API
 //!   descriptions.
-//! - [`helm_chart`]: helm chart archives: reading with limits, checking, re-packing.
 //! - [`http`]: the store over HTTP: upload permits, reading a file part, streaming a file.
 //! - [`sample_code`]: sample clients generated from OpenAPI descriptions, and their tar.gz.
 
 pub mod checks;
-pub mod helm_chart;
 pub mod http;
 pub mod sample_code;
 

@@ -13,7 +13,7 @@ use super::dto::{HelmChartBody, InnerFileQuery, ModifyInnerFile};
 use super::{blocking, container_application, holder, not_found, record_archive, stage_packed};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::files::helm_chart::{self, Chart, ChartError};
+use workflows::helm_chart::{self, Chart, ChartError};
 use crate::files::http::stream_file;
 use crate::request_rules::JsonBody;
 use crate::routes::commanding::{

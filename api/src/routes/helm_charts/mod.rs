@@ -24,7 +24,7 @@ use super::upload_files::holding::{self, FileUse};
 use super::upload_files::{record, UploadForm};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::files::helm_chart::{self, Chart, ChartError, ARCHIVE_LIMIT};
+use workflows::helm_chart::{self, Chart, ChartError, ARCHIVE_LIMIT};
 use crate::files::http::{commit, read_one_file, upload_permit};
 use crate::files::Staged;
 use dto::HelmChartRow;

@@ -193,7 +193,7 @@ pub(crate) async fn receive(
         FileType::Api => checks::check_api_description(&path, &name_suffix).map(|_| ()),
         FileType::Md | FileType::Script => checks::check_utf8(&path),
         FileType::Config => checks::check_kubeconfig(&path),
-        FileType::Chart => crate::files::helm_chart::check_archive(&path)
+        FileType::Chart => workflows::helm_chart::check_archive(&path)
             .map(|_| ())
             .map_err(|e| ContentError::NotChart(e.to_string())),
     })

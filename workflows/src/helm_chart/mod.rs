@@ -70,6 +70,8 @@ pub struct Chart {
     pub entries: Vec<Entry>,
     /// The images its manifests name, sorted, without duplicates.
     pub images: Vec<String>,
+    /// The Kubernetes objects its manifests render to, in file order.
+    pub objects: Vec<Value>,
 }
 
 impl Chart {
@@ -279,6 +281,7 @@ fn check(entries: Vec<Entry>) -> Result<Chart, ChartError> {
         app_version: &app_version,
     };
     let mut images = Vec::new();
+    let mut objects = Vec::new();
     let mut manifests = 0;
     for entry in entries.iter().filter(|e| is_manifest(&root, &e.path)) {
         manifests += 1;
@@ -296,6 +299,7 @@ fn check(entries: Vec<Entry>) -> Result<Chart, ChartError> {
             }
             check_object(&value).map_err(bad)?;
             collect_images(&value, &mut images);
+            objects.push(value);
         }
     }
     if manifests == 0 {
@@ -308,6 +312,7 @@ fn check(entries: Vec<Entry>) -> Result<Chart, ChartError> {
         version,
         entries,
         images,
+        objects,
     })
 }
 
