@@ -15,6 +15,7 @@ pub enum OperationKind {
     CleanEnv,
     VmImageMerge,
     VmImageSlim,
+    ContainerLaunch,
 }
 
 /// One action of an operation's fixed list.
@@ -39,6 +40,23 @@ const LAUNCH_ACTIONS: &[ActionDef] = &[
     ActionDef {
         name: BUILD_PACKAGE,
         object_type: "VM",
+        range: (0, 20),
+    },
+    ActionDef {
+        name: DISTRIBUTE_PACKAGE,
+        object_type: "APPLICATION_PACKAGE",
+        range: (20, 50),
+    },
+    ActionDef {
+        name: INSTANTIATE,
+        object_type: "APPLICATION_PACKAGE",
+        range: (50, 100),
+    },
+];
+const CONTAINER_LAUNCH_ACTIONS: &[ActionDef] = &[
+    ActionDef {
+        name: BUILD_PACKAGE,
+        object_type: "HELM_CHART",
         range: (0, 20),
     },
     ActionDef {
@@ -82,12 +100,13 @@ const SLIM_ACTIONS: &[ActionDef] = &[ActionDef {
 }];
 
 impl OperationKind {
-    pub const ALL: [OperationKind; 5] = [
+    pub const ALL: [OperationKind; 6] = [
         OperationKind::VmLaunch,
         OperationKind::VmExportImage,
         OperationKind::CleanEnv,
         OperationKind::VmImageMerge,
         OperationKind::VmImageSlim,
+        OperationKind::ContainerLaunch,
     ];
 
     /// The kind whose `operationName` this is.
@@ -103,13 +122,14 @@ impl OperationKind {
             OperationKind::CleanEnv => "Clean Sandbox Environment",
             OperationKind::VmImageMerge => "vm image merge",
             OperationKind::VmImageSlim => "vm image slim",
+            OperationKind::ContainerLaunch => "ContainerApp launch",
         }
     }
 
     /// `objectType` of the operation.
     pub fn object_type(self) -> &'static str {
         match self {
-            OperationKind::VmLaunch => "APPLICATION_INSTANCE",
+            OperationKind::VmLaunch | OperationKind::ContainerLaunch => "APPLICATION_INSTANCE",
             OperationKind::VmExportImage => "VM_IMAGE_INSTANCE",
             OperationKind::CleanEnv => "APPLICATION",
             OperationKind::VmImageMerge | OperationKind::VmImageSlim => "VM",
@@ -123,6 +143,7 @@ impl OperationKind {
             OperationKind::CleanEnv => CLEAN_ACTIONS,
             OperationKind::VmImageMerge => MERGE_ACTIONS,
             OperationKind::VmImageSlim => SLIM_ACTIONS,
+            OperationKind::ContainerLaunch => CONTAINER_LAUNCH_ACTIONS,
         }
     }
 }

@@ -76,6 +76,17 @@ pub struct StoredFile {
     pub file_name: String,
 }
 
+impl StoredFile {
+    /// Its place under the data directory: `files/sha256/<first 2 hex>/<hash>`.
+    pub fn store_path(&self) -> String {
+        format!(
+            "files/sha256/{}/{}",
+            &self.sha256[..2.min(self.sha256.len())],
+            self.sha256
+        )
+    }
+}
+
 /// Everything a plugin is, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
