@@ -120,6 +120,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         lcm: lcm.port.clone(),
         file_server: file_server.port.clone(),
         secrets: secrets.clone(),
+        data_dir: config.data_dir.clone(),
         poll: config.operations.poll,
         shutdown: runtime.shutdown_signal(),
         metrics: workflows::RunnerMetrics {

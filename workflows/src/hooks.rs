@@ -5,13 +5,14 @@
 
 use cqrs_es::Aggregate;
 use domain::application::{Application, ApplicationEvent};
+use domain::container::{Container, ContainerEvent};
 use domain::operation::{OperationEvent, OperationKind};
 use domain::vm::{Vm, VmEvent};
 use domain::vm_image::VmImage;
 
 use crate::runner::{Hook, RunError, Running, StepFuture, Workflows};
 use crate::steps::{failed, now, Advance};
-use crate::{clean, export, launch, vm_image};
+use crate::{clean, container_launch, export, launch, vm_image};
 
 /// An aggregate whose events start operations.
 pub trait OperationHost: Aggregate {
@@ -35,7 +36,12 @@ const fn hook<A: OperationHost>() -> Hook {
 }
 
 /// Every aggregate that runs operations (what a runner is built with, `RunnerParts::hooks`).
-pub const HOOKS: &[Hook] = &[hook::<Vm>(), hook::<Application>(), hook::<VmImage>()];
+pub const HOOKS: &[Hook] = &[
+    hook::<Vm>(),
+    hook::<Application>(),
+    hook::<VmImage>(),
+    hook::<Container>(),
+];
 
 impl OperationHost for Vm {
     fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
@@ -126,6 +132,89 @@ impl OperationHost for VmImage {
     }
 }
 
+impl OperationHost for Container {
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
+        Box::pin(advance_container(workflows, op))
+    }
+
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            let container: Container = workflows.load(&op.aggregate_id).await?;
+            if let Some(state) = container
+                .operations
+                .get(&op.operation_id)
+                .filter(|s| !s.is_finished())
+            {
+                let index = state.actions.len().saturating_sub(1);
+                let events = failed(state, index, message)
+                    .into_iter()
+                    .map(ContainerEvent::Operation)
+                    .collect();
+                workflows
+                    .record_container(&op.aggregate_id, state, events)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// One step of a container launch; false once it has ended.
+async fn advance_container(workflows: &Workflows, op: &Running) -> Result<bool, RunError> {
+    let container: Container = workflows.load(&op.aggregate_id).await?;
+    let Some(state) = container.operations.get(&op.operation_id).cloned() else {
+        return Ok(false);
+    };
+    if state.is_finished() {
+        return Ok(false);
+    }
+    let advance = match state.next_action() {
+        None => Advance::Record(vec![ContainerEvent::Operation(
+            OperationEvent::OperationSucceeded {
+                operation_id: state.id.clone(),
+                at: now(),
+            },
+        )]),
+        Some((index, false)) => Advance::Record(vec![ContainerEvent::Operation(
+            OperationEvent::ActionStarted {
+                operation_id: state.id.clone(),
+                action: index,
+                at: now(),
+            },
+        )]),
+        Some((index, true)) if state.kind == OperationKind::ContainerLaunch => {
+            container_launch::advance(workflows, &container, &state, index).await?
+        }
+        Some((index, _)) => Advance::Record(
+            failed(
+                &state,
+                index,
+                "this operation does not run on a container application",
+            )
+            .into_iter()
+            .map(ContainerEvent::Operation)
+            .collect(),
+        ),
+    };
+    match advance {
+        Advance::Record(events) => {
+            workflows
+                .record_container(&op.aggregate_id, &state, events)
+                .await
+        }
+        Advance::Poll => {
+            workflows.pause().await;
+            Ok(true)
+        }
+        Advance::Recorded => Ok(true),
+        Advance::Stopped => Ok(false),
+    }
+}
+
 /// One step of a VM operation (launch, export); false once it has ended.
 async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunError> {
     let vm: Vm = workflows.load(&op.aggregate_id).await?;
@@ -158,14 +247,15 @@ async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunErro
             }
             // Clean-env runs on the application, image operations on the image, never on a
             // VM: end it rather than spin.
-            OperationKind::CleanEnv | OperationKind::VmImageMerge | OperationKind::VmImageSlim => {
-                Advance::Record(
-                    failed(&state, index, "this operation does not run on a VM")
-                        .into_iter()
-                        .map(VmEvent::Operation)
-                        .collect(),
-                )
-            }
+            OperationKind::CleanEnv
+            | OperationKind::VmImageMerge
+            | OperationKind::VmImageSlim
+            | OperationKind::ContainerLaunch => Advance::Record(
+                failed(&state, index, "this operation does not run on a VM")
+                    .into_iter()
+                    .map(VmEvent::Operation)
+                    .collect(),
+            ),
         },
     };
     match advance {

@@ -11,6 +11,7 @@
 //! - [`record`]: recording a step as a command on the operation's aggregate.
 //! - [`steps`]: building the events of a step (progress, success, failure, deadlines).
 //! - [`launch`], [`export`], [`clean`]: the operations, one function per action.
+//! - [`container_launch`]: the container application launch (charts packed, distributed, pods awaited).
 //! - [`vm_image`]: the image operations (merge of an upload, slimming).
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
 //! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
@@ -19,6 +20,7 @@
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
 pub mod clean;
+pub mod container_launch;
 pub mod export;
 pub mod file_server;
 pub mod helm_chart;

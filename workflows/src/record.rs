@@ -6,6 +6,9 @@ use commands::{CommandError, CommandOptions};
 use domain::application::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
 };
+use domain::container::{
+    Container, ContainerAction, ContainerCommand, ContainerError, ContainerEvent,
+};
 use domain::operation::{OperationError, OperationState};
 use domain::vm::{Vm, VmAction, VmCommand, VmError, VmEvent};
 use domain::vm_image::{VmImage, VmImageAction, VmImageCommand, VmImageError, VmImageEvent};
@@ -91,6 +94,38 @@ impl Workflows {
             Err(CommandError::Rejected(ApplicationError::Operation(
                 OperationError::Finished | OperationError::Unknown,
             ))) => Ok(false),
+            Err(other) => Err(RunError::Command(other.to_string())),
+        }
+    }
+
+    /// Records a step of a container launch; false when it has ended meanwhile (cancelled).
+    pub async fn record_container(
+        &self,
+        app_id: &str,
+        op: &OperationState,
+        events: Vec<ContainerEvent>,
+    ) -> Result<bool, RunError> {
+        let command = ContainerCommand {
+            actor: actor_of(op),
+            action: ContainerAction::Step {
+                operation_id: op.id.clone(),
+                events,
+            },
+        };
+        match self
+            .executor()
+            .execute::<Container, _>(
+                app_id,
+                command,
+                &(),
+                &metadata_of(op),
+                &CommandOptions::default(),
+                no_response,
+            )
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(CommandError::Rejected(ContainerError::Operation(_))) => Ok(false),
             Err(other) => Err(RunError::Command(other.to_string())),
         }
     }

@@ -80,6 +80,7 @@ struct Inner {
     lcm: Arc<dyn Lcm>,
     file_server: Arc<dyn FileServer>,
     secrets: SecretBox,
+    data_dir: std::path::PathBuf,
     poll: Duration,
     deadlines: Deadlines,
     wake: Notify,
@@ -138,6 +139,8 @@ pub struct RunnerParts {
     pub lcm: Arc<dyn Lcm>,
     pub file_server: Arc<dyn FileServer>,
     pub secrets: SecretBox,
+    /// The data directory (its `files/` is the content-addressed store charts are read from).
+    pub data_dir: std::path::PathBuf,
     /// How often running operations poll their outside system.
     pub poll: Duration,
     pub shutdown: watch::Receiver<bool>,
@@ -155,6 +158,7 @@ impl Workflows {
                 lcm: parts.lcm,
                 file_server: parts.file_server,
                 secrets: parts.secrets,
+                data_dir: parts.data_dir,
                 poll: parts.poll,
                 deadlines: Deadlines::default(),
                 wake: Notify::new(),
@@ -181,6 +185,11 @@ impl Workflows {
 
     pub fn file_server(&self) -> &Arc<dyn FileServer> {
         &self.inner.file_server
+    }
+
+    /// Where a file of the content-addressed store is on disk.
+    pub fn stored_file(&self, file: &domain::plugin::StoredFile) -> std::path::PathBuf {
+        self.inner.data_dir.join(file.store_path())
     }
 
     pub fn secrets(&self) -> &SecretBox {

@@ -9,10 +9,10 @@ use domain::operation::{OperationEvent, OperationState};
 use domain::vm::VmEvent;
 use domain::{Actor, Role};
 
-/// What one step of an operation decided.
-pub enum Advance {
+/// What one step of an operation decided (with the events of the operation's aggregate).
+pub enum Advance<E = VmEvent> {
     /// Record these events (the operation goes on unless they end it).
-    Record(Vec<VmEvent>),
+    Record(Vec<E>),
     /// Nothing to record yet: poll again after the interval.
     Poll,
     /// The step recorded its events itself; go on.

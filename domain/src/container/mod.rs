@@ -152,3 +152,9 @@ impl Aggregate for Container {
         }
     }
 }
+
+impl crate::uniqueness::HoldsUniqueKeys for Container {
+    fn unique_keys(&self) -> Vec<crate::uniqueness::UniqueKey> {
+        Vec::new()
+    }
+}

@@ -75,14 +75,84 @@ pub struct InstantiateRequest {
     pub parameters: BTreeMap<String, String>,
 }
 
-/// The workload of an app instance: `Instantiated`, `Failure`, or in progress.
+/// The workload of an app instance: `Instantiated`, `Failure`, or in progress. A VM instance
+/// reports its VMs; a container instance its pods and services.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Workload {
     pub status: String,
     pub msg: String,
     pub vms: Vec<WorkloadVm>,
+    pub pods: Vec<WorkloadPod>,
+    pub services: Vec<WorkloadService>,
     /// The raw answer, kept as the instance's log.
     pub raw: String,
+}
+
+/// A pod of a container instance (LCM's `{podname, podstatus, containers}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WorkloadPod {
+    #[serde(rename = "podname")]
+    pub pod_name: String,
+    #[serde(rename = "podstatus")]
+    pub pod_status: String,
+    #[serde(default)]
+    pub containers: Vec<WorkloadContainer>,
+}
+
+/// A container of a pod with its usage (`{containername, metricsusage{cpuusage, memusage,
+/// diskusage}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WorkloadContainer {
+    #[serde(rename = "containername")]
+    pub container_name: String,
+    #[serde(rename = "metricsusage", default)]
+    pub metrics_usage: MetricsUsage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetricsUsage {
+    #[serde(rename = "cpuusage", default)]
+    pub cpu_usage: String,
+    #[serde(rename = "memusage", default)]
+    pub mem_usage: String,
+    #[serde(rename = "diskusage", default)]
+    pub disk_usage: String,
+}
+
+/// A service of a container instance.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadService {
+    pub service_name: String,
+    #[serde(rename = "type", default)]
+    pub service_type: String,
+    #[serde(default)]
+    pub ports: Vec<WorkloadServicePort>,
+}
+
+/// A port of a service (numbers as LCM sends them, kept as text).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadServicePort {
+    #[serde(default)]
+    pub port: serde_json::Value,
+    #[serde(default)]
+    pub target_port: serde_json::Value,
+    #[serde(default)]
+    pub node_port: serde_json::Value,
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The events of one pod (`GET .../workload/events`: `{pods:[{podName, podEventsInfo[]}]}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodEvents {
+    pub pod_name: String,
+    #[serde(default)]
+    pub pod_events_info: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +246,13 @@ pub trait Lcm: Send + Sync {
         tenant: &'a str,
         app_instance_id: &'a str,
     ) -> PortFuture<'a, Workload>;
+    /// `GET .../app_instances/{id}/workload/events`: what happened to each pod.
+    fn workload_events<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        app_instance_id: &'a str,
+    ) -> PortFuture<'a, Vec<PodEvents>>;
     fn terminate<'a>(
         &'a self,
         at: &'a LcmEndpoint,

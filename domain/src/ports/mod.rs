@@ -8,6 +8,8 @@ pub mod reverse_proxy;
 pub use file_server::{ByteSource, FileServer, FileServerError, FsFuture, StoredImage};
 pub use lcm::{
     Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
-    LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadNetwork, WorkloadVm,
+    LcmEndpoint, LcmError, MetricsUsage, PodEvents, PortFuture, UploadedPackage, Workload,
+    WorkloadContainer, WorkloadNetwork, WorkloadPod, WorkloadService, WorkloadServicePort,
+    WorkloadVm,
 };
 pub use reverse_proxy::{ProxyError, ProxyFuture, ProxyRoute, ReverseProxy};

@@ -9,7 +9,7 @@
 
 pub mod addresses;
 mod build;
-mod distribute;
+pub(crate) mod distribute;
 mod instantiate;
 
 use domain::application::sandbox::VmCertificate;

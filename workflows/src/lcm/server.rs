@@ -90,6 +90,10 @@ pub async fn serve(bind: &str) -> std::io::Result<()> {
                 web::get().to(workload),
             )
             .route(
+                "/lcmcontroller/v2/tenants/{t}/app_instances/{id}/workload/events",
+                web::get().to(workload_events),
+            )
+            .route(
                 "/lcmcontroller/v2/tenants/{t}/app_instances/{id}/terminate",
                 web::post().to(terminate),
             )
@@ -271,9 +275,17 @@ async fn instantiate(
 
 async fn workload(sim: Data, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, id) = path.into_inner();
+    answer(sim.lcm.workload(&sim.at, &tenant, &id).await, |w| {
+        json!({"code": 200, "msg": w.msg, "status": w.status, "data": w.vms,
+                   "pods": w.pods, "services": w.services})
+    })
+}
+
+async fn workload_events(sim: Data, path: web::Path<(String, String)>) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
     answer(
-        sim.lcm.workload(&sim.at, &tenant, &id).await,
-        |w| json!({"code": 200, "msg": w.msg, "status": w.status, "data": w.vms}),
+        sim.lcm.workload_events(&sim.at, &tenant, &id).await,
+        |pods| json!({"pods": pods}),
     )
 }
 

@@ -13,7 +13,6 @@ use super::dto::{HelmChartBody, InnerFileQuery, ModifyInnerFile};
 use super::{blocking, container_application, holder, not_found, record_archive, stage_packed};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use workflows::helm_chart::{self, Chart, ChartError};
 use crate::files::http::stream_file;
 use crate::request_rules::JsonBody;
 use crate::routes::commanding::{
@@ -21,6 +20,7 @@ use crate::routes::commanding::{
 };
 use crate::routes::parse_uuid;
 use crate::routes::upload_files::holding::{self, FileUse};
+use workflows::helm_chart::{self, Chart, ChartError};
 
 /// The chart and its archive's stored content.
 async fn chart_archive(

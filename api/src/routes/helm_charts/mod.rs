@@ -24,10 +24,10 @@ use super::upload_files::holding::{self, FileUse};
 use super::upload_files::{record, UploadForm};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use workflows::helm_chart::{self, Chart, ChartError, ARCHIVE_LIMIT};
 use crate::files::http::{commit, read_one_file, upload_permit};
 use crate::files::Staged;
 use dto::HelmChartRow;
+use workflows::helm_chart::{self, Chart, ChartError, ARCHIVE_LIMIT};
 
 const READ_MODELS: &[&str] = &["helm_charts"];
 /// The most parts an upload form may have (it needs one).

@@ -27,11 +27,7 @@ pub const RATING: i32 = 2;
 
 /// Where the store keeps a file, relative to the data directory.
 pub fn store_path(file: &StoredFile) -> String {
-    format!(
-        "files/sha256/{}/{}",
-        &file.sha256[..2.min(file.sha256.len())],
-        file.sha256
-    )
+    file.store_path()
 }
 
 fn hash_code(sha256_hex: &str) -> String {

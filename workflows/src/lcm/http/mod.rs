@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use domain::ports::{
     Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
-    LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadVm,
+    LcmEndpoint, LcmError, PodEvents, PortFuture, UploadedPackage, Workload, WorkloadPod,
+    WorkloadService, WorkloadVm,
 };
 use serde_json::{json, Value};
 
@@ -374,12 +375,37 @@ impl Lcm for HttpLcm {
                         .collect()
                 })
                 .unwrap_or_default();
+            let list = |key: &str| value.get(key).cloned().unwrap_or(Value::Null);
+            let pods: Vec<WorkloadPod> = serde_json::from_value(list("pods")).unwrap_or_default();
+            let services: Vec<WorkloadService> =
+                serde_json::from_value(list("services")).unwrap_or_default();
             Ok(Workload {
                 status: text(&value, "status"),
                 msg: text(&value, "msg"),
                 vms,
+                pods,
+                services,
                 raw: response.text(),
             })
+        })
+    }
+
+    fn workload_events<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        tenant: &'a str,
+        app_instance_id: &'a str,
+    ) -> PortFuture<'a, Vec<PodEvents>> {
+        Box::pin(async move {
+            let url = lcm(
+                at,
+                tenant,
+                &format!("/app_instances/{app_instance_id}/workload/events"),
+            );
+            let value = self.call("GET", url, Body::Empty, &[]).await?.json()?;
+            let pods = value.get("pods").cloned().unwrap_or_else(|| json!([]));
+            serde_json::from_value(pods)
+                .map_err(|e| LcmError::Malformed(format!("workload events: {e}")))
         })
     }
 

@@ -2,7 +2,10 @@
 //! packages, instances and images in memory and answers like the real one. Per controller
 //! (`lcmIp:lcmPort`, or one plan for the whole process) a [`SimPlan`] sets a delay for every call,
 //! the call that fails, and how many polls answer "in progress" first. Ids are counters, so runs
-//! are deterministic.
+//! are deterministic. A container application's package is read like a cluster would
+//! ([`k8s`]): its instance reports the pods, containers and services its charts declare.
+
+pub mod k8s;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -10,7 +13,8 @@ use std::time::Duration;
 
 use domain::ports::{
     Distribution, HostRegistration, ImageFileCheck, ImageStatus, InstantiateRequest, Lcm,
-    LcmEndpoint, LcmError, PortFuture, UploadedPackage, Workload, WorkloadNetwork, WorkloadVm,
+    LcmEndpoint, LcmError, MetricsUsage, PodEvents, PortFuture, UploadedPackage, Workload,
+    WorkloadContainer, WorkloadNetwork, WorkloadPod, WorkloadVm,
 };
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +26,8 @@ pub const MAX_SIM_DELAY_MS: u64 = 60_000;
 #[serde(rename_all = "camelCase", default)]
 pub struct SimPlan {
     /// The call that fails: health, registerHost, uploadConfig, upload, distribute, distribution, instantiate,
-    /// workload, terminate, deletePackage, createImage, createConsole, image, deleteImage,
-    /// checkImage.
+    /// workload, workloadEvents, terminate, deletePackage, createImage, createConsole, image,
+    /// deleteImage, checkImage.
     pub fail: Option<String>,
     /// Delay before every answer, in milliseconds.
     #[serde(deserialize_with = "domain::json_integer::integer")]
@@ -36,6 +40,9 @@ pub struct SimPlan {
     pub workload_status: Option<String>,
     /// The final distribution status (default `Distributed`; `killed` or `error` fail it).
     pub distribution_status: Option<String>,
+    /// The status every pod of a container instance reports once instantiated (default
+    /// `Running`; e.g. `Pending` or `CrashLoopBackOff`: it never runs).
+    pub pod_status: Option<String>,
 }
 
 #[derive(Default)]
@@ -53,12 +60,15 @@ struct Package {
     app_id: String,
     name: String,
     pending: HashMap<String, u32>,
+    /// What a container package runs (`None` for a VM package).
+    k8s: Option<k8s::K8sWorkload>,
 }
 
 struct Instance {
     host_ip: String,
     pending: u32,
     parameters: BTreeMap<String, String>,
+    k8s: Option<k8s::K8sWorkload>,
 }
 
 struct Image {
@@ -169,6 +179,67 @@ fn still_pending(counter: &mut u32) -> bool {
     }
 }
 
+/// A container instance's workload: its pods `Pending` while instantiating, then in the plan's
+/// pod status (`Running` by default) with their containers' usage.
+fn container_workload(
+    k8s: &k8s::K8sWorkload,
+    status: &str,
+    pending: bool,
+    plan: &SimPlan,
+) -> Workload {
+    let pod_status = if pending {
+        "Pending".to_owned()
+    } else {
+        plan.pod_status
+            .clone()
+            .unwrap_or_else(|| "Running".to_owned())
+    };
+    let running = pod_status == "Running";
+    let pods: Vec<WorkloadPod> = k8s
+        .pods
+        .iter()
+        .map(|pod| WorkloadPod {
+            pod_name: pod.name.clone(),
+            pod_status: pod_status.clone(),
+            containers: pod
+                .containers
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _))| WorkloadContainer {
+                    container_name: name.clone(),
+                    metrics_usage: MetricsUsage {
+                        cpu_usage: if running {
+                            format!("0.0{}", i + 1)
+                        } else {
+                            "0".into()
+                        },
+                        mem_usage: if running {
+                            format!("0.{}", i + 2)
+                        } else {
+                            "0".into()
+                        },
+                        disk_usage: if running { "0.05".into() } else { "0".into() },
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let raw =
+        serde_json::json!({"status": status, "pods": pods, "services": k8s.services}).to_string();
+    Workload {
+        status: status.to_owned(),
+        msg: if pending {
+            "instantiating".into()
+        } else {
+            format!("pods {pod_status}")
+        },
+        vms: Vec::new(),
+        pods,
+        services: k8s.services.clone(),
+        raw,
+    }
+}
+
 /// The image id at the end of a file-server URL.
 fn image_id_of(url: &str) -> &str {
     url.trim_end_matches('/')
@@ -229,6 +300,8 @@ impl Lcm for SimulatedLcm {
                     body: "the package is not a CSAR (zip) file".into(),
                 });
             }
+            let k8s =
+                k8s::from_csar(&csar).map_err(|body| LcmError::Rejected { status: 400, body })?;
             let package_id = self.id("pkg");
             let app_id = self.id("app");
             let name = file_name.trim_end_matches(".csar").to_owned();
@@ -238,6 +311,7 @@ impl Lcm for SimulatedLcm {
                     app_id: app_id.clone(),
                     name,
                     pending: HashMap::new(),
+                    k8s,
                 },
             );
             Ok(UploadedPackage { app_id, package_id })
@@ -311,15 +385,19 @@ impl Lcm for SimulatedLcm {
         Box::pin(async move {
             let plan = self.enter(at, "instantiate").await?;
             let mut state = lock(&self.state);
-            if !state.packages.contains_key(&request.package_id) {
-                return Err(not_found("package", &request.package_id));
-            }
+            let k8s = state
+                .packages
+                .get(&request.package_id)
+                .ok_or_else(|| not_found("package", &request.package_id))?
+                .k8s
+                .clone();
             state.instances.insert(
                 app_instance_id.to_owned(),
                 Instance {
                     host_ip: request.host_ip.clone(),
                     pending: plan.pending_polls,
                     parameters: request.parameters.clone(),
+                    k8s,
                 },
             );
             Ok(())
@@ -339,23 +417,31 @@ impl Lcm for SimulatedLcm {
                 .instances
                 .get_mut(app_instance_id)
                 .ok_or_else(|| not_found("app instance", app_instance_id))?;
-            if still_pending(&mut instance.pending) {
+            let pending = still_pending(&mut instance.pending);
+            let status = if pending {
+                "Instantiating".to_owned()
+            } else {
+                plan.workload_status
+                    .clone()
+                    .unwrap_or_else(|| "Instantiated".to_owned())
+            };
+            if let Some(k8s) = &instance.k8s {
+                return Ok(container_workload(k8s, &status, pending, &plan));
+            }
+            if pending {
                 return Ok(Workload {
-                    status: "Instantiating".into(),
+                    status,
                     msg: "instantiating".into(),
-                    vms: Vec::new(),
                     raw: r#"{"status":"Instantiating"}"#.into(),
+                    ..Workload::default()
                 });
             }
-            let status = plan
-                .workload_status
-                .unwrap_or_else(|| "Instantiated".to_owned());
             if status != "Instantiated" {
                 return Ok(Workload {
                     msg: format!("simulated workload {status}"),
                     raw: format!(r#"{{"status":"{status}"}}"#),
                     status,
-                    vms: Vec::new(),
+                    ..Workload::default()
                 });
             }
             let networks: Vec<WorkloadNetwork> = instance
@@ -383,7 +469,42 @@ impl Lcm for SimulatedLcm {
                 msg: "success".into(),
                 vms: vec![vm],
                 raw,
+                ..Workload::default()
             })
+        })
+    }
+
+    fn workload_events<'a>(
+        &'a self,
+        at: &'a LcmEndpoint,
+        _tenant: &'a str,
+        app_instance_id: &'a str,
+    ) -> PortFuture<'a, Vec<PodEvents>> {
+        Box::pin(async move {
+            self.enter(at, "workloadEvents").await?;
+            let state = lock(&self.state);
+            let instance = state
+                .instances
+                .get(app_instance_id)
+                .ok_or_else(|| not_found("app instance", app_instance_id))?;
+            let pods = instance.k8s.as_ref().map_or(&[][..], |k| &k.pods);
+            Ok(pods
+                .iter()
+                .map(|pod| {
+                    let mut events = vec![format!(
+                        "Scheduled: Successfully assigned default/{} to {}",
+                        pod.name, instance.host_ip
+                    )];
+                    for (name, image) in &pod.containers {
+                        events.push(format!("Pulled: Container image \"{image}\" present"));
+                        events.push(format!("Started: Started container {name}"));
+                    }
+                    PodEvents {
+                        pod_name: pod.name.clone(),
+                        pod_events_info: events,
+                    }
+                })
+                .collect())
         })
     }
 
