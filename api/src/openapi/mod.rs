@@ -11,8 +11,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_scripts, capabilities, capability_groups, flavors, health, helm_charts,
-    mephosts, operations, pkg_specs, plugins, projections, sandbox, upload_files, vmimages,
+    app_configuration, app_scripts, capabilities, capability_groups, containers, flavors, health,
+    helm_charts, mephosts, operations, pkg_specs, plugins, projections, sandbox, upload_files,
+    vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -25,6 +26,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_scripts::delete,
         helm_charts::list, helm_charts::get, helm_charts::upload, helm_charts::delete,
         helm_charts::files::download, helm_charts::files::inner_file, helm_charts::files::modify_inner_file,
+        containers::launch, containers::ssh, applications::detail::detail,
         plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::downloads::download, plugins::downloads::logo,
         plugins::downloads::api_file, plugins::downloads::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
@@ -77,6 +79,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
+        containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
     tags(

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;
 pub mod commanding;
+pub mod containers;
 pub mod flavors;
 pub mod health;
 pub mod helm_charts;

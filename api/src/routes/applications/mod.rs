@@ -2,6 +2,7 @@
 //! its sandbox host. Commands go through the Application aggregate; queries read
 //! `tbl_application`. Every endpoint is for tenants and admins, owner-or-admin per application.
 
+pub mod detail;
 pub mod dto;
 
 use crate::routes::commanding::CommandHeaders;
@@ -46,10 +47,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(delete)),
             )
             .service(web::resource("/{applicationId}/action/sel-mephost").put(select_host))
+            .service(web::resource("/{applicationId}/detail").get(detail::detail))
             .configure(super::sandbox::configure_nested)
             .configure(super::app_configuration::configure_nested)
             .configure(super::app_scripts::configure_nested)
-            .configure(super::helm_charts::configure_nested),
+            .configure(super::helm_charts::configure_nested)
+            .configure(super::containers::configure_nested),
     );
 }
 
@@ -369,6 +372,13 @@ async fn refuse_while_deployed(
                 ),
             ));
         }
+    }
+    let container: domain::container::Container = state.load(app_id).await?;
+    if container.instance.is_some() || container.operations.ongoing().is_some() {
+        return Err(ApiError::new(
+            ErrorCode::SandboxNotClean,
+            "the application's containers are deployed or being launched; clean the sandbox (action/clean-env) first",
+        ));
     }
     Ok(())
 }

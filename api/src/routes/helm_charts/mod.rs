@@ -8,7 +8,7 @@
 mod dto;
 pub mod files;
 
-pub use dto::{ChartFileNode, HelmChartBody, InnerFileQuery, ModifyInnerFile};
+pub use dto::{ChartFileNode, HelmChartBody, HelmChartRow, InnerFileQuery, ModifyInnerFile};
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -26,7 +26,6 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::files::http::{commit, read_one_file, upload_permit};
 use crate::files::Staged;
-use dto::HelmChartRow;
 use workflows::helm_chart::{self, Chart, ChartError, ARCHIVE_LIMIT};
 
 const READ_MODELS: &[&str] = &["helm_charts"];

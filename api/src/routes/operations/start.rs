@@ -240,6 +240,16 @@ pub async fn clean_env(
                     ));
                 }
             }
+            let container: domain::container::Container = st.load(&app_id).await?;
+            if let Some(running) = container.operations.ongoing() {
+                return Err(ApiError::new(
+                    ErrorCode::OperationRunning,
+                    format!(
+                        "operation {} is still running on the application's containers; wait for it or cancel it",
+                        running.id
+                    ),
+                ));
+            }
             let command = ApplicationCommand {
                 actor,
                 action: ApplicationAction::RequestCleanEnv {

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use domain::application::{Application, ApplicationAction, ApplicationCommand};
+use domain::container::{Container, ContainerAction, ContainerCommand};
 use domain::operation::OperationError;
 use domain::vm::{Vm, VmAction, VmCommand};
 use domain::vm_image::{VmImage, VmImageAction, VmImageCommand};
@@ -138,6 +139,14 @@ pub async fn cancel(
                     };
                     let command = VmImageCommand { actor, action };
                     cancel_on::<VmImage>(&st, &aggregate_id, command, &meta).await?
+                }
+                "container" => {
+                    let action = ContainerAction::Cancel {
+                        operation_id: id.clone(),
+                        at,
+                    };
+                    let command = ContainerCommand { actor, action };
+                    cancel_on::<Container>(&st, &aggregate_id, command, &meta).await?
                 }
                 _ => {
                     let action = ApplicationAction::CancelOperation {

@@ -1,5 +1,5 @@
 //! `tbl_service_host` (the sandbox hosts) and `tbl_host_log` (one row per deploy or clean-up on a
-//! host). Column mapping of a MepHost: `protocol` = lcmProtocol, `lcm_ip`, `port` = lcmPort,
+//! host, by a VM or a container application). Column mapping of a MepHost: `protocol` = lcmProtocol, `lcm_ip`, `port` = lcmPort,
 //! `mec_host` = mecHostIp, `os` = vimType, `vnc_port` = mecHostPort, `user_name`/`password` =
 //! the login (password sealed), `parameter` = networkParameter. `tbl_reverse_proxy` holds a
 //! host's reverse proxy route (id and `dest_host_id` = the host's id, `type` 1 = VNC console).
@@ -8,8 +8,9 @@ pub mod query;
 
 use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
+use domain::container::{Container, ContainerEvent, ContainerEventKind};
 use domain::mephost::{MepHost, MepHostEvent, MepHostFields};
-use domain::vm::{Vm, VmEvent, VmEventKind};
+use domain::vm::{HostLogEntry, Vm, VmEvent, VmEventKind};
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
@@ -21,7 +22,7 @@ impl Projection for HostsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[MepHost::TYPE, Vm::TYPE]
+        &[MepHost::TYPE, Vm::TYPE, Container::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -41,7 +42,15 @@ impl Projection for HostsProjection {
                 } else if aggregate_type == Vm::TYPE
                     && event.event_type == VmEventKind::HostLogged.name()
                 {
-                    apply_log(conn, event).await?;
+                    if let VmEvent::HostLogged { entry } = event.decode::<VmEvent>()? {
+                        apply_log(conn, &entry).await?;
+                    }
+                } else if aggregate_type == Container::TYPE
+                    && event.event_type == ContainerEventKind::ContainerHostLogged.name()
+                {
+                    if let ContainerEvent::ContainerHostLogged { entry } = event.decode()? {
+                        apply_log(conn, &entry).await?;
+                    }
                 }
             }
             Ok(())
@@ -133,10 +142,7 @@ async fn write_proxy(conn: &Conn, id: &str, f: &MepHostFields) -> Result<(), DbE
     Ok(())
 }
 
-async fn apply_log(conn: &Conn, event: &LogEvent) -> Result<(), ProjectionError> {
-    let VmEvent::HostLogged { entry } = event.decode::<VmEvent>()? else {
-        return Ok(());
-    };
+async fn apply_log(conn: &Conn, entry: &HostLogEntry) -> Result<(), ProjectionError> {
     conn.execute("INSERT INTO tbl_host_log (log_id, host_ip, user_name, user_id, project_id, project_name, \
          app_instances_id, deploy_time, status, operation, host_id) \
          VALUES ($1, $2, $3, $4, $5, left($6, 50), $7, $8, $9, $10, $11) ON CONFLICT (log_id) DO NOTHING", &[&entry.log_id, &entry.host_ip, &entry.user_name, &entry.user_id, &entry.app_id, &entry.app_name, &entry.app_instance_id, &entry.at.format("%Y-%m-%d %H:%M:%S").to_string(), &entry.status, &entry.operation, &entry.host_id])

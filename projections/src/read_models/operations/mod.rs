@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use db::{Conn, DbError, Sql};
 use domain::application::Application;
+use domain::container::Container;
 use domain::operation::{cancelled_message, operation_progress, OperationEvent, OperationKind};
 use domain::vm::Vm;
 use domain::vm_image::VmImage;
@@ -30,7 +31,7 @@ impl Projection for OperationsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Application::TYPE, Vm::TYPE, VmImage::TYPE]
+        &[Application::TYPE, Vm::TYPE, VmImage::TYPE, Container::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {

@@ -30,12 +30,13 @@ pub async fn request(pool: &Pool, operation_id: &str) -> Result<Option<Operation
             "SELECT r.aggregate_type, r.aggregate_id, r.payload->>'userId' AS requester, \
              r.transaction_id::text::bigint AS txid, r.global_position, \
              (SELECT a.user_id FROM tbl_application a WHERE a.id = CASE WHEN r.aggregate_type = $3 \
-                THEN r.aggregate_id ELSE (SELECT v.app_id FROM tbl_vm v WHERE v.id = r.aggregate_id) END) AS owner \
+                THEN r.aggregate_id WHEN r.aggregate_type = $4 THEN r.aggregate_id ELSE (SELECT v.app_id FROM tbl_vm v WHERE v.id = r.aggregate_id) END) AS owner \
              FROM events r WHERE r.event_type = $2 AND r.payload->>'operationId' = $1",
             &[
                 &operation_id,
                 &OperationEventKind::OperationRequested.name(),
                 &Application::TYPE,
+                &domain::container::Container::TYPE,
             ],
         )
         .await?;

@@ -1,0 +1,13 @@
+ALTER TABLE tbl_k8s_service_port_instantiate_info DROP CONSTRAINT tbl_k8s_service_port_instantiate_info_pkey;
+ALTER TABLE tbl_k8s_service_port_instantiate_info ADD CONSTRAINT tbl_k8s_service_port_instantiate_info_pkey
+    PRIMARY KEY (service_name);
+ALTER TABLE tbl_k8s_service_port_instantiate_info DROP COLUMN app_id;
+ALTER TABLE tbl_k8s_service_instantiate_info DROP CONSTRAINT tbl_k8s_service_instantiate_info_pkey;
+ALTER TABLE tbl_k8s_service_instantiate_info ADD CONSTRAINT tbl_k8s_service_instantiate_info_pkey
+    PRIMARY KEY (name);
+ALTER TABLE tbl_container_instantiate_info DROP CONSTRAINT tbl_container_instantiate_info_unique_id_name;
+ALTER TABLE tbl_container_instantiate_info ADD CONSTRAINT tbl_container_instantiate_info_unique_id_name
+    UNIQUE (pod_name, name);
+ALTER TABLE tbl_container_instantiate_info DROP COLUMN app_id;
+ALTER TABLE tbl_container_app_instantiate_info DROP COLUMN mepm_package_id;
+ALTER TABLE tbl_container_app_instantiate_info DROP COLUMN operation_id;
