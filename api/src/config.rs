@@ -68,6 +68,8 @@ pub struct OperationsConfig {
     pub poll: Duration,
     /// Whether this process runs operations (several may; each operation runs in one at a time).
     pub run_workflows: bool,
+    /// How long operations poll their outside systems (the reference's bounds by default).
+    pub deadlines: workflows::Deadlines,
 }
 
 impl Default for OperationsConfig {
@@ -83,6 +85,7 @@ impl Default for OperationsConfig {
             secret_key: None,
             poll: Duration::from_secs(5),
             run_workflows: true,
+            deadlines: workflows::Deadlines::default(),
         }
     }
 }

@@ -122,6 +122,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         secrets: secrets.clone(),
         data_dir: config.data_dir.clone(),
         poll: config.operations.poll,
+        deadlines: config.operations.deadlines.clone(),
         shutdown: runtime.shutdown_signal(),
         metrics: workflows::RunnerMetrics {
             operations_driven: metrics.operations_driven.clone(),

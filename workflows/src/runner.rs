@@ -143,6 +143,8 @@ pub struct RunnerParts {
     pub data_dir: std::path::PathBuf,
     /// How often running operations poll their outside system.
     pub poll: Duration,
+    /// How long they poll.
+    pub deadlines: Deadlines,
     pub shutdown: watch::Receiver<bool>,
     pub metrics: RunnerMetrics,
     /// The aggregates that run operations (`crate::hooks::HOOKS`).
@@ -160,7 +162,7 @@ impl Workflows {
                 secrets: parts.secrets,
                 data_dir: parts.data_dir,
                 poll: parts.poll,
-                deadlines: Deadlines::default(),
+                deadlines: parts.deadlines,
                 wake: Notify::new(),
                 running: Mutex::new(HashSet::new()),
                 slots: Arc::new(Semaphore::new(CONCURRENT)),

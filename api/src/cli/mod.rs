@@ -173,6 +173,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             secret_key: args.operations.secret_key.clone(),
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
             run_workflows: !args.operations.no_workflows,
+            deadlines: workflows::Deadlines::default(),
         },
     };
     let server = crate::server::start(&config, pool.clone()).await?;

@@ -1,6 +1,7 @@
 //! Sandbox hosts, VMs and their long-running operations through the HTTP API, and the helpers
 //! the flows share.
 //!
+//! - [`containers`]: container applications launched on K8S hosts, the failure matrix.
 //! - [`launch`]: the failure matrix of reference section 7, flows 3 and 5 of section 8, cancel,
 //!   a failed export and its retry.
 //! - [`processes`]: real server processes and `edgedev sim lcm`: kill -9 resume over the HTTP
@@ -8,6 +9,7 @@
 //! - [`validation`]: sandbox host checks, and networks and VMs refusing bad input and other
 //!   callers.
 
+mod containers;
 mod launch;
 mod processes;
 mod validation;

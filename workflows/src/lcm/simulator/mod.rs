@@ -230,6 +230,8 @@ fn container_workload(
         status: status.to_owned(),
         msg: if pending {
             "instantiating".into()
+        } else if status != "Instantiated" {
+            format!("simulated workload {status}")
         } else {
             format!("pods {pod_status}")
         },
