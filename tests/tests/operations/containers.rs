@@ -19,7 +19,7 @@ fn shop_chart() -> Vec<u8> {
     ])
 }
 
-fn k8s_host(name: &str, lcm_ip: &str, mec_ip: &str) -> Value {
+pub(super) fn k8s_host(name: &str, lcm_ip: &str, mec_ip: &str) -> Value {
     let mut body = host_body(name, lcm_ip, 30204, mec_ip);
     body["vimType"] = json!("K8S");
     body["networkParameter"] = json!("");
@@ -27,11 +27,16 @@ fn k8s_host(name: &str, lcm_ip: &str, mec_ip: &str) -> Value {
 }
 
 /// A container application of `token` with the shop chart, its K8S host selected: its id.
-async fn charted_app(app: &TestApp, token: &str, name: &str, host_id: Option<&str>) -> String {
+pub(super) async fn charted_app(
+    base: &str,
+    token: &str,
+    name: &str,
+    host_id: Option<&str>,
+) -> String {
     let mut body = app_body(name);
     body["appClass"] = json!("CONTAINER");
     let created = expect(
-        &app.base,
+        base,
         "POST",
         "/mec/developer/v2/applications",
         token,
@@ -42,11 +47,11 @@ async fn charted_app(app: &TestApp, token: &str, name: &str, host_id: Option<&st
     let app_id = created["id"].as_str().expect("id").to_owned();
     let charts = format!("/mec/developer/v2/applications/{app_id}/helmcharts");
     let form = vec![("file", Some("shop.tgz".to_owned()), shop_chart())];
-    let uploaded = send_form(&app.base, "POST", &charts, token, &form).await;
+    let uploaded = send_form(base, "POST", &charts, token, &form).await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.body);
     if let Some(host) = host_id {
         expect(
-            &app.base,
+            base,
             "PUT",
             &format!("/mec/developer/v2/applications/{app_id}/action/sel-mephost"),
             token,
@@ -58,7 +63,7 @@ async fn charted_app(app: &TestApp, token: &str, name: &str, host_id: Option<&st
     app_id
 }
 
-async fn launch_containers(base: &str, token: &str, app_id: &str) -> String {
+pub(super) async fn launch_containers(base: &str, token: &str, app_id: &str) -> String {
     let path = format!("/mec/developer/v2/applications/{app_id}/containers/action/launch");
     let started = expect(base, "POST", &path, token, None, 200).await;
     started["operationId"]
@@ -67,7 +72,7 @@ async fn launch_containers(base: &str, token: &str, app_id: &str) -> String {
         .to_owned()
 }
 
-async fn detail(base: &str, token: &str, app_id: &str) -> Value {
+pub(super) async fn detail(base: &str, token: &str, app_id: &str) -> Value {
     expect(
         base,
         "GET",
@@ -90,7 +95,7 @@ async fn a_container_app_is_launched_shown_cleaned_and_launched_again() {
     )
     .await;
     let host_id = host["id"].as_str().expect("host id");
-    let app_id = charted_app(&app, &tenant, "shop-app", Some(host_id)).await;
+    let app_id = charted_app(&app.base, &tenant, "shop-app", Some(host_id)).await;
     let op = finished(
         &app.base,
         &tenant,
@@ -277,7 +282,7 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
         "NO_HELM_CHART",
     )
     .await;
-    let no_host = charted_app(&app, &tenant, "hostless-app", None).await;
+    let no_host = charted_app(&app.base, &tenant, "hostless-app", None).await;
     let events_after_setup = app.event_count().await;
     refused(
         &app.base,
@@ -289,7 +294,7 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
         "NO_SANDBOX_HOST",
     )
     .await;
-    let on_openstack = charted_app(&app, &tenant, "os-app", openstack["id"].as_str()).await;
+    let on_openstack = charted_app(&app.base, &tenant, "os-app", openstack["id"].as_str()).await;
     let body = refused(
         &app.base,
         "POST",
@@ -390,7 +395,13 @@ async fn the_failure_matrix_of_a_container_launch() {
             ),
         )
         .await;
-        let app_id = charted_app(&app, &tenant, &format!("matrix-{i}"), host["id"].as_str()).await;
+        let app_id = charted_app(
+            &app.base,
+            &tenant,
+            &format!("matrix-{i}"),
+            host["id"].as_str(),
+        )
+        .await;
         let op = finished(
             &app.base,
             &tenant,

@@ -163,6 +163,77 @@ async fn a_launch_resumes_after_kill_9_over_the_http_client() {
 }
 
 #[actix_web::test]
+async fn a_container_launch_resumes_after_kill_9_over_the_http_client() {
+    let (sim, port) = SimProcess::start(40).await;
+    let database = fresh_database().await;
+    let env = http_lcm_env(&database, 50);
+    let mut server = ServerProcess::start(&env);
+    let admin = crate::helpers::token_for("admin-1", "admin", domain::Role::Admin);
+    let tenant = crate::helpers::token_for("tenant-1", "tenant1", domain::Role::Tenant);
+    let mut host = super::containers::k8s_host("k8s-sandbox-http", "127.0.0.1", "10.6.1.2");
+    host["lcmPort"] = json!(port);
+    let host = post_host(&server.base, &admin, host).await;
+    let app_id =
+        super::containers::charted_app(&server.base, &tenant, "resume-shop", host["id"].as_str())
+            .await;
+    let op_id = super::containers::launch_containers(&server.base, &tenant, &app_id).await;
+    let mut progress = 0;
+    for _ in 0..400 {
+        let op = expect(
+            &server.base,
+            "GET",
+            &format!("/mec/developer/v2/operations/{op_id}"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        progress = op["progress"].as_i64().unwrap_or(0);
+        if progress >= 65 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        (65..100).contains(&progress),
+        "killed while instantiating, at {progress}"
+    );
+    server.kill();
+    let restarted = ServerProcess::start(&env);
+    let op = finished(&restarted.base, &tenant, &op_id).await;
+    assert_eq!(op["status"], "SUCCESS", "{op}");
+    let shown = super::containers::detail(&restarted.base, &tenant, &app_id).await;
+    let info = &shown["containerApp"]["instantiateInfo"];
+    let pods: Vec<&str> = info["pods"]
+        .as_array()
+        .expect("pods")
+        .iter()
+        .filter_map(|p| p["podName"].as_str())
+        .collect();
+    assert_eq!(
+        pods,
+        ["shop-0", "shop-1"],
+        "the pods came over HTTP: {info}"
+    );
+    assert_eq!(
+        info["serviceList"][0]["servicePortList"][0]["nodePort"],
+        json!("30000")
+    );
+    let pool = db::Pool::connect(&database, 2).await.expect("connect");
+    let starts: i64 = pool
+        .query_one(
+            "SELECT count(*) FROM events WHERE aggregate_type = 'container' AND aggregate_id = $1 \
+             AND event_type = 'ActionStarted'",
+            &[&app_id],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count");
+    assert_eq!(starts, 3, "each action started once");
+    drop(sim);
+}
+
+#[actix_web::test]
 async fn two_server_processes_never_drive_one_operation_twice() {
     // Launches long enough (about a second) that the other process's 3 s sweeps meet them.
     let (_sim, port) = SimProcess::start(15).await;
