@@ -12,6 +12,7 @@
 //! - [`capability_group`]: the CapabilityGroup aggregate (groups of the ability centre).
 //! - [`flavor`]: the Flavor aggregate (VM sizes of the catalogue).
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
+//! - [`profile`]: the Profile aggregate (industry templates a container application is made from).
 //! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
 //! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
 //! - [`vm_catalogue`]: the older model's VM catalogue (regulations, networks, user data).
@@ -35,6 +36,7 @@ pub mod mephost;
 pub mod operation;
 pub mod plugin;
 pub mod ports;
+pub mod profile;
 pub mod secret;
 pub mod uniqueness;
 pub mod uploaded_file;
