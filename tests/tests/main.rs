@@ -21,6 +21,7 @@ mod migrations;
 mod operations;
 mod plugins;
 mod processes;
+mod profiles;
 mod projector;
 mod relay;
 mod reverse_proxy;

@@ -84,6 +84,8 @@ error_codes! {
     CertificateNotFound = ("CERTIFICATE_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no certificate"),
     ScriptNotFound = ("SCRIPT_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no script with this id"),
     HelmChartNotFound = ("HELM_CHART_NOT_FOUND", NOT_FOUND, None, "the application has no helm chart with this id"),
+    ProfileNotFound = ("PROFILE_NOT_FOUND", NOT_FOUND, None, "no profile has this id"),
+    ProfileFileNotFound = ("PROFILE_FILE_NOT_FOUND", NOT_FOUND, None, "the profile has no such app or config file"),
     HelmChartFileNotFound = ("HELM_CHART_FILE_NOT_FOUND", NOT_FOUND, None, "the helm chart has no text file at this path"),
     VmImageNotFound = ("VM_IMAGE_NOT_FOUND", NOT_FOUND, Some(20007), "no VM image the caller may see has this id"),
     CapabilityGroupNotFound = ("CAPABILITY_GROUP_NOT_FOUND", NOT_FOUND, Some(20007), "no capability group has this id"),

@@ -171,8 +171,8 @@ impl FileStore {
     }
 }
 
-/// The hashes the read models refer to (every file column of `tbl_plugin`, and the uploaded
-/// files).
+/// The hashes the read models refer to (every file column of `tbl_plugin`, the uploaded files,
+/// the profiles' zips).
 pub async fn referenced_hashes(pool: &db::Pool) -> Result<HashSet<String>, db::DbError> {
     let mut paths: Vec<String> = pool
         .query(
@@ -182,6 +182,7 @@ pub async fn referenced_hashes(pool: &db::Pool) -> Result<HashSet<String>, db::D
         .await
         .and_then(db::scalars)?;
     paths.extend(projections::read_models::uploaded_files::query::stored_paths(pool).await?);
+    paths.extend(projections::read_models::profiles::query::stored_paths(pool).await?);
     Ok(paths
         .iter()
         .filter_map(|p| p.rsplit('/').next().map(str::to_owned))

@@ -310,6 +310,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ),
     ("/mec/developer/v2/mephosts", "id", "mephostId"),
     ("/mec/developer/v2/flavors", "id", "flavorId"),
+    ("/mec/developer/v2/profiles", "id", "profileId"),
     ("/mec/developer/v2/vmimages", "id", "imageId"),
     ("/mec/developer/v2/upload-files", "fileId", "fileId"),
     ("/mec/developer/v2/capability-groups", "id", "groupId"),

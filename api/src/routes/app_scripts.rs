@@ -98,52 +98,64 @@ pub async fn upload(
     let _permit = upload_permit(&state)?;
     let (fields, fingerprint) = receive(&state, multipart, FileType::Script).await?;
     let options = options(&req, fingerprint.as_bytes())?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            crate::routes::operations::owned_application(&st, &actor, &app_id).await?;
+            add_script(&st, &actor, &app_id, fields, options).await
+        })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// Records a received script file as `actor`'s and adds it to the application (holding the
+/// file); 201 and the script. A refused or replayed add lets its new file go (the sweeper takes
+/// it later).
+pub(crate) async fn add_script(
+    st: &AppState,
+    actor: &domain::Actor,
+    app_id: &str,
+    fields: domain::uploaded_file::UploadedFileFields,
+    options: commands::CommandOptions,
+) -> Result<super::commanding::Reply, ApiError> {
     let script = AppScript {
         id: uuid::Uuid::new_v4().to_string(),
         name: fields.file_name.clone(),
         script_file_id: uuid::Uuid::new_v4().to_string(),
         created_at: db::now_micros(),
     };
-    let st = state.clone();
-    let reply = state
-        .offload(async move {
-            crate::routes::operations::owned_application(&st, &actor, &app_id).await?;
-            record(&st, &actor, &script.script_file_id, fields).await?;
-            let holder = holder(&script.id);
-            let file = vec![FileUse {
-                field: "file",
-                file_id: script.script_file_id.clone(),
-                file_type: FileType::Script,
-            }];
-            let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
-            let id = script.id.clone();
-            let command = ApplicationCommand {
-                actor: actor.clone(),
-                action: ApplicationAction::AddScript(script),
-            };
-            let request = CommandRequest::<Application>::new(app_id, command, meta)
-                .with_options(options)
-                .answered_with(StatusCode::CREATED, None);
-            let add = run_command(&st, request, |app: &Application| {
-                app.state
-                    .as_ref()
-                    .and_then(|live| live.scripts.iter().find(|s| s.id == id))
-                    .map(|s| {
-                        serde_json::to_value(ScriptBody {
-                            id: s.id.clone(),
-                            name: s.name.clone(),
-                            script_file_id: s.script_file_id.clone(),
-                            create_time: s.created_at,
-                        })
-                        .unwrap_or_default()
-                    })
-                    .unwrap_or_default()
-            });
-            // A refused or replayed add lets its new file go (the sweeper takes it later).
-            holding::run_holding(&st, &actor, &file, &holder, add).await
-        })
-        .await?;
-    Ok(reply.into_response())
+    record(st, actor, &script.script_file_id, fields).await?;
+    let holder = holder(&script.id);
+    let file = vec![FileUse {
+        field: "file",
+        file_id: script.script_file_id.clone(),
+        file_type: FileType::Script,
+    }];
+    let meta = metadata(actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let id = script.id.clone();
+    let command = ApplicationCommand {
+        actor: actor.clone(),
+        action: ApplicationAction::AddScript(script),
+    };
+    let request = CommandRequest::<Application>::new(app_id, command, meta)
+        .with_options(options)
+        .answered_with(StatusCode::CREATED, None);
+    let add = run_command(st, request, move |app: &Application| {
+        app.state
+            .as_ref()
+            .and_then(|live| live.scripts.iter().find(|s| s.id == id))
+            .map(|s| {
+                serde_json::to_value(ScriptBody {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    script_file_id: s.script_file_id.clone(),
+                    create_time: s.created_at,
+                })
+                .unwrap_or_default()
+            })
+            .unwrap_or_default()
+    });
+    holding::run_holding(st, actor, &file, &holder, add).await
 }
 
 /// Remove a script (owner or admin); its file is let go.

@@ -15,6 +15,7 @@ pub mod mephosts;
 pub mod operations;
 pub mod pkg_specs;
 pub mod plugins;
+pub mod profiles;
 pub mod projections;
 pub mod sandbox;
 pub mod upload_files;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pkg_specs::configure(cfg);
     operations::configure(cfg);
     vmimages::configure(cfg);
+    profiles::configure(cfg);
 }
 
 /// The original platform's page shape.

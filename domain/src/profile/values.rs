@@ -79,7 +79,10 @@ impl ProfileFields {
             }
         }
         if self.seq.len() != self.apps.len()
-            || !self.seq.iter().all(|s| self.apps.iter().any(|a| a.name == *s))
+            || !self
+                .seq
+                .iter()
+                .all(|s| self.apps.iter().any(|a| a.name == *s))
         {
             return Err(ProfileError::Invalid(
                 "seq must list every app of appList once".into(),

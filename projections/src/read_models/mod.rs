@@ -15,6 +15,7 @@ pub mod helm_charts;
 pub mod hosts;
 pub mod operations;
 pub mod plugins;
+pub mod profiles;
 pub mod uploaded_files;
 pub mod vm_catalogue;
 pub mod vm_images;
@@ -36,6 +37,7 @@ pub use helm_charts::HelmChartsProjection;
 pub use hosts::HostsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
+pub use profiles::ProfilesProjection;
 pub use uploaded_files::UploadedFilesProjection;
 pub use vm_catalogue::VmCatalogueProjection;
 pub use vm_images::VmImagesProjection;
@@ -59,6 +61,7 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(AppScriptsProjection),
         Arc::new(HelmChartsProjection),
         Arc::new(ContainerInstancesProjection),
+        Arc::new(ProfilesProjection),
         Arc::new(VmImagesProjection),
     ]
 }

@@ -279,7 +279,7 @@ pub async fn delete(
 }
 
 /// The uploaded files an application's fields name: its icon and its guide.
-fn file_uses(fields: &ApplicationFields) -> Vec<FileUse> {
+pub(crate) fn file_uses(fields: &ApplicationFields) -> Vec<FileUse> {
     let icon = FileUse {
         field: "iconFileId",
         file_id: fields.icon_file_id.as_str().to_owned(),
@@ -323,28 +323,36 @@ async fn execute_holding(
     uses: Vec<FileUse>,
     dropped: Vec<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let metadata = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
     let st = state.clone();
     let reply = state.offload(async move {
-        let holder = application_holder(&id);
-        holding::check(&st, &actor, &uses).await?;
-        holding::take(&st, &actor, &uses, &holder).await?;
-        let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
-        let reply = run_command(&st, actor.clone(), &id, action, options, metadata, success).await;
-        match &reply {
-            Ok(r)
-                if !r
-                    .headers
-                    .iter()
-                    .any(|(name, _)| *name == "idempotent-replayed") =>
-            {
-                holding::release(&st, &actor, &dropped, &holder).await;
-            }
-            _ => holding::release(&st, &actor, &taken, &holder).await,
-        }
-        reply
+        run_holding_command(&st, actor, id, action, options, success, uses, dropped).await
     });
     Ok(reply.await?.into_response())
+}
+
+/// The body of [`execute_holding`], on the database runtime.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn run_holding_command(
+    st: &AppState,
+    actor: Actor,
+    id: String,
+    action: ApplicationAction,
+    options: commands::CommandOptions,
+    success: StatusCode,
+    uses: Vec<FileUse>,
+    dropped: Vec<String>,
+) -> Result<Reply, ApiError> {
+    let metadata = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let holder = application_holder(&id);
+    holding::check(st, &actor, &uses).await?;
+    holding::take(st, &actor, &uses, &holder).await?;
+    let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+    let reply = run_command(st, actor.clone(), &id, action, options, metadata, success).await;
+    match &reply {
+        Ok(r) if !r.replayed() => holding::release(st, &actor, &dropped, &holder).await,
+        _ => holding::release(st, &actor, &taken, &holder).await,
+    }
+    reply
 }
 
 /// An application whose VMs still have instances on a host (or run an operation) is not deleted:
@@ -423,7 +431,7 @@ pub async fn select_host(
     execute(state, actor, id, action, options, StatusCode::OK).await
 }
 
-fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
+pub(crate) fn validate(body: &ApplicationRequest) -> Result<ApplicationFields, ApiError> {
     ApplicationFields::try_from(body).map_err(|e| {
         let code = if matches!(e, domain::application::FieldError::IconFileId) {
             20016

@@ -18,7 +18,9 @@ use domain::application::{AppClass, Application, ApplicationAction, ApplicationC
 use domain::uploaded_file::{check_file_name, FileType, UploadedFileFields};
 use domain::Actor;
 
-use super::commanding::{metadata, options, run_command, AppState, CommandHeaders, CommandRequest};
+use super::commanding::{
+    metadata, options, run_command, AppState, CommandHeaders, CommandRequest, Reply,
+};
 use super::parse_uuid;
 use super::upload_files::holding::{self, FileUse};
 use super::upload_files::{record, UploadForm};
@@ -313,50 +315,88 @@ pub async fn upload(
     let st = state.clone();
     let reply = state
         .offload(async move {
-            let file_id = record_archive(&st, &actor, archive, archive_name.clone()).await?;
-            let chart_id = uuid::Uuid::new_v4().to_string();
-            let holder_name = holder(&chart_id);
-            let content = chart.templates_text(MAX_TEMPLATE_TEXT);
-            let value = HelmChart {
-                id: chart_id.clone(),
-                name: archive_name,
-                helm_chart_file_id: file_id.clone(),
-                files: chart.files(),
-                images: chart.images,
-                chart_name: chart.name,
-                chart_version: chart.version,
-                created_at: db::now_micros(),
-            };
-            let uses = [FileUse {
-                field: "file",
-                file_id,
-                file_type: FileType::Chart,
-            }];
-            let meta = metadata(&actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
-            let command = ApplicationCommand {
-                actor: actor.clone(),
-                action: ApplicationAction::AddHelmChart {
-                    chart: value,
-                    content,
-                },
-            };
-            let location = format!("/mec/developer/v2/applications/{app_id}/helmcharts/{chart_id}");
-            let request = CommandRequest::<Application>::new(app_id.clone(), command, meta)
-                .with_options(options)
-                .answered_with(StatusCode::CREATED, Some(location));
-            let add = run_command(&st, request, move |app: &Application| {
-                app.state
-                    .as_ref()
-                    .and_then(|live| live.helm_chart(&chart_id))
-                    .map(|c| {
-                        serde_json::to_value(HelmChartBody::of(&app_id, c)).unwrap_or_default()
-                    })
-                    .unwrap_or_default()
-            });
-            holding::run_holding(&st, &actor, &uses, &holder_name, add).await
+            add_chart(&st, &actor, &app_id, chart, archive, archive_name, options).await
         })
         .await?;
     Ok(reply.into_response())
+}
+
+/// Records a checked chart's staged archive as a new file of `actor`'s and adds the chart to
+/// the application (holding the file); 201 and the chart.
+pub(crate) async fn add_chart(
+    st: &AppState,
+    actor: &Actor,
+    app_id: &str,
+    chart: Chart,
+    archive: Staged,
+    archive_name: String,
+    options: commands::CommandOptions,
+) -> Result<Reply, ApiError> {
+    let file_id = record_archive(st, actor, archive, archive_name.clone()).await?;
+    let chart_id = uuid::Uuid::new_v4().to_string();
+    let holder_name = holder(&chart_id);
+    let content = chart.templates_text(MAX_TEMPLATE_TEXT);
+    let value = HelmChart {
+        id: chart_id.clone(),
+        name: archive_name,
+        helm_chart_file_id: file_id.clone(),
+        files: chart.files(),
+        images: chart.images,
+        chart_name: chart.name,
+        chart_version: chart.version,
+        created_at: db::now_micros(),
+    };
+    let uses = [FileUse {
+        field: "file",
+        file_id,
+        file_type: FileType::Chart,
+    }];
+    let meta = metadata(actor, options.idempotency.as_ref().map(|i| i.key.as_str()));
+    let command = ApplicationCommand {
+        actor: actor.clone(),
+        action: ApplicationAction::AddHelmChart {
+            chart: value,
+            content,
+        },
+    };
+    let location = format!("/mec/developer/v2/applications/{app_id}/helmcharts/{chart_id}");
+    let request = CommandRequest::<Application>::new(app_id, command, meta)
+        .with_options(options)
+        .answered_with(StatusCode::CREATED, Some(location));
+    let app_id = app_id.to_owned();
+    let add = run_command(st, request, move |app: &Application| {
+        app.state
+            .as_ref()
+            .and_then(|live| live.helm_chart(&chart_id))
+            .map(|c| serde_json::to_value(HelmChartBody::of(&app_id, c)).unwrap_or_default())
+            .unwrap_or_default()
+    });
+    holding::run_holding(st, actor, &uses, &holder_name, add).await
+}
+
+/// Adds a chart made of a YAML of Kubernetes manifests (a profile's deploy file) to the
+/// application; 201 and the chart.
+pub(crate) async fn add_manifests_chart(
+    st: &AppState,
+    actor: &Actor,
+    app_id: &str,
+    file_name: &str,
+    yaml: Vec<u8>,
+) -> Result<Reply, ApiError> {
+    let name = file_name.to_owned();
+    let packed = blocking(move || {
+        let chart = helm_chart::from_manifests(&name, &yaml)?;
+        let bytes = chart
+            .pack()
+            .map_err(|e| ChartError::Corrupt(e.to_string()))?;
+        Ok::<_, ChartError>((chart, bytes))
+    })
+    .await?;
+    let (chart, bytes) = packed.map_err(|e| bad_chart(e, "file"))?;
+    let archive_name = format!("{}.tgz", chart.name);
+    let archive = stage_packed(st, &archive_name, bytes).await?;
+    let options = commands::CommandOptions::default();
+    add_chart(st, actor, app_id, chart, archive, archive_name, options).await
 }
 
 /// Remove a helm chart (owner or admin); its archive file is let go.

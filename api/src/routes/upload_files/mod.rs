@@ -179,12 +179,22 @@ pub(crate) async fn receive(
     multipart: Multipart,
     file_type: FileType,
 ) -> Result<(UploadedFileFields, String), ApiError> {
+    receive_part(state, multipart, "file", file_type).await
+}
+
+/// [`receive`] of the form's part `part`.
+pub(crate) async fn receive_part(
+    state: &AppState,
+    multipart: Multipart,
+    part: &str,
+    file_type: FileType,
+) -> Result<(UploadedFileFields, String), ApiError> {
     let limit = if file_type == FileType::Icon {
         ICON_LIMIT
     } else {
         FILE_LIMIT
     };
-    let staged = read_one_file(state, multipart, "file", limit, MAX_PARTS).await?;
+    let staged = read_one_file(state, multipart, part, limit, MAX_PARTS).await?;
     check_file_name(&staged.file_name, file_type).map_err(invalid)?;
     let path = staged.path.clone();
     let name_suffix = suffix(&staged.file_name).unwrap_or_default();
