@@ -250,7 +250,11 @@ async fn a_chart_is_checked_held_read_modified_by_repacking_and_deleted() {
     wait_caught_up(&app.pool).await;
     let charts_rows = app.rows("tbl_container_helm_chart", "id").await;
     let template_rows = app.rows("tbl_helm_template_yaml", "file_id").await;
+    let image_rows = app.rows("tbl_project_image", "id").await;
     assert_eq!((charts_rows.len(), template_rows.len()), (1, 1));
+    assert_eq!(image_rows.len(), 1, "{image_rows:?}");
+    assert_eq!(image_rows[0]["image_info"], json!("redis:7"));
+    assert_eq!(image_rows[0]["project_id"], charts_rows[0]["app_id"]);
     app.pool
         .execute("DELETE FROM tbl_container_helm_chart", &[])
         .await

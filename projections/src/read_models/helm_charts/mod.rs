@@ -1,6 +1,7 @@
 //! `tbl_container_helm_chart`, one row per helm chart of a container application, and the older
 //! model's `tbl_helm_template_yaml` with the same facts (the chart's archive, its uploader, and
-//! its manifests' text when short). A re-packed archive updates both rows; an application's
+//! its manifests' text when short) and `tbl_project_image` (one row per image a chart's
+//! manifests name, id `<chart id>/<n>`). A re-packed archive updates them; an application's
 //! deletion removes its charts.
 
 pub mod query;
@@ -26,6 +27,10 @@ const EVENTS: &[Kind] = &[
 const DELETE_APPS: &str = "DELETE FROM tbl_container_helm_chart WHERE app_id = ANY($1)";
 const DELETE_APP_TEMPLATES: &str = "DELETE FROM tbl_helm_template_yaml WHERE project_id = ANY($1)";
 const DELETE: &str = "DELETE FROM tbl_container_helm_chart WHERE id = ANY($1)";
+const DELETE_APP_IMAGES: &str = "DELETE FROM tbl_project_image WHERE project_id = ANY($1)";
+const DELETE_IMAGES: &str = "DELETE FROM tbl_project_image WHERE split_part(id, '/', 1) = ANY($1)";
+const INSERT_IMAGES: &str = "INSERT INTO tbl_project_image (id, image_info, project_id, \
+    helm_chart_file_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])";
 const DELETE_TEMPLATES: &str = "DELETE FROM tbl_helm_template_yaml WHERE helm_chart_id = ANY($1)";
 const INSERT: &str = "INSERT INTO tbl_container_helm_chart \
     (id, app_id, name, helm_chart_file_id, chart_name, chart_version, file_list, images, create_time) \
@@ -69,7 +74,11 @@ impl Projection for HelmChartsProjection {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["tbl_container_helm_chart", "tbl_helm_template_yaml"]
+        &[
+            "tbl_container_helm_chart",
+            "tbl_helm_template_yaml",
+            "tbl_project_image",
+        ]
     }
 
     fn apply<'a>(
@@ -83,9 +92,11 @@ impl Projection for HelmChartsProjection {
                 let apps: Vec<&str> = deleted_apps.iter().map(String::as_str).collect();
                 conn.execute(DELETE_APPS, &[&apps]).await?;
                 conn.execute(DELETE_APP_TEMPLATES, &[&apps]).await?;
+                conn.execute(DELETE_APP_IMAGES, &[&apps]).await?;
             }
             write_whole_rows(conn, &changes).await?;
-            write_replacements(conn, &changes).await
+            write_replacements(conn, &changes).await?;
+            write_images(conn, &changes).await
         })
     }
 }
@@ -206,6 +217,36 @@ async fn write_whole_rows(conn: &Conn, changes: &Changes) -> Result<(), Projecti
         &[&files, &names, &uploaders, &apps, &contents, &stamps, &ids],
     )
     .await?;
+    Ok(())
+}
+
+/// Replaces the image rows of every chart the batch changed.
+async fn write_images(conn: &Conn, changes: &Changes) -> Result<(), ProjectionError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let charts: Vec<&str> = changes.keys().map(String::as_str).collect();
+    conn.execute(DELETE_IMAGES, &[&charts]).await?;
+    let mut rows: Vec<(String, &str, &str, &str)> = Vec::new();
+    for (chart, (app, change)) in changes {
+        let (images, file) = match change {
+            Change::Put(row) => (&row.chart.images, &row.chart.helm_chart_file_id),
+            Change::Replace { archive, .. } => (&archive.images, &archive.helm_chart_file_id),
+            Change::Gone => continue,
+        };
+        for (n, image) in images.iter().enumerate() {
+            rows.push((format!("{chart}/{n}"), image, app, file));
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let images: Vec<&str> = rows.iter().map(|r| r.1).collect();
+    let apps: Vec<&str> = rows.iter().map(|r| r.2).collect();
+    let files: Vec<&str> = rows.iter().map(|r| r.3).collect();
+    conn.execute(INSERT_IMAGES, &[&ids, &images, &apps, &files])
+        .await?;
     Ok(())
 }
 
