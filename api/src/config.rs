@@ -70,6 +70,8 @@ pub struct OperationsConfig {
     pub run_workflows: bool,
     /// How long operations poll their outside systems (the reference's bounds by default).
     pub deadlines: workflows::Deadlines,
+    /// `EDGEDEV_REGISTRY_URL` and its project and credentials: the image registry.
+    pub registry: Option<workflows::registry::RegistryConfig>,
 }
 
 impl Default for OperationsConfig {
@@ -86,6 +88,7 @@ impl Default for OperationsConfig {
             poll: Duration::from_secs(5),
             run_workflows: true,
             deadlines: workflows::Deadlines::default(),
+            registry: None,
         }
     }
 }

@@ -134,7 +134,15 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     if config.operations.run_workflows {
         runtime_tasks.push(tokio::spawn(workflows.clone().run()));
     }
+    let registry = match &config.operations.registry {
+        Some(registry) => Some(
+            workflows::registry::RegistryClient::new(registry.clone())
+                .map_err(|e| StartError::OutsideClient(e.to_string()))?,
+        ),
+        None => None,
+    };
     let state = AppState {
+        registry,
         pool: pool.clone(),
         executor,
         secrets,

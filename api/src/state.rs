@@ -34,6 +34,8 @@ pub struct AppState {
     pub file_server: workflows::file_server::FileServerAdapter,
     /// The reverse proxy of VNC consoles (simulated or real).
     pub reverse_proxy: workflows::reverse_proxy::ProxyAdapter,
+    /// The image registry container images are pushed to, when one is configured.
+    pub registry: Option<workflows::registry::RegistryClient>,
     /// Permits for uploads running at once (each holds staged files and a connection).
     pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// The workflow runner of long-running operations.

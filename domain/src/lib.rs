@@ -17,6 +17,7 @@
 //! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
 //! - [`vm_catalogue`]: the older model's VM catalogue (regulations, networks, user data).
 //! - [`vm`]: the Vm aggregate (a VM's launches, exports and instance facts).
+//! - [`container_image`]: the ContainerImage aggregate (images pushed to the image registry).
 //! - [`container`]: the Container aggregate (a container application's launch and instance).
 //! - [`vm_image`]: the VmImage aggregate (VM images: chunked upload, merge, slimming).
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
@@ -29,6 +30,7 @@ pub mod application;
 pub mod capability;
 pub mod capability_group;
 pub mod container;
+pub mod container_image;
 pub mod flavor;
 pub mod identity;
 pub mod json_integer;

@@ -17,6 +17,7 @@
 //! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
 //! - [`helm_chart`]: helm chart archives: reading with limits, checking, rendering, re-packing.
 //! - [`multipart`]: the multipart form bodies the HTTP clients send.
+//! - [`registry`]: an image registry over the Docker Registry HTTP API v2, and `docker save` tars.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
 pub mod clean;
@@ -29,6 +30,7 @@ pub mod launch;
 pub mod lcm;
 pub mod multipart;
 pub mod record;
+pub mod registry;
 pub mod reverse_proxy;
 pub mod runner;
 pub mod steps;

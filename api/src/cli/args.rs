@@ -173,6 +173,19 @@ pub struct OperationArgs {
     /// The `access_token` sent to the file server.
     #[arg(long, env = "EDGEDEV_FILE_SERVER_TOKEN", hide_env_values = true)]
     pub file_server_token: Option<String>,
+    /// The image registry container images are pushed to (`http[s]://host:port`, Docker
+    /// Registry HTTP API v2, e.g. Harbor); unset: container image uploads answer 503.
+    #[arg(long, env = "EDGEDEV_REGISTRY_URL")]
+    pub registry_url: Option<String>,
+    /// The registry project (namespace) images go under.
+    #[arg(long, env = "EDGEDEV_REGISTRY_PROJECT", default_value = "edgedev")]
+    pub registry_project: String,
+    /// Basic-auth user of the registry.
+    #[arg(long, env = "EDGEDEV_REGISTRY_USER")]
+    pub registry_user: Option<String>,
+    /// Basic-auth password of the registry.
+    #[arg(long, env = "EDGEDEV_REGISTRY_PASSWORD", hide_env_values = true)]
+    pub registry_password: Option<String>,
     /// The reverse proxy's base URL (`http[s]://host:port`) for VNC consoles; unset uses the
     /// in-process simulator.
     #[arg(long, env = "EDGEDEV_REVERSE_PROXY_URL")]

@@ -174,6 +174,14 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
             run_workflows: !args.operations.no_workflows,
             deadlines: workflows::Deadlines::default(),
+            registry: args.operations.registry_url.as_ref().map(|url| {
+                workflows::registry::RegistryConfig {
+                    url: url.clone(),
+                    project: args.operations.registry_project.clone(),
+                    user: args.operations.registry_user.clone(),
+                    password: args.operations.registry_password.clone(),
+                }
+            }),
         },
     };
     let server = crate::server::start(&config, pool.clone()).await?;

@@ -85,6 +85,7 @@ error_codes! {
     ScriptNotFound = ("SCRIPT_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no script with this id"),
     HelmChartNotFound = ("HELM_CHART_NOT_FOUND", NOT_FOUND, None, "the application has no helm chart with this id"),
     ProfileNotFound = ("PROFILE_NOT_FOUND", NOT_FOUND, None, "no profile has this id"),
+    ContainerImageNotFound = ("CONTAINER_IMAGE_NOT_FOUND", NOT_FOUND, None, "no container image the caller may see has this id"),
     ProfileFileNotFound = ("PROFILE_FILE_NOT_FOUND", NOT_FOUND, None, "the profile has no such app or config file"),
     HelmChartFileNotFound = ("HELM_CHART_FILE_NOT_FOUND", NOT_FOUND, None, "the helm chart has no text file at this path"),
     VmImageNotFound = ("VM_IMAGE_NOT_FOUND", NOT_FOUND, Some(20007), "no VM image the caller may see has this id"),
@@ -135,6 +136,8 @@ error_codes! {
     TooManyHelmCharts = ("TOO_MANY_HELM_CHARTS", CONFLICT, None, "the application has as many helm charts as it may"),
     HelmChartChanged = ("HELM_CHART_CHANGED", CONFLICT, None, "the helm chart was changed since the edit was read"),
     NoHelmChart = ("NO_HELM_CHART", CONFLICT, None, "the container application has no helm chart to launch"),
+    DuplicateContainerImage = ("DUPLICATE_CONTAINER_IMAGE", CONFLICT, Some(20002), "the caller has an image of this name and version"),
+    NoChunks = ("NO_CHUNKS", CONFLICT, None, "no chunk of the upload has arrived"),
     AppInstantiated = ("APP_INSTANTIATED", CONFLICT, None, "the application is launched on its sandbox; clean the environment first"),
     AppNotInstantiated = ("APP_NOT_INSTANTIATED", CONFLICT, None, "the application has no running instance on its sandbox"),
     NetworkInUse = ("NETWORK_IN_USE", CONFLICT, Some(20006), "VM ports use this network"),
@@ -159,6 +162,7 @@ error_codes! {
     Internal = ("INTERNAL", INTERNAL_SERVER_ERROR, None, "a bug or an unexpected failure; it is logged, not described"),
     ServiceUnavailable = ("SERVICE_UNAVAILABLE", SERVICE_UNAVAILABLE, None, "a dependency (database, LCM) is unavailable; retry later"),
     FileServerRejected = ("FILE_SERVER_REJECTED", BAD_GATEWAY, None, "the image file server refused the request; the message has its answer"),
+    RegistryRejected = ("REGISTRY_REJECTED", BAD_GATEWAY, None, "the image registry refused the request; the message has its answer"),
 }
 
 #[cfg(test)]

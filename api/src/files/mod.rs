@@ -60,6 +60,11 @@ impl FileStore {
         }
     }
 
+    /// Where the chunks of an upload in pieces (`id`) are kept until they are joined.
+    pub fn chunk_dir(&self, id: &str) -> PathBuf {
+        self.root.join("chunks").join(id)
+    }
+
     /// Where a file with this hash lives.
     pub fn path_of(&self, sha256: &str) -> PathBuf {
         self.root

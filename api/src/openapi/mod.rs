@@ -11,9 +11,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_scripts, capabilities, capability_groups, containers, flavors, health,
-    helm_charts, mephosts, operations, pkg_specs, plugins, profiles, projections, sandbox,
-    upload_files, vmimages,
+    app_configuration, app_scripts, capabilities, capability_groups, containerimages, containers,
+    flavors, health, helm_charts, mephosts, operations, pkg_specs, plugins, profiles, projections,
+    sandbox, upload_files, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -27,6 +27,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         helm_charts::list, helm_charts::get, helm_charts::upload, helm_charts::delete,
         helm_charts::files::download, helm_charts::files::inner_file, helm_charts::files::modify_inner_file,
         containers::launch, containers::ssh, applications::detail::detail,
+        containerimages::list, containerimages::get, containerimages::set_type, containerimages::delete, containerimages::download, containerimages::synchronize,
+        containerimages::upload::chunk, containerimages::upload::cancel, containerimages::upload::merge,
         profiles::create, profiles::update, profiles::delete, profiles::list, profiles::get, profiles::download, profiles::create_application::create_application,
         plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::downloads::download, plugins::downloads::logo,
         plugins::downloads::api_file, plugins::downloads::content, plugins::score,
@@ -80,6 +82,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
+        containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ChunkForm, containerimages::Synchronized,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -91,6 +94,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "app-configuration", description = "An application's MEC traffic and DNS rules"),
         (name = "upload-files", description = "Icons, API descriptions, guides and scripts applications name"),
         (name = "capabilities", description = "The ability centre: capabilities and their groups"),
+        (name = "containerimages", description = "Container images: chunked upload pushed to the image registry, download, sharing"),
         (name = "profiles", description = "Industry templates a container application is made from"),
         (name = "container-apps", description = "Helm charts and containers of container applications"),
         (name = "vms", description = "Networks and virtual machines of VM applications"),

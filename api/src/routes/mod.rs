@@ -7,6 +7,7 @@ pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;
 pub mod commanding;
+pub mod containerimages;
 pub mod containers;
 pub mod flavors;
 pub mod health;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     operations::configure(cfg);
     vmimages::configure(cfg);
     profiles::configure(cfg);
+    containerimages::configure(cfg);
 }
 
 /// The original platform's page shape.

@@ -9,6 +9,7 @@ mod application_changes;
 pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;
+pub mod container_images;
 pub mod container_instances;
 pub mod flavors;
 pub mod helm_charts;
@@ -31,6 +32,7 @@ pub use app_scripts::AppScriptsProjection;
 pub use applications::ApplicationsProjection;
 pub use capabilities::CapabilitiesProjection;
 pub use capability_groups::CapabilityGroupsProjection;
+pub use container_images::ContainerImagesProjection;
 pub use container_instances::ContainerInstancesProjection;
 pub use flavors::FlavorsProjection;
 pub use helm_charts::HelmChartsProjection;
@@ -62,6 +64,7 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(HelmChartsProjection),
         Arc::new(ContainerInstancesProjection),
         Arc::new(ProfilesProjection),
+        Arc::new(ContainerImagesProjection),
         Arc::new(VmImagesProjection),
     ]
 }
