@@ -250,6 +250,19 @@ async fn images_are_pushed_shared_pulled_back_deleted_and_synchronized() {
         "the pulled layers equal the uploaded ones"
     );
 
+    // A chart naming images of this registry is told which of them the registry lacks.
+    let charts = crate::helm_charts::charts_of(&app, &alice, "registry-app", "CONTAINER").await;
+    let manifest = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: {host}/edgedev/shop/web:1.0\n    - name: b\n      image: {host}/edgedev/shop/absent:9\n    - name: c\n      image: nginx:1.25\n"
+    );
+    let form = [("file", Some("pod.yaml".to_owned()), manifest.into_bytes())];
+    let chart = send_form(&app.base, "POST", &charts, &alice, &form).await;
+    assert_eq!(chart.status, 201, "{}", chart.body);
+    assert_eq!(
+        chart.body["missingImages"],
+        json!([format!("{host}/edgedev/shop/absent:9")])
+    );
+
     let twice = upload(&app, &alice, &uuid::Uuid::new_v4().to_string(), &tar).await;
     assert_eq!(
         twice.body["code"],

@@ -438,3 +438,103 @@ async fn the_failure_matrix_of_a_container_launch() {
         .await;
     }
 }
+
+#[actix_web::test]
+async fn a_cancelled_container_launch_ends_for_good_and_clean_env_lets_it_launch_again() {
+    let app = fast_app().await;
+    let (admin, tenant) = (app.admin(), app.tenant(1));
+    expect(
+        &app.base,
+        "PUT",
+        "/api/v1/simulators/lcm/10.92.0.1",
+        &admin,
+        Some(&json!({"pendingPolls": 1000000})),
+        204,
+    )
+    .await;
+    let host = post_host(
+        &app.base,
+        &admin,
+        k8s_host("k8s-cancel", "10.92.0.1", "10.92.1.1"),
+    )
+    .await;
+    let app_id = charted_app(&app.base, &tenant, "cancel-shop", host["id"].as_str()).await;
+    let op_id = launch_containers(&app.base, &tenant, &app_id).await;
+    for _ in 0..200 {
+        let op = expect(
+            &app.base,
+            "GET",
+            &format!("/mec/developer/v2/operations/{op_id}"),
+            &tenant,
+            None,
+            200,
+        )
+        .await;
+        if op["progress"].as_i64().unwrap_or(0) >= 35 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let cancel = format!("/api/v1/operations/{op_id}/cancel");
+    let foreign = call(&app.base, "POST", &cancel, Some(&app.tenant(2)), None, &[]).await;
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+    let cancelled = expect(&app.base, "POST", &cancel, &tenant, None, 200).await;
+    assert_eq!(cancelled["status"], json!("FAILED"));
+    assert_eq!(
+        cancelled["errorMsg"],
+        json!("Operation cancelled by tenant1")
+    );
+    refused(
+        &app.base,
+        "POST",
+        &cancel,
+        &tenant,
+        None,
+        409,
+        "OPERATION_FINISHED",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let op = expect(
+        &app.base,
+        "GET",
+        &format!("/mec/developer/v2/operations/{op_id}"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        op["status"],
+        json!("FAILED"),
+        "the runner does not take it up again: {op}"
+    );
+    let again = format!("/mec/developer/v2/applications/{app_id}/containers/action/launch");
+    refused(
+        &app.base,
+        "POST",
+        &again,
+        &tenant,
+        None,
+        409,
+        "APP_INSTANTIATED",
+    )
+    .await;
+    let clean = expect(
+        &app.base,
+        "POST",
+        &format!("/mec/developer/v2/applications/{app_id}/action/clean-env"),
+        &tenant,
+        None,
+        200,
+    )
+    .await;
+    let cleaned = finished(
+        &app.base,
+        &tenant,
+        clean["operationId"].as_str().expect("op"),
+    )
+    .await;
+    assert_eq!(cleaned["status"], json!("SUCCESS"), "{cleaned}");
+    expect(&app.base, "POST", &again, &tenant, None, 200).await;
+}

@@ -69,14 +69,40 @@ impl RegistryClient {
         }
     }
 
-    /// `host:port/project/name:tag`, as `docker pull` would take it.
-    pub fn reference(&self, name: &str, tag: &str) -> String {
-        let host = self
-            .config
+    /// `host:port` of the registry, as image references name it.
+    pub fn host(&self) -> &str {
+        self.config
             .url
             .split_once("://")
-            .map_or(self.config.url.as_str(), |(_, h)| h);
-        format!("{host}/{}:{tag}", self.repository(name))
+            .map_or(self.config.url.as_str(), |(_, h)| h)
+    }
+
+    /// `host:port/project/name:tag`, as `docker pull` would take it.
+    pub fn reference(&self, name: &str, tag: &str) -> String {
+        format!("{}/{}:{tag}", self.host(), self.repository(name))
+    }
+
+    /// Of `images`, those that name this registry and that it does not hold (images of other
+    /// registries are not checked).
+    pub async fn missing(&self, images: &[String]) -> Vec<String> {
+        let prefix = format!("{}/", self.host());
+        let mut missing = Vec::new();
+        for image in images {
+            let Some(rest) = image.strip_prefix(&prefix) else {
+                continue;
+            };
+            let (repo, tag) = match rest.rsplit_once(':') {
+                Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+                _ => (rest, "latest"),
+            };
+            if matches!(
+                self.manifest(repo, tag).await,
+                Err(RegistryError::NotFound(_))
+            ) {
+                missing.push(image.clone());
+            }
+        }
+        missing
     }
 
     fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {

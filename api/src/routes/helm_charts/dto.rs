@@ -25,6 +25,10 @@ pub struct HelmChartBody {
     /// The container images its manifests name.
     pub images: Vec<String>,
     pub create_time: DateTime<Utc>,
+    /// In an upload's answer: the images it names on the configured image registry that the
+    /// registry does not hold (images of other registries are not checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_images: Option<Vec<String>>,
 }
 
 /// A directory or file inside a chart.
@@ -51,6 +55,7 @@ impl HelmChartBody {
             helm_chart_file_list: tree(&chart.files),
             images: chart.images.clone(),
             create_time: chart.created_at,
+            missing_images: None,
         }
     }
 }

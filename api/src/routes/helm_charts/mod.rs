@@ -312,12 +312,22 @@ pub async fn upload(
         })
         .await?;
     let (chart, archive, archive_name) = read_upload(&state, staged, kind).await?;
+    let missing = match &state.registry {
+        Some(registry) => Some(registry.missing(&chart.images).await),
+        None => None,
+    };
     let st = state.clone();
     let reply = state
         .offload(async move {
             add_chart(&st, &actor, &app_id, chart, archive, archive_name, options).await
         })
         .await?;
+    let mut reply = reply;
+    if let (Some(missing), false) = (missing, reply.replayed()) {
+        if let Some(body) = reply.body.as_object_mut() {
+            body.insert("missingImages".into(), serde_json::json!(missing));
+        }
+    }
     Ok(reply.into_response())
 }
 
