@@ -43,11 +43,12 @@ db::from_row!(ContainerImageBody {
 #[serde(rename_all = "camelCase")]
 pub struct ImageQuery {
     /// Part of the name, in any case.
-    #[schema(max_length = 255)]
     pub image_name: Option<String>,
     #[schema(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub limit: Option<i64>,
     #[schema(minimum = 0)]
+    #[serde(default, deserialize_with = "domain::json_integer::optional_integer")]
     pub offset: Option<i64>,
 }
 

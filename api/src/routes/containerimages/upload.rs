@@ -23,6 +23,24 @@ use crate::routes::parse_uuid;
 const CHUNK_LIMIT: u64 = 64 * 1024 * 1024;
 const MAX_CHUNKS: u32 = 10_000;
 
+/// Where `actor`'s chunks of image `id` wait (the user id hashed: it never shapes a path).
+fn chunks_of(state: &AppState, actor: &domain::Actor, id: &str) -> std::path::PathBuf {
+    let owner = image_tar::sha256_digest(actor.user_id.as_bytes());
+    let owner = owner.trim_start_matches("sha256:");
+    state.files.chunk_dir(&format!("{}-{id}", &owner[..16]))
+}
+
+/// The bytes already received for an upload.
+async fn received(dir: &std::path::Path) -> u64 {
+    let mut total = 0;
+    if let Ok(mut entries) = tokio::fs::read_dir(dir).await {
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            total += entry.metadata().await.map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    total
+}
+
 fn bad_chunk(message: &str) -> ApiError {
     ApiError::new(ErrorCode::InvalidField, message.to_owned())
         .with_params(vec!["chunkNumber".into()])
@@ -48,8 +66,8 @@ async fn check_owner(
     }
 }
 
-/// Receive one chunk of the image's `docker save` tar (multipart part `file`, at most 64 MB);
-/// the client chooses the image id.
+/// Receive one chunk of the image's `docker save` tar (multipart part `file`, at most 64 MB;
+/// 512 MB for the whole upload); the client chooses the image id.
 #[utoipa::path(post, path = "/mec/developer/v2/containerimages/{imageId}/action/upload", tag = "containerimages",
     params(("imageId" = String, Path), ChunkQuery),
     request_body(content = ChunkForm, content_type = "multipart/form-data"),
@@ -71,7 +89,17 @@ pub async fn chunk(
     let _permit = upload_permit(&state)?;
     check_owner(&state, &actor, &id).await?;
     let staged = read_one_file(&state, multipart, "file", CHUNK_LIMIT, 4).await?;
-    let dir = state.files.chunk_dir(&format!("{}-{id}", actor.user_id));
+    let dir = chunks_of(&state, &actor, &id);
+    if received(&dir).await + staged.size > image_tar::MAX_IMAGE {
+        return Err(ApiError::new(
+            ErrorCode::FileTooLarge,
+            format!(
+                "an image upload may hold at most {} MB",
+                image_tar::MAX_IMAGE >> 20
+            ),
+        )
+        .with_params(vec!["file".into()]));
+    }
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| ApiError::internal(&e.to_string()))?;
@@ -93,8 +121,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
     let id = parse_uuid(&path, "imageId")?;
-    let dir = state.files.chunk_dir(&format!("{}-{id}", actor.user_id));
-    let _ = tokio::fs::remove_dir_all(dir).await;
+    let _ = tokio::fs::remove_dir_all(chunks_of(&state, &actor, &id)).await;
     Ok(HttpResponse::Ok().json(true))
 }
 
@@ -133,7 +160,7 @@ pub async fn merge(
     let options = options(&req, file_name.as_bytes())?;
     let client = registry(&state)?;
     check_owner(&state, &actor, &id).await?;
-    let dir = state.files.chunk_dir(&format!("{}-{id}", actor.user_id));
+    let dir = chunks_of(&state, &actor, &id);
     let joined = dir.join("joined.tar");
     let read_dir = dir.clone();
     let image = tokio::task::spawn_blocking(move || {

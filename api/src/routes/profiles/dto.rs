@@ -91,7 +91,6 @@ impl ProfileRow {
 #[serde(rename_all = "camelCase")]
 pub struct ProfileListQuery {
     /// Part of the name, in any case.
-    #[param(max_length = 255)]
     pub name: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -112,7 +111,6 @@ pub struct DownloadQuery {
     #[serde(rename = "type")]
     pub file_type: Option<String>,
     /// The app whose deploy file to download (type deployFile).
-    #[param(max_length = 64)]
     pub name: Option<String>,
 }
 
