@@ -36,18 +36,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/action/get-all-images").post(list))
             .service(web::resource("/action/synchronize").get(synchronize))
             .service(
-                web::resource("/{imageId}")
+                web::resource("/{containerImageId}")
                     .get(get)
                     .put(set_type)
                     .delete(delete),
             )
             .service(
-                web::resource("/{imageId}/action/upload")
+                web::resource("/{containerImageId}/action/upload")
                     .post(upload::chunk)
                     .delete(upload::cancel),
             )
-            .service(web::resource("/{imageId}/action/merge").get(upload::merge))
-            .service(web::resource("/{imageId}/action/download").get(download)),
+            .service(web::resource("/{containerImageId}/action/merge").get(upload::merge))
+            .service(web::resource("/{containerImageId}/action/download").get(download)),
     );
 }
 
@@ -202,8 +202,8 @@ pub async fn list(
 }
 
 /// One image the caller may see.
-#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{imageId}", tag = "containerimages",
-    params(("imageId" = String, Path)),
+#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{containerImageId}", tag = "containerimages",
+    params(("containerImageId" = String, Path)),
     responses((status = 200, body = ContainerImageBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn get(
@@ -212,15 +212,15 @@ pub async fn get(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let image = visible(&state, &actor, &id).await?;
     let live = image.state.as_ref().ok_or_else(not_found)?;
     Ok(HttpResponse::Ok().json(body_of(&id, live)))
 }
 
 /// Change the image's type (its owner): `{imageType: public|private}`.
-#[utoipa::path(put, path = "/mec/developer/v2/containerimages/{imageId}", tag = "containerimages",
-    params(CommandHeaders, ("imageId" = String, Path)), request_body = ImageTypeUpdate,
+#[utoipa::path(put, path = "/mec/developer/v2/containerimages/{containerImageId}", tag = "containerimages",
+    params(CommandHeaders, ("containerImageId" = String, Path)), request_body = ImageTypeUpdate,
     responses((status = 200, body = ContainerImageBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn set_type(
@@ -231,7 +231,7 @@ pub async fn set_type(
     body: JsonBody<ImageTypeUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let image_type = ImageType::parse(body.image_type.as_deref().unwrap_or_default())
         .map_err(ContainerImage::rejection)?;
     let options = options(&req, &json_bytes(&*body))?;
@@ -247,8 +247,8 @@ pub async fn set_type(
 }
 
 /// Delete the image (its owner or an admin): its manifest in the registry first.
-#[utoipa::path(delete, path = "/mec/developer/v2/containerimages/{imageId}", tag = "containerimages",
-    params(CommandHeaders, ("imageId" = String, Path)),
+#[utoipa::path(delete, path = "/mec/developer/v2/containerimages/{containerImageId}", tag = "containerimages",
+    params(CommandHeaders, ("containerImageId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete(
@@ -258,7 +258,7 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let options = options(&req, b"")?;
     let image = visible(&state, &actor, &id).await?;
     let live = image.state.as_ref().ok_or_else(not_found)?;
@@ -291,8 +291,8 @@ pub async fn delete(
 }
 
 /// The image pulled from the registry, as a tar `docker load` reads.
-#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{imageId}/action/download", tag = "containerimages",
-    params(("imageId" = String, Path)),
+#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{containerImageId}/action/download", tag = "containerimages",
+    params(("containerImageId" = String, Path)),
     responses((status = 200, description = "a docker save tar", content_type = "application/x-tar", body = Vec<u8>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn download(
@@ -301,7 +301,7 @@ pub async fn download(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let image = visible(&state, &actor, &id).await?;
     let live = image.state.as_ref().ok_or_else(not_found)?;
     let client = registry(&state)?;

@@ -1,5 +1,5 @@
 //! A container image's upload: chunks of a `docker save` tar kept on disk under the file store
-//! (`chunks/<imageId>/`) until the merge joins them in order, reads the image (its name and tag
+//! (`chunks/<user hash>-<containerImageId>/`) until the merge joins them in order, reads the image (its name and tag
 //! from the tar's `RepoTags`), pushes its layers, config and manifest to the registry, and
 //! records the push. A cancel drops the chunks.
 
@@ -68,8 +68,8 @@ async fn check_owner(
 
 /// Receive one chunk of the image's `docker save` tar (multipart part `file`, at most 64 MB;
 /// 512 MB for the whole upload); the client chooses the image id.
-#[utoipa::path(post, path = "/mec/developer/v2/containerimages/{imageId}/action/upload", tag = "containerimages",
-    params(("imageId" = String, Path), ChunkQuery),
+#[utoipa::path(post, path = "/mec/developer/v2/containerimages/{containerImageId}/action/upload", tag = "containerimages",
+    params(("containerImageId" = String, Path), ChunkQuery),
     request_body(content = ChunkForm, content_type = "multipart/form-data"),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
@@ -81,7 +81,7 @@ pub async fn chunk(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let number = query
         .chunk_number
         .filter(|n| (1..=MAX_CHUNKS).contains(n))
@@ -110,8 +110,8 @@ pub async fn chunk(
 }
 
 /// Cancel an upload: its chunks are dropped.
-#[utoipa::path(delete, path = "/mec/developer/v2/containerimages/{imageId}/action/upload", tag = "containerimages",
-    params(("imageId" = String, Path)),
+#[utoipa::path(delete, path = "/mec/developer/v2/containerimages/{containerImageId}/action/upload", tag = "containerimages",
+    params(("containerImageId" = String, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn cancel(
@@ -120,7 +120,7 @@ pub async fn cancel(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let _ = tokio::fs::remove_dir_all(chunks_of(&state, &actor, &id)).await;
     Ok(HttpResponse::Ok().json(true))
 }
@@ -129,8 +129,8 @@ pub async fn cancel(
 /// (UPLOAD_SUCCEED). 400 when the tar is not a `docker save` of a named image, 409
 /// `NO_CHUNKS` before any chunk, `DUPLICATE_CONTAINER_IMAGE` when the caller has the name and
 /// version already; 502/503 when the registry refuses or cannot be reached.
-#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{imageId}/action/merge", tag = "containerimages",
-    params(CommandHeaders, ("imageId" = String, Path), MergeQuery),
+#[utoipa::path(get, path = "/mec/developer/v2/containerimages/{containerImageId}/action/merge", tag = "containerimages",
+    params(CommandHeaders, ("containerImageId" = String, Path), MergeQuery),
     responses((status = 200, body = ContainerImageBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
@@ -142,7 +142,7 @@ pub async fn merge(
     query: web::Query<MergeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.tenant_or_admin()?;
-    let id = parse_uuid(&path, "imageId")?;
+    let id = parse_uuid(&path, "containerImageId")?;
     let file_name = query
         .file_name
         .clone()
