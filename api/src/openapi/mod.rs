@@ -82,7 +82,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
-        containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ChunkForm, containerimages::Synchronized,
+        containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),

@@ -79,7 +79,7 @@ pub struct MergeQuery {
 /// A chunk of a `docker save` tar.
 #[derive(ToSchema)]
 #[allow(dead_code)]
-pub struct ChunkForm {
+pub struct ContainerImageChunkForm {
     /// The chunk's bytes, at most 64 MB.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,

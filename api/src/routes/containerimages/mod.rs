@@ -8,7 +8,9 @@
 mod dto;
 pub mod upload;
 
-pub use dto::{ChunkForm, ContainerImageBody, ImageQuery, ImageTypeUpdate, Synchronized};
+pub use dto::{
+    ContainerImageBody, ContainerImageChunkForm, ImageQuery, ImageTypeUpdate, Synchronized,
+};
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

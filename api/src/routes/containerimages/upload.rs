@@ -12,7 +12,7 @@ use domain::container_image::{
 use workflows::registry::image_tar;
 
 use super::dto::{ChunkQuery, MergeQuery};
-use super::{registry, registry_error, run, ChunkForm, ContainerImageBody};
+use super::{registry, registry_error, run, ContainerImageBody, ContainerImageChunkForm};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::files::http::{read_one_file, upload_permit};
@@ -70,7 +70,7 @@ async fn check_owner(
 /// 512 MB for the whole upload); the client chooses the image id.
 #[utoipa::path(post, path = "/mec/developer/v2/containerimages/{containerImageId}/action/upload", tag = "containerimages",
     params(("containerImageId" = String, Path), ChunkQuery),
-    request_body(content = ChunkForm, content_type = "multipart/form-data"),
+    request_body(content = ContainerImageChunkForm, content_type = "multipart/form-data"),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn chunk(
