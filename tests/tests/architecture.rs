@@ -1,6 +1,7 @@
 //! The codebase's shape, checked: no two modules of a crate import each other (directly or round
-//! a circle), the HTTP routes hold no SQL, and event names are written only where they are
-//! declared (`wire_names!` in `domain`).
+//! a circle), the HTTP routes hold no SQL, event names are written only where they are declared
+//! (`wire_names!` in `domain`), and no two types of the API document share a schema name (the
+//! document keeps one of them, silently).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -192,6 +193,64 @@ fn the_circle_check_finds_a_circle() {
     let circle = in_a_circle(&dependencies(&dir));
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(circle, ["a", "b", "c"]);
+}
+
+/// The names of the types that derive `ToSchema` under `dirs`, with the files declaring them.
+fn schema_names(dirs: &[PathBuf]) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut names: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for file in dirs.iter().flat_map(|d| rust_files(d)) {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let mut deriving = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                deriving = true;
+            } else if deriving && !line.starts_with("#[") && !line.starts_with("///") {
+                let declared = line
+                    .trim_start_matches("pub ")
+                    .trim_start_matches("struct ")
+                    .trim_start_matches("enum ");
+                let name: String = declared
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.entry(name).or_default().push(file.clone());
+                deriving = false;
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn no_two_types_of_the_api_document_share_a_schema_name() {
+    let names = schema_names(&[root().join("api/src"), root().join("workflows/src")]);
+    assert!(
+        names.len() > 50,
+        "the finder finds the document's types: {}",
+        names.len()
+    );
+    let shared: Vec<String> = names
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(name, files)| format!("{name} in {files:?}"))
+        .collect();
+    assert!(shared.is_empty(), "schema names declared twice: {shared:?}");
+}
+
+#[test]
+fn the_schema_name_check_finds_a_repeated_name() {
+    let dir = std::env::temp_dir().join(format!("schema-names-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for file in ["a.rs", "b.rs"] {
+        std::fs::write(
+            dir.join(file),
+            "#[derive(Debug, ToSchema)]\n#[allow(dead_code)]\npub struct ChunkForm {}\n",
+        )
+        .expect("source");
+    }
+    let names = schema_names(&[dir.clone()]);
+    assert_eq!(names.get("ChunkForm").map(Vec::len), Some(2));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

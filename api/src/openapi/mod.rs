@@ -79,7 +79,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         capabilities::GroupStats, app_configuration::TrafficRuleBody, app_configuration::TrafficFilterBody,
         app_configuration::DstInterfaceBody, app_configuration::TunnelInfoBody, app_configuration::DnsRuleBody,
         app_configuration::services::ServiceRequiredRequest, app_configuration::services::ServiceRequiredBody,
-        app_configuration::services::ServiceProducedBody, app_configuration::certificate::CertificateBody,
+        app_configuration::services::ServiceProducedBody, app_configuration::certificate::AppCertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,

@@ -24,7 +24,7 @@ const MASK: &str = "******";
 /// The certificate: an access key and its secret key.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CertificateBody {
+pub struct AppCertificateBody {
     /// 1-255 printable characters without spaces.
     #[schema(
         example = "QVUJMSUMgS0VZLS0tLS0",
@@ -55,7 +55,7 @@ pub struct RevealQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppConfigurationBody {
-    pub app_certificate: Option<CertificateBody>,
+    pub app_certificate: Option<AppCertificateBody>,
     #[schema(value_type = Vec<Object>)]
     pub app_service_produced_list: Vec<serde_json::Value>,
     #[schema(value_type = Vec<Object>)]
@@ -66,8 +66,8 @@ pub struct AppConfigurationBody {
     pub dns_rule_list: Vec<serde_json::Value>,
 }
 
-fn masked(certificate: &AppCertificate) -> CertificateBody {
-    CertificateBody {
+fn masked(certificate: &AppCertificate) -> AppCertificateBody {
+    AppCertificateBody {
         ak: Some(certificate.ak.clone()),
         sk: Some(MASK.to_owned()),
     }
@@ -128,7 +128,7 @@ pub struct ConfigurationUpdateBody {
     #[serde(default)]
     #[schema(value_type = Vec<super::services::ServiceProducedBody>)]
     pub app_service_produced_list: Vec<domain::application::services::ServiceProduced>,
-    pub app_certificate: Option<CertificateBody>,
+    pub app_certificate: Option<AppCertificateBody>,
 }
 
 fn whole(live: &LiveApplication) -> AppConfigurationBody {
@@ -256,7 +256,7 @@ pub async fn put_configuration(
 /// The certificate (owner or admin), the secret key masked unless its owner asks to `reveal` it.
 #[utoipa::path(get, path = "/mec/developer/v2/applications/{applicationId}/appconfiguration/appcertificate", tag = "app-configuration",
     params(("applicationId" = String, Path), RevealQuery),
-    responses((status = 200, body = CertificateBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = AppCertificateBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn get_certificate(
     state: web::Data<AppState>,
@@ -283,7 +283,7 @@ pub async fn get_certificate(
         .secrets
         .unseal(&certificate.sk)
         .map_err(|e| ApiError::internal(&format!("cannot unseal the certificate: {e}")))?;
-    Ok(HttpResponse::Ok().json(CertificateBody {
+    Ok(HttpResponse::Ok().json(AppCertificateBody {
         ak: Some(certificate.ak.clone()),
         sk: Some(sk),
     }))
@@ -323,15 +323,15 @@ async fn run(
 
 /// Set (or replace) the certificate (owner or admin); answered with the secret key masked.
 #[utoipa::path(put, path = "/mec/developer/v2/applications/{applicationId}/appconfiguration/appcertificate", tag = "app-configuration",
-    params(CommandHeaders, ("applicationId" = String, Path)), request_body = CertificateBody,
-    responses((status = 200, body = CertificateBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)),
+    params(CommandHeaders, ("applicationId" = String, Path)), request_body = AppCertificateBody,
+    responses((status = 200, body = AppCertificateBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn set_certificate(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: crate::request_rules::JsonBody<CertificateBody>,
+    body: crate::request_rules::JsonBody<AppCertificateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let sk = body.sk.as_deref().unwrap_or_default();
     if sk.is_empty() || sk.chars().count() > 255 {
@@ -348,7 +348,7 @@ pub async fn set_certificate(
         .validated(),
     )?;
     // The fingerprint covers the body with the secret key as its hash, never in plain text.
-    let fingerprint = json_bytes(&CertificateBody {
+    let fingerprint = json_bytes(&AppCertificateBody {
         ak: body.ak.clone(),
         sk: Some(
             sha2::Sha256::digest(sk.as_bytes())
