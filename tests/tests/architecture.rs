@@ -248,7 +248,7 @@ fn the_schema_name_check_finds_a_repeated_name() {
         )
         .expect("source");
     }
-    let names = schema_names(&[dir.clone()]);
+    let names = schema_names(std::slice::from_ref(&dir));
     assert_eq!(names.get("ChunkForm").map(Vec::len), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }
