@@ -271,6 +271,17 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
     let launch_of =
         |id: &str| format!("/mec/developer/v2/applications/{id}/containers/action/launch");
     let bare_id = bare["id"].as_str().expect("id");
+    let no_host = charted_app(&app.base, &tenant, "hostless-app", None).await;
+    let on_openstack = charted_app(&app.base, &tenant, "os-app", openstack["id"].as_str()).await;
+    let vm_app = expect(
+        &app.base,
+        "POST",
+        "/mec/developer/v2/applications",
+        &tenant,
+        Some(&vm_app_body("vm-app")),
+        201,
+    )
+    .await;
     let events = app.event_count().await;
     refused(
         &app.base,
@@ -282,8 +293,6 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
         "NO_HELM_CHART",
     )
     .await;
-    let no_host = charted_app(&app.base, &tenant, "hostless-app", None).await;
-    let events_after_setup = app.event_count().await;
     refused(
         &app.base,
         "POST",
@@ -294,7 +303,6 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
         "NO_SANDBOX_HOST",
     )
     .await;
-    let on_openstack = charted_app(&app.base, &tenant, "os-app", openstack["id"].as_str()).await;
     let body = refused(
         &app.base,
         "POST",
@@ -319,15 +327,6 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
     )
     .await;
     assert_eq!(forbidden.status, 403);
-    let vm_app = expect(
-        &app.base,
-        "POST",
-        "/mec/developer/v2/applications",
-        &tenant,
-        Some(&vm_app_body("vm-app")),
-        201,
-    )
-    .await;
     refused(
         &app.base,
         "POST",
@@ -338,7 +337,11 @@ async fn a_container_launch_is_refused_without_chart_host_or_k8s_and_to_others()
         "NOT_A_CONTAINER_APPLICATION",
     )
     .await;
-    assert!(events_after_setup > events);
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "refused launches record nothing"
+    );
     let ssh = format!("/mec/developer/v2/applications/{no_host}/containers/action/ssh");
     refused(
         &app.base,
