@@ -20,6 +20,9 @@
 //! - [`container_image`]: the ContainerImage aggregate (images pushed to the image registry).
 //! - [`container`]: the Container aggregate (a container application's launch and instance).
 //! - [`vm_image`]: the VmImage aggregate (VM images: chunked upload, merge, slimming).
+//! - [`user`]: the User aggregate (the container platform's identities: login, lockout, role bindings).
+//! - [`role`]: the Role aggregate (named sets of permissions).
+//! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
 //! - [`ports`]: traits for outside systems (the LCM controller of a host, the image file server).
 //! - [`secret`]: sealed secrets (passwords never held in plain text).
@@ -37,11 +40,14 @@ pub mod json_integer;
 pub mod mephost;
 pub mod operation;
 pub mod plugin;
+pub mod permission;
 pub mod ports;
 pub mod profile;
+pub mod role;
 pub mod secret;
 pub mod uniqueness;
 pub mod uploaded_file;
+pub mod user;
 pub mod vm;
 pub mod vm_catalogue;
 pub mod vm_image;
