@@ -11,3 +11,24 @@ pub async fn next_vm_image_id(pool: &Pool) -> Result<i32, DbError> {
         .and_then(db::scalar)?;
     i32::try_from(id).map_err(|_| DbError::Decode("vm_image_ids has passed the int4 range".into()))
 }
+
+/// The next id of `table` (one of the container platform's tables keyed by a `BIGSERIAL`),
+/// drawn from the table's own sequence before the first event records it (ADR 0015).
+pub async fn next_platform_id(pool: &Pool, table: PlatformTable) -> Result<i64, DbError> {
+    let sql = match table {
+        PlatformTable::Users => "SELECT nextval('users_id_seq')",
+        PlatformTable::Roles => "SELECT nextval('roles_id_seq')",
+        PlatformTable::UserRoles => "SELECT nextval('user_roles_id_seq')",
+        PlatformTable::Namespaces => "SELECT nextval('namespaces_id_seq')",
+    };
+    pool.query_one(sql, &[]).await.and_then(db::scalar)
+}
+
+/// The container platform's tables whose ids the write side draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformTable {
+    Users,
+    Roles,
+    UserRoles,
+    Namespaces,
+}

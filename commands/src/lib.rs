@@ -14,12 +14,14 @@
 //! - [`ids`]: integer ids chosen on the write side (sequences).
 //! - [`reservations`]: reads of the uniqueness reservations.
 //! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
+//! - [`passwords`]: Argon2id password hashes, sealed.
 
 pub mod catalogue;
 pub mod error;
 pub mod executor;
 pub mod ids;
 pub mod metadata;
+pub mod passwords;
 pub mod reservations;
 pub mod secrets;
 pub mod store;
