@@ -17,7 +17,9 @@ pub const MAX_PASSWORD: usize = 128;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PasswordError {
-    #[error("a password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters, with a letter and a digit")]
+    #[error(
+        "a password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters, with a letter and a digit"
+    )]
     Weak,
     #[error("the password could not be hashed")]
     Hash,

@@ -25,11 +25,18 @@ pub enum UserAction {
         by: Option<i64>,
     },
     /// A new sealed password hash: the user's own change (`reset` false) or an admin's reset.
-    ChangePassword { password: Sealed, reset: bool },
+    ChangePassword {
+        password: Sealed,
+        reset: bool,
+    },
     /// A successful login at `at` (ms since the epoch).
-    RecordLogin { at: i64 },
+    RecordLogin {
+        at: i64,
+    },
     /// A failed login; the `lock_after`th failure in a row locks the user.
-    RecordLoginFailure { lock_after: u32 },
+    RecordLoginFailure {
+        lock_after: u32,
+    },
     Lock,
     Unlock,
     /// Soft delete: the user becomes `inactive`, the username and email stay taken.
@@ -40,5 +47,7 @@ pub enum UserAction {
         now: i64,
         by: Option<i64>,
     },
-    UnbindRole { binding_id: i64 },
+    UnbindRole {
+        binding_id: i64,
+    },
 }

@@ -2,7 +2,9 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UserError {
-    #[error("username must be 3-50 letters, digits, '.', '_' or '-', starting with a letter or digit")]
+    #[error(
+        "username must be 3-50 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    )]
     Username,
     #[error("email must be an address like name@example.com")]
     Email,

@@ -84,9 +84,7 @@ impl UserProfile {
     /// Checks every rule; text is trimmed, empty optional text is none.
     pub fn validated(self) -> Result<Self, UserError> {
         let optional = |value: Option<String>, max: usize, field: &'static str| {
-            let value = value
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty());
+            let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
             match value {
                 Some(v) if v.chars().count() > max => Err(UserError::TooLong(field, max)),
                 other => Ok(other),

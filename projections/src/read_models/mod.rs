@@ -2,6 +2,7 @@
 //! tables and answers the queries of them (`<model>::query`). [`all_projections`] is the registry
 //! the server and the tools run.
 
+pub mod access;
 pub mod app_configuration;
 mod app_projects;
 pub mod app_scripts;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 use crate::runtime::Projection;
 
+pub use access::AccessProjection;
 pub use app_configuration::AppConfigurationProjection;
 pub use app_projects::AppProjectsProjection;
 pub use app_scripts::AppScriptsProjection;
@@ -66,5 +68,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(ProfilesProjection),
         Arc::new(ContainerImagesProjection),
         Arc::new(VmImagesProjection),
+        Arc::new(AccessProjection),
     ]
 }
