@@ -43,6 +43,25 @@ pub struct ServeConfig {
     pub operations: OperationsConfig,
     /// How long an uploaded file may stay temporary (used by nothing) before it is deleted.
     pub temporary_file_ttl: Duration,
+    pub identity: IdentityConfig,
+}
+
+/// Logins of the container platform's users.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityConfig {
+    /// `EDGEDEV_LOGIN_LOCK_AFTER`: failed logins in a row that lock a user.
+    pub lock_after: u32,
+    /// `EDGEDEV_TOKEN_TTL_SECS`: how long a login's token is valid.
+    pub token_ttl: Duration,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            lock_after: 5,
+            token_ttl: Duration::from_secs(3600),
+        }
+    }
 }
 
 /// Outside systems, secrets and the workflow runner.
@@ -115,6 +134,7 @@ impl ServeConfig {
             amqp: None,
             operations: OperationsConfig::default(),
             temporary_file_ttl: Duration::from_secs(DEFAULT_TEMPORARY_FILE_TTL_SECS),
+            identity: IdentityConfig::default(),
         }
     }
 }

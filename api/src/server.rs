@@ -156,6 +156,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         database_runtime: tokio::runtime::Handle::current(),
         files: crate::files::FileStore::new(&config.data_dir),
         uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_uploads.max(1))),
+        identity: config.identity,
     };
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());

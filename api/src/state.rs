@@ -40,6 +40,8 @@ pub struct AppState {
     pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// The workflow runner of long-running operations.
     pub workflows: workflows::Workflows,
+    /// Login lockout and token lifetime.
+    pub identity: crate::config::IdentityConfig,
 }
 
 impl AppState {

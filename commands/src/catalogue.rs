@@ -63,6 +63,7 @@ pub struct Seeded {
     pub uploaded_files: usize,
     pub capabilities: usize,
     pub vm_catalogue: usize,
+    pub roles: usize,
 }
 
 /// Who seeds: edgedev itself, as an admin.
@@ -170,6 +171,7 @@ pub async fn seed(executor: &CommandExecutor, pool: &Pool) -> Result<Seeded, See
             *e == VmCatalogueError::AlreadyExists
         })
         .await?,
+        roles: crate::system_roles::seed(executor, pool).await?,
     };
     file_capabilities(executor, &filed).await?;
     Ok(seeded)
@@ -227,12 +229,13 @@ pub fn row_count() -> Result<usize, SeedError> {
         + capability_groups()?.len()
         + uploaded_files()?.len()
         + 2 * capabilities()?.len()
-        + vm_catalogue()?.len())
+        + vm_catalogue()?.len()
+        + crate::system_roles::system_roles()?.len())
 }
 
 /// Runs the create command of every row whose stream has no events yet. A row another process
 /// seeded meanwhile is rejected as existing (or its unique names as held) and counts as done.
-async fn seed_streams<A>(
+pub(crate) async fn seed_streams<A>(
     executor: &CommandExecutor,
     pool: &Pool,
     catalogue: &'static str,

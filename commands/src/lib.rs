@@ -11,6 +11,7 @@
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
 //! - [`catalogue`]: the catalogues seeded as events at first start.
+//! - [`system_roles`]: the roles ADMIN, TENANT and GUEST, seeded like a catalogue.
 //! - [`ids`]: integer ids chosen on the write side (sequences).
 //! - [`reservations`]: reads of the uniqueness reservations.
 //! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
@@ -25,6 +26,7 @@ pub mod passwords;
 pub mod reservations;
 pub mod secrets;
 pub mod store;
+pub mod system_roles;
 
 pub use error::CommandError;
 pub use executor::{

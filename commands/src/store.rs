@@ -157,6 +157,17 @@ impl EventStore {
     }
 
     /// Where the newest event of an aggregate is in the log; `None` when it has no events.
+    /// Whether any stream of `aggregate_type` has events.
+    pub async fn any_stream(&self, aggregate_type: &str) -> Result<bool, DbError> {
+        self.pool
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE aggregate_type = $1)",
+                &[&aggregate_type],
+            )
+            .await
+            .and_then(db::scalar)
+    }
+
     pub async fn head(
         &self,
         aggregate_type: &str,

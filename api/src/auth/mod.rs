@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 
+pub mod access;
+
 /// The keys tokens are checked with: this deployment's HS256 key, and optionally an RS256 public
 /// key of an outside issuer.
 #[derive(Clone)]
@@ -138,15 +140,22 @@ impl JwtKeys {
 
     /// Mints an HS256 token for `actor`, valid for `ttl_seconds`.
     pub fn mint(&self, actor: &Actor, ttl_seconds: i64) -> String {
+        let authorities = actor
+            .roles
+            .iter()
+            .map(|r| r.authority().to_owned())
+            .collect();
+        self.mint_with(actor, authorities, ttl_seconds)
+    }
+
+    /// Mints an HS256 token for `actor` carrying `authorities` (role names as tokens carry them),
+    /// valid for `ttl_seconds`.
+    pub fn mint_with(&self, actor: &Actor, authorities: Vec<String>, ttl_seconds: i64) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             user_id: actor.user_id.clone(),
             user_name: actor.user_name.clone(),
-            authorities: actor
-                .roles
-                .iter()
-                .map(|r| r.authority().to_owned())
-                .collect(),
+            authorities,
             exp: now + ttl_seconds,
             iat: now,
         };

@@ -55,12 +55,35 @@ pub enum Command {
         #[command(subcommand)]
         system: SimSystem,
     },
+    /// Manage the container platform's users.
+    Users {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: UsersAction,
+    },
     /// Inspect, rebuild or resume projections.
     Projections {
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(subcommand)]
         action: ProjectionsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Create the first administrator on a system without users (the password is read from
+    /// standard input, one line).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// AES-256-GCM key the password hash is sealed with (base64 of 32 bytes); unset uses
+        /// <data dir>/secret.key, as the server does.
+        #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<String>,
     },
 }
 
@@ -136,6 +159,12 @@ pub struct ServeArgs {
     /// Seconds an uploaded file may stay temporary (named by nothing) before it is deleted.
     #[arg(long, env = "EDGEDEV_TEMPORARY_FILE_TTL_SECS", default_value_t = crate::config::DEFAULT_TEMPORARY_FILE_TTL_SECS)]
     pub temporary_file_ttl_secs: u64,
+    /// Failed logins in a row that lock a user of the container platform.
+    #[arg(long, env = "EDGEDEV_LOGIN_LOCK_AFTER", default_value_t = 5)]
+    pub login_lock_after: u32,
+    /// Seconds a login's token is valid.
+    #[arg(long, env = "EDGEDEV_TOKEN_TTL_SECS", default_value_t = 3600)]
+    pub token_ttl_secs: u64,
     /// How long a command waits for its read models before answering 202.
     #[arg(long, env = "EDGEDEV_READ_YOUR_WRITES_MS", default_value_t = 2000)]
     pub read_your_writes_ms: u64,

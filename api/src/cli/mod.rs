@@ -1,8 +1,9 @@
-//! The `edgedev` command line: `serve`, `migrate`, `token`, `projections`. Flags fall back to
+//! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `projections`. Flags fall back to
 //! environment variables (`DATABASE_URL`, `EDGEDEV_BIND`, `EDGEDEV_DATA_DIR`, ...); they are
 //! declared in `args`, and run here.
 
 mod args;
+mod users;
 
 pub use args::*;
 
@@ -84,6 +85,13 @@ pub async fn run(command: Command) -> CliResult {
         Command::Sim {
             system: SimSystem::FileServer { bind, dir },
         } => Ok(workflows::file_server::server::serve(&bind, &dir).await?),
+        Command::Users { database, action } => {
+            let data_dir = database.data_dir.clone();
+            with_database(&database, |pool| async move {
+                users::run(pool, &data_dir, action).await
+            })
+            .await
+        }
         Command::Projections { database, action } => {
             with_database(&database, |pool| async move {
                 projections_command(pool, action).await
@@ -145,6 +153,10 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_body_bytes: 64 * 1024,
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
         temporary_file_ttl: Duration::from_secs(args.temporary_file_ttl_secs),
+        identity: crate::config::IdentityConfig {
+            lock_after: args.login_lock_after.max(1),
+            token_ttl: Duration::from_secs(args.token_ttl_secs.max(60)),
+        },
         max_uploads: args.max_uploads.max(1),
         write_rate_per_user: args.write_rate_per_user.0,
         write_rate_per_address: args.write_rate_per_address.0,

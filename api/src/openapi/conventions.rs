@@ -159,6 +159,12 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
             .minimum(Some(1.0))
             .maximum(Some(f64::from(i32::MAX))),
+        (ParameterIn::Path, "userId" | "roleId" | "bindingId" | "namespaceId") => {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(1.0))
+        }
         (ParameterIn::Path, "trafficRuleId" | "dnsRuleId") => {
             text().pattern(Some(routes::app_configuration::RULE_ID_PATTERN))
         }
@@ -297,6 +303,9 @@ pub struct Links;
 
 /// (path of the creating POST, field of its answer holding the id, path parameter it fills)
 const CREATORS: &[(&str, &str, &str)] = &[
+    ("/api/v1/users", "id", "userId"),
+    ("/api/v1/roles", "id", "roleId"),
+    ("/api/v1/users/{userId}/roles", "id", "bindingId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (
         "/mec/developer/v2/applications/{applicationId}/networks",

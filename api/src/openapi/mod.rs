@@ -12,8 +12,8 @@ use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, containerimages, containers,
-    flavors, health, helm_charts, mephosts, operations, pkg_specs, plugins, profiles, projections,
-    sandbox, upload_files, vmimages,
+    flavors, health, helm_charts, login, mephosts, operations, pkg_specs, plugins, profiles,
+    projections, roles, sandbox, upload_files, users, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -65,6 +65,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::required::update_service_required, app_configuration::services::required::delete_service_required,
         app_configuration::services::produced::list_services_produced, app_configuration::services::produced::add_service_produced,
         app_configuration::services::produced::update_service_produced, app_configuration::services::produced::delete_service_produced,
+        login::login, users::create, users::list, users::get, users::update, users::delete, users::lock, users::unlock,
+        users::change_password, users::bindings::bind, users::bindings::list, users::bindings::unbind,
+        roles::create, roles::list, roles::get, roles::update, roles::delete,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -83,6 +86,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
+        login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordBody,
+        users::BindingBody, users::NewBindingBody, roles::RoleBody, roles::RoleInput,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -100,6 +105,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "vms", description = "Networks and virtual machines of VM applications"),
         (name = "vmimages", description = "VM images: chunked upload, merge and check, slimming, download"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),
+        (name = "auth", description = "Container platform: logins of its users"),
+        (name = "users", description = "Container platform: users, their passwords, locks and role bindings"),
+        (name = "roles", description = "Container platform: roles, named sets of resource:verb permissions"),
     )
 )]
 pub struct ApiDoc;

@@ -12,14 +12,17 @@ pub mod containers;
 pub mod flavors;
 pub mod health;
 pub mod helm_charts;
+pub mod login;
 pub mod mephosts;
 pub mod operations;
 pub mod pkg_specs;
 pub mod plugins;
 pub mod profiles;
 pub mod projections;
+pub mod roles;
 pub mod sandbox;
 pub mod upload_files;
+pub mod users;
 pub mod vmimages;
 
 use actix_web::web;
@@ -45,6 +48,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     vmimages::configure(cfg);
     profiles::configure(cfg);
     containerimages::configure(cfg);
+    login::configure(cfg);
+    users::configure(cfg);
+    roles::configure(cfg);
 }
 
 /// The original platform's page shape.
@@ -89,4 +95,18 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
         .with_params(vec![what.to_owned()])
     })?;
     Ok(parsed.hyphenated().to_string())
+}
+
+/// Parses a path id of the container platform: a positive integer (its tables' `BIGSERIAL`).
+pub fn parse_int_id(text: &str, what: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidId,
+                format!("{what} must be a positive integer"),
+            )
+            .with_params(vec![what.to_owned()])
+        })
 }

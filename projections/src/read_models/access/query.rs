@@ -169,3 +169,13 @@ pub async fn any_user(pool: &Pool) -> Result<bool, DbError> {
         .await
         .and_then(db::scalar)
 }
+
+/// Whether namespace `id` exists.
+pub async fn namespace_exists(pool: &Pool, id: i64) -> Result<bool, DbError> {
+    pool.query_one(
+        "SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)",
+        &[&id],
+    )
+    .await
+    .and_then(db::scalar)
+}
