@@ -15,4 +15,16 @@ ALTER TABLE user_roles ADD CONSTRAINT user_roles_user_id_role_id_namespace_id_ke
 ALTER TABLE user_roles DROP CONSTRAINT user_roles_namespace_id_fkey;
 ALTER TABLE namespaces DROP CONSTRAINT namespaces_created_by_fkey;
 ALTER TABLE namespaces DROP CONSTRAINT namespaces_updated_by_fkey;
+ALTER TABLE containers DROP CONSTRAINT containers_created_by_fkey;
+ALTER TABLE containers DROP CONSTRAINT containers_updated_by_fkey;
+ALTER TABLE volumes DROP CONSTRAINT volumes_created_by_fkey;
+ALTER TABLE config_maps DROP CONSTRAINT config_maps_created_by_fkey;
+ALTER TABLE config_maps DROP CONSTRAINT config_maps_updated_by_fkey;
+ALTER TABLE secrets DROP CONSTRAINT secrets_created_by_fkey;
+ALTER TABLE secrets DROP CONSTRAINT secrets_updated_by_fkey;
+ALTER TABLE operation_logs DROP CONSTRAINT operation_logs_user_id_fkey;
+ALTER TABLE container_status_history DROP CONSTRAINT container_status_history_user_id_fkey;
+ALTER TABLE containers DROP CONSTRAINT containers_namespace_id_fkey;
+ALTER TABLE volumes DROP CONSTRAINT volumes_namespace_id_fkey;
+ALTER TABLE operation_logs DROP CONSTRAINT operation_logs_namespace_id_fkey;
 SELECT setval('roles_id_seq', 100, false);

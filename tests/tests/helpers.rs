@@ -401,6 +401,11 @@ impl ServerProcess {
     /// Starts the server with a fresh data directory and the test signing key; `env` sets (or,
     /// with `None`, removes) further variables, such as `DATABASE_URL` or `AMQP_URL`.
     pub fn start(env: &[(&str, Option<String>)]) -> Self {
+        Self::start_with_stderr(env, std::process::Stdio::inherit())
+    }
+
+    /// Like [`ServerProcess::start`], with the server's log (its standard error) sent to `stderr`.
+    pub fn start_with_stderr(env: &[(&str, Option<String>)], stderr: std::process::Stdio) -> Self {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
         let mut command = Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"));
@@ -417,7 +422,8 @@ impl ServerProcess {
             .env("EDGEDEV_DATA_DIR", temp_dir())
             .env("EDGEDEV_JWT_SECRET", JWT_SECRET)
             .env("RUST_LOG", "error")
-            .stdout(Stdio::piped());
+            .stdout(Stdio::piped())
+            .stderr(stderr);
         for (name, value) in env {
             match value {
                 Some(value) => command.env(name, value),

@@ -20,6 +20,7 @@ mod helm_charts;
 mod host_config;
 mod migrations;
 mod operations;
+mod platform_identity;
 mod plugins;
 mod processes;
 mod profiles;

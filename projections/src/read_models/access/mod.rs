@@ -1,4 +1,5 @@
-//! `users`, `roles` and `user_roles` of the container platform: one projection, because bindings
+//! `users`, `roles`, `user_roles` (and `user_secrets`, the users' API keys) of the container
+//! platform: one projection, because bindings
 //! reference users and roles (foreign keys, a role's deletion cascading to its bindings), so the
 //! three are written in log order by one runner and rebuilt together. Identity events are few;
 //! each is one statement, all of a batch sent at once (pipelined on the connection, run in order).
@@ -51,7 +52,7 @@ impl Projection for AccessProjection {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["user_roles", "users", "roles"]
+        &["user_secrets", "user_roles", "users", "roles"]
     }
 
     fn apply<'a>(
