@@ -164,6 +164,7 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
                 .schema_type(Type::Integer)
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                 .minimum(Some(1.0))
+                .maximum(Some(routes::MAX_INT_ID as f64))
         }
         (ParameterIn::Path, "trafficRuleId" | "dnsRuleId") => {
             text().pattern(Some(routes::app_configuration::RULE_ID_PATTERN))

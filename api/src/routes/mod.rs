@@ -97,15 +97,18 @@ pub fn parse_uuid(text: &str, what: &str) -> Result<String, ApiError> {
     Ok(parsed.hyphenated().to_string())
 }
 
-/// Parses a path id of the container platform: a positive integer (its tables' `BIGSERIAL`).
+/// The largest integer id a path takes (2^53 - 1: exact in every JSON number).
+pub const MAX_INT_ID: i64 = (1 << 53) - 1;
+
+/// Parses a path id of the container platform: a positive integer (its tables' `BIGSERIAL`), at
+/// most [`MAX_INT_ID`].
 pub fn parse_int_id(text: &str, what: &str) -> Result<i64, ApiError> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
+    let id = text.parse::<i64>().ok();
+    id.filter(|id| (1..=MAX_INT_ID).contains(id))
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidId,
-                format!("{what} must be a positive integer"),
+                format!("{what} must be an integer from 1 to {MAX_INT_ID}"),
             )
             .with_params(vec![what.to_owned()])
         })

@@ -49,7 +49,14 @@ fn a_role_keeps_an_upper_case_name_and_sorted_distinct_permissions() {
 
 #[test]
 fn bad_names_are_refused() {
-    for name in ["A", "1ADMIN", "ADMIN ROLE", "ADMIN-ROLE", &"A".repeat(51)] {
+    for name in [
+        "A",
+        "1ADMIN",
+        "ADMIN ROLE",
+        " ADMIN",
+        "ADMIN-ROLE",
+        &"A".repeat(51),
+    ] {
         assert_eq!(role_name(name), Err(RoleError::Name), "{name}");
     }
 }

@@ -20,10 +20,10 @@ pub struct RoleFields {
     pub permissions: Vec<Permission>,
 }
 
-/// A role's name: 2-50 upper-case letters, digits and `_`, starting with a letter (`ADMIN`,
+/// A role's name: 2-50 letters, digits and `_`, starting with a letter (`ADMIN`,
 /// `NAMESPACE_VIEWER`); given in any case, kept upper-case.
 pub fn role_name(text: &str) -> Result<String, RoleError> {
-    let upper = text.trim().to_ascii_uppercase();
+    let upper = text.to_ascii_uppercase();
     let first_ok = upper.chars().next().is_some_and(|c| c.is_ascii_uppercase());
     let rest_ok = upper
         .chars()
@@ -37,20 +37,24 @@ pub fn role_name(text: &str) -> Result<String, RoleError> {
 impl RoleFields {
     /// Checks every rule: the name's form, a display name, known permissions (sorted, each once).
     pub fn validated(self) -> Result<Self, RoleError> {
-        let display_name = self.display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME {
+        if self.display_name.chars().count() > MAX_DISPLAY_NAME {
             return Err(RoleError::DisplayName);
         }
-        let description = self
+        let display_name = self.display_name.trim().to_owned();
+        if display_name.is_empty() {
+            return Err(RoleError::DisplayName);
+        }
+        if self
             .description
-            .map(|d| d.trim().to_owned())
-            .filter(|d| !d.is_empty());
-        if description
             .as_ref()
             .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
         {
             return Err(RoleError::Description);
         }
+        let description = self
+            .description
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty());
         if self.permissions.len() > MAX_PERMISSIONS {
             return Err(RoleError::TooManyPermissions);
         }

@@ -32,9 +32,8 @@ impl UserStatus {
 }
 
 /// A username: 3-50 characters of letters, digits, `.`, `_` and `-`, starting with a letter or
-/// digit. Unique regardless of case.
+/// digit (nothing around them). Unique regardless of case.
 pub fn username(text: &str) -> Result<String, UserError> {
-    let text = text.trim();
     let mut chars = text.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));

@@ -71,7 +71,7 @@ pub struct RoleInput {
     /// 2-50 letters, digits or `_`, starting with a letter; kept upper-case; unique.
     #[schema(
         example = "NAMESPACE_VIEWER",
-        pattern = r"^\s*[A-Za-z][A-Za-z0-9_]{1,49}\s*$"
+        pattern = r"^[A-Za-z][A-Za-z0-9_]{1,49}$"
     )]
     pub name: String,
     #[schema(

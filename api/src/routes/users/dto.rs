@@ -70,7 +70,7 @@ pub struct NewUserBody {
         example = "ada",
         min_length = 3,
         max_length = 50,
-        pattern = r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{2,49}\s*$"
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$"
     )]
     pub username: String,
     /// An address like name@example.com; unique (any case).

@@ -405,6 +405,17 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_int_id(&path, "userId")?;
     let body = body.into_inner();
+    if body
+        .current_password
+        .as_ref()
+        .is_some_and(|p| p.chars().count() > passwords::MAX_PASSWORD)
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "currentPassword must be at most 128 characters",
+        )
+        .with_params(vec!["currentPassword".into()]));
+    }
     passwords::check_rule(&body.new_password).map_err(|e| {
         ApiError::new(ErrorCode::WeakPassword, e.to_string())
             .with_params(vec!["newPassword".into()])
