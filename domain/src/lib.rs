@@ -22,6 +22,8 @@
 //! - [`vm_image`]: the VmImage aggregate (VM images: chunked upload, merge, slimming).
 //! - [`user`]: the User aggregate (the container platform's identities: login, lockout, role bindings).
 //! - [`role`]: the Role aggregate (named sets of permissions).
+//! - [`namespace`]: the Namespace aggregate (a Kubernetes namespace, its quota, what it holds).
+//! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
 //! - [`ports`]: traits for outside systems (the LCM controller of a host, the image file server).
@@ -38,11 +40,13 @@ pub mod flavor;
 pub mod identity;
 pub mod json_integer;
 pub mod mephost;
+pub mod namespace;
 pub mod operation;
 pub mod permission;
 pub mod plugin;
 pub mod ports;
 pub mod profile;
+pub mod quantity;
 pub mod role;
 pub mod secret;
 pub mod uniqueness;
