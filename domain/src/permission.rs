@@ -103,6 +103,21 @@ pub fn allows(grants: &[Grant], wanted: &Permission, scope: Scope) -> bool {
     })
 }
 
+/// Where `grants` allow `wanted`: `None` when platform-wide (everywhere), else the namespaces.
+pub fn namespaces_allowing(grants: &[Grant], wanted: &Permission) -> Option<Vec<i64>> {
+    if allows(grants, wanted, Scope::Platform) {
+        return None;
+    }
+    let mut ids: Vec<i64> = grants
+        .iter()
+        .filter(|g| g.permissions.iter().any(|p| p.grants(wanted)))
+        .filter_map(|g| g.namespace_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +161,11 @@ mod tests {
         }];
         assert!(allows(&everywhere, &wanted, Scope::Namespace(8)));
         assert!(allows(&everywhere, &wanted, Scope::Platform));
+        assert_eq!(namespaces_allowing(&grants, &wanted), Some(vec![7]));
+        assert_eq!(
+            namespaces_allowing(&grants, &p("secrets:read")),
+            Some(vec![])
+        );
+        assert_eq!(namespaces_allowing(&everywhere, &wanted), None);
     }
 }

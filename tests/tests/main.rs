@@ -19,6 +19,7 @@ mod generated_log;
 mod helm_charts;
 mod host_config;
 mod migrations;
+mod namespaces;
 mod operations;
 mod platform_identity;
 mod plugins;

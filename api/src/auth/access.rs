@@ -7,7 +7,7 @@
 //! roles its authorities name.
 
 use commands::system_roles::permissions_of;
-use domain::permission::{allows, Grant, Permission, Scope};
+use domain::permission::{allows, namespaces_allowing, Grant, Permission, Scope};
 use domain::Actor;
 use projections::read_models::access::query;
 
@@ -81,6 +81,12 @@ impl Access {
             format!("this needs the permission {permission} {place}"),
         )
         .with_params(vec![permission]))
+    }
+
+    /// Where the caller holds `resource:verb`: `None` platform-wide (everywhere), else the
+    /// namespaces their namespace bindings grant it in (maybe none).
+    pub fn namespaces_with(&self, resource: &str, verb: &str) -> Option<Vec<i64>> {
+        namespaces_allowing(&self.grants, &Permission::of(resource, verb))
     }
 
     /// Whether the caller is the platform user `id`.

@@ -108,6 +108,7 @@ error_codes! {
     UserNotFound = ("USER_NOT_FOUND", NOT_FOUND, None, "no user has this id"),
     RoleNotFound = ("ROLE_NOT_FOUND", NOT_FOUND, None, "no role has this id"),
     BindingNotFound = ("BINDING_NOT_FOUND", NOT_FOUND, None, "the user has no role binding with this id"),
+    NamespaceNotFound = ("NAMESPACE_NOT_FOUND", NOT_FOUND, None, "no namespace has this id"),
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
     ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),
@@ -141,6 +142,9 @@ error_codes! {
     UserNotLocked = ("USER_NOT_LOCKED", CONFLICT, None, "the user is not locked"),
     UserInactive = ("USER_INACTIVE", CONFLICT, None, "the user is deleted"),
     UsersExist = ("USERS_EXIST", CONFLICT, None, "the first administrator is created only on a system without users"),
+    DuplicateNamespace = ("DUPLICATE_NAMESPACE", CONFLICT, None, "another namespace has this name, or this kubernetesName in the cluster"),
+    NamespaceNotEmpty = ("NAMESPACE_NOT_EMPTY", CONFLICT, None, "the namespace still holds config maps, secrets, containers or volumes; the message counts them"),
+    NamespaceInactive = ("NAMESPACE_INACTIVE", CONFLICT, None, "the namespace is inactive; activate it first"),
     ImageNotSlimmable = ("IMAGE_NOT_SLIMMABLE", CONFLICT, None, "an ISO image cannot be slimmed"),
     ImageFileUnavailable = ("IMAGE_FILE_UNAVAILABLE", CONFLICT, None, "the image has no file the file server can serve here"),
     FileExists = ("FILE_EXISTS", CONFLICT, None, "an uploaded file with this id exists"),

@@ -306,6 +306,7 @@ pub struct Links;
 const CREATORS: &[(&str, &str, &str)] = &[
     ("/api/v1/users", "id", "userId"),
     ("/api/v1/roles", "id", "roleId"),
+    ("/api/v1/namespaces", "id", "namespaceId"),
     ("/api/v1/users/{userId}/roles", "id", "bindingId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (

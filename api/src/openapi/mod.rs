@@ -12,8 +12,8 @@ use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, containerimages, containers,
-    flavors, health, helm_charts, login, mephosts, operations, pkg_specs, plugins, profiles,
-    projections, roles, sandbox, upload_files, users, vmimages,
+    flavors, health, helm_charts, login, mephosts, namespaces, operations, pkg_specs, plugins,
+    profiles, projections, roles, sandbox, upload_files, users, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -68,6 +68,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         login::login, users::create, users::list, users::get, users::update, users::delete, users::lock, users::unlock,
         users::change_password, users::bindings::bind, users::bindings::list, users::bindings::unbind,
         roles::create, roles::list, roles::get, roles::update, roles::delete,
+        namespaces::create, namespaces::list, namespaces::get, namespaces::update, namespaces::delete,
+        namespaces::activate, namespaces::deactivate,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -88,6 +90,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordBody,
         users::BindingBody, users::NewBindingBody, roles::RoleBody, roles::RoleInput,
+        namespaces::NamespaceBody, namespaces::NamespaceInput, namespaces::QuotaValue,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -108,6 +111,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "auth", description = "Container platform: logins of its users"),
         (name = "users", description = "Container platform: users, their passwords, locks and role bindings"),
         (name = "roles", description = "Container platform: roles, named sets of resource:verb permissions"),
+        (name = "namespaces", description = "Container platform: namespaces, their quotas and status"),
     )
 )]
 pub struct ApiDoc;

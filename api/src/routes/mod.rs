@@ -14,6 +14,7 @@ pub mod health;
 pub mod helm_charts;
 pub mod login;
 pub mod mephosts;
+pub mod namespaces;
 pub mod operations;
 pub mod pkg_specs;
 pub mod plugins;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     login::configure(cfg);
     users::configure(cfg);
     roles::configure(cfg);
+    namespaces::configure(cfg);
 }
 
 /// The original platform's page shape.

@@ -10,6 +10,8 @@ pub enum NamespaceError {
     TooLong(&'static str, usize),
     #[error("resourceQuota: {0}")]
     Quota(String),
+    #[error("{0} cannot change once the namespace exists")]
+    Immutable(&'static str),
     #[error("the namespace does not exist")]
     NotFound,
     #[error("a namespace with this id already exists")]

@@ -80,6 +80,12 @@ impl Namespace {
             NamespaceAction::Create { .. } => unreachable!("decided above"),
             NamespaceAction::Update { fields, by } => {
                 let fields = fields.validated()?;
+                if fields.kubernetes_name != current.kubernetes_name {
+                    return Err(NamespaceError::Immutable("kubernetesName"));
+                }
+                if fields.cluster_name != current.cluster_name {
+                    return Err(NamespaceError::Immutable("clusterName"));
+                }
                 if *current == fields {
                     return Ok(vec![]);
                 }

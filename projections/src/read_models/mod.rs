@@ -15,9 +15,11 @@ pub mod container_instances;
 pub mod flavors;
 pub mod helm_charts;
 pub mod hosts;
+pub mod namespaces;
 pub mod operations;
 pub mod plugins;
 pub mod profiles;
+mod statements;
 pub mod uploaded_files;
 pub mod vm_catalogue;
 pub mod vm_images;
@@ -39,6 +41,7 @@ pub use container_instances::ContainerInstancesProjection;
 pub use flavors::FlavorsProjection;
 pub use helm_charts::HelmChartsProjection;
 pub use hosts::HostsProjection;
+pub use namespaces::NamespacesProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use profiles::ProfilesProjection;
@@ -69,5 +72,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(ContainerImagesProjection),
         Arc::new(VmImagesProjection),
         Arc::new(AccessProjection),
+        Arc::new(NamespacesProjection),
     ]
 }

@@ -1,20 +1,18 @@
 //! `users`, `roles`, `user_roles` (and `user_secrets`, the users' API keys) of the container
-//! platform: one projection, because bindings
-//! reference users and roles (foreign keys, a role's deletion cascading to its bindings), so the
-//! three are written in log order by one runner and rebuilt together. Identity events are few;
-//! each is one statement, all of a batch sent at once (pipelined on the connection, run in order).
-//! A binding whose user or role is gone by then (a role deleted while the binding was being
-//! made) is not written: it would grant nothing.
+//! platform: one projection, because bindings reference users and roles (foreign keys, a role's
+//! deletion cascading to its bindings), so they are written in log order by one runner and
+//! rebuilt together, one statement per event (`statements`). A binding whose user or role is
+//! gone by then (a role deleted while the binding was being made) is not written: it would grant
+//! nothing.
 
 pub mod query;
 
 use cqrs_es::Aggregate;
-use db::ToSql;
-use db::{Conn, Sql};
+use db::Conn;
 use domain::role::{Role, RoleEvent};
 use domain::user::{User, UserEvent};
-use futures_util::future::try_join_all;
 
+use super::statements::{self, Statement};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
 
 pub struct AccessProjection;
@@ -40,8 +38,6 @@ const ROLE_UPDATED: &str = "UPDATE roles SET name = $2, display_name = $3, descr
     permissions = $5, updated_at = $6 WHERE id = $1";
 const ROLE_DELETED: &str = "DELETE FROM roles WHERE id = $1";
 
-type Param = Box<dyn ToSql + Sync + Send>;
-
 impl Projection for AccessProjection {
     fn name(&self) -> &'static str {
         "access"
@@ -61,7 +57,7 @@ impl Projection for AccessProjection {
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
-            let mut statements: Vec<(&'static str, Vec<Param>)> = Vec::new();
+            let mut statements: Vec<Statement> = Vec::new();
             for event in events {
                 let Ok(id) = event.aggregate_id.parse::<i64>() else {
                     continue;
@@ -75,25 +71,15 @@ impl Projection for AccessProjection {
                 };
                 statements.extend(statement);
             }
-            let runs = statements.iter().map(|(sql, params)| {
-                let params: Vec<&(dyn ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p.as_ref() as &(dyn ToSql + Sync))
-                    .collect();
-                async move { Sql::execute(conn, sql, &params).await }
-            });
-            try_join_all(runs).await?;
+            statements::run(conn, &statements).await?;
             Ok(())
         })
     }
 }
 
-fn user_statement(
-    id: i64,
-    event: &LogEvent,
-) -> Result<Option<(&'static str, Vec<Param>)>, ProjectionError> {
+fn user_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, ProjectionError> {
     let at = event.recorded_at;
-    let statement: (&'static str, Vec<Param>) = match event.decode::<UserEvent>()? {
+    let statement: Statement = match event.decode::<UserEvent>()? {
         UserEvent::UserCreated {
             username,
             profile,
@@ -155,18 +141,11 @@ fn user_statement(
     Ok(Some(statement))
 }
 
-fn status(
-    id: i64,
-    status: &'static str,
-    at: chrono::DateTime<chrono::Utc>,
-) -> (&'static str, Vec<Param>) {
+fn status(id: i64, status: &'static str, at: chrono::DateTime<chrono::Utc>) -> Statement {
     (STATUS, vec![Box::new(id), Box::new(status), Box::new(at)])
 }
 
-fn role_statement(
-    id: i64,
-    event: &LogEvent,
-) -> Result<Option<(&'static str, Vec<Param>)>, ProjectionError> {
+fn role_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, ProjectionError> {
     let at = event.recorded_at;
     let permissions = |fields: &domain::role::RoleFields| {
         serde_json::Value::from(
@@ -177,7 +156,7 @@ fn role_statement(
                 .collect::<Vec<_>>(),
         )
     };
-    let statement: (&'static str, Vec<Param>) = match event.decode::<RoleEvent>()? {
+    let statement: Statement = match event.decode::<RoleEvent>()? {
         RoleEvent::RoleCreated { fields, system } => (
             ROLE_CREATED,
             vec![

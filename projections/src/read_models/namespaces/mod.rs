@@ -1,0 +1,94 @@
+//! `namespaces` (and, with their aggregates, `config_maps` and `secrets`, which reference it):
+//! one projection, written in log order one statement per event (`statements`), so a resource's
+//! row always finds its namespace's. A deleted namespace's row is deleted (it holds nothing by
+//! then: the aggregate refuses otherwise).
+
+pub mod query;
+
+use cqrs_es::Aggregate;
+use db::Conn;
+use domain::namespace::{Namespace, NamespaceEvent, NamespaceFields};
+
+use super::statements::{self, Statement};
+use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
+
+pub struct NamespacesProjection;
+
+const CREATED: &str = "INSERT INTO namespaces (id, name, display_name, description, \
+    kubernetes_name, cluster_name, status, resource_quota, created_at, updated_at, created_by, \
+    updated_by) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $8, $9, $9)";
+const UPDATED: &str = "UPDATE namespaces SET name = $2, display_name = $3, description = $4, \
+    kubernetes_name = $5, cluster_name = $6, resource_quota = $7, updated_at = $8, \
+    updated_by = $9 WHERE id = $1";
+const STATUS: &str =
+    "UPDATE namespaces SET status = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
+const DELETED: &str = "DELETE FROM namespaces WHERE id = $1";
+
+impl Projection for NamespacesProjection {
+    fn name(&self) -> &'static str {
+        "namespaces"
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Namespace::TYPE]
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["secrets", "config_maps", "namespaces"]
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a Conn,
+        events: &'a [LogEvent],
+    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
+        Box::pin(async move {
+            let mut statements: Vec<Statement> = Vec::new();
+            for event in events {
+                let Ok(id) = event.aggregate_id.parse::<i64>() else {
+                    continue;
+                };
+                if event.aggregate_type == Namespace::TYPE {
+                    statements.extend(namespace_statement(id, event)?);
+                }
+            }
+            statements::run(conn, &statements).await
+        })
+    }
+}
+
+fn namespace_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, ProjectionError> {
+    let at = event.recorded_at;
+    let row = |sql: &'static str, fields: NamespaceFields, by: Option<i64>| -> Statement {
+        let quota = fields.resource_quota.map(|q| serde_json::json!(q));
+        (
+            sql,
+            vec![
+                Box::new(id),
+                Box::new(fields.name),
+                Box::new(fields.display_name),
+                Box::new(fields.description),
+                Box::new(fields.kubernetes_name),
+                Box::new(fields.cluster_name),
+                Box::new(quota),
+                Box::new(at),
+                Box::new(by),
+            ],
+        )
+    };
+    let status = |status: &'static str, by: Option<i64>| -> Statement {
+        (
+            STATUS,
+            vec![Box::new(id), Box::new(status), Box::new(at), Box::new(by)],
+        )
+    };
+    Ok(Some(match event.decode::<NamespaceEvent>()? {
+        NamespaceEvent::NamespaceCreated { fields, created_by } => row(CREATED, fields, created_by),
+        NamespaceEvent::NamespaceUpdated { fields, updated_by } => row(UPDATED, fields, updated_by),
+        NamespaceEvent::NamespaceActivated { updated_by } => status("active", updated_by),
+        NamespaceEvent::NamespaceDeactivated { updated_by } => status("inactive", updated_by),
+        NamespaceEvent::NamespaceDeleted {} => (DELETED, vec![Box::new(id)]),
+        NamespaceEvent::NamespaceResourceAdmitted { .. }
+        | NamespaceEvent::NamespaceResourceReleased { .. } => return Ok(None),
+    }))
+}

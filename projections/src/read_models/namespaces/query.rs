@@ -1,0 +1,57 @@
+//! Queries of `namespaces`, read into the caller's type (fields named as the columns below).
+
+use db::{DbError, FromRow, Pool};
+
+const COLUMNS: &str = "id, name, display_name, description, kubernetes_name, cluster_name, \
+    status, resource_quota, created_at, updated_at, created_by, updated_by";
+
+/// Filters of the namespace list; each applies when given.
+#[derive(Debug, Default)]
+pub struct NamespaceFilter<'a> {
+    /// Part of the name or display name, any case.
+    pub search: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub cluster_name: Option<&'a str>,
+    /// Only these ids (the namespaces a caller may read there); `None`: all.
+    pub ids: Option<&'a [i64]>,
+}
+
+/// A page of namespaces by name, and how many match in all.
+pub async fn list<T: FromRow>(
+    pool: &Pool,
+    filter: NamespaceFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<T>, i64), DbError> {
+    let pattern = db::contains_pattern(filter.search);
+    let condition =
+        "($1::text IS NULL OR name ILIKE $1 ESCAPE '\\' OR display_name ILIKE $1 ESCAPE '\\') \
+        AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR cluster_name = $3) \
+        AND ($4::int8[] IS NULL OR id = ANY($4))";
+    let rows = pool
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM namespaces WHERE {condition} ORDER BY name LIMIT $5 OFFSET $6"
+            ),
+            &[&pattern, &filter.status, &filter.cluster_name, &filter.ids, &limit, &offset],
+        )
+        .await?;
+    let total = pool
+        .query_one(
+            &format!("SELECT count(*) FROM namespaces WHERE {condition}"),
+            &[&pattern, &filter.status, &filter.cluster_name, &filter.ids],
+        )
+        .await
+        .and_then(db::scalar)?;
+    Ok((db::rows_as(rows)?, total))
+}
+
+/// One namespace.
+pub async fn find<T: FromRow>(pool: &Pool, id: i64) -> Result<Option<T>, DbError> {
+    pool.query_opt(
+        &format!("SELECT {COLUMNS} FROM namespaces WHERE id = $1"),
+        &[&id],
+    )
+    .await
+    .and_then(db::opt_as)
+}
