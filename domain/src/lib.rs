@@ -23,6 +23,7 @@
 //! - [`user`]: the User aggregate (the container platform's identities: login, lockout, role bindings).
 //! - [`role`]: the Role aggregate (named sets of permissions).
 //! - [`namespace`]: the Namespace aggregate (a Kubernetes namespace, its quota, what it holds).
+//! - [`config_map`]: the ConfigMap aggregate (configuration data of a namespace).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
@@ -34,6 +35,7 @@
 pub mod application;
 pub mod capability;
 pub mod capability_group;
+pub mod config_map;
 pub mod container;
 pub mod container_image;
 pub mod flavor;
