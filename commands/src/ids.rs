@@ -20,6 +20,8 @@ pub async fn next_platform_id(pool: &Pool, table: PlatformTable) -> Result<i64, 
         PlatformTable::Roles => "SELECT nextval('roles_id_seq')",
         PlatformTable::UserRoles => "SELECT nextval('user_roles_id_seq')",
         PlatformTable::Namespaces => "SELECT nextval('namespaces_id_seq')",
+        PlatformTable::ConfigMaps => "SELECT nextval('config_maps_id_seq')",
+        PlatformTable::Secrets => "SELECT nextval('secrets_id_seq')",
     };
     pool.query_one(sql, &[]).await.and_then(db::scalar)
 }
@@ -31,4 +33,6 @@ pub enum PlatformTable {
     Roles,
     UserRoles,
     Namespaces,
+    ConfigMaps,
+    Secrets,
 }

@@ -12,6 +12,7 @@ mod architecture;
 mod auth_and_errors;
 mod capabilities;
 mod capability_groups;
+mod config_maps;
 mod container_images;
 mod executor;
 mod flavors;

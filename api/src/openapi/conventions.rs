@@ -159,7 +159,7 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
             .minimum(Some(1.0))
             .maximum(Some(f64::from(i32::MAX))),
-        (ParameterIn::Path, "userId" | "roleId" | "bindingId" | "namespaceId") => {
+        (ParameterIn::Path, "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId") => {
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
@@ -307,6 +307,11 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/api/v1/users", "id", "userId"),
     ("/api/v1/roles", "id", "roleId"),
     ("/api/v1/namespaces", "id", "namespaceId"),
+    (
+        "/api/v1/namespaces/{namespaceId}/configmaps",
+        "id",
+        "configMapId",
+    ),
     ("/api/v1/users/{userId}/roles", "id", "bindingId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (

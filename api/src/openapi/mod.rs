@@ -11,9 +11,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_scripts, capabilities, capability_groups, containerimages, containers,
-    flavors, health, helm_charts, login, mephosts, namespaces, operations, pkg_specs, plugins,
-    profiles, projections, roles, sandbox, upload_files, users, vmimages,
+    app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
+    containers, flavors, health, helm_charts, login, mephosts, namespaces, operations, pkg_specs,
+    plugins, profiles, projections, roles, sandbox, upload_files, users, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -70,6 +70,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         roles::create, roles::list, roles::get, roles::update, roles::delete,
         namespaces::create, namespaces::list, namespaces::get, namespaces::update, namespaces::delete,
         namespaces::activate, namespaces::deactivate,
+        config_maps::create, config_maps::list, config_maps::get, config_maps::update, config_maps::delete,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -91,6 +92,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordBody,
         users::BindingBody, users::NewBindingBody, roles::RoleBody, roles::RoleInput,
         namespaces::NamespaceBody, namespaces::NamespaceInput, namespaces::QuotaValue,
+        config_maps::ConfigMapBody, config_maps::ConfigMapInput,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -112,6 +114,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "users", description = "Container platform: users, their passwords, locks and role bindings"),
         (name = "roles", description = "Container platform: roles, named sets of resource:verb permissions"),
         (name = "namespaces", description = "Container platform: namespaces, their quotas and status"),
+        (name = "configmaps", description = "Container platform: a namespace's config maps"),
     )
 )]
 pub struct ApiDoc;

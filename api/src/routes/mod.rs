@@ -7,6 +7,7 @@ pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;
 pub mod commanding;
+pub mod config_maps;
 pub mod containerimages;
 pub mod containers;
 pub mod flavors;
@@ -52,6 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     login::configure(cfg);
     users::configure(cfg);
     roles::configure(cfg);
+    // The namespace's resources before the namespaces: a matching scope does not fall through.
+    config_maps::configure(cfg);
     namespaces::configure(cfg);
 }
 

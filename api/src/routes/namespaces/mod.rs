@@ -8,8 +8,10 @@ pub mod dto;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::ids::{next_platform_id, PlatformTable};
+use domain::config_map::ConfigMap;
 use domain::namespace::{
-    Namespace, NamespaceAction, NamespaceCommand, NamespaceError, KUBERNETES_NAME, NAMESPACE_NAME,
+    Namespace, NamespaceAction, NamespaceCommand, NamespaceError, ResourceKind, KUBERNETES_NAME,
+    NAMESPACE_NAME,
 };
 use domain::permission::Scope;
 use projections::read_models::namespaces::query;
@@ -330,6 +332,7 @@ pub async fn delete(
         .offload(async move {
             let access = Access::resolve(&st, caller.0).await?;
             access.require("namespaces", "delete", Scope::Namespace(id))?;
+            release_ghosts(&st, &access, id).await?;
             run_namespace(
                 &st,
                 &access,
@@ -342,4 +345,31 @@ pub async fn delete(
         })
         .await?;
     Ok(reply.into_response())
+}
+
+/// Releases what the namespace admitted but does not live: a creation that was admitted and
+/// then never written (its request died in between), or a deletion whose release was lost.
+async fn release_ghosts(state: &AppState, access: &Access, id: i64) -> Result<(), ApiError> {
+    let namespace: Namespace = state.load(&id.to_string()).await?;
+    for (kind, resource) in namespace.held {
+        let lives = match kind {
+            ResourceKind::ConfigMap => {
+                let map: ConfigMap = state.load(&resource.to_string()).await?;
+                map.name.is_some()
+            }
+            // Kinds whose aggregates do not exist yet hold nothing yet.
+            _ => true,
+        };
+        if !lives {
+            tracing::info!(
+                namespace = id,
+                ?kind,
+                resource,
+                "releasing a resource that does not live"
+            );
+            let action = NamespaceAction::Release { kind, id: resource };
+            super::config_maps::namespace_holds(state, access, id, action).await?;
+        }
+    }
+    Ok(())
 }

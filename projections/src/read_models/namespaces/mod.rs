@@ -7,6 +7,7 @@ pub mod query;
 
 use cqrs_es::Aggregate;
 use db::Conn;
+use domain::config_map::{ConfigMap, ConfigMapEvent, ConfigMapFields};
 use domain::namespace::{Namespace, NamespaceEvent, NamespaceFields};
 
 use super::statements::{self, Statement};
@@ -23,6 +24,12 @@ const UPDATED: &str = "UPDATE namespaces SET name = $2, display_name = $3, descr
 const STATUS: &str =
     "UPDATE namespaces SET status = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
 const DELETED: &str = "DELETE FROM namespaces WHERE id = $1";
+const CONFIG_MAP_CREATED: &str = "INSERT INTO config_maps (id, name, namespace_id, \
+    kubernetes_name, data, binary_data, created_at, updated_at, created_by, updated_by) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8)";
+const CONFIG_MAP_UPDATED: &str = "UPDATE config_maps SET data = $2, binary_data = $3, \
+    updated_at = $4, updated_by = $5 WHERE id = $1";
+const CONFIG_MAP_DELETED: &str = "DELETE FROM config_maps WHERE id = $1";
 
 impl Projection for NamespacesProjection {
     fn name(&self) -> &'static str {
@@ -30,7 +37,7 @@ impl Projection for NamespacesProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Namespace::TYPE]
+        &[Namespace::TYPE, ConfigMap::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -50,6 +57,8 @@ impl Projection for NamespacesProjection {
                 };
                 if event.aggregate_type == Namespace::TYPE {
                     statements.extend(namespace_statement(id, event)?);
+                } else if event.aggregate_type == ConfigMap::TYPE {
+                    statements.push(config_map_statement(id, event)?);
                 }
             }
             statements::run(conn, &statements).await
@@ -91,4 +100,47 @@ fn namespace_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, P
         NamespaceEvent::NamespaceResourceAdmitted { .. }
         | NamespaceEvent::NamespaceResourceReleased { .. } => return Ok(None),
     }))
+}
+
+fn config_map_statement(id: i64, event: &LogEvent) -> Result<Statement, ProjectionError> {
+    let at = event.recorded_at;
+    let json = |map: &std::collections::BTreeMap<String, String>| serde_json::json!(map);
+    Ok(match event.decode::<ConfigMapEvent>()? {
+        ConfigMapEvent::ConfigMapCreated {
+            namespace_id,
+            fields,
+            created_by,
+        } => {
+            let ConfigMapFields {
+                name,
+                kubernetes_name,
+                data,
+                binary_data,
+            } = fields;
+            (
+                CONFIG_MAP_CREATED,
+                vec![
+                    Box::new(id),
+                    Box::new(name),
+                    Box::new(namespace_id),
+                    Box::new(kubernetes_name),
+                    Box::new(json(&data)),
+                    Box::new(json(&binary_data)),
+                    Box::new(at),
+                    Box::new(created_by),
+                ],
+            )
+        }
+        ConfigMapEvent::ConfigMapUpdated { fields, updated_by } => (
+            CONFIG_MAP_UPDATED,
+            vec![
+                Box::new(id),
+                Box::new(json(&fields.data)),
+                Box::new(json(&fields.binary_data)),
+                Box::new(at),
+                Box::new(updated_by),
+            ],
+        ),
+        ConfigMapEvent::ConfigMapDeleted {} => (CONFIG_MAP_DELETED, vec![Box::new(id)]),
+    })
 }

@@ -55,3 +55,51 @@ pub async fn find<T: FromRow>(pool: &Pool, id: i64) -> Result<Option<T>, DbError
     .await
     .and_then(db::opt_as)
 }
+
+const CONFIG_MAP_COLUMNS: &str = "id, name, namespace_id, kubernetes_name, data, binary_data, \
+    created_at, updated_at, created_by, updated_by";
+
+/// A page of a namespace's config maps by name, and how many it has.
+pub async fn config_maps<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    search: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<T>, i64), DbError> {
+    let pattern = db::contains_pattern(search);
+    let condition = "namespace_id = $1 AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')";
+    let rows = pool
+        .query(
+            &format!(
+                "SELECT {CONFIG_MAP_COLUMNS} FROM config_maps WHERE {condition} \
+                 ORDER BY name LIMIT $3 OFFSET $4"
+            ),
+            &[&namespace_id, &pattern, &limit, &offset],
+        )
+        .await?;
+    let total = pool
+        .query_one(
+            &format!("SELECT count(*) FROM config_maps WHERE {condition}"),
+            &[&namespace_id, &pattern],
+        )
+        .await
+        .and_then(db::scalar)?;
+    Ok((db::rows_as(rows)?, total))
+}
+
+/// One config map of a namespace.
+pub async fn config_map<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    id: i64,
+) -> Result<Option<T>, DbError> {
+    pool.query_opt(
+        &format!(
+            "SELECT {CONFIG_MAP_COLUMNS} FROM config_maps WHERE namespace_id = $1 AND id = $2"
+        ),
+        &[&namespace_id, &id],
+    )
+    .await
+    .and_then(db::opt_as)
+}
