@@ -141,7 +141,6 @@ error_codes! {
     SystemRole = ("SYSTEM_ROLE", CONFLICT, None, "system roles cannot be changed or deleted"),
     RoleAlreadyBound = ("ROLE_ALREADY_BOUND", CONFLICT, None, "the user already has this role in this scope"),
     UserNotLocked = ("USER_NOT_LOCKED", CONFLICT, None, "the user is not locked"),
-    UserInactive = ("USER_INACTIVE", CONFLICT, None, "the user is deleted"),
     UsersExist = ("USERS_EXIST", CONFLICT, None, "the first administrator is created only on a system without users"),
     DuplicateNamespace = ("DUPLICATE_NAMESPACE", CONFLICT, None, "another namespace has this name, or this kubernetesName in the cluster"),
     NamespaceNotEmpty = ("NAMESPACE_NOT_EMPTY", CONFLICT, None, "the namespace still holds config maps, secrets, containers or volumes; the message counts them"),

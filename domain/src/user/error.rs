@@ -20,8 +20,6 @@ pub enum UserError {
     Locked,
     #[error("the user is not locked")]
     NotLocked,
-    #[error("the user is deleted")]
-    Inactive,
     #[error("the user already has this role in this scope")]
     AlreadyBound,
     #[error("the user has no such role binding")]

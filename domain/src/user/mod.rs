@@ -47,10 +47,11 @@ impl User {
         }
     }
 
+    /// A deleted (`inactive`) user is gone for every command.
     fn live(&self) -> Result<(), UserError> {
         self.exists()?;
         match self.status {
-            UserStatus::Inactive => Err(UserError::Inactive),
+            UserStatus::Inactive => Err(UserError::NotFound),
             _ => Ok(()),
         }
     }
@@ -131,10 +132,7 @@ impl User {
                 vec![E::UserUnlocked {}]
             }
             UserAction::Delete => {
-                self.exists()?;
-                if self.status == UserStatus::Inactive {
-                    return Ok(vec![]);
-                }
+                self.live()?;
                 vec![E::UserDeactivated {}]
             }
             UserAction::BindRole { binding, now, by } => {

@@ -130,7 +130,7 @@ fn a_deleted_user_keeps_its_keys_and_takes_no_commands() {
     Framework::with(())
         .given(vec![created(), UserEvent::UserDeactivated {}])
         .when(command(UserAction::RecordLogin { at: 1 }))
-        .then_expect_error(UserError::Inactive);
+        .then_expect_error(UserError::NotFound);
 }
 
 #[test]

@@ -189,6 +189,40 @@ async fn deleted_users_cannot_log_in_and_keep_their_username_and_email() {
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     assert_eq!(deleted.body["status"], "inactive");
     assert_eq!(login(&app, "temporary", FIRST).await.0, 401);
+    let read = app
+        .request(
+            "GET",
+            &format!("{USERS}/{id}"),
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(read.status, 404, "a deleted user is gone: {}", read.body);
+    let listed = app
+        .request("GET", USERS, Some(&app.admin()), None, &[])
+        .await;
+    assert_eq!(listed.body["total"], 0, "{}", listed.body);
+    let inactive = app
+        .request(
+            "GET",
+            &format!("{USERS}?status=inactive"),
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(inactive.body["results"][0]["id"], id, "{}", inactive.body);
+    let again = app
+        .request(
+            "DELETE",
+            &format!("{USERS}/{id}"),
+            Some(&app.admin()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, 404, "{}", again.body);
     let own = app
         .request("GET", &format!("{USERS}/{id}"), Some(&token), None, &[])
         .await;

@@ -75,7 +75,7 @@ fn scope_of(namespace_id: Option<i64>) -> Scope {
     params(CommandHeaders, ("userId" = i64, Path)),
     responses((status = 201, body = BindingBody), (status = 400, description = "unknown role or namespace, or an expiry in the past", body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, description = "the role is bound in this scope already, or the user is deleted", body = ErrorBody)),
+              (status = 409, description = "the role is bound in this scope already", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn bind(
     state: web::Data<AppState>,

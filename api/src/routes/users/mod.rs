@@ -77,7 +77,6 @@ impl CommandEndpoint for User {
             ),
             UserError::Locked => ApiError::new(ErrorCode::UserLocked, rejection.to_string()),
             UserError::NotLocked => ApiError::new(ErrorCode::UserNotLocked, rejection.to_string()),
-            UserError::Inactive => ApiError::new(ErrorCode::UserInactive, rejection.to_string()),
             UserError::AlreadyBound => {
                 ApiError::new(ErrorCode::RoleAlreadyBound, rejection.to_string())
             }
@@ -291,7 +290,7 @@ pub async fn get(
 #[utoipa::path(put, path = "/api/v1/users/{userId}", tag = "users", request_body = UserProfileBody,
     params(CommandHeaders, ("userId" = i64, Path)),
     responses((status = 200, body = UserBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "email taken, or the user is deleted", body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 409, description = "email taken", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -340,7 +339,7 @@ pub async fn delete(
 #[utoipa::path(post, path = "/api/v1/users/{userId}/actions/lock", tag = "users",
     params(CommandHeaders, ("userId" = i64, Path)),
     responses((status = 200, body = UserBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "the user is deleted", body = ErrorBody)),
+              (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn lock(
     state: web::Data<AppState>,
@@ -356,7 +355,7 @@ pub async fn lock(
 #[utoipa::path(post, path = "/api/v1/users/{userId}/actions/unlock", tag = "users",
     params(CommandHeaders, ("userId" = i64, Path)),
     responses((status = 200, body = UserBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "the user is not locked, or deleted", body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 409, description = "the user is not locked", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn unlock(
     state: web::Data<AppState>,

@@ -28,9 +28,10 @@ pub async fn users<T: FromRow>(
     offset: i64,
 ) -> Result<(Vec<T>, i64), DbError> {
     let pattern = db::contains_pattern(filter.search);
+    // Deleted users are listed only when asked for by their status.
     let condition =
         "($1::text IS NULL OR username ILIKE $1 ESCAPE '\\' OR email ILIKE $1 ESCAPE '\\') \
-        AND ($2::text IS NULL OR status = $2)";
+        AND (status = $2 OR ($2::text IS NULL AND status <> 'inactive'))";
     let rows = pool
         .query(
             &format!(
@@ -50,10 +51,10 @@ pub async fn users<T: FromRow>(
     Ok((db::rows_as(rows)?, total))
 }
 
-/// One user.
+/// One user, unless deleted.
 pub async fn user<T: FromRow>(pool: &Pool, id: i64) -> Result<Option<T>, DbError> {
     pool.query_opt(
-        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND status <> 'inactive'"),
         &[&id],
     )
     .await
