@@ -24,6 +24,7 @@
 //! - [`role`]: the Role aggregate (named sets of permissions).
 //! - [`namespace`]: the Namespace aggregate (a Kubernetes namespace, its quota, what it holds).
 //! - [`config_map`]: the ConfigMap aggregate (configuration data of a namespace).
+//! - [`namespace_secret`]: the NamespaceSecret aggregate (a namespace's sealed secrets).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
@@ -43,6 +44,7 @@ pub mod identity;
 pub mod json_integer;
 pub mod mephost;
 pub mod namespace;
+pub mod namespace_secret;
 pub mod operation;
 pub mod permission;
 pub mod plugin;
