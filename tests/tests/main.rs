@@ -30,6 +30,7 @@ mod projector;
 mod relay;
 mod reverse_proxy;
 mod scripts_and_sample_code;
+mod secrets;
 mod upload_files;
 mod vm_catalogue;
 mod vm_images;

@@ -110,6 +110,7 @@ error_codes! {
     BindingNotFound = ("BINDING_NOT_FOUND", NOT_FOUND, None, "the user has no role binding with this id"),
     NamespaceNotFound = ("NAMESPACE_NOT_FOUND", NOT_FOUND, None, "no namespace has this id"),
     ConfigMapNotFound = ("CONFIG_MAP_NOT_FOUND", NOT_FOUND, None, "the namespace has no config map with this id"),
+    SecretNotFound = ("SECRET_NOT_FOUND", NOT_FOUND, None, "the namespace has no secret with this id"),
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
     ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),
@@ -146,6 +147,7 @@ error_codes! {
     NamespaceNotEmpty = ("NAMESPACE_NOT_EMPTY", CONFLICT, None, "the namespace still holds config maps, secrets, containers or volumes; the message counts them"),
     NamespaceInactive = ("NAMESPACE_INACTIVE", CONFLICT, None, "the namespace is inactive; activate it first"),
     DuplicateConfigMap = ("DUPLICATE_CONFIG_MAP", CONFLICT, None, "the namespace has a config map of this name"),
+    DuplicateSecret = ("DUPLICATE_SECRET", CONFLICT, None, "the namespace has a secret of this name"),
     ImageNotSlimmable = ("IMAGE_NOT_SLIMMABLE", CONFLICT, None, "an ISO image cannot be slimmed"),
     ImageFileUnavailable = ("IMAGE_FILE_UNAVAILABLE", CONFLICT, None, "the image has no file the file server can serve here"),
     FileExists = ("FILE_EXISTS", CONFLICT, None, "an uploaded file with this id exists"),

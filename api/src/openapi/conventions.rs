@@ -159,13 +159,14 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
             .minimum(Some(1.0))
             .maximum(Some(f64::from(i32::MAX))),
-        (ParameterIn::Path, "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId") => {
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                .minimum(Some(1.0))
-                .maximum(Some(routes::MAX_INT_ID as f64))
-        }
+        (
+            ParameterIn::Path,
+            "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId" | "secretId",
+        ) => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1.0))
+            .maximum(Some(routes::MAX_INT_ID as f64)),
         (ParameterIn::Path, "trafficRuleId" | "dnsRuleId") => {
             text().pattern(Some(routes::app_configuration::RULE_ID_PATTERN))
         }

@@ -13,7 +13,7 @@ use crate::routes::applications::{self, dto};
 use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
     containers, flavors, health, helm_charts, login, mephosts, namespaces, operations, pkg_specs,
-    plugins, profiles, projections, roles, sandbox, upload_files, users, vmimages,
+    plugins, profiles, projections, roles, sandbox, secrets, upload_files, users, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -71,6 +71,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         namespaces::create, namespaces::list, namespaces::get, namespaces::update, namespaces::delete,
         namespaces::activate, namespaces::deactivate,
         config_maps::create, config_maps::list, config_maps::get, config_maps::update, config_maps::delete,
+        secrets::create, secrets::list, secrets::get, secrets::update, secrets::delete, secrets::reveal,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -92,7 +93,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordBody,
         users::BindingBody, users::NewBindingBody, roles::RoleBody, roles::RoleInput,
         namespaces::NamespaceBody, namespaces::NamespaceInput, namespaces::QuotaValue,
-        config_maps::ConfigMapBody, config_maps::ConfigMapInput,
+        config_maps::ConfigMapBody, config_maps::ConfigMapInput, secrets::SecretBody, secrets::SecretInput, secrets::RevealedSecret,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -115,6 +116,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "roles", description = "Container platform: roles, named sets of resource:verb permissions"),
         (name = "namespaces", description = "Container platform: namespaces, their quotas and status"),
         (name = "configmaps", description = "Container platform: a namespace's config maps"),
+        (name = "secrets", description = "Container platform: a namespace's secrets, sealed; reveals recorded"),
     )
 )]
 pub struct ApiDoc;

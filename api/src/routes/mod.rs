@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod projections;
 pub mod roles;
 pub mod sandbox;
+pub mod secrets;
 pub mod upload_files;
 pub mod users;
 pub mod vmimages;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     roles::configure(cfg);
     // The namespace's resources before the namespaces: a matching scope does not fall through.
     config_maps::configure(cfg);
+    secrets::configure(cfg);
     namespaces::configure(cfg);
 }
 

@@ -9,11 +9,10 @@ pub mod dto;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::ids::{next_platform_id, PlatformTable};
-use commands::CommandOptions;
 use domain::config_map::{
     ConfigMap, ConfigMapAction, ConfigMapCommand, ConfigMapError, CONFIG_MAP_NAME,
 };
-use domain::namespace::{Namespace, NamespaceAction, NamespaceCommand, ResourceKind};
+use domain::namespace::{NamespaceAction, ResourceKind};
 use domain::permission::Scope;
 use projections::read_models::namespaces::query;
 
@@ -21,8 +20,8 @@ pub use dto::{ConfigMapBody, ConfigMapInput, ConfigMapQuery};
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    execute_command, json_bytes, metadata, options, requested_position, run_command, AppState,
-    CommandEndpoint, CommandHeaders, CommandRequest,
+    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
+    CommandHeaders, CommandRequest,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -90,28 +89,6 @@ fn not_found() -> ApiError {
     )
 }
 
-/// Admits (or releases) a resource of `kind` with `id` in namespace `namespace_id`.
-pub(crate) async fn namespace_holds(
-    state: &AppState,
-    access: &Access,
-    namespace_id: i64,
-    action: NamespaceAction,
-) -> Result<(), ApiError> {
-    let command = NamespaceCommand {
-        actor: access.actor.clone(),
-        action,
-    };
-    let request = CommandRequest::<Namespace>::new(
-        namespace_id.to_string(),
-        command,
-        metadata(&access.actor, None),
-    )
-    .with_options(CommandOptions::default());
-    execute_command(state, &request, |_| serde_json::Value::Null)
-        .await
-        .map(|_| ())
-}
-
 fn paths(path: &(String, String)) -> Result<(i64, i64), ApiError> {
     Ok((
         parse_int_id(&path.0, "namespaceId")?,
@@ -144,7 +121,7 @@ pub async fn create(
             access.require("configmaps", "create", Scope::Namespace(namespace_id))?;
             let id = next_platform_id(&st.pool, PlatformTable::ConfigMaps).await?;
             let kind = ResourceKind::ConfigMap;
-            namespace_holds(
+            super::namespaces::holds(
                 &st,
                 &access,
                 namespace_id,
@@ -172,7 +149,7 @@ pub async fn create(
                 run_command(&st, request, |map| render(id, namespace_id, &answer, map)).await;
             if !matches!(&reply, Ok(r) if !r.replayed()) {
                 // Refused, or a retry answered from its first result: this id holds nothing.
-                namespace_holds(
+                super::namespaces::holds(
                     &st,
                     &access,
                     namespace_id,
@@ -342,7 +319,7 @@ pub async fn delete(
             .with_options(options);
             let reply = run_command(&st, request, |_| serde_json::Value::Bool(true)).await?;
             let kind = ResourceKind::ConfigMap;
-            namespace_holds(
+            super::namespaces::holds(
                 &st,
                 &access,
                 namespace_id,

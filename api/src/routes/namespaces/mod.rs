@@ -8,11 +8,13 @@ pub mod dto;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::ids::{next_platform_id, PlatformTable};
+use commands::CommandOptions;
 use domain::config_map::ConfigMap;
 use domain::namespace::{
     Namespace, NamespaceAction, NamespaceCommand, NamespaceError, ResourceKind, KUBERNETES_NAME,
     NAMESPACE_NAME,
 };
+use domain::namespace_secret::NamespaceSecret;
 use domain::permission::Scope;
 use projections::read_models::namespaces::query;
 
@@ -20,8 +22,8 @@ pub use dto::{NamespaceBody, NamespaceInput, NamespaceQuery, QuotaValue};
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    execute_command, json_bytes, metadata, options, requested_position, run_command, AppState,
+    CommandEndpoint, CommandHeaders, CommandRequest, Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -357,6 +359,10 @@ async fn release_ghosts(state: &AppState, access: &Access, id: i64) -> Result<()
                 let map: ConfigMap = state.load(&resource.to_string()).await?;
                 map.name.is_some()
             }
+            ResourceKind::Secret => {
+                let secret: NamespaceSecret = state.load(&resource.to_string()).await?;
+                secret.name.is_some()
+            }
             // Kinds whose aggregates do not exist yet hold nothing yet.
             _ => true,
         };
@@ -368,8 +374,30 @@ async fn release_ghosts(state: &AppState, access: &Access, id: i64) -> Result<()
                 "releasing a resource that does not live"
             );
             let action = NamespaceAction::Release { kind, id: resource };
-            super::config_maps::namespace_holds(state, access, id, action).await?;
+            holds(state, access, id, action).await?;
         }
     }
     Ok(())
+}
+
+/// Admits (or releases) a resource of `kind` with `id` in namespace `namespace_id`.
+pub(crate) async fn holds(
+    state: &AppState,
+    access: &Access,
+    namespace_id: i64,
+    action: NamespaceAction,
+) -> Result<(), ApiError> {
+    let command = NamespaceCommand {
+        actor: access.actor.clone(),
+        action,
+    };
+    let request = CommandRequest::<Namespace>::new(
+        namespace_id.to_string(),
+        command,
+        metadata(&access.actor, None),
+    )
+    .with_options(CommandOptions::default());
+    execute_command(state, &request, |_| serde_json::Value::Null)
+        .await
+        .map(|_| ())
 }

@@ -1,4 +1,5 @@
-//! `namespaces` (and, with their aggregates, `config_maps` and `secrets`, which reference it):
+//! `namespaces`, `config_maps` and `secrets` (which reference it; secrets' `data` holds only the
+//! sealed values):
 //! one projection, written in log order one statement per event (`statements`), so a resource's
 //! row always finds its namespace's. A deleted namespace's row is deleted (it holds nothing by
 //! then: the aggregate refuses otherwise).
@@ -9,6 +10,7 @@ use cqrs_es::Aggregate;
 use db::Conn;
 use domain::config_map::{ConfigMap, ConfigMapEvent, ConfigMapFields};
 use domain::namespace::{Namespace, NamespaceEvent, NamespaceFields};
+use domain::namespace_secret::{NamespaceSecret, SecretEvent};
 
 use super::statements::{self, Statement};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -30,6 +32,13 @@ const CONFIG_MAP_CREATED: &str = "INSERT INTO config_maps (id, name, namespace_i
 const CONFIG_MAP_UPDATED: &str = "UPDATE config_maps SET data = $2, binary_data = $3, \
     updated_at = $4, updated_by = $5 WHERE id = $1";
 const CONFIG_MAP_DELETED: &str = "DELETE FROM config_maps WHERE id = $1";
+const SECRET_CREATED: &str = "INSERT INTO secrets (id, name, namespace_id, kubernetes_name, \
+    type, data, created_at, updated_at, created_by, updated_by) \
+    VALUES ($1, $2, $3, $2, $4, $5, $6, $6, $7, $7)";
+const SECRET_UPDATED: &str =
+    "UPDATE secrets SET data = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
+const SECRET_RESEALED: &str = "UPDATE secrets SET data = $2 WHERE id = $1";
+const SECRET_DELETED: &str = "DELETE FROM secrets WHERE id = $1";
 
 impl Projection for NamespacesProjection {
     fn name(&self) -> &'static str {
@@ -37,7 +46,7 @@ impl Projection for NamespacesProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Namespace::TYPE, ConfigMap::TYPE]
+        &[Namespace::TYPE, ConfigMap::TYPE, NamespaceSecret::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -59,6 +68,8 @@ impl Projection for NamespacesProjection {
                     statements.extend(namespace_statement(id, event)?);
                 } else if event.aggregate_type == ConfigMap::TYPE {
                     statements.push(config_map_statement(id, event)?);
+                } else if event.aggregate_type == NamespaceSecret::TYPE {
+                    statements.extend(secret_statement(id, event)?);
                 }
             }
             statements::run(conn, &statements).await
@@ -143,4 +154,44 @@ fn config_map_statement(id: i64, event: &LogEvent) -> Result<Statement, Projecti
         ),
         ConfigMapEvent::ConfigMapDeleted {} => (CONFIG_MAP_DELETED, vec![Box::new(id)]),
     })
+}
+
+fn secret_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, ProjectionError> {
+    let at = event.recorded_at;
+    let json =
+        |data: &std::collections::BTreeMap<String, domain::secret::Sealed>| serde_json::json!(data);
+    Ok(Some(match event.decode::<SecretEvent>()? {
+        SecretEvent::SecretCreated {
+            namespace_id,
+            name,
+            secret_type,
+            data,
+            created_by,
+        } => (
+            SECRET_CREATED,
+            vec![
+                Box::new(id),
+                Box::new(name),
+                Box::new(namespace_id),
+                Box::new(secret_type.as_str()),
+                Box::new(json(&data)),
+                Box::new(at),
+                Box::new(created_by),
+            ],
+        ),
+        SecretEvent::SecretUpdated { data, updated_by } => (
+            SECRET_UPDATED,
+            vec![
+                Box::new(id),
+                Box::new(json(&data)),
+                Box::new(at),
+                Box::new(updated_by),
+            ],
+        ),
+        SecretEvent::SecretResealed { data } => {
+            (SECRET_RESEALED, vec![Box::new(id), Box::new(json(&data))])
+        }
+        SecretEvent::SecretRevealed { .. } => return Ok(None),
+        SecretEvent::SecretDeleted {} => (SECRET_DELETED, vec![Box::new(id)]),
+    }))
 }

@@ -103,3 +103,51 @@ pub async fn config_map<T: FromRow>(
     .await
     .and_then(db::opt_as)
 }
+
+/// A secret's metadata: its keys, never its values (not even sealed).
+const SECRET_COLUMNS: &str = "id, name, namespace_id, kubernetes_name, type AS secret_type, \
+    ARRAY(SELECT jsonb_object_keys(data) ORDER BY 1) AS keys, created_at, updated_at, \
+    created_by, updated_by";
+
+/// A page of a namespace's secrets by name, and how many it has.
+pub async fn secrets<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    search: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<T>, i64), DbError> {
+    let pattern = db::contains_pattern(search);
+    let condition = "namespace_id = $1 AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')";
+    let rows = pool
+        .query(
+            &format!(
+                "SELECT {SECRET_COLUMNS} FROM secrets WHERE {condition} \
+                 ORDER BY name LIMIT $3 OFFSET $4"
+            ),
+            &[&namespace_id, &pattern, &limit, &offset],
+        )
+        .await?;
+    let total = pool
+        .query_one(
+            &format!("SELECT count(*) FROM secrets WHERE {condition}"),
+            &[&namespace_id, &pattern],
+        )
+        .await
+        .and_then(db::scalar)?;
+    Ok((db::rows_as(rows)?, total))
+}
+
+/// One secret's metadata.
+pub async fn secret<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    id: i64,
+) -> Result<Option<T>, DbError> {
+    pool.query_opt(
+        &format!("SELECT {SECRET_COLUMNS} FROM secrets WHERE namespace_id = $1 AND id = $2"),
+        &[&namespace_id, &id],
+    )
+    .await
+    .and_then(db::opt_as)
+}

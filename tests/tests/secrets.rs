@@ -1,0 +1,258 @@
+//! A namespace's secrets: values sealed before anything stores them (no plain value in an
+//! answer, event or table), type rules, reveals needing `secrets:reveal` and recorded as events,
+//! a namespace with secrets refusing deletion, and a rebuild equal to the incremental rows.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, wait_caught_up, TestApp};
+
+const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n";
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
+const PLAIN: &str = "hunter2-very-secret-value";
+
+async fn namespace(app: &TestApp, name: &str) -> i64 {
+    let reply = app
+        .request(
+            "POST",
+            "/api/v1/namespaces",
+            Some(&app.admin()),
+            Some(&json!({ "name": name })),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["id"].as_i64().expect("namespace id")
+}
+
+fn secrets(namespace: i64) -> String {
+    format!("/api/v1/namespaces/{namespace}/secrets")
+}
+
+async fn create(app: &TestApp, token: &str, namespace: i64, body: Value) -> (u16, Value) {
+    let reply = app
+        .request("POST", &secrets(namespace), Some(token), Some(&body), &[])
+        .await;
+    (reply.status, reply.body)
+}
+
+async fn reveal_events(app: &TestApp) -> i64 {
+    app.pool
+        .query_one(
+            "SELECT count(*) FROM events WHERE event_type = 'SecretRevealed'",
+            &[],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count")
+}
+
+#[actix_web::test]
+async fn secret_values_are_sealed_and_revealed_only_with_the_permission() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let ns = namespace(&app, "vault").await;
+    let mut answers = Vec::new();
+    let (status, created) = create(
+        &app,
+        &app.tenant(1),
+        ns,
+        json!({ "name": "db-credentials", "data": { "username": "app", "password": PLAIN } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["type"], "Opaque");
+    assert_eq!(created["keys"], json!(["password", "username"]));
+    answers.push(created.to_string());
+    let id = created["id"].as_i64().expect("id");
+    let path = format!("{}/{id}", secrets(ns));
+    let read = app.request("GET", &path, Some(&admin), None, &[]).await;
+    assert_eq!(
+        read.body["keys"],
+        json!(["password", "username"]),
+        "{}",
+        read.body
+    );
+    answers.push(read.body.to_string());
+    answers.push(
+        app.request("GET", &secrets(ns), Some(&admin), None, &[])
+            .await
+            .body
+            .to_string(),
+    );
+
+    // The tenant may create and read secrets, not reveal them.
+    let denied = app
+        .request(
+            "POST",
+            &format!("{path}/actions/reveal"),
+            Some(&app.tenant(1)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    assert_eq!(denied.body["params"], json!(["secrets:reveal"]));
+    assert_eq!(reveal_events(&app).await, 0);
+    let revealed = app
+        .request(
+            "POST",
+            &format!("{path}/actions/reveal"),
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(revealed.status, 200, "{}", revealed.body);
+    assert_eq!(revealed.body["data"]["password"], PLAIN);
+    assert_eq!(reveal_events(&app).await, 1, "each reveal is recorded");
+
+    let replaced = app
+        .request(
+            "PUT",
+            &path,
+            Some(&admin),
+            Some(&json!({ "name": "db-credentials", "data": { "password": "rotated-1" } })),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert_eq!(replaced.body["keys"], json!(["password"]));
+    let retyped = app
+        .request("PUT", &path, Some(&admin), Some(&json!({ "name": "db-credentials", "type": "kubernetes.io/tls", "data": { "tls.crt": CERT, "tls.key": KEY } })), &[])
+        .await;
+    assert_eq!(retyped.status, 400);
+    assert_eq!(retyped.body["params"], json!(["type"]));
+
+    wait_caught_up(&app.pool).await;
+    let events: Vec<String> = app
+        .pool
+        .query("SELECT payload::text FROM events", &[])
+        .await
+        .and_then(db::scalars)
+        .expect("events");
+    let rows = app.rows("secrets", "id").await;
+    for value in [PLAIN, "rotated-1"] {
+        assert!(
+            !events.iter().any(|e| e.contains(value)),
+            "{value} in an event"
+        );
+        assert!(
+            !rows.iter().any(|r| r.to_string().contains(value)),
+            "{value} in a row"
+        );
+        assert!(
+            !answers.iter().any(|a| a.contains(value)),
+            "{value} in an answer"
+        );
+    }
+    assert!(rows[0]["data"]["password"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("enc:v1:"));
+}
+
+#[actix_web::test]
+async fn each_type_is_checked_and_a_namespace_with_secrets_stays() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let ns = namespace(&app, "typed").await;
+    let docker = r#"{"auths":{"registry.example":{"auth":"dXNlcjpwYXNz"}}}"#;
+    for (body, expected) in [
+        (
+            json!({ "name": "tls", "type": "kubernetes.io/tls", "data": { "tls.crt": CERT, "tls.key": KEY } }),
+            201,
+        ),
+        (
+            json!({ "name": "pull", "type": "kubernetes.io/dockerconfigjson", "data": { ".dockerconfigjson": docker } }),
+            201,
+        ),
+        (
+            json!({ "name": "tls2", "type": "kubernetes.io/tls", "data": { "tls.crt": CERT } }),
+            400,
+        ),
+        (
+            json!({ "name": "tls3", "type": "kubernetes.io/tls", "data": { "tls.crt": "nope", "tls.key": KEY } }),
+            400,
+        ),
+        (
+            json!({ "name": "pull2", "type": "kubernetes.io/dockerconfigjson", "data": { ".dockerconfigjson": "{}" } }),
+            400,
+        ),
+        (
+            json!({ "name": "odd", "type": "kubernetes.io/basic-auth", "data": {} }),
+            400,
+        ),
+        (json!({ "name": "tls", "data": {} }), 409),
+    ] {
+        let (status, answer) = create(&app, &admin, ns, body.clone()).await;
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
+    let refused = app
+        .request(
+            "DELETE",
+            &format!("/api/v1/namespaces/{ns}"),
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2 secrets"),
+        "{}",
+        refused.body
+    );
+    let listed = app
+        .request("GET", &secrets(ns), Some(&admin), None, &[])
+        .await;
+    for secret in listed.body["results"].as_array().expect("secrets") {
+        let deleted = app
+            .request(
+                "DELETE",
+                &format!("{}/{}", secrets(ns), secret["id"]),
+                Some(&admin),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(deleted.status, 200, "{}", deleted.body);
+    }
+    wait_caught_up(&app.pool).await;
+    let other = namespace(&app, "kept-secrets").await;
+    let (status, _) = create(
+        &app,
+        &admin,
+        other,
+        json!({ "name": "s", "data": { "k": "v" } }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let gone = app
+        .request(
+            "DELETE",
+            &format!("/api/v1/namespaces/{ns}"),
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(gone.status, 200, "{}", gone.body);
+
+    wait_caught_up(&app.pool).await;
+    let before = app.rows("secrets", "id").await;
+    assert_eq!(before.len(), 1);
+    app.pool
+        .execute("DELETE FROM secrets", &[])
+        .await
+        .expect("tamper");
+    app.server
+        .state
+        .runtime
+        .rebuild("namespaces")
+        .await
+        .expect("rebuild");
+    assert_eq!(app.rows("secrets", "id").await, before);
+}
