@@ -4,8 +4,7 @@
 //! skipped, and two processes seeding at once race on the streams' first append, which one wins
 //! and the other then finds already done.
 
-use cqrs_es::Aggregate;
-use db::{DbError, Pool};
+use db::Pool;
 use domain::capability::{
     Capability, CapabilityAction, CapabilityCommand, CapabilityError, CapabilityFields,
 };
@@ -14,7 +13,6 @@ use domain::capability_group::{
     CapabilityGroupFields,
 };
 use domain::flavor::{Flavor, FlavorAction, FlavorCommand, FlavorError, FlavorFields};
-use domain::uniqueness::HoldsUniqueKeys;
 use domain::uploaded_file::{
     FileType, UploadedFile, UploadedFileAction, UploadedFileCommand, UploadedFileError,
     UploadedFileFields,
@@ -26,6 +24,8 @@ use domain::vm_catalogue::{
 use domain::{Actor, Role};
 use serde::Deserialize;
 
+use crate::seeding::seed_streams;
+pub use crate::seeding::{seeder, SeedError};
 use crate::{CommandError, CommandExecutor, CommandMetadata, CommandOptions, StoredResponse};
 
 /// The original's 16 VM flavors (its newer seed, `tbl_vm_flavor`).
@@ -44,17 +44,6 @@ const VM_REGULATIONS: &str = include_str!("../catalogue/tbl_vm_regulation.json")
 const VM_NETWORKS: &str = include_str!("../catalogue/tbl_vm_network.json");
 const VM_USER_DATA: &str = include_str!("../catalogue/tbl_vm_user_data.json");
 
-/// Why seeding failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    #[error("catalogue data {0}: {1}")]
-    Data(&'static str, String),
-    #[error(transparent)]
-    Database(#[from] DbError),
-    #[error("seeding {0}: {1}")]
-    Command(&'static str, String),
-}
-
 /// What one seeding created, by catalogue.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Seeded {
@@ -64,11 +53,6 @@ pub struct Seeded {
     pub capabilities: usize,
     pub vm_catalogue: usize,
     pub roles: usize,
-}
-
-/// Who seeds: edgedev itself, as an admin.
-pub fn seeder() -> Actor {
-    Actor::new("edgedev-catalogue", "edgedev-catalogue", vec![Role::Admin])
 }
 
 /// Seeds every catalogue whose rows are missing.
@@ -231,61 +215,6 @@ pub fn row_count() -> Result<usize, SeedError> {
         + 2 * capabilities()?.len()
         + vm_catalogue()?.len()
         + crate::system_roles::system_roles()?.len())
-}
-
-/// Runs the create command of every row whose stream has no events yet. A row another process
-/// seeded meanwhile is rejected as existing (or its unique names as held) and counts as done.
-pub(crate) async fn seed_streams<A>(
-    executor: &CommandExecutor,
-    pool: &Pool,
-    catalogue: &'static str,
-    rows: Vec<(String, A::Command)>,
-    already_exists: impl Fn(&A::Error) -> bool,
-) -> Result<usize, SeedError>
-where
-    A: Aggregate<Services = ()> + HoldsUniqueKeys,
-    A::Command: Clone,
-{
-    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    let present = streams_present(pool, A::TYPE, &ids).await?;
-    let metadata = CommandMetadata::system(&seeder());
-    let options = CommandOptions::default().for_new_stream();
-    let mut created = 0;
-    for (id, command) in rows.into_iter().filter(|(id, _)| !present.contains(id)) {
-        let outcome = executor
-            .execute::<A, _>(&id, command, &(), &metadata, &options, |_, _| {
-                StoredResponse {
-                    status: 201,
-                    body: serde_json::Value::Null,
-                }
-            })
-            .await;
-        match outcome {
-            Ok(_) => created += 1,
-            Err(CommandError::Rejected(e)) if already_exists(&e) => {}
-            Err(CommandError::Duplicate { .. })
-                if !streams_present(pool, A::TYPE, &[id.as_str()])
-                    .await?
-                    .is_empty() => {}
-            Err(error) => return Err(SeedError::Command(catalogue, error.to_string())),
-        }
-    }
-    Ok(created)
-}
-
-/// Which of `ids` already have a stream of `aggregate_type`.
-async fn streams_present(
-    pool: &Pool,
-    aggregate_type: &str,
-    ids: &[&str],
-) -> Result<Vec<String>, DbError> {
-    let rows = pool
-        .query(
-            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)",
-            &[&aggregate_type, &ids],
-        )
-        .await?;
-    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
 }
 
 fn empty_is_none(value: Option<String>) -> Option<String> {

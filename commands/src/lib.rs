@@ -11,6 +11,7 @@
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
 //! - [`error`]: how a command can fail, classified for the HTTP layer.
 //! - [`catalogue`]: the catalogues seeded as events at first start.
+//! - [`seeding`]: creating streams from seed rows, once.
 //! - [`system_roles`]: the roles ADMIN, TENANT and GUEST, seeded like a catalogue.
 //! - [`ids`]: integer ids chosen on the write side (sequences).
 //! - [`reservations`]: reads of the uniqueness reservations.
@@ -25,6 +26,7 @@ pub mod metadata;
 pub mod passwords;
 pub mod reservations;
 pub mod secrets;
+pub mod seeding;
 pub mod store;
 pub mod system_roles;
 

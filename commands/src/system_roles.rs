@@ -7,7 +7,7 @@ use domain::permission::Permission;
 use domain::role::{Role, RoleAction, RoleCommand, RoleError, RoleFields};
 use serde::Deserialize;
 
-use crate::catalogue::{seed_streams, seeder, SeedError};
+use crate::seeding::{seed_streams, seeder, SeedError};
 use crate::CommandExecutor;
 
 const ROLES: &str = include_str!("../catalogue/roles.json");

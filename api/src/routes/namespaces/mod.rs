@@ -4,26 +4,26 @@
 //! namespaces the caller may read. A namespace is deleted only when it holds nothing.
 
 pub mod dto;
+mod holding;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::ids::{next_platform_id, PlatformTable};
-use commands::CommandOptions;
-use domain::config_map::ConfigMap;
 use domain::namespace::{
-    Namespace, NamespaceAction, NamespaceCommand, NamespaceError, ResourceKind, KUBERNETES_NAME,
-    NAMESPACE_NAME,
+    Namespace, NamespaceAction, NamespaceCommand, NamespaceError, KUBERNETES_NAME, NAMESPACE_NAME,
 };
-use domain::namespace_secret::NamespaceSecret;
 use domain::permission::Scope;
 use projections::read_models::namespaces::query;
 
 pub use dto::{NamespaceBody, NamespaceInput, NamespaceQuery, QuotaValue};
+pub(crate) use holding::holds;
+
+use self::holding::release_ghosts;
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    execute_command, json_bytes, metadata, options, requested_position, run_command, AppState,
-    CommandEndpoint, CommandHeaders, CommandRequest, Reply,
+    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
+    CommandHeaders, CommandRequest, Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -347,57 +347,4 @@ pub async fn delete(
         })
         .await?;
     Ok(reply.into_response())
-}
-
-/// Releases what the namespace admitted but does not live: a creation that was admitted and
-/// then never written (its request died in between), or a deletion whose release was lost.
-async fn release_ghosts(state: &AppState, access: &Access, id: i64) -> Result<(), ApiError> {
-    let namespace: Namespace = state.load(&id.to_string()).await?;
-    for (kind, resource) in namespace.held {
-        let lives = match kind {
-            ResourceKind::ConfigMap => {
-                let map: ConfigMap = state.load(&resource.to_string()).await?;
-                map.name.is_some()
-            }
-            ResourceKind::Secret => {
-                let secret: NamespaceSecret = state.load(&resource.to_string()).await?;
-                secret.name.is_some()
-            }
-            // Kinds whose aggregates do not exist yet hold nothing yet.
-            _ => true,
-        };
-        if !lives {
-            tracing::info!(
-                namespace = id,
-                ?kind,
-                resource,
-                "releasing a resource that does not live"
-            );
-            let action = NamespaceAction::Release { kind, id: resource };
-            holds(state, access, id, action).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Admits (or releases) a resource of `kind` with `id` in namespace `namespace_id`.
-pub(crate) async fn holds(
-    state: &AppState,
-    access: &Access,
-    namespace_id: i64,
-    action: NamespaceAction,
-) -> Result<(), ApiError> {
-    let command = NamespaceCommand {
-        actor: access.actor.clone(),
-        action,
-    };
-    let request = CommandRequest::<Namespace>::new(
-        namespace_id.to_string(),
-        command,
-        metadata(&access.actor, None),
-    )
-    .with_options(CommandOptions::default());
-    execute_command(state, &request, |_| serde_json::Value::Null)
-        .await
-        .map(|_| ())
 }

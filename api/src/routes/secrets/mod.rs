@@ -5,6 +5,7 @@
 //! `SecretRevealed` event. Admission by the namespace as for config maps (ADR 0016).
 
 pub mod dto;
+pub mod reveal;
 
 use std::collections::BTreeMap;
 
@@ -48,7 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .put(update)
                     .delete(delete),
             )
-            .service(web::resource("/{secretId}/actions/reveal").post(reveal)),
+            .service(web::resource("/{secretId}/actions/reveal").post(reveal::reveal)),
     );
 }
 
@@ -96,7 +97,7 @@ fn not_found() -> ApiError {
     )
 }
 
-fn paths(path: &(String, String)) -> Result<(i64, i64), ApiError> {
+pub(super) fn paths(path: &(String, String)) -> Result<(i64, i64), ApiError> {
     Ok((
         parse_int_id(&path.0, "namespaceId")?,
         parse_int_id(&path.1, "secretId")?,
@@ -138,7 +139,7 @@ fn render(id: i64, secret: &NamespaceSecret) -> serde_json::Value {
     .unwrap_or_default()
 }
 
-async fn run_secret(
+pub(super) async fn run_secret(
     state: &AppState,
     access: &Access,
     id: i64,
@@ -161,7 +162,11 @@ async fn run_secret(
 }
 
 /// The secret `id` of namespace `namespace_id`, loaded.
-async fn load(state: &AppState, namespace_id: i64, id: i64) -> Result<NamespaceSecret, ApiError> {
+pub(super) async fn load(
+    state: &AppState,
+    namespace_id: i64,
+    id: i64,
+) -> Result<NamespaceSecret, ApiError> {
     let secret: NamespaceSecret = state.load(&id.to_string()).await?;
     if secret.namespace_id != Some(namespace_id) || secret.name.is_none() {
         return Err(not_found());
@@ -341,62 +346,6 @@ pub async fn update(
         })
         .await?;
     Ok(reply.into_response())
-}
-
-/// Reveal a secret's values (`secrets:reveal` in its namespace); every reveal is recorded
-/// (`SecretRevealed`). An `Idempotency-Key` is not honoured here: a retry is another reveal.
-#[utoipa::path(post, path = "/api/v1/namespaces/{namespaceId}/secrets/{secretId}/actions/reveal", tag = "secrets",
-    params(("namespaceId" = i64, Path), ("secretId" = i64, Path)),
-    responses((status = 200, body = RevealedSecret), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn reveal(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (namespace_id, id) = paths(&path)?;
-    let st = state.clone();
-    let revealed = state
-        .offload(async move {
-            let access = Access::resolve(&st, caller.0).await?;
-            access.require("secrets", "reveal", Scope::Namespace(namespace_id))?;
-            let secret = load(&st, namespace_id, id).await?;
-            let action = SecretAction::Reveal { by: access.by() };
-            run_secret(
-                &st,
-                &access,
-                id,
-                action,
-                CommandOptions::default(),
-                (StatusCode::OK, None),
-            )
-            .await?;
-            let data = secret
-                .data
-                .iter()
-                .map(|(key, value)| {
-                    st.secrets
-                        .unseal(value)
-                        .map(|plain| (key.clone(), plain))
-                        .map_err(|_| {
-                            ApiError::internal(
-                                "a secret value cannot be opened with the configured keys",
-                            )
-                        })
-                })
-                .collect::<Result<BTreeMap<_, _>, _>>()?;
-            Ok(RevealedSecret {
-                id,
-                name: secret.name.unwrap_or_default(),
-                secret_type: secret
-                    .secret_type
-                    .map_or("Opaque", |t| t.as_str())
-                    .to_owned(),
-                data,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(revealed))
 }
 
 /// Delete a secret (`secrets:delete` in its namespace).

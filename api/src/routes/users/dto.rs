@@ -126,7 +126,7 @@ impl NewUserBody {
 /// A password change: the user's own (`currentPassword` required) or an administrator's reset.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PasswordBody {
+pub struct PasswordChangeBody {
     /// Write-only; required when users change their own password.
     #[schema(max_length = 128, write_only)]
     pub current_password: Option<String>,
