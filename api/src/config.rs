@@ -83,6 +83,9 @@ pub struct OperationsConfig {
     pub reverse_proxy_token: Option<String>,
     /// `EDGEDEV_SECRET_KEY`: base64 AES-256 key; `None` uses (or creates) `<data_dir>/secret.key`.
     pub secret_key: Option<String>,
+    /// `EDGEDEV_SECRET_PREVIOUS_KEYS`: earlier keys (comma-separated base64) that still open what
+    /// they sealed, besides the lines of `<data_dir>/secret.previous`.
+    pub secret_previous_keys: Option<String>,
     /// How often running operations poll LCM.
     pub poll: Duration,
     /// Whether this process runs operations (several may; each operation runs in one at a time).
@@ -104,6 +107,7 @@ impl Default for OperationsConfig {
             reverse_proxy_url: None,
             reverse_proxy_token: None,
             secret_key: None,
+            secret_previous_keys: None,
             poll: Duration::from_secs(5),
             run_workflows: true,
             deadlines: workflows::Deadlines::default(),

@@ -80,6 +80,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     let secrets = commands::secrets::SecretBox::load_or_create(
         config.operations.secret_key.as_deref(),
         &config.data_dir,
+    )?
+    .with_previous(
+        config.operations.secret_previous_keys.as_deref(),
+        &config.data_dir,
     )?;
     let lcm = if config.operations.lcm_http {
         workflows::lcm::LcmAdapter::http(

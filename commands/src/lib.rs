@@ -16,6 +16,7 @@
 //! - [`ids`]: integer ids chosen on the write side (sequences).
 //! - [`reservations`]: reads of the uniqueness reservations.
 //! - [`secrets`]: sealing passwords before they reach a command, an event or a table.
+//! - [`rotation`]: a new secret key, and namespace secrets re-sealed under it.
 //! - [`passwords`]: Argon2id password hashes, sealed.
 
 pub mod catalogue;
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod metadata;
 pub mod passwords;
 pub mod reservations;
+pub mod rotation;
 pub mod secrets;
 pub mod seeding;
 pub mod store;

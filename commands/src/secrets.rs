@@ -2,7 +2,9 @@
 //! or a table. The text form is `enc:v1:<key id>:<base64(nonce | ciphertext | tag)>`; the key id
 //! (first 8 hex digits of the key's SHA-256) names the key, so a rotated key can be told apart.
 //! The key comes from `EDGEDEV_SECRET_KEY` (base64 of 32 bytes) or `<data dir>/secret.key`, created
-//! on first use with owner-only permissions.
+//! on first use with owner-only permissions. Earlier keys (`EDGEDEV_SECRET_PREVIOUS_KEYS`, and the
+//! lines of `<data dir>/secret.previous` that a generated rotation writes) still open what they
+//! sealed, while everything new is sealed with the current key (see `rotation`).
 
 use std::path::Path;
 
@@ -19,7 +21,12 @@ const PREFIX: &str = "enc:v1:";
 pub struct SecretBox {
     cipher: Aes256Gcm,
     key_id: String,
+    /// Earlier keys by id: they open, never seal.
+    previous: Vec<(String, Aes256Gcm)>,
 }
+
+/// The file of a data directory's earlier keys, one base64 key per line.
+pub const PREVIOUS_KEYS_FILE: &str = "secret.previous";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -39,7 +46,50 @@ impl SecretBox {
         let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| SecretError::BadKey)?;
         let digest = Sha256::digest(key);
         let key_id = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Self { cipher, key_id })
+        Ok(Self {
+            cipher,
+            key_id,
+            previous: Vec::new(),
+        })
+    }
+
+    /// This box, also opening what the earlier keys sealed: `configured` (comma-separated base64
+    /// keys) and the lines of `<data_dir>/secret.previous`.
+    pub fn with_previous(
+        mut self,
+        configured: Option<&str>,
+        data_dir: &Path,
+    ) -> Result<Self, SecretError> {
+        let file = match std::fs::read_to_string(data_dir.join(PREVIOUS_KEYS_FILE)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let texts = configured
+            .unwrap_or_default()
+            .split(',')
+            .chain(file.lines())
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        for text in texts {
+            let key = STANDARD.decode(text).map_err(|_| SecretError::BadKey)?;
+            let earlier = Self::from_key(&key)?;
+            if earlier.key_id != self.key_id
+                && !self.previous.iter().any(|(id, _)| *id == earlier.key_id)
+            {
+                self.previous.push((earlier.key_id, earlier.cipher));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether `sealed` was sealed with the current key.
+    pub fn is_current(&self, sealed: &Sealed) -> bool {
+        sealed
+            .0
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(key_id, _)| key_id == self.key_id)
     }
 
     /// The configured key, or the data directory's (created when missing).
@@ -92,16 +142,21 @@ impl SecretBox {
     pub fn unseal(&self, sealed: &Sealed) -> Result<String, SecretError> {
         let rest = sealed.0.strip_prefix(PREFIX).ok_or(SecretError::Unseal)?;
         let (key_id, data) = rest.split_once(':').ok_or(SecretError::Unseal)?;
-        if key_id != self.key_id {
-            return Err(SecretError::Unseal);
-        }
+        let cipher = if key_id == self.key_id {
+            &self.cipher
+        } else {
+            self.previous
+                .iter()
+                .find(|(id, _)| id == key_id)
+                .map(|(_, cipher)| cipher)
+                .ok_or(SecretError::Unseal)?
+        };
         let blob = STANDARD.decode(data).map_err(|_| SecretError::Unseal)?;
         if blob.len() < 12 + 16 {
             return Err(SecretError::Unseal);
         }
         let (nonce, ciphertext) = blob.split_at(12);
-        let plain = self
-            .cipher
+        let plain = cipher
             .decrypt(Nonce::from_slice(nonce), ciphertext)
             .map_err(|_| SecretError::Unseal)?;
         String::from_utf8(plain).map_err(|_| SecretError::Unseal)
@@ -128,6 +183,34 @@ pub const MASK: &str = "******";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_earlier_key_opens_what_it_sealed_and_the_current_one_seals() {
+        let dir = std::env::temp_dir().join(format!("edgedev-keys-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let old = SecretBox::from_key(&[1u8; 32]).expect("key");
+        let sealed_before = old.seal("before");
+        std::fs::write(
+            dir.join(PREVIOUS_KEYS_FILE),
+            STANDARD.encode([1u8; 32]) + "\n",
+        )
+        .expect("previous keys");
+        let new = SecretBox::from_key(&[2u8; 32])
+            .expect("key")
+            .with_previous(None, &dir)
+            .expect("keyring");
+        assert_eq!(new.unseal(&sealed_before).expect("opens"), "before");
+        assert!(!new.is_current(&sealed_before));
+        let sealed_after = new.seal("after");
+        assert!(new.is_current(&sealed_after));
+        assert!(
+            old.unseal(&sealed_after).is_err(),
+            "an old key opens nothing new"
+        );
+        let without = SecretBox::from_key(&[2u8; 32]).expect("key");
+        assert!(without.unseal(&sealed_before).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_sealed_secret_opens_only_with_its_key() {

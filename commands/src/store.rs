@@ -156,7 +156,17 @@ impl EventStore {
         })
     }
 
-    /// Where the newest event of an aggregate is in the log; `None` when it has no events.
+    /// The ids of every stream of `aggregate_type`.
+    pub async fn stream_ids(&self, aggregate_type: &str) -> Result<Vec<String>, DbError> {
+        self.pool
+            .query(
+                "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY 1",
+                &[&aggregate_type],
+            )
+            .await
+            .and_then(db::scalars)
+    }
+
     /// Whether any stream of `aggregate_type` has events.
     pub async fn any_stream(&self, aggregate_type: &str) -> Result<bool, DbError> {
         self.pool
@@ -168,6 +178,7 @@ impl EventStore {
             .and_then(db::scalar)
     }
 
+    /// Where the newest event of an aggregate is in the log; `None` when it has no events.
     pub async fn head(
         &self,
         aggregate_type: &str,

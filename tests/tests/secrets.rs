@@ -256,3 +256,94 @@ async fn each_type_is_checked_and_a_namespace_with_secrets_stays() {
         .expect("rebuild");
     assert_eq!(app.rows("secrets", "id").await, before);
 }
+
+/// `edgedev secrets rotate-key --generate`: a new key, every secret re-sealed under it with an
+/// event (a second run has nothing left to do), and a server started with the new key (the old
+/// one kept as an earlier key) reveals every value.
+#[actix_web::test]
+async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
+    let data_dir = crate::helpers::temp_dir();
+    let mut url = None;
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.data_dir = data_dir.clone();
+        url = config.database_url.clone();
+    })
+    .await;
+    let url = url.expect("database url");
+    let ns = namespace(&app, "rotating").await;
+    let (status, created) = create(
+        &app,
+        &app.admin(),
+        ns,
+        json!({ "name": "db", "data": { "password": PLAIN } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    wait_caught_up(&app.pool).await;
+    let sealed_before = app.rows("secrets", "id").await[0]["data"]["password"].clone();
+
+    let rotate = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"));
+        command
+            .args(["secrets", "rotate-key"])
+            .env("DATABASE_URL", &url)
+            .env("EDGEDEV_DATA_DIR", &data_dir)
+            .env_remove("EDGEDEV_SECRET_KEY");
+        command
+    };
+    let first = rotate()
+        .arg("--generate")
+        .output()
+        .expect("rotate-key runs");
+    assert!(first.status.success(), "{first:?}");
+    let report: Value = serde_json::from_slice(&first.stdout).expect("a JSON report");
+    assert_eq!(report, json!({ "resealed": 1, "current": 0, "failed": [] }));
+    let again = rotate().output().expect("rotate-key runs");
+    let report: Value = serde_json::from_slice(&again.stdout).expect("a JSON report");
+    assert_eq!(report, json!({ "resealed": 0, "current": 1, "failed": [] }));
+
+    wait_caught_up(&app.pool).await;
+    let sealed_after = app.rows("secrets", "id").await[0]["data"]["password"].clone();
+    let key_id = |v: &Value| {
+        v.as_str()
+            .unwrap_or_default()
+            .split(':')
+            .nth(2)
+            .map(str::to_owned)
+    };
+    assert_ne!(
+        key_id(&sealed_before),
+        key_id(&sealed_after),
+        "sealed under the new key"
+    );
+    assert!(!sealed_after.to_string().contains(PLAIN));
+    let resealed: i64 = app
+        .pool
+        .query_one(
+            "SELECT count(*) FROM events WHERE event_type = 'SecretResealed'",
+            &[],
+        )
+        .await
+        .and_then(db::scalar)
+        .expect("count");
+    assert_eq!(resealed, 1);
+
+    // A server started now seals with the new key and still opens the old one's values.
+    let mut config = api::config::ServeConfig::for_database(&url, data_dir.clone());
+    config.jwt_secret = Some(crate::helpers::JWT_SECRET.into());
+    let restarted = api::server::start(&config, app.pool.clone())
+        .await
+        .expect("a second server");
+    let revealed = crate::helpers::call(
+        &format!("http://{}", restarted.addr),
+        "POST",
+        &format!("{}/{id}/actions/reveal", secrets(ns)),
+        Some(&app.admin()),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(revealed.status, 200, "{}", revealed.body);
+    assert_eq!(revealed.body["data"]["password"], PLAIN);
+}

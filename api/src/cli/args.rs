@@ -62,6 +62,13 @@ pub enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// Rotate the key secrets are sealed with.
+    Secrets {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: SecretsAction,
+    },
     /// Inspect, rebuild or resume projections.
     Projections {
         #[command(flatten)]
@@ -84,6 +91,23 @@ pub enum UsersAction {
         /// <data dir>/secret.key, as the server does.
         #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
         secret_key: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsAction {
+    /// Re-seal every namespace secret under the current key (new events); with `--generate`,
+    /// first replace the data directory's key with a new one, keeping the old one as an earlier
+    /// key. Restart the servers after a `--generate` so they seal with the new key.
+    RotateKey {
+        /// Generate a new key in the data directory (not with EDGEDEV_SECRET_KEY: put the new
+        /// key there and the old one in EDGEDEV_SECRET_PREVIOUS_KEYS instead).
+        #[arg(long)]
+        generate: bool,
+        #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<String>,
+        #[arg(long, env = "EDGEDEV_SECRET_PREVIOUS_KEYS", hide_env_values = true)]
+        secret_previous_keys: Option<String>,
     },
 }
 
@@ -225,6 +249,9 @@ pub struct OperationArgs {
     /// AES-256-GCM key for passwords (base64 of 32 bytes); unset uses <data dir>/secret.key.
     #[arg(long, env = "EDGEDEV_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// Earlier secret keys (comma-separated base64) that still open what they sealed.
+    #[arg(long, env = "EDGEDEV_SECRET_PREVIOUS_KEYS", hide_env_values = true)]
+    pub secret_previous_keys: Option<String>,
     /// How often a running operation polls LCM, in milliseconds.
     #[arg(long, env = "EDGEDEV_OPERATION_POLL_MS", default_value_t = 5000)]
     pub operation_poll_ms: u64,

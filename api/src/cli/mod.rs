@@ -1,4 +1,4 @@
-//! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `projections`. Flags fall back to
+//! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `secrets`, `projections`. Flags fall back to
 //! environment variables (`DATABASE_URL`, `EDGEDEV_BIND`, `EDGEDEV_DATA_DIR`, ...); they are
 //! declared in `args`, and run here.
 
@@ -89,6 +89,13 @@ pub async fn run(command: Command) -> CliResult {
             let data_dir = database.data_dir.clone();
             with_database(&database, |pool| async move {
                 users::run(pool, &data_dir, action).await
+            })
+            .await
+        }
+        Command::Secrets { database, action } => {
+            let data_dir = database.data_dir.clone();
+            with_database(&database, |pool| async move {
+                rotate_key(pool, &data_dir, action).await
             })
             .await
         }
@@ -183,6 +190,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             reverse_proxy_url: args.operations.reverse_proxy_url.clone(),
             reverse_proxy_token: args.operations.reverse_proxy_token.clone(),
             secret_key: args.operations.secret_key.clone(),
+            secret_previous_keys: args.operations.secret_previous_keys.clone(),
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
             run_workflows: !args.operations.no_workflows,
             deadlines: workflows::Deadlines::default(),
@@ -277,4 +285,37 @@ async fn projections_command(pool: Pool, action: ProjectionsAction) -> CliResult
         );
     }
     Ok(())
+}
+
+/// `edgedev secrets rotate-key`: prints what it re-sealed as JSON; fails when any secret could
+/// not be re-sealed (run it again to retry them).
+async fn rotate_key(pool: Pool, data_dir: &std::path::Path, action: SecretsAction) -> CliResult {
+    let SecretsAction::RotateKey {
+        generate,
+        secret_key,
+        secret_previous_keys,
+    } = action;
+    if generate {
+        if secret_key.is_some() {
+            return Err("--generate replaces the data directory's key; with EDGEDEV_SECRET_KEY set, put the new key there and the old one in EDGEDEV_SECRET_PREVIOUS_KEYS, then run rotate-key without --generate".into());
+        }
+        // A key to rotate from: the data directory's, created now if it never was.
+        commands::secrets::SecretBox::load_or_create(None, data_dir)?;
+        commands::rotation::generate_key(data_dir)?;
+    }
+    db::migrate::up(&pool).await?;
+    let secrets = commands::secrets::SecretBox::load_or_create(secret_key.as_deref(), data_dir)?
+        .with_previous(secret_previous_keys.as_deref(), data_dir)?;
+    let executor = commands::CommandExecutor::new(pool);
+    let report = commands::rotation::reseal_secrets(&executor, &secrets).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} secrets could not be re-sealed; run rotate-key again",
+            report.failed.len()
+        )
+        .into())
+    }
 }
