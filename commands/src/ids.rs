@@ -22,6 +22,7 @@ pub async fn next_platform_id(pool: &Pool, table: PlatformTable) -> Result<i64, 
         PlatformTable::Namespaces => "SELECT nextval('namespaces_id_seq')",
         PlatformTable::ConfigMaps => "SELECT nextval('config_maps_id_seq')",
         PlatformTable::Secrets => "SELECT nextval('secrets_id_seq')",
+        PlatformTable::UserSecrets => "SELECT nextval('user_secrets_id_seq')",
     };
     pool.query_one(sql, &[]).await.and_then(db::scalar)
 }
@@ -35,4 +36,5 @@ pub enum PlatformTable {
     Namespaces,
     ConfigMaps,
     Secrets,
+    UserSecrets,
 }

@@ -7,6 +7,8 @@
 //! (docs/adr/0004-auth-tokens.md).
 
 use std::future::{ready, Ready};
+
+use futures_util::future::{Either, LocalBoxFuture};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 
 pub mod access;
+pub mod api_keys;
 
 /// The keys tokens are checked with: this deployment's HS256 key, and optionally an RS256 public
 /// key of an outside issuer.
@@ -270,10 +273,22 @@ pub struct Caller(pub Actor);
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future =
+        Either<Ready<Result<Self, ApiError>>, LocalBoxFuture<'static, Result<Self, ApiError>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).map(Caller))
+        // An API key is looked up in the database; a token is checked right here.
+        if let Some(key) = token_of(req).filter(|t| t.starts_with(api_keys::KEY_PREFIX)) {
+            let key = key.to_owned();
+            let req = req.clone();
+            return Either::Right(Box::pin(async move {
+                let actor = api_keys::authenticate(&req, &key).await?;
+                admit(&req, actor).map(Caller)
+            }));
+        }
+        Either::Left(ready(
+            authenticate(req).and_then(|a| admit(req, a)).map(Caller),
+        ))
     }
 }
 
@@ -286,9 +301,12 @@ fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
             "a token is required: send it in the access_token header or as Authorization: Bearer",
         )
     })?;
-    let actor = keys
-        .verify(token)
-        .map_err(|e| ApiError::unauthorized(&e.to_string()))?;
+    keys.verify(token)
+        .map_err(|e| ApiError::unauthorized(&e.to_string()))
+}
+
+/// The checks every authenticated caller passes: the identity parameters, the user's rate.
+fn admit(req: &HttpRequest, actor: Actor) -> Result<Actor, ApiError> {
     check_identity_params(req, &actor)?;
     if let Some(limits) = req.app_data::<web::Data<crate::rate_limit::RateLimits>>() {
         limits.check_user(req.method(), &actor.user_id)?;

@@ -314,6 +314,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
         "configMapId",
     ),
     ("/api/v1/users/{userId}/roles", "id", "bindingId"),
+    ("/api/v1/users/{userId}/api-keys", "id", "apiKeyId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (
         "/mec/developer/v2/applications/{applicationId}/networks",

@@ -1,7 +1,7 @@
 //! User commands. Who may send which is decided by the caller's permissions before a command
 //! is built (`users:*`, or the user themselves for their profile and password).
 
-use super::values::{Binding, UserProfile};
+use super::values::{ApiKey, Binding, UserProfile};
 use crate::identity::Actor;
 use crate::secret::Sealed;
 
@@ -49,5 +49,13 @@ pub enum UserAction {
     },
     UnbindRole {
         binding_id: i64,
+    },
+    /// A new API key (its digest); `now` (ms) to refuse an expiry in the past.
+    CreateApiKey {
+        key: ApiKey,
+        now: i64,
+    },
+    RevokeApiKey {
+        key_id: i64,
     },
 }

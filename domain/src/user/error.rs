@@ -24,6 +24,12 @@ pub enum UserError {
     AlreadyBound,
     #[error("the user has no such role binding")]
     NoSuchBinding,
+    #[error("an API key name must be 1-100 characters")]
+    ApiKeyName,
+    #[error("a user holds at most 20 API keys; revoke one first")]
+    TooManyApiKeys,
+    #[error("the user has no such API key")]
+    NoSuchApiKey,
     #[error("expiresAt must be in the future")]
     ExpiryPassed,
 }

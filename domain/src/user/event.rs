@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::values::{Binding, UserProfile};
+use super::values::{ApiKey, Binding, UserProfile};
 use crate::secret::Sealed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +41,12 @@ pub enum UserEvent {
     RoleUnbound {
         binding_id: i64,
     },
+    ApiKeyCreated {
+        api_key: ApiKey,
+    },
+    ApiKeyRevoked {
+        key_id: i64,
+    },
 }
 
 crate::wire_names!(UserEvent => UserEventKind {
@@ -54,4 +60,6 @@ crate::wire_names!(UserEvent => UserEventKind {
     UserDeactivated = "1",
     RoleBound = "1",
     RoleUnbound = "1",
+    ApiKeyCreated = "1",
+    ApiKeyRevoked = "1",
 });

@@ -15,7 +15,7 @@ mod values;
 pub use command::{UserAction, UserCommand};
 pub use error::UserError;
 pub use event::{UserEvent, UserEventKind};
-pub use values::{email, username, Binding, UserProfile, UserStatus};
+pub use values::{email, username, ApiKey, Binding, UserProfile, UserStatus, MAX_API_KEYS};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
@@ -37,6 +37,8 @@ pub struct User {
     pub status: UserStatus,
     pub failed_logins: u32,
     pub bindings: Vec<Binding>,
+    /// The ids of its live API keys.
+    pub api_keys: Vec<i64>,
 }
 
 impl User {
@@ -151,6 +153,26 @@ impl User {
                     assigned_by: by,
                 }]
             }
+            UserAction::CreateApiKey { key, now } => {
+                self.live()?;
+                if key.name.trim().is_empty() || key.name.chars().count() > 100 {
+                    return Err(UserError::ApiKeyName);
+                }
+                if key.expires_at.is_some_and(|at| at <= now) {
+                    return Err(UserError::ExpiryPassed);
+                }
+                if self.api_keys.len() >= MAX_API_KEYS {
+                    return Err(UserError::TooManyApiKeys);
+                }
+                vec![E::ApiKeyCreated { api_key: key }]
+            }
+            UserAction::RevokeApiKey { key_id } => {
+                self.exists()?;
+                if !self.api_keys.contains(&key_id) {
+                    return Err(UserError::NoSuchApiKey);
+                }
+                vec![E::ApiKeyRevoked { key_id }]
+            }
             UserAction::UnbindRole { binding_id } => {
                 self.exists()?;
                 if !self.bindings.iter().any(|b| b.binding_id == binding_id) {
@@ -209,6 +231,8 @@ impl Aggregate for User {
             UserEvent::RoleUnbound { binding_id } => {
                 self.bindings.retain(|b| b.binding_id != binding_id)
             }
+            UserEvent::ApiKeyCreated { api_key } => self.api_keys.push(api_key.key_id),
+            UserEvent::ApiKeyRevoked { key_id } => self.api_keys.retain(|k| *k != key_id),
         }
     }
 }

@@ -175,3 +175,40 @@ fn a_role_is_bound_once_per_scope_and_not_with_a_past_expiry() {
         }))
         .then_expect_error(UserError::ExpiryPassed);
 }
+
+#[test]
+fn api_keys_are_bounded_named_and_revoked_once() {
+    let key = |id| ApiKey {
+        key_id: id,
+        name: "ci".into(),
+        prefix: "edk_abcdefgh".into(),
+        digest: "00".repeat(32),
+        expires_at: None,
+    };
+    let mut given = vec![created()];
+    given.extend((0..20).map(|id| UserEvent::ApiKeyCreated { api_key: key(id) }));
+    Framework::with(())
+        .given(given)
+        .when(command(UserAction::CreateApiKey {
+            key: key(99),
+            now: 0,
+        }))
+        .then_expect_error(UserError::TooManyApiKeys);
+    let mut unnamed = key(1);
+    unnamed.name = " ".into();
+    Framework::with(())
+        .given(vec![created()])
+        .when(command(UserAction::CreateApiKey {
+            key: unnamed,
+            now: 0,
+        }))
+        .then_expect_error(UserError::ApiKeyName);
+    Framework::with(())
+        .given(vec![
+            created(),
+            UserEvent::ApiKeyCreated { api_key: key(1) },
+            UserEvent::ApiKeyRevoked { key_id: 1 },
+        ])
+        .when(command(UserAction::RevokeApiKey { key_id: 1 }))
+        .then_expect_error(UserError::NoSuchApiKey);
+}

@@ -114,3 +114,20 @@ pub struct Binding {
     pub namespace_id: Option<i64>,
     pub expires_at: Option<i64>,
 }
+
+/// An API key of a user, as the user's stream holds it: never the key, only its SHA-256 digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub key_id: i64,
+    pub name: String,
+    /// The first characters of the key, to tell keys apart.
+    pub prefix: String,
+    /// SHA-256 of the key, hex.
+    pub digest: String,
+    /// When it stops working (ms since the epoch); `None`: never.
+    pub expires_at: Option<i64>,
+}
+
+/// The most API keys a user holds at once.
+pub const MAX_API_KEYS: usize = 20;

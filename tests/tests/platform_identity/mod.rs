@@ -3,6 +3,7 @@
 //! administrator from the CLI, secrets kept out of every event, table, log and answer, and a
 //! rebuild of `users`, `roles` and `user_roles` equal to the incremental rows.
 
+mod api_keys;
 mod login;
 mod rbac;
 

@@ -274,7 +274,32 @@ async fn a_rebuild_of_the_access_tables_equals_the_incremental_rows() {
         assert_eq!(bind(&app, *id, gone_id, json!({})).await.0, 201);
     }
     assert_eq!(bind(&app, ids[0], 2, json!({})).await.0, 201);
-    token_of(&app, "user1", PASSWORD).await;
+    let token = token_of(&app, "user1", PASSWORD).await;
+    let keys = format!("{USERS}/{}/api-keys", ids[1]);
+    let mut key_ids = Vec::new();
+    for name in ["kept", "revoked"] {
+        let key = app
+            .request(
+                "POST",
+                &keys,
+                Some(&token),
+                Some(&json!({ "name": name })),
+                &[],
+            )
+            .await;
+        assert_eq!(key.status, 201, "{}", key.body);
+        key_ids.push(key.body["id"].as_i64().expect("key id"));
+    }
+    let revoked = app
+        .request(
+            "DELETE",
+            &format!("{keys}/{}", key_ids[1]),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
     let updated = app
         .request(
             "PUT",
@@ -294,7 +319,7 @@ async fn a_rebuild_of_the_access_tables_equals_the_incremental_rows() {
         assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
     }
     wait_caught_up(&app.pool).await;
-    let tables = ["users", "roles", "user_roles"];
+    let tables = ["users", "roles", "user_roles", "user_secrets"];
     let mut before = Vec::new();
     for table in tables {
         before.push(app.rows(table, "id").await);
@@ -302,6 +327,7 @@ async fn a_rebuild_of_the_access_tables_equals_the_incremental_rows() {
     assert_eq!(before[0].len(), 3);
     assert_eq!(before[1].len(), 4);
     assert_eq!(before[2].len(), 4);
+    assert_eq!(before[3].len(), 1);
     app.pool
         .execute("DELETE FROM user_roles WHERE role_id = 2", &[])
         .await

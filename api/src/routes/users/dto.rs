@@ -157,6 +157,7 @@ pub(super) fn invalid(error: UserError) -> ApiError {
         UserError::AvatarUrl => "avatarUrl",
         UserError::TooLong(field, _) => field,
         UserError::ExpiryPassed => "expiresAt",
+        UserError::ApiKeyName => "name",
         _ => "",
     };
     ApiError::new(ErrorCode::InvalidField, error.to_string()).with_params(vec![param.to_owned()])

@@ -3,6 +3,7 @@
 //! their own profile and change their own password (the current one required). Passwords are
 //! hashed (Argon2id) and sealed before the command, and never answered.
 
+pub mod api_keys;
 pub mod bindings;
 pub mod dto;
 pub mod password;
@@ -52,7 +53,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .get(bindings::list)
                     .post(bindings::bind),
             )
-            .service(web::resource("/{userId}/roles/{bindingId}").delete(bindings::unbind)),
+            .service(web::resource("/{userId}/roles/{bindingId}").delete(bindings::unbind))
+            .service(
+                web::resource("/{userId}/api-keys")
+                    .get(api_keys::list)
+                    .post(api_keys::create),
+            )
+            .service(web::resource("/{userId}/api-keys/{apiKeyId}").delete(api_keys::revoke)),
     );
 }
 
@@ -69,6 +76,8 @@ impl CommandEndpoint for User {
             UserAction::Delete => "delete",
             UserAction::BindRole { .. } => "bind_role",
             UserAction::UnbindRole { .. } => "unbind_role",
+            UserAction::CreateApiKey { .. } => "create_api_key",
+            UserAction::RevokeApiKey { .. } => "revoke_api_key",
         }
     }
 
@@ -86,6 +95,12 @@ impl CommandEndpoint for User {
             }
             UserError::NoSuchBinding => {
                 ApiError::new(ErrorCode::BindingNotFound, rejection.to_string())
+            }
+            UserError::NoSuchApiKey => {
+                ApiError::new(ErrorCode::ApiKeyNotFound, rejection.to_string())
+            }
+            UserError::TooManyApiKeys => {
+                ApiError::new(ErrorCode::TooManyApiKeys, rejection.to_string())
             }
             other => invalid(other),
         }

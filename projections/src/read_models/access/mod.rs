@@ -32,6 +32,10 @@ const ROLE_BOUND: &str = "INSERT INTO user_roles (id, user_id, role_id, namespac
     WHERE EXISTS (SELECT 1 FROM users WHERE id = $2) AND EXISTS (SELECT 1 FROM roles WHERE id = $3) \
     ON CONFLICT DO NOTHING";
 const ROLE_UNBOUND: &str = "DELETE FROM user_roles WHERE id = $1";
+const API_KEY_CREATED: &str = "INSERT INTO user_secrets (id, user_id, secret_type, \
+    encrypted_value, name, prefix, expires_at, created_at, updated_at) \
+    VALUES ($1, $2, 'api_key', decode($3, 'hex'), $4, $5, to_timestamp($6::int8 / 1000.0), $7, $7)";
+const API_KEY_REVOKED: &str = "DELETE FROM user_secrets WHERE id = $1";
 const ROLE_CREATED: &str = "INSERT INTO roles (id, name, display_name, description, is_system, \
     permissions, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
 const ROLE_UPDATED: &str = "UPDATE roles SET name = $2, display_name = $3, description = $4, \
@@ -136,6 +140,19 @@ fn user_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, Projec
             ],
         ),
         UserEvent::RoleUnbound { binding_id } => (ROLE_UNBOUND, vec![Box::new(binding_id)]),
+        UserEvent::ApiKeyCreated { api_key } => (
+            API_KEY_CREATED,
+            vec![
+                Box::new(api_key.key_id),
+                Box::new(id),
+                Box::new(api_key.digest),
+                Box::new(api_key.name),
+                Box::new(api_key.prefix),
+                Box::new(api_key.expires_at),
+                Box::new(at),
+            ],
+        ),
+        UserEvent::ApiKeyRevoked { key_id } => (API_KEY_REVOKED, vec![Box::new(key_id)]),
         UserEvent::LoginFailed { .. } => return Ok(None),
     };
     Ok(Some(statement))

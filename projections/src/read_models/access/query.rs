@@ -180,3 +180,29 @@ pub async fn namespace_exists(pool: &Pool, id: i64) -> Result<bool, DbError> {
     .await
     .and_then(db::scalar)
 }
+
+/// The API keys of a user (never the digest), newest first.
+pub async fn api_keys<T: FromRow>(pool: &Pool, user_id: i64) -> Result<Vec<T>, DbError> {
+    pool.query(
+        "SELECT id, name, prefix, expires_at, created_at, \
+         (expires_at IS NOT NULL AND expires_at <= now()) AS expired \
+         FROM user_secrets WHERE user_id = $1 AND secret_type = 'api_key' \
+         ORDER BY created_at DESC, id DESC",
+        &[&user_id],
+    )
+    .await
+    .and_then(db::rows_as)
+}
+
+/// The active user whose unexpired API key has the SHA-256 `digest`: id and username.
+pub async fn api_key_user(pool: &Pool, digest: &[u8]) -> Result<Option<(i64, String)>, DbError> {
+    let row = pool
+        .query_opt(
+            "SELECT u.id, u.username FROM user_secrets s JOIN users u ON u.id = s.user_id \
+             WHERE s.encrypted_value = $1 AND s.secret_type = 'api_key' \
+             AND (s.expires_at IS NULL OR s.expires_at > now()) AND u.status = 'active'",
+            &[&digest],
+        )
+        .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
