@@ -161,7 +161,8 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
             .maximum(Some(f64::from(i32::MAX))),
         (
             ParameterIn::Path,
-            "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId" | "secretId",
+            "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId" | "secretId"
+            | "apiKeyId",
         ) => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))

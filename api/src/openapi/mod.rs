@@ -184,6 +184,37 @@ pub fn swagger_ui() -> SwaggerUi {
 mod tests {
     use utoipa::OpenApi;
 
+    /// The container platform's path ids are its tables' integers (`routes::parse_int_id`): a
+    /// new one missing from the conventions would be documented as a UUID.
+    #[test]
+    fn the_container_platforms_path_ids_are_integers() {
+        let document = serde_json::to_value(super::ApiDoc::openapi()).expect("document");
+        let mut wrong = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            let platform = path.starts_with("/api/v1/")
+                && !path.starts_with("/api/v1/simulators")
+                && !path.starts_with("/api/v1/projections")
+                && !path.starts_with("/api/v1/operations");
+            for (method, operation) in item
+                .as_object()
+                .expect("operations")
+                .iter()
+                .filter(|_| platform)
+            {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap_or_default();
+                    if parameter["in"] == "path"
+                        && name.ends_with("Id")
+                        && parameter["schema"]["type"] != "integer"
+                    {
+                        wrong.push(format!("{method} {path} {name}"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "not documented as integers: {wrong:?}");
+    }
+
     /// A required parameter is never documented as nullable: a client (or the fuzzing gate)
     /// would send `null` for it as a valid value.
     #[test]
