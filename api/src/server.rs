@@ -113,6 +113,9 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         None => workflows::reverse_proxy::ProxyAdapter::simulated(),
     };
     let executor = CommandExecutor::new(pool.clone());
+    commands::ids::advance_past_the_log(&pool)
+        .await
+        .map_err(commands::catalogue::SeedError::from)?;
     let seeded = commands::catalogue::seed(&executor, &pool).await?;
     if seeded != commands::catalogue::Seeded::default() {
         tracing::info!(?seeded, "catalogues seeded");

@@ -38,3 +38,43 @@ pub enum PlatformTable {
     Secrets,
     UserSecrets,
 }
+
+/// Each id sequence and the aggregate type whose stream ids it gives.
+const SEQUENCES: &[(&str, &str)] = &[
+    ("vm_image_ids", "vm_image"),
+    ("users_id_seq", "user"),
+    ("roles_id_seq", "role"),
+    ("namespaces_id_seq", "namespace"),
+    ("config_maps_id_seq", "config_map"),
+    ("secrets_id_seq", "secret"),
+];
+
+/// Moves every id sequence past the largest id its aggregate's streams already use (a log
+/// restored or replayed into a database whose sequences started over would otherwise hand out
+/// taken ids). Role bindings and API keys are ids inside user streams: their sequences follow
+/// the largest id their events name. Run at every start; it never moves a sequence back.
+pub async fn advance_past_the_log(pool: &Pool) -> Result<(), DbError> {
+    for (sequence, aggregate_type) in SEQUENCES {
+        let sql = format!(
+            "SELECT setval('{sequence}', GREATEST((SELECT last_value FROM {sequence}), \
+             (SELECT max(aggregate_id::int8) FROM events WHERE aggregate_type = $1 \
+              AND aggregate_id ~ '^[0-9]{{1,18}}$')), true) \
+             WHERE EXISTS (SELECT 1 FROM events WHERE aggregate_type = $1)"
+        );
+        pool.query(&sql, &[aggregate_type]).await?;
+    }
+    for (sequence, event_type, pointer) in [
+        ("user_roles_id_seq", "RoleBound", ["binding", "bindingId"]),
+        ("user_secrets_id_seq", "ApiKeyCreated", ["apiKey", "keyId"]),
+    ] {
+        let pointer: Vec<&str> = pointer.to_vec();
+        let sql = format!(
+            "SELECT setval('{sequence}', GREATEST((SELECT last_value FROM {sequence}), \
+             (SELECT max((payload #>> $2)::int8) FROM events \
+              WHERE aggregate_type = 'user' AND event_type = $1)), true) \
+             WHERE EXISTS (SELECT 1 FROM events WHERE aggregate_type = 'user' AND event_type = $1)"
+        );
+        pool.query(&sql, &[&event_type, &pointer]).await?;
+    }
+    Ok(())
+}

@@ -342,3 +342,64 @@ async fn a_rebuild_of_the_access_tables_equals_the_incremental_rows() {
         assert_eq!(app.rows(table, "id").await, rows, "{table}");
     }
 }
+
+/// Sequences that start over under an existing log (a restored database) are moved past the
+/// ids the log already uses when a server starts, so a new user, role or binding never meets a
+/// taken stream.
+#[actix_web::test]
+async fn a_start_moves_the_id_sequences_past_the_log() {
+    let data_dir = crate::helpers::temp_dir();
+    let mut url = None;
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.data_dir = data_dir.clone();
+        url = config.database_url.clone();
+    })
+    .await;
+    let first = create_user(&app, "first-user", PASSWORD).await;
+    assert_eq!(bind(&app, first, 3, json!({})).await.0, 201);
+    for sequence in ["users_id_seq", "roles_id_seq", "user_roles_id_seq"] {
+        app.pool
+            .batch(&format!("ALTER SEQUENCE {sequence} RESTART WITH 1"))
+            .await
+            .expect("restart");
+    }
+    let mut config = api::config::ServeConfig::for_database(&url.expect("url"), data_dir);
+    config.jwt_secret = Some(crate::helpers::JWT_SECRET.into());
+    let restarted = api::server::start(&config, app.pool.clone())
+        .await
+        .expect("a new start");
+    let base = format!("http://{}", restarted.addr);
+    let user = crate::helpers::call(
+        &base,
+        "POST",
+        USERS,
+        Some(&app.admin()),
+        Some(&json!({ "username": "second-user", "email": "second@example.com", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    assert_eq!(user.status, 201, "{}", user.body);
+    assert_eq!(user.body["id"].as_i64(), Some(first + 1));
+    let role = crate::helpers::call(
+        &base,
+        "POST",
+        ROLES,
+        Some(&app.admin()),
+        Some(&json!({ "name": "AFTER_RESTORE", "displayName": "After", "permissions": [] })),
+        &[],
+    )
+    .await;
+    assert_eq!(role.status, 201, "{}", role.body);
+    assert!(role.body["id"].as_i64() > Some(3), "{}", role.body);
+    let binding = crate::helpers::call(
+        &base,
+        "POST",
+        &format!("{USERS}/{first}/roles"),
+        Some(&app.admin()),
+        Some(&json!({ "roleId": 2 })),
+        &[],
+    )
+    .await;
+    assert_eq!(binding.status, 201, "{}", binding.body);
+    assert!(binding.body["id"].as_i64() > Some(1), "{}", binding.body);
+}
