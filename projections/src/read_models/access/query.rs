@@ -164,13 +164,6 @@ pub async fn login_of(pool: &Pool, username: &str) -> Result<Option<(i64, String
     Ok(row.map(|r| (r.get(0), r.get(1))))
 }
 
-/// Whether any user exists (the first admin is bootstrapped only on an empty system).
-pub async fn any_user(pool: &Pool) -> Result<bool, DbError> {
-    pool.query_one("SELECT EXISTS (SELECT 1 FROM users)", &[])
-        .await
-        .and_then(db::scalar)
-}
-
 /// Whether namespace `id` exists.
 pub async fn namespace_exists(pool: &Pool, id: i64) -> Result<bool, DbError> {
     pool.query_one(
