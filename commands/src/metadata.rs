@@ -1,6 +1,8 @@
 //! Metadata recorded on every event (DESIGN.md §3): the actor, request and correlation ids, the
-//! operation and the client's idempotency key where they apply.
+//! operation, the client's idempotency key and the request's operation-log record where they
+//! apply.
 
+use domain::operation_log::OperationRecord;
 use domain::Actor;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,6 +18,10 @@ pub struct CommandMetadata {
     pub operation_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub idempotency_key: Option<String>,
+    /// The operation-log record of the request that caused the command (ADR 0017), on
+    /// container-platform commands.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub operation_log: Option<Box<OperationRecord>>,
 }
 
 impl CommandMetadata {
@@ -30,6 +36,7 @@ impl CommandMetadata {
             request_id: request_id.to_owned(),
             operation_id: None,
             idempotency_key: None,
+            operation_log: None,
         }
     }
 

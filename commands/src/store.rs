@@ -4,6 +4,7 @@
 
 use cqrs_es::{Aggregate, DomainEvent};
 use db::{DbError, Pool, Row};
+use domain::operation_log::{OperationRecord, RequestLogEventKind, REQUEST_LOG};
 use domain::uniqueness::UniqueKey;
 use serde_json::Value;
 
@@ -48,6 +49,12 @@ const APPEND_COMMAND: &str = "WITH \
         SELECT $1, $2, s, t, v, p, $7 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[]) AS e(s, t, v, p) \
         RETURNING transaction_id::text::bigint AS txid, global_position) \
     SELECT max(txid) AS txid, max(global_position) AS global_position FROM appended";
+
+/// Many one-event streams in one statement: the `RequestLogged` events of a batch of requests
+/// (ADR 0017), each on its own new stream.
+const APPEND_REQUEST_LOGS: &str = "INSERT INTO events \
+    (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+    SELECT $1, id, 1, $2, $3, p, m FROM unnest($4::text[], $5::jsonb[], $6::jsonb[]) AS r(id, p, m)";
 
 /// Everything one command writes.
 pub struct AppendRequest<'a, E> {
@@ -154,6 +161,38 @@ impl EventStore {
             txid: row.try_get("txid").map_err(DbError::from)?,
             position: row.try_get("global_position").map_err(DbError::from)?,
         })
+    }
+
+    /// Appends one `RequestLogged` event per record, each on the new stream named by its
+    /// operation id, in one statement.
+    pub async fn append_request_logs(
+        &self,
+        records: &[(OperationRecord, CommandMetadata)],
+    ) -> Result<(), AppendError> {
+        let kind = RequestLogEventKind::RequestLogged;
+        let mut ids = Vec::with_capacity(records.len());
+        let mut payloads = Vec::with_capacity(records.len());
+        let mut metadata = Vec::with_capacity(records.len());
+        for (record, meta) in records {
+            ids.push(record.operation_id.to_string());
+            payloads.push(serde_json::to_value(record).map_err(AppendError::Encode)?);
+            metadata.push(serde_json::to_value(meta).map_err(AppendError::Encode)?);
+        }
+        self.pool
+            .execute(
+                APPEND_REQUEST_LOGS,
+                &[
+                    &REQUEST_LOG,
+                    &kind.name(),
+                    &kind.version(),
+                    &ids,
+                    &payloads,
+                    &metadata,
+                ],
+            )
+            .await?;
+        self.pool.announce_append();
+        Ok(())
     }
 
     /// The ids of every stream of `aggregate_type`.

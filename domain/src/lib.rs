@@ -27,6 +27,7 @@
 //! - [`namespace_secret`]: the NamespaceSecret aggregate (a namespace's sealed secrets).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
+//! - [`operation_log`]: the record of one `/api/v1` request (the operation log's facts).
 //! - [`operation`]: long-running operations: actions, progress slices, events, state.
 //! - [`ports`]: traits for outside systems (the LCM controller of a host, the image file server).
 //! - [`secret`]: sealed secrets (passwords never held in plain text).
@@ -46,6 +47,7 @@ pub mod mephost;
 pub mod namespace;
 pub mod namespace_secret;
 pub mod operation;
+pub mod operation_log;
 pub mod permission;
 pub mod plugin;
 pub mod ports;

@@ -16,6 +16,7 @@ pub mod flavors;
 pub mod helm_charts;
 pub mod hosts;
 pub mod namespaces;
+pub mod operation_logs;
 pub mod operations;
 pub mod plugins;
 pub mod profiles;
@@ -42,6 +43,7 @@ pub use flavors::FlavorsProjection;
 pub use helm_charts::HelmChartsProjection;
 pub use hosts::HostsProjection;
 pub use namespaces::NamespacesProjection;
+pub use operation_logs::OperationLogsProjection;
 pub use operations::OperationsProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use profiles::ProfilesProjection;
@@ -73,5 +75,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(VmImagesProjection),
         Arc::new(AccessProjection),
         Arc::new(NamespacesProjection),
+        Arc::new(OperationLogsProjection),
     ]
 }
