@@ -5,6 +5,8 @@ use std::time::Duration;
 
 /// How long an uploaded file stays temporary before the sweeper deletes it, by default.
 pub const DEFAULT_TEMPORARY_FILE_TTL_SECS: u64 = 3600;
+/// Months of operation log kept when not configured.
+pub const DEFAULT_OPERATION_LOG_RETENTION_MONTHS: u32 = 12;
 
 /// Everything `serve` needs, resolved from flags and environment.
 #[derive(Debug, Clone)]
@@ -44,6 +46,8 @@ pub struct ServeConfig {
     /// How long an uploaded file may stay temporary (used by nothing) before it is deleted.
     pub temporary_file_ttl: Duration,
     pub identity: IdentityConfig,
+    /// `EDGEDEV_OPERATION_LOG_RETENTION_MONTHS`: months of operation log kept (0: all).
+    pub operation_log_retention_months: u32,
 }
 
 /// Logins of the container platform's users.
@@ -139,6 +143,7 @@ impl ServeConfig {
             operations: OperationsConfig::default(),
             temporary_file_ttl: Duration::from_secs(DEFAULT_TEMPORARY_FILE_TTL_SECS),
             identity: IdentityConfig::default(),
+            operation_log_retention_months: DEFAULT_OPERATION_LOG_RETENTION_MONTHS,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Prometheus metrics: HTTP requests and latency, command latency, projection lag and failures.
+//! Prometheus metrics: HTTP requests and latency, command latency, projection lag and failures,
+//! operation-log records and partition maintenance.
 
 use prometheus::{
     Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
@@ -20,6 +21,13 @@ pub struct Metrics {
     pub operation_steps: IntCounterVec,
     /// Times this process found an operation's lease held by another process.
     pub operation_leases_busy: prometheus::IntCounter,
+    /// Operation-log records by how they were written: `carried` by a command's events,
+    /// `logged` as RequestLogged events, `lost` when that write failed.
+    pub operation_log_records: IntCounterVec,
+    /// Partitions dropped by the retention job, by table.
+    pub partitions_dropped: IntCounterVec,
+    /// Runs of the partition job (create ahead, drop past retention), by outcome.
+    pub partition_maintenance_runs: IntCounterVec,
 }
 
 const LATENCY_BUCKETS: &[f64] = &[
@@ -85,6 +93,30 @@ impl Metrics {
             "operation_leases_busy_total",
             "Unfinished operations found whose lease another process holds",
         )?;
+        let operation_log_records = IntCounterVec::new(
+            Opts::new(
+                "operation_log_records_total",
+                "Operation-log records: carried by a command's events, logged on their own, or lost",
+            ),
+            &["outcome"],
+        )?;
+        let partitions_dropped = IntCounterVec::new(
+            Opts::new(
+                "partitions_dropped_total",
+                "Partitions dropped because their month is past the retention",
+            ),
+            &["table"],
+        )?;
+        let partition_maintenance_runs = IntCounterVec::new(
+            Opts::new(
+                "partition_maintenance_runs_total",
+                "Runs of the partition job (create ahead, drop past retention) by outcome",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(operation_log_records.clone()))?;
+        registry.register(Box::new(partitions_dropped.clone()))?;
+        registry.register(Box::new(partition_maintenance_runs.clone()))?;
         registry.register(Box::new(operation_leases_busy.clone()))?;
         registry.register(Box::new(operations_driven.clone()))?;
         registry.register(Box::new(operation_steps.clone()))?;
@@ -105,6 +137,9 @@ impl Metrics {
             operations_driven,
             operation_steps,
             operation_leases_busy,
+            operation_log_records,
+            partitions_dropped,
+            partition_maintenance_runs,
         })
     }
 

@@ -108,7 +108,9 @@ fn read_json(
                 "the request body must be JSON (Content-Type: application/json)",
             ));
         }
-        bytes.await.map_err(unreadable)
+        let bytes = bytes.await.map_err(unreadable)?;
+        crate::audit::note_body(&bytes);
+        Ok(bytes)
     }
 }
 

@@ -148,6 +148,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         ),
         None => None,
     };
+    let operation_log = crate::audit::writer::OperationLogWriter::start(
+        commands::EventStore::new(pool.clone()),
+        metrics.operation_log_records.clone(),
+    );
     let state = AppState {
         registry,
         pool: pool.clone(),
@@ -164,6 +168,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         files: crate::files::FileStore::new(&config.data_dir),
         uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_uploads.max(1))),
         identity: config.identity,
+        operation_log,
     };
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());
@@ -210,9 +215,12 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         )
     })?;
     let server = server.run();
-    runtime_tasks.push(tokio::spawn(maintain_periodically(
+    runtime_tasks.push(tokio::spawn(crate::maintenance::maintain_periodically(
         state.clone(),
-        config.temporary_file_ttl,
+        crate::maintenance::Upkeep {
+            temporary_file_ttl: config.temporary_file_ttl,
+            operation_log_retention_months: config.operation_log_retention_months,
+        },
     )));
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
@@ -223,39 +231,6 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         server: tokio::spawn(server),
         runtime_tasks,
     })
-}
-
-/// Maintenance every 10 minutes: deletes uploaded files left temporary past `temporary_file_ttl`,
-/// removes stored files nothing refers to once they are an hour old (so an upload in flight, or
-/// one the read model has not shown yet, is never swept), and keeps the partitions of the
-/// partitioned read models created ahead (idempotent).
-async fn maintain_periodically(state: AppState, temporary_file_ttl: std::time::Duration) {
-    let mut shutdown = state.runtime.shutdown_signal();
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
-            _ = shutdown.changed() => return,
-        }
-        if let Err(error) = db::migrate::create_partitions_ahead(&state.pool).await {
-            tracing::warn!(%error, "creating partitions ahead failed");
-        }
-        match crate::routes::upload_files::sweep_temporary(&state, temporary_file_ttl).await {
-            Ok(0) => {}
-            Ok(swept) => tracing::info!(swept, "deleted temporary uploaded files"),
-            Err(error) => tracing::warn!(error = %error.message, "sweeping temporary files failed"),
-        }
-        match crate::files::sweep_orphans(
-            &state.pool,
-            &state.files,
-            std::time::Duration::from_secs(3600),
-        )
-        .await
-        {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "swept orphaned files"),
-            Err(error) => tracing::warn!(%error, "file sweep failed"),
-        }
-    }
 }
 
 /// A path that exists asked with another method: the JSON error body instead of an empty 405.

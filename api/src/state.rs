@@ -42,6 +42,8 @@ pub struct AppState {
     pub workflows: workflows::Workflows,
     /// Login lockout and token lifetime.
     pub identity: crate::config::IdentityConfig,
+    /// Writes the operation-log records no command carried.
+    pub operation_log: crate::audit::writer::OperationLogWriter,
 }
 
 impl AppState {
@@ -64,7 +66,7 @@ impl AppState {
         T: Send + 'static,
     {
         self.database_runtime
-            .spawn(work)
+            .spawn(crate::middleware::RequestInfo::carried_into(work))
             .await
             .unwrap_or_else(|e| Err(ApiError::internal(&format!("request task failed: {e}"))))
     }

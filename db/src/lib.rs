@@ -6,12 +6,14 @@
 //! - [`error`]: [`DbError`] and its classification (unique violation, unavailable, transient).
 //! - [`listen`]: [`Listener`], notifications on a dedicated connection.
 //! - [`migrate`]: applying, reverting and listing migrations in `schema_migrations`.
+//! - [`partitions`]: retention of the partitioned read models.
 //! - [`row`]: [`FromRow`] and [`from_row!`], rows into structs.
 //! - [`text`]: reading values from simple-protocol (text) rows.
 
 pub mod error;
 pub mod listen;
 pub mod migrate;
+pub mod partitions;
 pub mod pool;
 pub mod row;
 pub mod text;

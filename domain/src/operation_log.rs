@@ -91,7 +91,9 @@ pub fn redact(body: &mut Value, secret_values: bool) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secret_values)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact(item, secret_values)),
         _ => {}
     }
 }

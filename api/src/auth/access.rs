@@ -26,6 +26,15 @@ pub struct Access {
 impl Access {
     /// Resolves the caller's grants (one query for a platform user).
     pub async fn resolve(state: &AppState, actor: Actor) -> Result<Access, ApiError> {
+        crate::audit::note_caller(crate::audit::CallerNote {
+            user_id: actor.user_id.parse().ok(),
+            username: Some(actor.user_name.clone()),
+            system_roles: actor
+                .roles
+                .iter()
+                .map(|role| system_role_name(*role).to_owned())
+                .collect(),
+        });
         if let Ok(id) = actor.user_id.parse::<i64>() {
             if let Some(principal) = query::principal(&state.pool, id).await? {
                 if principal.username == actor.user_name {

@@ -183,6 +183,9 @@ pub struct ServeArgs {
     /// Seconds an uploaded file may stay temporary (named by nothing) before it is deleted.
     #[arg(long, env = "EDGEDEV_TEMPORARY_FILE_TTL_SECS", default_value_t = crate::config::DEFAULT_TEMPORARY_FILE_TTL_SECS)]
     pub temporary_file_ttl_secs: u64,
+    /// Months of the container platform's operation log kept; older months are dropped (0: keep all).
+    #[arg(long, env = "EDGEDEV_OPERATION_LOG_RETENTION_MONTHS", default_value_t = crate::config::DEFAULT_OPERATION_LOG_RETENTION_MONTHS)]
+    pub operation_log_retention_months: u32,
     /// Failed logins in a row that lock a user of the container platform.
     #[arg(long, env = "EDGEDEV_LOGIN_LOCK_AFTER", default_value_t = 5)]
     pub login_lock_after: u32,

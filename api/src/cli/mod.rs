@@ -160,6 +160,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_body_bytes: 64 * 1024,
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
         temporary_file_ttl: Duration::from_secs(args.temporary_file_ttl_secs),
+        operation_log_retention_months: args.operation_log_retention_months,
         identity: crate::config::IdentityConfig {
             lock_after: args.login_lock_after.max(1),
             token_ttl: Duration::from_secs(args.token_ttl_secs.max(60)),

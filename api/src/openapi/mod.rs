@@ -12,8 +12,9 @@ use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
-    containers, flavors, health, helm_charts, login, mephosts, namespaces, operations, pkg_specs,
-    plugins, profiles, projections, roles, sandbox, secrets, upload_files, users, vmimages,
+    containers, flavors, health, helm_charts, login, mephosts, namespaces, operation_logs,
+    operations, pkg_specs, plugins, profiles, projections, roles, sandbox, secrets, upload_files,
+    users, vmimages,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -72,6 +73,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         namespaces::activate, namespaces::deactivate,
         config_maps::create, config_maps::list, config_maps::get, config_maps::update, config_maps::delete,
         secrets::create, secrets::list, secrets::get, secrets::update, secrets::delete, secrets::reveal::reveal,
+        operation_logs::list, operation_logs::stats,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -94,6 +96,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         users::BindingBody, users::NewBindingBody, users::api_keys::ApiKeyBody, users::api_keys::NewApiKey, users::api_keys::NewApiKeyBody, roles::RoleBody, roles::RoleInput,
         namespaces::NamespaceBody, namespaces::NamespaceInput, namespaces::QuotaValue,
         config_maps::ConfigMapBody, config_maps::ConfigMapInput, secrets::SecretBody, secrets::SecretInput, secrets::RevealedSecret,
+        operation_logs::OperationLogBody, operation_logs::OperationStatsBody,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -117,6 +120,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "namespaces", description = "Container platform: namespaces, their quotas and status"),
         (name = "configmaps", description = "Container platform: a namespace's config maps"),
         (name = "secrets", description = "Container platform: a namespace's secrets, sealed; reveals recorded"),
+        (name = "operation-logs", description = "Container platform: every request to /api/v1 and how it ended; counts per user"),
     )
 )]
 pub struct ApiDoc;

@@ -293,13 +293,15 @@ where
     let started = Instant::now();
     let name = A::command_name(&request.command);
     let success = request.success;
+    let mut metadata = request.metadata.clone();
+    let audit = crate::audit::carry(&mut metadata, success.as_u16(), request.location.as_deref());
     let result = state
         .executor
         .execute::<A, _>(
             &request.id,
             request.command.clone(),
             &(),
-            &request.metadata,
+            &metadata,
             &request.options,
             |aggregate, _| StoredResponse {
                 status: success.as_u16(),
@@ -318,6 +320,9 @@ where
     match outcome {
         Outcome::Replayed(stored) => Ok(Ran::Replayed(stored)),
         Outcome::Executed(executed) => {
+            if let (Some((draft, status, resource_id)), Some(_)) = (&audit, executed.position) {
+                crate::audit::carried(draft, *status, *resource_id);
+            }
             let visible = match executed.position {
                 Some(position) => {
                     state

@@ -95,6 +95,11 @@ pub async fn login(
                 spend_a_check(body.password).await;
                 return Err(invalid_credentials());
             }
+            crate::audit::note_caller(crate::audit::CallerNote {
+                user_id: Some(id),
+                username: Some(username.clone()),
+                system_roles: Vec::new(),
+            });
             let actor = Actor::new(id.to_string(), username, vec![]);
             if !check_password(&st, sealed, body.password).await? {
                 let action = UserAction::RecordLoginFailure {

@@ -16,6 +16,7 @@ pub mod helm_charts;
 pub mod login;
 pub mod mephosts;
 pub mod namespaces;
+pub mod operation_logs;
 pub mod operations;
 pub mod pkg_specs;
 pub mod plugins;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     containerimages::configure(cfg);
     login::configure(cfg);
     users::configure(cfg);
+    operation_logs::configure(cfg);
     roles::configure(cfg);
     // The namespace's resources before the namespaces: a matching scope does not fall through.
     config_maps::configure(cfg);

@@ -59,7 +59,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .get(api_keys::list)
                     .post(api_keys::create),
             )
-            .service(web::resource("/{userId}/api-keys/{apiKeyId}").delete(api_keys::revoke)),
+            .service(web::resource("/{userId}/api-keys/{apiKeyId}").delete(api_keys::revoke))
+            .service(web::resource("/{userId}/operation-stats").get(super::operation_logs::stats)),
     );
 }
 

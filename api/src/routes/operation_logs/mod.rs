@@ -1,0 +1,161 @@
+//! `GET /api/v1/operation-logs` and `GET /api/v1/users/{userId}/operation-stats`: the operation
+//! log (ADR 0017). Everyone reads their own requests; `operation-logs:read` (platform-wide)
+//! reads everyone's. The queries run under row-level security as the caller
+//! (`operation_logs::query`), so the policy holds even where a condition here were missing.
+
+pub mod dto;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use domain::permission::Scope;
+use projections::read_models::access::query as access_query;
+use projections::read_models::operation_logs::query::{self, OperationLogFilter, Viewer};
+
+pub use dto::{OperationLogBody, OperationLogQuery, OperationStatsBody};
+
+use super::commanding::{requested_position, AppState};
+use crate::auth::access::{system_role_name, Access};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::routes::{paging, parse_int_id, Page};
+
+pub const READ_MODELS: &[&str] = &["operation_logs"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/operation-logs").get(list));
+}
+
+/// The caller as the row-level security policies know it.
+fn viewer_of(access: &Access) -> Viewer {
+    Viewer {
+        user_id: access.user_id,
+        system_roles: match access.user_id {
+            Some(_) => Vec::new(),
+            None => access
+                .actor
+                .roles
+                .iter()
+                .map(|role| system_role_name(*role).to_owned())
+                .collect(),
+        },
+    }
+}
+
+fn may_read_all(access: &Access) -> bool {
+    access.may("operation-logs", "read", Scope::Platform)
+}
+
+fn time(value: Option<&str>, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value
+        .map(|text| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::InvalidQuery,
+                        format!("{name} must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"),
+                    )
+                    .with_params(vec![name.to_owned()])
+                })
+        })
+        .transpose()
+}
+
+/// A page of the operation log, newest first: the caller's own requests, or with
+/// `operation-logs:read` everyone's.
+#[utoipa::path(get, path = "/api/v1/operation-logs", tag = "operation-logs", params(OperationLogQuery),
+    responses((status = 200, body = inline(Page<OperationLogBody>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, description = "another user's requests without operation-logs:read", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: web::Query<OperationLogQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, offset) = paging(query.limit, query.offset)?;
+    let q = query.into_inner();
+    let from = time(q.from.as_deref(), "from")?;
+    let to = time(q.to.as_deref(), "to")?;
+    let position = requested_position(&req)?;
+    let st = state.clone();
+    let page = state
+        .offload(async move {
+            let access = Access::resolve(&st, caller.0).await?;
+            let all = may_read_all(&access);
+            let user_id = match (all, q.user_id) {
+                (true, wanted) => wanted,
+                (false, Some(wanted)) if Some(wanted) != access.user_id => {
+                    access.require("operation-logs", "read", Scope::Platform)?;
+                    Some(wanted)
+                }
+                // Own rows only; a caller that is no platform user has none.
+                (false, _) => Some(access.user_id.unwrap_or(0)),
+            };
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            let filter = OperationLogFilter {
+                user_id,
+                action: q.action.as_deref(),
+                resource_type: q.resource_type.as_deref(),
+                namespace_id: q.namespace_id,
+                from,
+                to,
+            };
+            let (results, total) = query::list::<OperationLogBody>(
+                &st.pool,
+                &viewer_of(&access),
+                &filter,
+                limit,
+                offset,
+            )
+            .await?;
+            Ok(Page {
+                results,
+                limit,
+                offset,
+                total,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// What a user did, counted: themselves, or with `operation-logs:read` anyone.
+#[utoipa::path(get, path = "/api/v1/users/{userId}/operation-stats", tag = "operation-logs", params(("userId" = i64, Path)),
+    responses((status = 200, body = OperationStatsBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_int_id(&path, "userId")?;
+    let position = requested_position(&req)?;
+    let st = state.clone();
+    let stats = state
+        .offload(async move {
+            let access = Access::resolve(&st, caller.0).await?;
+            if !access.is_user(id) {
+                access.require("operation-logs", "read", Scope::Platform)?;
+            }
+            if let Some(position) = position {
+                st.wait_visible(READ_MODELS, position).await;
+            }
+            let exists = access_query::user::<super::users::UserBody>(&st.pool, id)
+                .await?
+                .is_some();
+            if !exists {
+                return Ok(None);
+            }
+            query::stats::<OperationStatsBody>(&st.pool, &viewer_of(&access), id)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(super::users::not_found)?;
+    Ok(HttpResponse::Ok().json(stats))
+}

@@ -1,0 +1,36 @@
+//! Retention of the partitioned read models (seed §6.3): the operation log keeps a configured
+//! number of months. Months before them are dropped with their partitions; rows of such months
+//! that sit in the DEFAULT partition (a projection rebuilt after a drop writes old rows there)
+//! are deleted too, so a rebuild does not bring expired rows back for longer than one run.
+
+use crate::{DbError, Pool};
+
+/// What one retention run removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expired {
+    pub partitions: i32,
+    pub rows: u64,
+}
+
+/// Drops the operation log's months before the last `retention_months` (the current month
+/// counts as one of them).
+pub async fn drop_expired_operation_logs(
+    pool: &Pool,
+    retention_months: i32,
+) -> Result<Expired, DbError> {
+    let partitions: i32 = pool
+        .query_one(
+            "SELECT drop_old_partitions('operation_logs', $1)",
+            &[&retention_months],
+        )
+        .await
+        .and_then(crate::scalar)?;
+    let rows = pool
+        .execute(
+            "DELETE FROM operation_logs_default \
+             WHERE started_at < date_trunc('month', CURRENT_DATE - make_interval(months => $1::int4))",
+            &[&retention_months],
+        )
+        .await?;
+    Ok(Expired { partitions, rows })
+}
