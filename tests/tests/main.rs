@@ -21,6 +21,7 @@ mod helm_charts;
 mod host_config;
 mod migrations;
 mod namespaces;
+mod operation_logs;
 mod operations;
 mod platform_identity;
 mod plugins;
