@@ -14,6 +14,7 @@
 //! - [`error`]: the API error type and its JSON body.
 //! - [`files`]: the content-addressed file store (uploads, checks, orphan sweeping).
 //! - [`request_rules`]: what every request is held to: no NUL in its URL, and `JsonBody`, the extractor of JSON bodies.
+//! - [`request_context`]: the current request (ids, operation-log draft), carried across tasks.
 //! - [`middleware`]: request ids, request context, HTTP metrics.
 //! - [`maintenance`]: scheduled upkeep: partitions (created ahead, dropped past retention), file sweeps.
 //! - [`metrics`]: the Prometheus registry.
@@ -36,6 +37,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
+pub mod request_context;
 pub mod request_rules;
 pub mod routes;
 pub mod server;

@@ -1,6 +1,6 @@
 //! Request middleware: a request id (taken from `X-Request-Id` or generated, echoed back), the
 //! request context that error bodies and command metadata read (with the operation-log draft of
-//! a container-platform request, recorded when it ends), access logs and HTTP metrics;
+//! a container-platform request), access logs and HTTP metrics;
 //! and the body deadline: a request must send its body within a bound, in all and between two
 //! chunks, or it is answered 408 (a body trickling in cannot hold a connection forever).
 
@@ -15,10 +15,9 @@ use actix_web::HttpMessage;
 
 use futures_util::StreamExt;
 
-use crate::error::ApiError;
+use crate::audit::draft::AuditDraft;
 use crate::metrics::Metrics;
-use crate::state::AppState;
-use actix_web::http::StatusCode;
+use crate::request_context::RequestInfo;
 
 /// How long a request may take to send its body.
 #[derive(Debug, Clone, Copy)]
@@ -82,40 +81,6 @@ pub async fn body_deadline(
     next.call(req).await
 }
 
-/// What the current request is, available anywhere in its handling.
-#[derive(Debug, Clone)]
-pub struct RequestInfo {
-    pub request_id: String,
-    pub correlation_id: Option<String>,
-    pub path: String,
-    /// The operation-log draft of a container-platform request.
-    pub audit: Option<std::sync::Arc<crate::audit::AuditDraft>>,
-}
-
-tokio::task_local! {
-    static REQUEST: RequestInfo;
-}
-
-impl RequestInfo {
-    /// The request being handled by the current task, if any.
-    pub fn current() -> Option<RequestInfo> {
-        REQUEST.try_with(Clone::clone).ok()
-    }
-
-    /// `work`, run with the current request's context (for work sent to another task).
-    pub fn carried_into<F: std::future::Future>(
-        work: F,
-    ) -> impl std::future::Future<Output = F::Output> {
-        let info = Self::current();
-        async move {
-            match info {
-                Some(info) => REQUEST.scope(info, work).await,
-                None => work.await,
-            }
-        }
-    }
-}
-
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn header(req: &ServiceRequest, name: &str) -> Option<String> {
@@ -133,46 +98,16 @@ pub async fn observe(
     let request_id =
         header(&req, "x-request-id").unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let info = RequestInfo {
-        audit: crate::audit::AuditDraft::of(&req, &request_id),
+        audit: AuditDraft::of(&req, &request_id),
         request_id: request_id.clone(),
         correlation_id: header(&req, "x-correlation-id"),
         path: req.path().to_owned(),
     };
-    let audit = info.audit.clone();
-    let correlation_id = info.correlation_id.clone();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
-    let mut response = REQUEST.scope(info, next.call(req)).await?;
+    let mut response = info.scope(next.call(req)).await?;
     let matched = response.request().match_pattern();
     let status = response.status();
-    if let Some(draft) =
-        audit.filter(|_| matched.is_some() && status != StatusCode::METHOD_NOT_ALLOWED)
-    {
-        if let Some(state) = response
-            .request()
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-        {
-            let location = response
-                .headers()
-                .get(actix_web::http::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let error = response
-                .response()
-                .error()
-                .and_then(|e| e.as_error::<ApiError>());
-            crate::audit::finish(
-                &state,
-                &draft,
-                correlation_id.as_deref(),
-                status.as_u16(),
-                location.as_deref(),
-                error,
-            )
-            .await;
-        }
-    }
     let route = matched.unwrap_or_else(|| "unmatched".into());
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);

@@ -173,6 +173,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());
     let keys = web::Data::new(keys);
+    let operation_log = web::Data::new(state.operation_log.clone());
     let max_body = config.max_body_bytes;
     let body_timeouts = crate::middleware::BodyTimeouts {
         total: config.body_timeout,
@@ -188,6 +189,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .app_data(data.clone())
             .app_data(metrics.clone())
             .app_data(keys.clone())
+            .app_data(operation_log.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(max_body))
@@ -196,6 +198,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .wrap(middleware::from_fn(crate::middleware::body_deadline))
             .wrap(middleware::from_fn(crate::request_rules::screen_requests))
             .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+            .wrap(middleware::from_fn(crate::audit::record))
             .wrap(middleware::from_fn(crate::middleware::observe))
             .configure(routes::configure)
             .service((*openapi).clone())

@@ -66,7 +66,7 @@ impl AppState {
         T: Send + 'static,
     {
         self.database_runtime
-            .spawn(crate::middleware::RequestInfo::carried_into(work))
+            .spawn(crate::request_context::RequestInfo::carried_into(work))
             .await
             .unwrap_or_else(|e| Err(ApiError::internal(&format!("request task failed: {e}"))))
     }

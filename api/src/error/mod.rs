@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::middleware::RequestInfo;
+use crate::request_context::RequestInfo;
 
 mod codes;
 

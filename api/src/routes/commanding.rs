@@ -17,7 +17,7 @@ use domain::Actor;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::middleware::RequestInfo;
+use crate::request_context::RequestInfo;
 pub use crate::state::AppState;
 
 /// Header that reports where a command's events landed, and that queries may send to wait for.

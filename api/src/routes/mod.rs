@@ -53,8 +53,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     profiles::configure(cfg);
     containerimages::configure(cfg);
     login::configure(cfg);
-    users::configure(cfg);
+    // Before users: the users scope would take /api/v1/users/{userId}/operation-stats.
     operation_logs::configure(cfg);
+    users::configure(cfg);
     roles::configure(cfg);
     // The namespace's resources before the namespaces: a matching scope does not fall through.
     config_maps::configure(cfg);

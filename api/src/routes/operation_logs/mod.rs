@@ -21,8 +21,22 @@ use crate::routes::{paging, parse_int_id, Page};
 
 pub const READ_MODELS: &[&str] = &["operation_logs"];
 
+/// Registers both endpoints; before the users scope, which would otherwise take the stats path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/operation-logs").get(list));
+    cfg.service(web::resource("/api/v1/operation-logs").get(list))
+        .service(web::resource("/api/v1/users/{userId}/operation-stats").get(stats));
+}
+
+/// A user's id, to tell whether it exists (and is not deleted).
+struct UserId {
+    #[allow(dead_code)]
+    id: i64,
+}
+
+db::from_row!(UserId { id });
+
+fn no_such_user() -> ApiError {
+    ApiError::new(ErrorCode::UserNotFound, "no user has this id")
 }
 
 /// The caller as the row-level security policies know it.
@@ -145,9 +159,7 @@ pub async fn stats(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            let exists = access_query::user::<super::users::UserBody>(&st.pool, id)
-                .await?
-                .is_some();
+            let exists = access_query::user::<UserId>(&st.pool, id).await?.is_some();
             if !exists {
                 return Ok(None);
             }
@@ -156,6 +168,6 @@ pub async fn stats(
                 .map_err(ApiError::from)
         })
         .await?
-        .ok_or_else(super::users::not_found)?;
+        .ok_or_else(no_such_user)?;
     Ok(HttpResponse::Ok().json(stats))
 }
