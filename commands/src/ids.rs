@@ -23,6 +23,8 @@ pub async fn next_platform_id(pool: &Pool, table: PlatformTable) -> Result<i64, 
         PlatformTable::ConfigMaps => "SELECT nextval('config_maps_id_seq')",
         PlatformTable::Secrets => "SELECT nextval('secrets_id_seq')",
         PlatformTable::UserSecrets => "SELECT nextval('user_secrets_id_seq')",
+        PlatformTable::ContainerImages => "SELECT nextval('container_images_id_seq')",
+        PlatformTable::Volumes => "SELECT nextval('volumes_id_seq')",
     };
     pool.query_one(sql, &[]).await.and_then(db::scalar)
 }
@@ -37,6 +39,8 @@ pub enum PlatformTable {
     ConfigMaps,
     Secrets,
     UserSecrets,
+    ContainerImages,
+    Volumes,
 }
 
 /// Each id sequence and the aggregate type whose stream ids it gives.
@@ -47,6 +51,8 @@ const SEQUENCES: &[(&str, &str)] = &[
     ("namespaces_id_seq", "namespace"),
     ("config_maps_id_seq", "config_map"),
     ("secrets_id_seq", "secret"),
+    ("container_images_id_seq", "image"),
+    ("volumes_id_seq", "volume"),
 ];
 
 /// Moves every id sequence past the largest id its aggregate's streams already use (a log

@@ -25,6 +25,7 @@
 //! - [`namespace`]: the Namespace aggregate (a Kubernetes namespace, its quota, what it holds).
 //! - [`config_map`]: the ConfigMap aggregate (configuration data of a namespace).
 //! - [`namespace_secret`]: the NamespaceSecret aggregate (a namespace's sealed secrets).
+//! - [`image`]: the Image aggregate (container images the container platform's containers run).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation_log`]: the record of one `/api/v1` request (the operation log's facts).
@@ -42,6 +43,7 @@ pub mod container;
 pub mod container_image;
 pub mod flavor;
 pub mod identity;
+pub mod image;
 pub mod json_integer;
 pub mod mephost;
 pub mod namespace;

@@ -24,6 +24,7 @@ mod namespaces;
 mod operation_logs;
 mod operations;
 mod platform_identity;
+mod platform_images;
 mod plugins;
 mod processes;
 mod profiles;

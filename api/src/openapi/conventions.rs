@@ -162,7 +162,7 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
         (
             ParameterIn::Path,
             "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId" | "secretId"
-            | "apiKeyId",
+            | "apiKeyId" | "platformImageId" | "volumeId",
         ) => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
@@ -316,6 +316,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ),
     ("/api/v1/users/{userId}/roles", "id", "bindingId"),
     ("/api/v1/users/{userId}/api-keys", "id", "apiKeyId"),
+    ("/api/v1/images", "id", "platformImageId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (
         "/mec/developer/v2/applications/{applicationId}/networks",

@@ -13,6 +13,7 @@ pub mod containers;
 pub mod flavors;
 pub mod health;
 pub mod helm_charts;
+pub mod images;
 pub mod login;
 pub mod mephosts;
 pub mod namespaces;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     profiles::configure(cfg);
     containerimages::configure(cfg);
     login::configure(cfg);
+    images::configure(cfg);
     // Before users: the users scope would take /api/v1/users/{userId}/operation-stats.
     operation_logs::configure(cfg);
     users::configure(cfg);

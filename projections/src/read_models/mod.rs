@@ -15,6 +15,7 @@ pub mod container_instances;
 pub mod flavors;
 pub mod helm_charts;
 pub mod hosts;
+pub mod images;
 pub mod namespaces;
 pub mod operation_logs;
 pub mod operations;
@@ -42,6 +43,7 @@ pub use container_instances::ContainerInstancesProjection;
 pub use flavors::FlavorsProjection;
 pub use helm_charts::HelmChartsProjection;
 pub use hosts::HostsProjection;
+pub use images::ImagesProjection;
 pub use namespaces::NamespacesProjection;
 pub use operation_logs::OperationLogsProjection;
 pub use operations::OperationsProjection;
@@ -75,6 +77,7 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(VmImagesProjection),
         Arc::new(AccessProjection),
         Arc::new(NamespacesProjection),
+        Arc::new(ImagesProjection),
         Arc::new(OperationLogsProjection),
     ]
 }

@@ -89,6 +89,24 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = paging(query.limit, query.offset)?;
     let q = query.into_inner();
+    for (value, name) in [(q.user_id, "userId"), (q.namespace_id, "namespaceId")] {
+        if value.is_some_and(|v| !(1..=crate::routes::MAX_INT_ID).contains(&v)) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("{name} must be an id from 1 to 2^53-1"),
+            )
+            .with_params(vec![name.to_owned()]));
+        }
+    }
+    for (value, name) in [(&q.action, "action"), (&q.resource_type, "resourceType")] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > 50) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("{name} is at most 50 characters"),
+            )
+            .with_params(vec![name.to_owned()]));
+        }
+    }
     let from = time(q.from.as_deref(), "from")?;
     let to = time(q.to.as_deref(), "to")?;
     let position = requested_position(&req)?;

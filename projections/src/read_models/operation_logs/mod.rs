@@ -9,6 +9,7 @@ pub mod query;
 use cqrs_es::Aggregate;
 use db::Conn;
 use domain::config_map::ConfigMap;
+use domain::image::Image;
 use domain::namespace::Namespace;
 use domain::namespace_secret::NamespaceSecret;
 use domain::operation_log::{OperationRecord, RequestLogEvent, REQUEST_LOG};
@@ -37,13 +38,15 @@ const RECORDED: &str = "INSERT INTO operation_logs (id, operation_id, user_id, u
     error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message, \
     completed_at = EXCLUDED.completed_at, metadata = EXCLUDED.metadata";
 
-/// The aggregate types whose commands carry operation-log records, and the request log's own.
-const READS: &[&str] = &[
+/// The aggregate types whose commands carry operation-log records (every aggregate of the
+/// container platform: a new one belongs here), and the request log's own.
+pub const READS: &[&str] = &[
     User::TYPE,
     Role::TYPE,
     Namespace::TYPE,
     ConfigMap::TYPE,
     NamespaceSecret::TYPE,
+    Image::TYPE,
     REQUEST_LOG,
 ];
 
