@@ -26,6 +26,7 @@
 //! - [`config_map`]: the ConfigMap aggregate (configuration data of a namespace).
 //! - [`namespace_secret`]: the NamespaceSecret aggregate (a namespace's sealed secrets).
 //! - [`image`]: the Image aggregate (container images the container platform's containers run).
+//! - [`volume`]: the Volume aggregate (storage a namespace's containers mount).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation_log`]: the record of one `/api/v1` request (the operation log's facts).
@@ -63,6 +64,7 @@ pub mod user;
 pub mod vm;
 pub mod vm_catalogue;
 pub mod vm_image;
+pub mod volume;
 pub mod wire;
 
 pub use identity::{Actor, Role};

@@ -36,3 +36,4 @@ mod secrets;
 mod upload_files;
 mod vm_catalogue;
 mod vm_images;
+mod volumes;

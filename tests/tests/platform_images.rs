@@ -179,12 +179,7 @@ async fn a_rebuild_of_the_images_equals_the_incremental_rows() {
         .execute("UPDATE container_images SET status = 'error'", &[])
         .await
         .expect("tamper");
-    let rebuilt = app
-        .server
-        .state
-        .runtime
-        .rebuild("images")
-        .await;
+    let rebuilt = app.server.state.runtime.rebuild("images").await;
     if rebuilt.is_err() {
         let checkpoints = app.rows("projection_checkpoints", "name").await;
         panic!("rebuild: {rebuilt:?} {checkpoints:?}");

@@ -112,6 +112,7 @@ error_codes! {
     NamespaceNotFound = ("NAMESPACE_NOT_FOUND", NOT_FOUND, None, "no namespace has this id"),
     ConfigMapNotFound = ("CONFIG_MAP_NOT_FOUND", NOT_FOUND, None, "the namespace has no config map with this id"),
     SecretNotFound = ("SECRET_NOT_FOUND", NOT_FOUND, None, "the namespace has no secret with this id"),
+    VolumeNotFound = ("VOLUME_NOT_FOUND", NOT_FOUND, None, "the namespace has no volume with this id"),
     PlatformImageNotFound = ("PLATFORM_IMAGE_NOT_FOUND", NOT_FOUND, None, "no container-platform image has this id"),
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
@@ -151,6 +152,7 @@ error_codes! {
     NamespaceInactive = ("NAMESPACE_INACTIVE", CONFLICT, None, "the namespace is inactive; activate it first"),
     DuplicateConfigMap = ("DUPLICATE_CONFIG_MAP", CONFLICT, None, "the namespace has a config map of this name"),
     DuplicateSecret = ("DUPLICATE_SECRET", CONFLICT, None, "the namespace has a secret of this name"),
+    DuplicateVolume = ("DUPLICATE_VOLUME", CONFLICT, None, "the namespace has a volume of this name"),
     DuplicatePlatformImage = ("DUPLICATE_PLATFORM_IMAGE", CONFLICT, None, "an image with this name and tag is registered"),
     ImageNotSlimmable = ("IMAGE_NOT_SLIMMABLE", CONFLICT, None, "an ISO image cannot be slimmed"),
     ImageFileUnavailable = ("IMAGE_FILE_UNAVAILABLE", CONFLICT, None, "the image has no file the file server can serve here"),

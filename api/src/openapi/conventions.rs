@@ -317,6 +317,7 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/api/v1/users/{userId}/roles", "id", "bindingId"),
     ("/api/v1/users/{userId}/api-keys", "id", "apiKeyId"),
     ("/api/v1/images", "id", "platformImageId"),
+    ("/api/v1/namespaces/{namespaceId}/volumes", "id", "volumeId"),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (
         "/mec/developer/v2/applications/{applicationId}/networks",

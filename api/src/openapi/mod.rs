@@ -14,7 +14,7 @@ use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
     containers, flavors, health, helm_charts, images, login, mephosts, namespaces, operation_logs,
     operations, pkg_specs, plugins, profiles, projections, roles, sandbox, secrets, upload_files,
-    users, vmimages,
+    users, vmimages, volumes,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -75,6 +75,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         secrets::create, secrets::list, secrets::get, secrets::update, secrets::delete, secrets::reveal::reveal,
         operation_logs::list, operation_logs::stats,
         images::create, images::list, images::get, images::delete,
+        volumes::create, volumes::list, volumes::get, volumes::delete,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -98,7 +99,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         namespaces::NamespaceBody, namespaces::NamespaceInput, namespaces::QuotaValue,
         config_maps::ConfigMapBody, config_maps::ConfigMapInput, secrets::SecretBody, secrets::SecretInput, secrets::RevealedSecret,
         operation_logs::OperationLogBody, operation_logs::OperationStatsBody,
-        images::PlatformImageBody, images::PlatformImageInput,
+        images::PlatformImageBody, images::PlatformImageInput, volumes::VolumeBody, volumes::VolumeInput,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -122,6 +123,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "namespaces", description = "Container platform: namespaces, their quotas and status"),
         (name = "configmaps", description = "Container platform: a namespace's config maps"),
         (name = "secrets", description = "Container platform: a namespace's secrets, sealed; reveals recorded"),
+        (name = "volumes", description = "Container platform: a namespace's volumes"),
         (name = "images", description = "Container platform: the container images containers run"),
         (name = "operation-logs", description = "Container platform: every request to /api/v1 and how it ended; counts per user"),
     )

@@ -29,6 +29,7 @@ pub mod secrets;
 pub mod upload_files;
 pub mod users;
 pub mod vmimages;
+pub mod volumes;
 
 use actix_web::web;
 use serde::Serialize;
@@ -62,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The namespace's resources before the namespaces: a matching scope does not fall through.
     config_maps::configure(cfg);
     secrets::configure(cfg);
+    volumes::configure(cfg);
     namespaces::configure(cfg);
 }
 

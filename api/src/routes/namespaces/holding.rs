@@ -5,6 +5,7 @@ use commands::CommandOptions;
 use domain::config_map::ConfigMap;
 use domain::namespace::{Namespace, NamespaceAction, NamespaceCommand, ResourceKind};
 use domain::namespace_secret::NamespaceSecret;
+use domain::volume::Volume;
 
 use crate::auth::access::Access;
 use crate::error::ApiError;
@@ -27,6 +28,10 @@ pub(super) async fn release_ghosts(
             ResourceKind::Secret => {
                 let secret: NamespaceSecret = state.load(&resource.to_string()).await?;
                 secret.name.is_some()
+            }
+            ResourceKind::Volume => {
+                let volume: Volume = state.load(&resource.to_string()).await?;
+                volume.name.is_some()
             }
             // Kinds whose aggregates do not exist yet hold nothing yet.
             _ => true,

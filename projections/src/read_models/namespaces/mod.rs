@@ -1,6 +1,5 @@
-//! `namespaces`, `config_maps` and `secrets` (which reference it; secrets' `data` holds only the
-//! sealed values):
-//! one projection, written in log order one statement per event (`statements`), so a resource's
+//! `namespaces`, `config_maps`, `secrets` and `volumes` (which reference it; secrets' `data`
+//! holds only the sealed values): one projection, written in log order one statement per event (`statements`), so a resource's
 //! row always finds its namespace's. A deleted namespace's row is deleted (it holds nothing by
 //! then: the aggregate refuses otherwise).
 
@@ -11,6 +10,7 @@ use db::Conn;
 use domain::config_map::{ConfigMap, ConfigMapEvent, ConfigMapFields};
 use domain::namespace::{Namespace, NamespaceEvent, NamespaceFields};
 use domain::namespace_secret::{NamespaceSecret, SecretEvent};
+use domain::volume::{Volume, VolumeEvent};
 
 use super::statements::{self, Statement};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -39,6 +39,11 @@ const SECRET_UPDATED: &str =
     "UPDATE secrets SET data = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
 const SECRET_RESEALED: &str = "UPDATE secrets SET data = $2 WHERE id = $1";
 const SECRET_DELETED: &str = "DELETE FROM secrets WHERE id = $1";
+const VOLUME_CREATED: &str = "INSERT INTO volumes (id, name, namespace_id, type, storage_class, \
+    size, access_mode, mount_path, host_path, kubernetes_name, source_name, status, created_at, \
+    updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $10, 'available', $11, \
+    $11, $12)";
+const VOLUME_DELETED: &str = "DELETE FROM volumes WHERE id = $1";
 
 impl Projection for NamespacesProjection {
     fn name(&self) -> &'static str {
@@ -46,11 +51,16 @@ impl Projection for NamespacesProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Namespace::TYPE, ConfigMap::TYPE, NamespaceSecret::TYPE]
+        &[
+            Namespace::TYPE,
+            ConfigMap::TYPE,
+            NamespaceSecret::TYPE,
+            Volume::TYPE,
+        ]
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["secrets", "config_maps", "namespaces"]
+        &["volumes", "secrets", "config_maps", "namespaces"]
     }
 
     fn apply<'a>(
@@ -70,6 +80,8 @@ impl Projection for NamespacesProjection {
                     statements.push(config_map_statement(id, event)?);
                 } else if event.aggregate_type == NamespaceSecret::TYPE {
                     statements.extend(secret_statement(id, event)?);
+                } else if event.aggregate_type == Volume::TYPE {
+                    statements.push(volume_statement(id, event)?);
                 }
             }
             statements::run(conn, &statements).await
@@ -194,4 +206,31 @@ fn secret_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, Proj
         SecretEvent::SecretRevealed { .. } => return Ok(None),
         SecretEvent::SecretDeleted {} => (SECRET_DELETED, vec![Box::new(id)]),
     }))
+}
+
+fn volume_statement(id: i64, event: &LogEvent) -> Result<Statement, ProjectionError> {
+    Ok(match event.decode::<VolumeEvent>()? {
+        VolumeEvent::VolumeCreated {
+            namespace_id,
+            fields: f,
+            created_by,
+        } => (
+            VOLUME_CREATED,
+            vec![
+                Box::new(id),
+                Box::new(f.name),
+                Box::new(namespace_id),
+                Box::new(f.volume_type.as_str()),
+                Box::new(f.storage_class),
+                Box::new(f.size),
+                Box::new(f.access_mode.map(|m| m.as_str())),
+                Box::new(f.mount_path),
+                Box::new(f.host_path),
+                Box::new(f.source_name),
+                Box::new(event.recorded_at),
+                Box::new(created_by),
+            ],
+        ),
+        VolumeEvent::VolumeDeleted {} => (VOLUME_DELETED, vec![Box::new(id)]),
+    })
 }

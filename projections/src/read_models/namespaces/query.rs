@@ -1,4 +1,5 @@
-//! Queries of `namespaces`, read into the caller's type (fields named as the columns below).
+//! Queries of `namespaces` and what they hold (config maps, secrets, volumes), read into the
+//! caller's type (fields named as the columns below).
 
 use db::{DbError, FromRow, Pool};
 
@@ -150,4 +151,76 @@ pub async fn secret<T: FromRow>(
     )
     .await
     .and_then(db::opt_as)
+}
+
+const VOLUME_COLUMNS: &str = "id, name, namespace_id, type, storage_class, size, access_mode, \
+    mount_path, host_path, source_name, kubernetes_name, status, created_at, updated_at, created_by";
+
+/// A page of a namespace's volumes by name, and how many match.
+pub async fn volumes<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    volume_type: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<T>, i64), DbError> {
+    let condition = "namespace_id = $1 AND ($2::text IS NULL OR type = $2)";
+    let rows = pool
+        .query(
+            &format!(
+                "SELECT {VOLUME_COLUMNS} FROM volumes WHERE {condition} \
+                 ORDER BY name LIMIT $3 OFFSET $4"
+            ),
+            &[&namespace_id, &volume_type, &limit, &offset],
+        )
+        .await?;
+    let total = pool
+        .query_one(
+            &format!("SELECT count(*) FROM volumes WHERE {condition}"),
+            &[&namespace_id, &volume_type],
+        )
+        .await
+        .and_then(db::scalar)?;
+    Ok((db::rows_as(rows)?, total))
+}
+
+/// One volume of a namespace.
+pub async fn volume<T: FromRow>(
+    pool: &Pool,
+    namespace_id: i64,
+    id: i64,
+) -> Result<Option<T>, DbError> {
+    pool.query_opt(
+        &format!("SELECT {VOLUME_COLUMNS} FROM volumes WHERE namespace_id = $1 AND id = $2"),
+        &[&namespace_id, &id],
+    )
+    .await
+    .and_then(db::opt_as)
+}
+
+/// What a volume may mount from a namespace.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    ConfigMap,
+    Secret,
+}
+
+/// Whether the namespace has a config map (or secret) named `name`.
+pub async fn has_source(
+    pool: &Pool,
+    namespace_id: i64,
+    source: Source,
+    name: &str,
+) -> Result<bool, DbError> {
+    let sql = match source {
+        Source::ConfigMap => {
+            "SELECT EXISTS (SELECT 1 FROM config_maps WHERE namespace_id = $1 AND name = $2)"
+        }
+        Source::Secret => {
+            "SELECT EXISTS (SELECT 1 FROM secrets WHERE namespace_id = $1 AND name = $2)"
+        }
+    };
+    pool.query_one(sql, &[&namespace_id, &name])
+        .await
+        .and_then(db::scalar)
 }

@@ -15,6 +15,7 @@ use domain::namespace_secret::NamespaceSecret;
 use domain::operation_log::{OperationRecord, RequestLogEvent, REQUEST_LOG};
 use domain::role::Role;
 use domain::user::User;
+use domain::volume::Volume;
 
 use super::statements::{self, Statement};
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -47,6 +48,7 @@ pub const READS: &[&str] = &[
     ConfigMap::TYPE,
     NamespaceSecret::TYPE,
     Image::TYPE,
+    Volume::TYPE,
     REQUEST_LOG,
 ];
 
