@@ -540,3 +540,37 @@ async fn the_upkeep_drops_months_past_the_retention_and_counts_them() {
         .get();
     assert!(dropped > dropped_before, "{dropped_before} -> {dropped}");
 }
+
+#[actix_web::test]
+async fn no_request_body_stops_the_operation_log() {
+    let app = spawn_app().await;
+    // Numbers at the edge of a double (PostgreSQL's jsonb writes them back as long digit
+    // strings), deep nesting, NUL in keys and values, and a body that is not JSON at all.
+    let bodies = [
+        r#"{"username": "edge", "email": "e@example.com", "password": 1.7976931348623157e308, "n": -1.7976931348623157e308}"#.to_owned(),
+        r#"{"username": 5e-324, "x": [1e308, 123456789012345678901234567890, -0.0]}"#.to_owned(),
+        r#"{"a\u0000b": "c\u0000d", "username": "nul"}"#.to_owned(),
+        format!("{}1{}", "[".repeat(100), "]".repeat(100)),
+        "not json at all".to_owned(),
+    ];
+    for body in &bodies {
+        let reply = awc::Client::new()
+            .post(format!("{}{USERS}", app.base))
+            .insert_header(("authorization", format!("Bearer {}", app.admin())))
+            .insert_header(("content-type", "application/json"))
+            .send_body(body.clone())
+            .await
+            .expect("request");
+        assert_eq!(reply.status().as_u16(), 400, "{body}");
+    }
+    let rows = log_rows(&app).await;
+    assert_eq!(rows.len(), bodies.len(), "{rows:?}");
+    let status = app
+        .request("GET", "/api/v1/projections", Some(&app.admin()), None, &[])
+        .await;
+    let log = status
+        .body
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["name"] == "operation_logs").cloned());
+    assert_eq!(log.expect("operation_logs")["status"], "running");
+}

@@ -202,11 +202,30 @@ fn body_of(notes: &Notes, secret_values: bool) -> Option<Value> {
         Ok(mut value) => {
             redact(&mut value, secret_values);
             scrub(&mut value);
+            tame_numbers(&mut value);
             Some(value)
         }
         Err(_) => Some(
             json!({ "omitted": format!("a body of {} bytes that is not JSON", notes.body_len) }),
         ),
+    }
+}
+
+/// Writes numbers at the edges of a double as text: `jsonb` keeps them exactly and writes them
+/// back as digit strings hundreds of digits long, which JSON readers that parse into doubles
+/// (the projection among them) refuse as out of range.
+fn tame_numbers(value: &mut Value) {
+    match value {
+        Value::Number(number) => {
+            if let Some(x) = number.as_f64().filter(|_| number.is_f64()) {
+                if x.abs() > 1e300 || (x != 0.0 && x.abs() < 1e-300) {
+                    *value = Value::String(number.to_string());
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(tame_numbers),
+        Value::Object(map) => map.values_mut().for_each(tame_numbers),
+        _ => {}
     }
 }
 
