@@ -165,6 +165,21 @@ async fn each_type_keeps_its_rules_and_names_only_what_the_namespace_has() {
         .await;
     assert_eq!(page.body["total"], 1, "{}", page.body);
     assert_eq!(page.body["results"][0]["size"], "512Mi");
+    for bad in ["", "nfs"] {
+        let refused = app
+            .request(
+                "GET",
+                &format!("{}?type={bad}", volumes(ns)),
+                Some(&tenant),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (refused.status, refused.body["params"].clone()),
+            (400, json!(["type"]))
+        );
+    }
     let one = app
         .request(
             "GET",

@@ -23,8 +23,8 @@ pub struct OperationLogBody {
     pub namespace_id: Option<i64>,
     pub request_method: Option<String>,
     pub request_path: Option<String>,
-    /// The JSON body, with passwords and secret values replaced by "[REDACTED]".
-    #[schema(value_type = Option<Object>)]
+    /// The JSON body (any JSON value), with passwords and secret values replaced by
+    /// "[REDACTED]"; `{"omitted": ...}` for a body that was not JSON or too large to keep.
     pub request_body: Option<serde_json::Value>,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,

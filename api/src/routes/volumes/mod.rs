@@ -28,6 +28,14 @@ use crate::request_rules::JsonBody;
 use crate::routes::{paging, parse_int_id, Page};
 
 pub const READ_MODELS: &[&str] = &["namespaces"];
+/// The volume types, as the `type` filter takes them.
+const TYPES: &[&str] = &[
+    "persistent_volume_claim",
+    "config_map",
+    "secret",
+    "host_path",
+    "empty_dir",
+];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -203,6 +211,15 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let namespace_id = parse_int_id(&path, "namespaceId")?;
     let (limit, offset) = paging(query.limit, query.offset)?;
+    if let Some(kind) = query.volume_type.as_deref() {
+        if !TYPES.contains(&kind) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("type must be one of {}", TYPES.join(", ")),
+            )
+            .with_params(vec!["type".into()]));
+        }
+    }
     let position = requested_position(&req)?;
     let q = query.into_inner();
     let st = state.clone();
