@@ -9,6 +9,7 @@ use crate::helpers::{spawn_app, wait_caught_up, TestApp};
 const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n";
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
 const PLAIN: &str = "hunter2-very-secret-value";
+const USER_PASSWORD: &str = "Rotor-passw0rd-1";
 
 async fn namespace(app: &TestApp, name: &str) -> i64 {
     let reply = app
@@ -257,9 +258,10 @@ async fn each_type_is_checked_and_a_namespace_with_secrets_stays() {
     assert_eq!(app.rows("secrets", "id").await, before);
 }
 
-/// `edgedev secrets rotate-key --generate`: a new key, every secret re-sealed under it with an
-/// event (a second run has nothing left to do), and a server started with the new key (the old
-/// one kept as an earlier key) reveals every value.
+/// `edgedev secrets rotate-key --generate`: a new key, every secret and user's password hash
+/// re-sealed under it with an event (a second run has nothing left to do), a server started with
+/// the new key (the old one kept as an earlier key) reveals every value, and one holding only
+/// the new key does too and logs the user in: the earlier key can retire.
 #[actix_web::test]
 async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
     let data_dir = crate::helpers::temp_dir();
@@ -280,8 +282,10 @@ async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
     .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().expect("id");
+    crate::platform_identity::create_user(&app, "rotor", USER_PASSWORD).await;
     wait_caught_up(&app.pool).await;
     let sealed_before = app.rows("secrets", "id").await[0]["data"]["password"].clone();
+    let hash_before = app.rows("users", "id").await[0]["password_hash"].clone();
 
     let rotate = || {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"));
@@ -298,10 +302,11 @@ async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
         .expect("rotate-key runs");
     assert!(first.status.success(), "{first:?}");
     let report: Value = serde_json::from_slice(&first.stdout).expect("a JSON report");
-    assert_eq!(report, json!({ "resealed": 1, "current": 0, "failed": [] }));
+    let done = |n: usize| json!({ "resealed": n, "current": 1 - n, "failed": [] });
+    assert_eq!(report, json!({ "secrets": done(1), "passwords": done(1) }));
     let again = rotate().output().expect("rotate-key runs");
     let report: Value = serde_json::from_slice(&again.stdout).expect("a JSON report");
-    assert_eq!(report, json!({ "resealed": 0, "current": 1, "failed": [] }));
+    assert_eq!(report, json!({ "secrets": done(0), "passwords": done(0) }));
 
     wait_caught_up(&app.pool).await;
     let sealed_after = app.rows("secrets", "id").await[0]["data"]["password"].clone();
@@ -318,6 +323,9 @@ async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
         "sealed under the new key"
     );
     assert!(!sealed_after.to_string().contains(PLAIN));
+    let hash_after = app.rows("users", "id").await[0]["password_hash"].clone();
+    assert_ne!(key_id(&hash_before), key_id(&hash_after), "the hash too");
+    assert_eq!(key_id(&hash_after), key_id(&sealed_after));
     let resealed: i64 = app
         .pool
         .query_one(
@@ -346,4 +354,23 @@ async fn a_key_rotation_reseals_every_secret_and_keeps_it_readable() {
     .await;
     assert_eq!(revealed.status, 200, "{}", revealed.body);
     assert_eq!(revealed.body["data"]["password"], PLAIN);
+
+    // The earlier key can retire: a server holding only the new key opens every sealed value,
+    // the secret's and the user's password hash alike.
+    let only_new = crate::helpers::temp_dir();
+    std::fs::copy(data_dir.join("secret.key"), only_new.join("secret.key")).expect("the new key");
+    let mut config = api::config::ServeConfig::for_database(&url, only_new);
+    config.jwt_secret = Some(crate::helpers::JWT_SECRET.into());
+    let retired = api::server::start(&config, app.pool.clone())
+        .await
+        .expect("a server without the earlier key");
+    let base = format!("http://{}", retired.addr);
+    let path = format!("{}/{id}/actions/reveal", secrets(ns));
+    let revealed = crate::helpers::call(&base, "POST", &path, Some(&app.admin()), None, &[]).await;
+    assert_eq!(revealed.status, 200, "{}", revealed.body);
+    assert_eq!(revealed.body["data"]["password"], PLAIN);
+    let login = json!({ "username": "rotor", "password": USER_PASSWORD });
+    let logged_in =
+        crate::helpers::call(&base, "POST", "/api/v1/auth/login", None, Some(&login), &[]).await;
+    assert_eq!(logged_in.status, 200, "{}", logged_in.body);
 }

@@ -288,8 +288,8 @@ async fn projections_command(pool: Pool, action: ProjectionsAction) -> CliResult
     Ok(())
 }
 
-/// `edgedev secrets rotate-key`: prints what it re-sealed as JSON; fails when any secret could
-/// not be re-sealed (run it again to retry them).
+/// `edgedev secrets rotate-key`: prints what it re-sealed (namespace secrets, users' password
+/// hashes) as JSON; fails when any value could not be re-sealed (run it again to retry them).
 async fn rotate_key(pool: Pool, data_dir: &std::path::Path, action: SecretsAction) -> CliResult {
     let SecretsAction::RotateKey {
         generate,
@@ -308,15 +308,10 @@ async fn rotate_key(pool: Pool, data_dir: &std::path::Path, action: SecretsActio
     let secrets = commands::secrets::SecretBox::load_or_create(secret_key.as_deref(), data_dir)?
         .with_previous(secret_previous_keys.as_deref(), data_dir)?;
     let executor = commands::CommandExecutor::new(pool);
-    let report = commands::rotation::reseal_secrets(&executor, &secrets).await?;
+    let report = commands::rotation::reseal_all(&executor, &secrets).await?;
     println!("{}", serde_json::to_string(&report)?);
-    if report.failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} secrets could not be re-sealed; run rotate-key again",
-            report.failed.len()
-        )
-        .into())
+    match report.failures() {
+        0 => Ok(()),
+        n => Err(format!("{n} sealed values could not be re-sealed; run rotate-key again").into()),
     }
 }

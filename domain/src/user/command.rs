@@ -58,4 +58,8 @@ pub enum UserAction {
     RevokeApiKey {
         key_id: i64,
     },
+    /// The same password hash sealed under another key (key rotation); a deleted user's is left.
+    ResealPassword {
+        password: Sealed,
+    },
 }

@@ -47,6 +47,9 @@ pub enum UserEvent {
     ApiKeyRevoked {
         key_id: i64,
     },
+    PasswordResealed {
+        password_hash: Sealed,
+    },
 }
 
 crate::wire_names!(UserEvent => UserEventKind {
@@ -62,4 +65,5 @@ crate::wire_names!(UserEvent => UserEventKind {
     RoleUnbound = "1",
     ApiKeyCreated = "1",
     ApiKeyRevoked = "1",
+    PasswordResealed = "1",
 });

@@ -173,6 +173,12 @@ impl User {
                 }
                 vec![E::ApiKeyRevoked { key_id }]
             }
+            UserAction::ResealPassword { password } => {
+                self.live()?;
+                vec![E::PasswordResealed {
+                    password_hash: password,
+                }]
+            }
             UserAction::UnbindRole { binding_id } => {
                 self.exists()?;
                 if !self.bindings.iter().any(|b| b.binding_id == binding_id) {
@@ -216,7 +222,8 @@ impl Aggregate for User {
                 self.password_hash = Some(password_hash);
             }
             UserEvent::UserUpdated { profile, .. } => self.profile = Some(profile),
-            UserEvent::PasswordChanged { password_hash, .. } => {
+            UserEvent::PasswordChanged { password_hash, .. }
+            | UserEvent::PasswordResealed { password_hash } => {
                 self.password_hash = Some(password_hash)
             }
             UserEvent::UserLoggedIn { .. } => self.failed_logins = 0,

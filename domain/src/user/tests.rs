@@ -212,3 +212,20 @@ fn api_keys_are_bounded_named_and_revoked_once() {
         .when(command(UserAction::RevokeApiKey { key_id: 1 }))
         .then_expect_error(UserError::NoSuchApiKey);
 }
+
+#[test]
+fn a_live_users_password_is_resealed_and_a_deleted_ones_is_left() {
+    let resealed = Sealed("enc:v1:new:hash".into());
+    Framework::with(())
+        .given(vec![created()])
+        .when(command(UserAction::ResealPassword {
+            password: resealed.clone(),
+        }))
+        .then_expect_events(vec![UserEvent::PasswordResealed {
+            password_hash: resealed.clone(),
+        }]);
+    Framework::with(())
+        .given(vec![created(), UserEvent::UserDeactivated {}])
+        .when(command(UserAction::ResealPassword { password: resealed }))
+        .then_expect_error(UserError::NotFound);
+}

@@ -79,6 +79,7 @@ impl CommandEndpoint for User {
             UserAction::UnbindRole { .. } => "unbind_role",
             UserAction::CreateApiKey { .. } => "create_api_key",
             UserAction::RevokeApiKey { .. } => "revoke_api_key",
+            UserAction::ResealPassword { .. } => "reseal_password",
         }
     }
 

@@ -23,6 +23,7 @@ const USER_CREATED: &str = "INSERT INTO users (id, username, email, password_has
 const USER_UPDATED: &str = "UPDATE users SET email = $2, full_name = $3, avatar_url = $4, \
     updated_at = $5, updated_by = $6 WHERE id = $1";
 const PASSWORD_CHANGED: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+const PASSWORD_RESEALED: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
 const LOGGED_IN: &str =
     "UPDATE users SET last_login_at = to_timestamp($2::int8 / 1000.0) WHERE id = $1";
 const STATUS: &str = "UPDATE users SET status = $2, updated_at = $3 WHERE id = $1";
@@ -119,6 +120,10 @@ fn user_statement(id: i64, event: &LogEvent) -> Result<Option<Statement>, Projec
         UserEvent::PasswordChanged { password_hash, .. } => (
             PASSWORD_CHANGED,
             vec![Box::new(id), Box::new(password_hash.0), Box::new(at)],
+        ),
+        UserEvent::PasswordResealed { password_hash } => (
+            PASSWORD_RESEALED,
+            vec![Box::new(id), Box::new(password_hash.0)],
         ),
         UserEvent::UserLoggedIn { at: login } => (LOGGED_IN, vec![Box::new(id), Box::new(login)]),
         UserEvent::UserLocked { .. } => status(id, "locked", at),
