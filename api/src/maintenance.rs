@@ -1,6 +1,7 @@
-//! The server's scheduled upkeep, at start and every 10 minutes: partitions of the partitioned
-//! read models created ahead and dropped past the operation log's retention (with metrics),
-//! temporary uploads deleted past their lifetime, and stored files nothing refers to swept.
+//! The server's scheduled upkeep, every 10 minutes: partitions of the partitioned read models
+//! created ahead and dropped past the operation log's retention (with metrics), temporary
+//! uploads deleted past their lifetime, and stored files nothing refers to swept. At start only
+//! the retention is due (`serve` has created the partitions ahead before it listens).
 
 use std::time::Duration;
 
@@ -18,53 +19,68 @@ pub struct Upkeep {
     pub operation_log_retention_months: u32,
 }
 
-/// Runs the upkeep now and then every [`EVERY`] until shutdown.
+/// Drops expired months now, then runs the whole upkeep every [`EVERY`] until shutdown.
 pub async fn maintain_periodically(state: AppState, upkeep: Upkeep) {
     let mut shutdown = state.runtime.shutdown_signal();
+    let months = upkeep.operation_log_retention_months;
+    count_run(&state, drop_expired(&state, months).await);
     loop {
-        keep_partitions(&state, upkeep.operation_log_retention_months).await;
-        sweep_files(&state, upkeep.temporary_file_ttl).await;
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}
             _ = shutdown.changed() => return,
         }
+        keep_partitions(&state, months).await;
+        sweep_files(&state, upkeep.temporary_file_ttl).await;
     }
 }
 
 /// Creates partitions ahead (idempotent) and drops the operation log's expired months.
 pub async fn keep_partitions(state: &AppState, retention_months: u32) {
-    let runs = &state.metrics.partition_maintenance_runs;
-    if let Err(error) = db::migrate::create_partitions_ahead(&state.pool).await {
+    let created = db::migrate::create_partitions_ahead(&state.pool).await;
+    if let Err(error) = &created {
         tracing::warn!(%error, "creating partitions ahead failed");
-        runs.with_label_values(&["failed"]).inc();
-        return;
     }
-    if retention_months > 0 {
-        let months = i32::try_from(retention_months).unwrap_or(i32::MAX);
-        match db::partitions::drop_expired_operation_logs(&state.pool, months).await {
-            Ok(expired) => {
-                state
-                    .metrics
-                    .partitions_dropped
-                    .with_label_values(&["operation_logs"])
-                    .inc_by(expired.partitions.max(0) as u64);
-                if expired.partitions > 0 || expired.rows > 0 {
-                    tracing::info!(
-                        partitions = expired.partitions,
-                        rows = expired.rows,
-                        retention_months,
-                        "dropped expired operation-log months"
-                    );
-                }
+    let ok = created.is_ok() && drop_expired(state, retention_months).await;
+    count_run(state, ok);
+}
+
+fn count_run(state: &AppState, ok: bool) {
+    let outcome = if ok { "ok" } else { "failed" };
+    state
+        .metrics
+        .partition_maintenance_runs
+        .with_label_values(&[outcome])
+        .inc();
+}
+
+/// Drops the operation log's months past the retention (none when it is 0); false on failure.
+async fn drop_expired(state: &AppState, retention_months: u32) -> bool {
+    if retention_months == 0 {
+        return true;
+    }
+    let months = i32::try_from(retention_months).unwrap_or(i32::MAX);
+    match db::partitions::drop_expired_operation_logs(&state.pool, months).await {
+        Ok(expired) => {
+            state
+                .metrics
+                .partitions_dropped
+                .with_label_values(&["operation_logs"])
+                .inc_by(expired.partitions.max(0) as u64);
+            if expired.partitions > 0 || expired.rows > 0 {
+                tracing::info!(
+                    partitions = expired.partitions,
+                    rows = expired.rows,
+                    retention_months,
+                    "dropped expired operation-log months"
+                );
             }
-            Err(error) => {
-                tracing::warn!(%error, "dropping expired operation-log partitions failed");
-                runs.with_label_values(&["failed"]).inc();
-                return;
-            }
+            true
+        }
+        Err(error) => {
+            tracing::warn!(%error, "dropping expired operation-log partitions failed");
+            false
         }
     }
-    runs.with_label_values(&["ok"]).inc();
 }
 
 async fn sweep_files(state: &AppState, temporary_file_ttl: Duration) {

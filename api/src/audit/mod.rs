@@ -45,31 +45,41 @@ pub fn note_caller(caller: CallerNote) {
     }
 }
 
-/// Puts the current request's record into `metadata` for a command that, if it succeeds, is
-/// answered with `success` (and a `Location` naming what it created). Returns the draft to mark
-/// with [`carried`] once the command's events are written.
-pub fn carry(
-    metadata: &mut CommandMetadata,
-    success: u16,
-    location: Option<&str>,
-) -> Option<(Arc<AuditDraft>, u16, Option<i64>)> {
-    let draft = current()?;
-    let resource_id = location.and_then(id_in_location);
-    let record = draft.record(
-        Ending {
-            status: success,
-            resource_id,
-            error: None,
-        },
-        Some(metadata),
-    );
-    metadata.operation_log = Some(Box::new(record));
-    Some((draft, success, resource_id))
+/// A command's metadata with the current request's record in it, and what to note once the
+/// command's events are written ([`Carried::written`]).
+pub struct Carried {
+    pub metadata: CommandMetadata,
+    draft: Arc<AuditDraft>,
+    status: u16,
+    resource_id: Option<i64>,
 }
 
-/// Marks that a command's events carried the request's record with this status and id.
-pub fn carried(draft: &AuditDraft, status: u16, resource_id: Option<i64>) {
-    draft.note_carried(status, resource_id);
+impl Carried {
+    /// Notes on the draft that the command's events carried the record.
+    pub fn written(&self) {
+        self.draft.note_carried(self.status, self.resource_id);
+    }
+}
+
+/// For a container-platform request: `metadata` with the request's record in it, for a command
+/// that, if it succeeds, is answered with `success` (and a `Location` naming what it created).
+/// `None` (nothing copied) for any other request.
+pub fn carry(metadata: &CommandMetadata, success: u16, location: Option<&str>) -> Option<Carried> {
+    let draft = current()?;
+    let resource_id = location.and_then(id_in_location);
+    let ending = Ending {
+        status: success,
+        resource_id,
+        error: None,
+    };
+    let mut metadata = metadata.clone();
+    metadata.operation_log = Some(Box::new(draft.record(ending, Some(&metadata))));
+    Some(Carried {
+        metadata,
+        draft,
+        status: success,
+        resource_id,
+    })
 }
 
 fn id_in_location(location: &str) -> Option<i64> {

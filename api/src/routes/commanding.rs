@@ -293,15 +293,19 @@ where
     let started = Instant::now();
     let name = A::command_name(&request.command);
     let success = request.success;
-    let mut metadata = request.metadata.clone();
-    let audit = crate::audit::carry(&mut metadata, success.as_u16(), request.location.as_deref());
+    let carried = crate::audit::carry(
+        &request.metadata,
+        success.as_u16(),
+        request.location.as_deref(),
+    );
+    let metadata = carried.as_ref().map_or(&request.metadata, |c| &c.metadata);
     let result = state
         .executor
         .execute::<A, _>(
             &request.id,
             request.command.clone(),
             &(),
-            &metadata,
+            metadata,
             &request.options,
             |aggregate, _| StoredResponse {
                 status: success.as_u16(),
@@ -320,8 +324,8 @@ where
     match outcome {
         Outcome::Replayed(stored) => Ok(Ran::Replayed(stored)),
         Outcome::Executed(executed) => {
-            if let (Some((draft, status, resource_id)), Some(_)) = (&audit, executed.position) {
-                crate::audit::carried(draft, *status, *resource_id);
+            if let (Some(carried), Some(_)) = (&carried, executed.position) {
+                carried.written();
             }
             let visible = match executed.position {
                 Some(position) => {
@@ -337,6 +341,28 @@ where
             Ok(Ran::Executed { executed, visible })
         }
     }
+}
+
+/// Runs `command` on the aggregate whose stream id is the integer `id` (the container platform's
+/// aggregates, ADR 0015), caused by the current request of `actor` and answered as `answer` says
+/// (status, `Location`) with `render`'s body.
+pub async fn run_on<A, R>(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    command: A::Command,
+    options: CommandOptions,
+    answer: (StatusCode, Option<String>),
+    render: R,
+) -> Result<Reply, ApiError>
+where
+    A: CommandEndpoint,
+    R: Fn(&A) -> serde_json::Value,
+{
+    let request = CommandRequest::<A>::new(id.to_string(), command, metadata(actor, None))
+        .with_options(options)
+        .answered_with(answer.0, answer.1);
+    run_command(state, request, render).await
 }
 
 /// Runs one command on `A` and renders its reply: `render`'s body with the position and version

@@ -16,8 +16,7 @@ pub use dto::{PlatformImageBody, PlatformImageInput, PlatformImageQuery};
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -90,11 +89,7 @@ async fn run_image(
         actor: access.actor.clone(),
         action,
     };
-    let request =
-        CommandRequest::<Image>::new(id.to_string(), command, metadata(&access.actor, None))
-            .with_options(options)
-            .answered_with(answer.0, answer.1);
-    run_command(state, request, render).await
+    run_on(state, &access.actor, id, command, options, answer, render).await
 }
 
 /// Register an image (`images:create`).

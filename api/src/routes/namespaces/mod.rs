@@ -22,8 +22,8 @@ use self::holding::release_ghosts;
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
+    Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -109,11 +109,17 @@ pub(crate) async fn run_namespace(
         action,
     };
     let location = (success == StatusCode::CREATED).then(|| format!("/api/v1/namespaces/{id}"));
-    let request =
-        CommandRequest::<Namespace>::new(id.to_string(), command, metadata(&access.actor, None))
-            .with_options(options)
-            .answered_with(success, location);
-    run_command(state, request, |namespace| render(id, namespace)).await
+    let answer = (success, location);
+    run_on(
+        state,
+        &access.actor,
+        id,
+        command,
+        options,
+        answer,
+        |namespace| render(id, namespace),
+    )
+    .await
 }
 
 /// Create a namespace (`namespaces:create`).

@@ -27,18 +27,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/users/{userId}/operation-stats").get(stats));
 }
 
-/// A user's id, to tell whether it exists (and is not deleted).
-struct UserId {
-    #[allow(dead_code)]
-    id: i64,
-}
-
-db::from_row!(UserId { id });
-
-fn no_such_user() -> ApiError {
-    ApiError::new(ErrorCode::UserNotFound, "no user has this id")
-}
-
 /// The caller as the row-level security policies know it.
 fn viewer_of(access: &Access) -> Viewer {
     Viewer {
@@ -177,7 +165,9 @@ pub async fn stats(
             if let Some(position) = position {
                 st.wait_visible(READ_MODELS, position).await;
             }
-            let exists = access_query::user::<UserId>(&st.pool, id).await?.is_some();
+            let exists = access_query::user::<super::users::UserBody>(&st.pool, id)
+                .await?
+                .is_some();
             if !exists {
                 return Ok(None);
             }
@@ -186,6 +176,6 @@ pub async fn stats(
                 .map_err(ApiError::from)
         })
         .await?
-        .ok_or_else(no_such_user)?;
+        .ok_or_else(super::users::not_found)?;
     Ok(HttpResponse::Ok().json(stats))
 }

@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -192,11 +191,11 @@ async fn run_role(
         action,
     };
     let location = (success == StatusCode::CREATED).then(|| format!("/api/v1/roles/{id}"));
-    let request =
-        CommandRequest::<Role>::new(id.to_string(), command, metadata(&access.actor, None))
-            .with_options(options)
-            .answered_with(success, location);
-    run_command(state, request, |role| render(id, role)).await
+    let answer = (success, location);
+    run_on(state, &access.actor, id, command, options, answer, |role| {
+        render(id, role)
+    })
+    .await
 }
 
 /// Create a role (`roles:create`).

@@ -26,8 +26,8 @@ pub use dto::{RevealedSecret, SecretBody, SecretInput};
 
 use self::dto::invalid;
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
+    Reply,
 };
 use super::namespaces::holds;
 use crate::auth::access::Access;
@@ -151,14 +151,16 @@ pub(super) async fn run_secret(
         actor: access.actor.clone(),
         action,
     };
-    let request = CommandRequest::<NamespaceSecret>::new(
-        id.to_string(),
+    run_on(
+        state,
+        &access.actor,
+        id,
         command,
-        metadata(&access.actor, None),
+        options,
+        answer,
+        |secret| render(id, secret),
     )
-    .with_options(options)
-    .answered_with(answer.0, answer.1);
-    run_command(state, request, |secret| render(id, secret)).await
+    .await
 }
 
 /// The secret `id` of namespace `namespace_id`, loaded.

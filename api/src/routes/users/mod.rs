@@ -24,8 +24,8 @@ pub use dto::{NewUserBody, PasswordChangeBody, UserBody, UserProfileBody, UserQu
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
+    Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -59,8 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .get(api_keys::list)
                     .post(api_keys::create),
             )
-            .service(web::resource("/{userId}/api-keys/{apiKeyId}").delete(api_keys::revoke))
-            .service(web::resource("/{userId}/operation-stats").get(super::operation_logs::stats)),
+            .service(web::resource("/{userId}/api-keys/{apiKeyId}").delete(api_keys::revoke)),
     );
 }
 
@@ -169,11 +168,7 @@ where
         actor: access.actor.clone(),
         action,
     };
-    let request =
-        CommandRequest::<User>::new(id.to_string(), command, metadata(&access.actor, None))
-            .with_options(options)
-            .answered_with(answer.0, answer.1);
-    run_command(state, request, render).await
+    run_on(state, &access.actor, id, command, options, answer, render).await
 }
 
 /// Create a user (`users:create`).

@@ -18,8 +18,8 @@ pub use dto::{VolumeBody, VolumeInput, VolumeQuery};
 
 use self::dto::{invalid, render};
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    json_bytes, options, requested_position, run_on, AppState, CommandEndpoint, CommandHeaders,
+    Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
@@ -107,11 +107,7 @@ async fn run_volume(
         actor: access.actor.clone(),
         action,
     };
-    let request =
-        CommandRequest::<Volume>::new(id.to_string(), command, metadata(&access.actor, None))
-            .with_options(options)
-            .answered_with(answer.0, answer.1);
-    run_command(state, request, render).await
+    run_on(state, &access.actor, id, command, options, answer, render).await
 }
 
 /// Refuses a `config_map` or `secret` volume whose source the namespace does not have.
