@@ -27,6 +27,7 @@
 //! - [`namespace_secret`]: the NamespaceSecret aggregate (a namespace's sealed secrets).
 //! - [`image`]: the Image aggregate (container images the container platform's containers run).
 //! - [`volume`]: the Volume aggregate (storage a namespace's containers mount).
+//! - [`platform_container`]: the PlatformContainer aggregate (a container of the container platform and its lifecycle).
 //! - [`quantity`]: Kubernetes quantities and DNS-1123 names.
 //! - [`permission`]: `resource:verb` permissions and how role bindings grant them.
 //! - [`operation_log`]: the record of one `/api/v1` request (the operation log's facts).
@@ -52,6 +53,7 @@ pub mod namespace_secret;
 pub mod operation;
 pub mod operation_log;
 pub mod permission;
+pub mod platform_container;
 pub mod plugin;
 pub mod ports;
 pub mod profile;

@@ -16,6 +16,12 @@ pub enum OperationKind {
     VmImageMerge,
     VmImageSlim,
     ContainerLaunch,
+    ContainerStart,
+    ContainerStop,
+    ContainerPause,
+    ContainerResume,
+    ContainerRestart,
+    ContainerRemove,
 }
 
 /// One action of an operation's fixed list.
@@ -35,6 +41,9 @@ pub const DOWNLOAD_IMAGE: &str = "Download Image";
 pub const CLEAN_SANDBOX: &str = "Clean Sandbox Environment";
 pub const MERGE_IMAGE: &str = "Merge Image";
 pub const SLIM_IMAGE: &str = "Slim Image";
+pub const CALL_ORCHESTRATOR: &str = "Call Orchestrator";
+pub const OBSERVE_STATUS: &str = "Observe Status";
+pub const REMOVE_WORKLOAD: &str = "Remove Workload";
 
 const LAUNCH_ACTIONS: &[ActionDef] = &[
     ActionDef {
@@ -99,14 +108,38 @@ const SLIM_ACTIONS: &[ActionDef] = &[ActionDef {
     range: (0, 100),
 }];
 
+const CONTAINER_ACTION_ACTIONS: &[ActionDef] = &[
+    ActionDef {
+        name: CALL_ORCHESTRATOR,
+        object_type: "CONTAINER",
+        range: (0, 50),
+    },
+    ActionDef {
+        name: OBSERVE_STATUS,
+        object_type: "CONTAINER",
+        range: (50, 100),
+    },
+];
+const CONTAINER_REMOVE_ACTIONS: &[ActionDef] = &[ActionDef {
+    name: REMOVE_WORKLOAD,
+    object_type: "CONTAINER",
+    range: (0, 100),
+}];
+
 impl OperationKind {
-    pub const ALL: [OperationKind; 6] = [
+    pub const ALL: [OperationKind; 12] = [
         OperationKind::VmLaunch,
         OperationKind::VmExportImage,
         OperationKind::CleanEnv,
         OperationKind::VmImageMerge,
         OperationKind::VmImageSlim,
         OperationKind::ContainerLaunch,
+        OperationKind::ContainerStart,
+        OperationKind::ContainerStop,
+        OperationKind::ContainerPause,
+        OperationKind::ContainerResume,
+        OperationKind::ContainerRestart,
+        OperationKind::ContainerRemove,
     ];
 
     /// The kind whose `operationName` this is.
@@ -123,6 +156,12 @@ impl OperationKind {
             OperationKind::VmImageMerge => "vm image merge",
             OperationKind::VmImageSlim => "vm image slim",
             OperationKind::ContainerLaunch => "ContainerApp launch",
+            OperationKind::ContainerStart => "container start",
+            OperationKind::ContainerStop => "container stop",
+            OperationKind::ContainerPause => "container pause",
+            OperationKind::ContainerResume => "container resume",
+            OperationKind::ContainerRestart => "container restart",
+            OperationKind::ContainerRemove => "container remove",
         }
     }
 
@@ -133,6 +172,12 @@ impl OperationKind {
             OperationKind::VmExportImage => "VM_IMAGE_INSTANCE",
             OperationKind::CleanEnv => "APPLICATION",
             OperationKind::VmImageMerge | OperationKind::VmImageSlim => "VM",
+            OperationKind::ContainerStart
+            | OperationKind::ContainerStop
+            | OperationKind::ContainerPause
+            | OperationKind::ContainerResume
+            | OperationKind::ContainerRestart
+            | OperationKind::ContainerRemove => "CONTAINER",
         }
     }
 
@@ -144,6 +189,12 @@ impl OperationKind {
             OperationKind::VmImageMerge => MERGE_ACTIONS,
             OperationKind::VmImageSlim => SLIM_ACTIONS,
             OperationKind::ContainerLaunch => CONTAINER_LAUNCH_ACTIONS,
+            OperationKind::ContainerStart
+            | OperationKind::ContainerStop
+            | OperationKind::ContainerPause
+            | OperationKind::ContainerResume
+            | OperationKind::ContainerRestart => CONTAINER_ACTION_ACTIONS,
+            OperationKind::ContainerRemove => CONTAINER_REMOVE_ACTIONS,
         }
     }
 }

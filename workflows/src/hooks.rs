@@ -250,7 +250,13 @@ async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunErro
             OperationKind::CleanEnv
             | OperationKind::VmImageMerge
             | OperationKind::VmImageSlim
-            | OperationKind::ContainerLaunch => Advance::Record(
+            | OperationKind::ContainerLaunch
+            | OperationKind::ContainerStart
+            | OperationKind::ContainerStop
+            | OperationKind::ContainerPause
+            | OperationKind::ContainerResume
+            | OperationKind::ContainerRestart
+            | OperationKind::ContainerRemove => Advance::Record(
                 failed(&state, index, "this operation does not run on a VM")
                     .into_iter()
                     .map(VmEvent::Operation)

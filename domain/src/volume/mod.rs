@@ -14,7 +14,7 @@ mod values;
 pub use command::{VolumeAction, VolumeCommand};
 pub use error::VolumeError;
 pub use event::{VolumeEvent, VolumeEventKind};
-pub use values::{AccessMode, VolumeFields, VolumeType};
+pub use values::{is_absolute_path, AccessMode, VolumeFields, VolumeType};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
