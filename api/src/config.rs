@@ -92,6 +92,9 @@ pub struct OperationsConfig {
     pub secret_previous_keys: Option<String>,
     /// How often running operations poll LCM.
     pub poll: Duration,
+    /// `EDGEDEV_CONTAINER_WATCH_MS`: how often the watcher asks the orchestrator about every
+    /// container.
+    pub container_watch: Duration,
     /// Whether this process runs operations (several may; each operation runs in one at a time).
     pub run_workflows: bool,
     /// How long operations poll their outside systems (the reference's bounds by default).
@@ -113,6 +116,7 @@ impl Default for OperationsConfig {
             secret_key: None,
             secret_previous_keys: None,
             poll: Duration::from_secs(5),
+            container_watch: Duration::from_secs(5),
             run_workflows: true,
             deadlines: workflows::Deadlines::default(),
             registry: None,

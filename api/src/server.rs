@@ -112,6 +112,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         .map_err(|e| StartError::OutsideClient(e.to_string()))?,
         None => workflows::reverse_proxy::ProxyAdapter::simulated(),
     };
+    let orchestrator = workflows::orchestrator::OrchestratorAdapter::simulated();
     let executor = CommandExecutor::new(pool.clone());
     commands::ids::advance_past_the_log(&pool)
         .await
@@ -126,6 +127,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         executor: executor.clone(),
         lcm: lcm.port.clone(),
         file_server: file_server.port.clone(),
+        orchestrator: orchestrator.port.clone(),
         secrets: secrets.clone(),
         data_dir: config.data_dir.clone(),
         poll: config.operations.poll,
@@ -140,6 +142,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     });
     if config.operations.run_workflows {
         runtime_tasks.push(tokio::spawn(workflows.clone().run()));
+        runtime_tasks.push(tokio::spawn(workflows::platform_container::watch(
+            workflows.clone(),
+            config.operations.container_watch,
+        )));
     }
     let registry = match &config.operations.registry {
         Some(registry) => Some(
@@ -158,6 +164,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         executor,
         secrets,
         lcm,
+        orchestrator,
         file_server,
         reverse_proxy,
         workflows,

@@ -30,6 +30,7 @@ pub struct AppState {
     pub secrets: commands::secrets::SecretBox,
     /// The LCM controllers (simulated or real).
     pub lcm: workflows::lcm::LcmAdapter,
+    pub orchestrator: workflows::orchestrator::OrchestratorAdapter,
     /// The image file server (simulated or real).
     pub file_server: workflows::file_server::FileServerAdapter,
     /// The reverse proxy of VNC consoles (simulated or real).

@@ -25,6 +25,7 @@ pub async fn next_platform_id(pool: &Pool, table: PlatformTable) -> Result<i64, 
         PlatformTable::UserSecrets => "SELECT nextval('user_secrets_id_seq')",
         PlatformTable::ContainerImages => "SELECT nextval('container_images_id_seq')",
         PlatformTable::Volumes => "SELECT nextval('volumes_id_seq')",
+        PlatformTable::Containers => "SELECT nextval('containers_id_seq')",
     };
     pool.query_one(sql, &[]).await.and_then(db::scalar)
 }
@@ -41,6 +42,7 @@ pub enum PlatformTable {
     UserSecrets,
     ContainerImages,
     Volumes,
+    Containers,
 }
 
 /// Each id sequence and the aggregate type whose stream ids it gives.
@@ -53,6 +55,7 @@ const SEQUENCES: &[(&str, &str)] = &[
     ("secrets_id_seq", "secret"),
     ("container_images_id_seq", "image"),
     ("volumes_id_seq", "volume"),
+    ("containers_id_seq", "platform_container"),
 ];
 
 /// Moves every id sequence past the largest id its aggregate's streams already use (a log

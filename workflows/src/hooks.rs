@@ -7,6 +7,7 @@ use cqrs_es::Aggregate;
 use domain::application::{Application, ApplicationEvent};
 use domain::container::{Container, ContainerEvent};
 use domain::operation::{OperationEvent, OperationKind};
+use domain::platform_container::PlatformContainer;
 use domain::vm::{Vm, VmEvent};
 use domain::vm_image::VmImage;
 
@@ -41,6 +42,7 @@ pub const HOOKS: &[Hook] = &[
     hook::<Application>(),
     hook::<VmImage>(),
     hook::<Container>(),
+    hook::<PlatformContainer>(),
 ];
 
 impl OperationHost for Vm {
@@ -160,6 +162,20 @@ impl OperationHost for Container {
             }
             Ok(())
         })
+    }
+}
+
+impl OperationHost for PlatformContainer {
+    fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
+        Box::pin(crate::platform_container::advance(workflows, op))
+    }
+
+    fn give_up<'a>(
+        workflows: &'a Workflows,
+        op: &'a Running,
+        message: &'a str,
+    ) -> StepFuture<'a, ()> {
+        Box::pin(crate::platform_container::give_up(workflows, op, message))
     }
 }
 

@@ -16,6 +16,8 @@
 //! - [`lcm`]: the LCM port's adapters: simulator, HTTP client, the simulator's HTTP server, CSAR.
 //! - [`file_server`]: the image file server port's adapters: simulator, HTTP client, server.
 //! - [`helm_chart`]: helm chart archives: reading with limits, checking, rendering, re-packing.
+//! - [`platform_container`]: the container platform's lifecycle operations and the watcher.
+//! - [`orchestrator`]: the orchestrator port's adapters (the simulator).
 //! - [`multipart`]: the multipart form bodies the HTTP clients send.
 //! - [`registry`]: an image registry over the Docker Registry HTTP API v2, and `docker save` tars.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
@@ -29,6 +31,8 @@ pub mod hooks;
 pub mod launch;
 pub mod lcm;
 pub mod multipart;
+pub mod orchestrator;
+pub mod platform_container;
 pub mod record;
 pub mod registry;
 pub mod reverse_proxy;

@@ -18,7 +18,7 @@ use std::time::Duration;
 use commands::CommandExecutor;
 use db::Pool;
 use domain::operation::OperationEventKind;
-use domain::ports::{FileServer, Lcm};
+use domain::ports::{FileServer, Lcm, Orchestrator};
 use tokio::sync::{watch, Notify, Semaphore};
 
 use commands::secrets::SecretBox;
@@ -33,6 +33,8 @@ pub struct Deadlines {
     /// The file server's check of a merged upload.
     pub image_check: Duration,
     pub slim: Duration,
+    /// A container reaching the status its action leads to.
+    pub container_status: Duration,
 }
 
 impl Default for Deadlines {
@@ -44,6 +46,7 @@ impl Default for Deadlines {
             download_image: Duration::from_secs(2 * 3600),
             image_check: Duration::from_secs(2 * 3600),
             slim: Duration::from_secs(3 * 3600),
+            container_status: Duration::from_secs(600),
         }
     }
 }
@@ -79,6 +82,7 @@ struct Inner {
     executor: CommandExecutor,
     lcm: Arc<dyn Lcm>,
     file_server: Arc<dyn FileServer>,
+    orchestrator: Arc<dyn Orchestrator>,
     secrets: SecretBox,
     data_dir: std::path::PathBuf,
     poll: Duration,
@@ -138,6 +142,8 @@ pub struct RunnerParts {
     pub executor: CommandExecutor,
     pub lcm: Arc<dyn Lcm>,
     pub file_server: Arc<dyn FileServer>,
+    /// The orchestrator the container platform's containers run on.
+    pub orchestrator: Arc<dyn Orchestrator>,
     pub secrets: SecretBox,
     /// The data directory (its `files/` is the content-addressed store charts are read from).
     pub data_dir: std::path::PathBuf,
@@ -159,6 +165,7 @@ impl Workflows {
                 executor: parts.executor,
                 lcm: parts.lcm,
                 file_server: parts.file_server,
+                orchestrator: parts.orchestrator,
                 secrets: parts.secrets,
                 data_dir: parts.data_dir,
                 poll: parts.poll,
@@ -187,6 +194,10 @@ impl Workflows {
 
     pub fn file_server(&self) -> &Arc<dyn FileServer> {
         &self.inner.file_server
+    }
+
+    pub fn orchestrator(&self) -> &Arc<dyn Orchestrator> {
+        &self.inner.orchestrator
     }
 
     /// Where a file of the content-addressed store is on disk.
@@ -379,6 +390,18 @@ impl Workflows {
     }
 
     /// Waits one poll interval (or until shutdown).
+    /// Sleeps `every`; true when shutdown came first (or had come).
+    pub async fn sleep_or_shutdown(&self, every: Duration) -> bool {
+        let mut shutdown = self.inner.shutdown.clone();
+        if *shutdown.borrow() {
+            return true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => *shutdown.borrow(),
+            _ = shutdown.changed() => true,
+        }
+    }
+
     pub async fn pause(&self) {
         let mut shutdown = self.inner.shutdown.clone();
         tokio::select! {

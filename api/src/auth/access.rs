@@ -107,6 +107,22 @@ impl Access {
     pub fn by(&self) -> Option<i64> {
         self.user_id
     }
+
+    /// The caller as the row-level security policies know it.
+    pub fn viewer(&self) -> projections::read_models::operation_logs::query::Viewer {
+        projections::read_models::operation_logs::query::Viewer {
+            user_id: self.user_id,
+            system_roles: match self.user_id {
+                Some(_) => Vec::new(),
+                None => self
+                    .actor
+                    .roles
+                    .iter()
+                    .map(|role| system_role_name(*role).to_owned())
+                    .collect(),
+            },
+        }
+    }
 }
 
 /// The name of the system role a developer-platform role is.

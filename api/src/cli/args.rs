@@ -258,6 +258,9 @@ pub struct OperationArgs {
     /// How often a running operation polls LCM, in milliseconds.
     #[arg(long, env = "EDGEDEV_OPERATION_POLL_MS", default_value_t = 5000)]
     pub operation_poll_ms: u64,
+    /// How often the watcher asks the orchestrator about every container, in milliseconds.
+    #[arg(long, env = "EDGEDEV_CONTAINER_WATCH_MS", default_value_t = 5000)]
+    pub container_watch_ms: u64,
     /// Do not run operations in this process.
     #[arg(long, env = "EDGEDEV_NO_WORKFLOWS")]
     pub no_workflows: bool,

@@ -193,6 +193,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             secret_key: args.operations.secret_key.clone(),
             secret_previous_keys: args.operations.secret_previous_keys.clone(),
             poll: Duration::from_millis(args.operations.operation_poll_ms.max(10)),
+            container_watch: Duration::from_millis(args.operations.container_watch_ms.max(50)),
             run_workflows: !args.operations.no_workflows,
             deadlines: workflows::Deadlines::default(),
             registry: args.operations.registry_url.as_ref().map(|url| {

@@ -318,6 +318,11 @@ const CREATORS: &[(&str, &str, &str)] = &[
     ("/api/v1/users/{userId}/api-keys", "id", "apiKeyId"),
     ("/api/v1/images", "id", "platformImageId"),
     ("/api/v1/namespaces/{namespaceId}/volumes", "id", "volumeId"),
+    (
+        "/api/v1/namespaces/{namespaceId}/containers",
+        "id",
+        "containerId",
+    ),
     ("/mec/developer/v2/applications", "id", "applicationId"),
     (
         "/mec/developer/v2/applications/{applicationId}/networks",

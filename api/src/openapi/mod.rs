@@ -13,8 +13,8 @@ use crate::routes::applications::{self, dto};
 use crate::routes::{
     app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
     containers, flavors, health, helm_charts, images, login, mephosts, namespaces, operation_logs,
-    operations, pkg_specs, plugins, profiles, projections, roles, sandbox, secrets, upload_files,
-    users, vmimages, volumes,
+    operations, pkg_specs, platform_containers, plugins, profiles, projections, roles, sandbox,
+    secrets, upload_files, users, vmimages, volumes,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -76,6 +76,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operation_logs::list, operation_logs::stats,
         images::create, images::list, images::get, images::delete,
         volumes::create, volumes::list, volumes::get, volumes::delete,
+        platform_containers::create, platform_containers::list, platform_containers::get, platform_containers::update,
+        platform_containers::delete, platform_containers::act, platform_containers::history,
+        operations::set_orchestrator_plan,
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
@@ -100,6 +103,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         config_maps::ConfigMapBody, config_maps::ConfigMapInput, secrets::SecretBody, secrets::SecretInput, secrets::RevealedSecret,
         operation_logs::OperationLogBody, operation_logs::OperationStatsBody,
         images::PlatformImageBody, images::PlatformImageInput, volumes::VolumeBody, volumes::VolumeInput,
+        platform_containers::ContainerBody, platform_containers::ContainerInput, platform_containers::PortInput, platform_containers::EnvInput,
+        platform_containers::ValueFromInput, platform_containers::MountInput, platform_containers::PortBody, platform_containers::EnvBody,
+        platform_containers::MountBody, platform_containers::StatusChangeBody, workflows::orchestrator::OrchestratorPlan,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -113,6 +119,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "capabilities", description = "The ability centre: capabilities and their groups"),
         (name = "containerimages", description = "Container images: chunked upload pushed to the image registry, download, sharing"),
         (name = "profiles", description = "Industry templates a container application is made from"),
+        (name = "containers", description = "The container platform's containers: lifecycle on the orchestrator, status history"),
         (name = "container-apps", description = "Helm charts and containers of container applications"),
         (name = "vms", description = "Networks and virtual machines of VM applications"),
         (name = "vmimages", description = "VM images: chunked upload, merge and check, slimming, download"),

@@ -20,6 +20,7 @@ pub mod namespaces;
 pub mod operation_logs;
 pub mod operations;
 pub mod pkg_specs;
+pub mod platform_containers;
 pub mod plugins;
 pub mod profiles;
 pub mod projections;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     config_maps::configure(cfg);
     secrets::configure(cfg);
     volumes::configure(cfg);
+    platform_containers::configure(cfg);
     namespaces::configure(cfg);
 }
 

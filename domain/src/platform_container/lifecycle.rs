@@ -110,6 +110,17 @@ impl Verb {
         Self::ALL.into_iter().find(|v| v.as_str() == text)
     }
 
+    /// The past tense a history row's reason reads.
+    pub fn past(self) -> &'static str {
+        match self {
+            Verb::Start => "Started",
+            Verb::Stop => "Stopped",
+            Verb::Pause => "Paused",
+            Verb::Resume => "Resumed",
+            Verb::Restart => "Restarted",
+        }
+    }
+
     /// The status the action leads to.
     pub fn target(self) -> ContainerStatus {
         match self {

@@ -200,7 +200,8 @@ impl PlatformContainer {
                 }
                 let mut events = Vec::new();
                 if let Some(status) = status_of(&report).filter(|s| *s != self.status) {
-                    let pod = report.pod.as_ref();
+                    let pod = report.pod.as_ref().map(|p| p.clone().bounded());
+                    let pod = pod.as_ref();
                     events.push(E::PlatformContainerStatusChanged {
                         change: StatusChange {
                             previous: Some(self.status),
@@ -213,8 +214,9 @@ impl PlatformContainer {
                         },
                     });
                 }
-                if report.exists && report.pod != self.pod {
-                    events.push(E::PlatformContainerPodReported { pod: report.pod });
+                let pod = report.pod.map(PodReport::bounded);
+                if report.exists && pod != self.pod {
+                    events.push(E::PlatformContainerPodReported { pod });
                 }
                 events
             }

@@ -117,7 +117,8 @@ fn a_created_container_is_pending_with_one_history_change() {
 
 #[test]
 fn every_spec_rule_refuses_with_its_own_rejection() {
-    let cases: Vec<(Box<dyn Fn(&mut ContainerSpec)>, ContainerSpecError)> = vec![
+    type Change = Box<dyn Fn(&mut ContainerSpec)>;
+    let cases: Vec<(Change, ContainerSpecError)> = vec![
         (
             Box::new(|s| s.name = "Web".into()),
             ContainerSpecError::Name,

@@ -277,6 +277,28 @@ pub struct PodReport {
     pub host_ip: Option<String>,
 }
 
+/// `text` cut to `max` characters.
+fn cut(text: Option<String>, max: usize) -> Option<String> {
+    text.map(|t| t.chars().take(max).collect())
+}
+
+impl PodReport {
+    /// The report with each field cut to its column's width (an orchestrator may say more).
+    pub fn bounded(self) -> Self {
+        Self {
+            pod_name: cut(self.pod_name, 253),
+            deployment_name: cut(self.deployment_name, 253),
+            replica_set_name: cut(self.replica_set_name, 253),
+            phase: cut(self.phase, 20),
+            reason: cut(self.reason, 100),
+            message: cut(self.message, 4096),
+            restart_count: self.restart_count.max(0),
+            pod_ip: cut(self.pod_ip, 45),
+            host_ip: cut(self.host_ip, 45),
+        }
+    }
+}
+
 /// What the orchestrator reports of a container's workload as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

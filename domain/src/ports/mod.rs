@@ -3,6 +3,7 @@
 
 pub mod file_server;
 pub mod lcm;
+pub mod orchestrator;
 pub mod reverse_proxy;
 
 pub use file_server::{ByteSource, FileServer, FileServerError, FsFuture, StoredImage};
@@ -12,4 +13,5 @@ pub use lcm::{
     WorkloadContainer, WorkloadNetwork, WorkloadPod, WorkloadService, WorkloadServicePort,
     WorkloadVm,
 };
+pub use orchestrator::{Deployment, Orchestrator, OrchestratorError, OrchestratorFuture};
 pub use reverse_proxy::{ProxyError, ProxyFuture, ProxyRoute, ReverseProxy};

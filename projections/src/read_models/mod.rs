@@ -19,6 +19,7 @@ pub mod images;
 pub mod namespaces;
 pub mod operation_logs;
 pub mod operations;
+pub mod platform_containers;
 pub mod plugins;
 pub mod profiles;
 mod statements;
@@ -47,6 +48,7 @@ pub use images::ImagesProjection;
 pub use namespaces::NamespacesProjection;
 pub use operation_logs::OperationLogsProjection;
 pub use operations::OperationsProjection;
+pub use platform_containers::PlatformContainersProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use profiles::ProfilesProjection;
 pub use uploaded_files::UploadedFilesProjection;
@@ -79,5 +81,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(NamespacesProjection),
         Arc::new(ImagesProjection),
         Arc::new(OperationLogsProjection),
+        Arc::new(PlatformContainersProjection),
     ]
 }

@@ -9,12 +9,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::permission::Scope;
 use projections::read_models::access::query as access_query;
-use projections::read_models::operation_logs::query::{self, OperationLogFilter, Viewer};
+use projections::read_models::operation_logs::query::{self, OperationLogFilter};
 
 pub use dto::{OperationLogBody, OperationLogQuery, OperationStatsBody};
 
 use super::commanding::{requested_position, AppState};
-use crate::auth::access::{system_role_name, Access};
+use crate::auth::access::Access;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::routes::{paging, parse_int_id, Page};
@@ -25,22 +25,6 @@ pub const READ_MODELS: &[&str] = &["operation_logs"];
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/operation-logs").get(list))
         .service(web::resource("/api/v1/users/{userId}/operation-stats").get(stats));
-}
-
-/// The caller as the row-level security policies know it.
-fn viewer_of(access: &Access) -> Viewer {
-    Viewer {
-        user_id: access.user_id,
-        system_roles: match access.user_id {
-            Some(_) => Vec::new(),
-            None => access
-                .actor
-                .roles
-                .iter()
-                .map(|role| system_role_name(*role).to_owned())
-                .collect(),
-        },
-    }
 }
 
 fn may_read_all(access: &Access) -> bool {
@@ -123,14 +107,9 @@ pub async fn list(
                 from,
                 to,
             };
-            let (results, total) = query::list::<OperationLogBody>(
-                &st.pool,
-                &viewer_of(&access),
-                &filter,
-                limit,
-                offset,
-            )
-            .await?;
+            let (results, total) =
+                query::list::<OperationLogBody>(&st.pool, &access.viewer(), &filter, limit, offset)
+                    .await?;
             Ok(Page {
                 results,
                 limit,
@@ -171,7 +150,7 @@ pub async fn stats(
             if !exists {
                 return Ok(None);
             }
-            query::stats::<OperationStatsBody>(&st.pool, &viewer_of(&access), id)
+            query::stats::<OperationStatsBody>(&st.pool, &access.viewer(), id)
                 .await
                 .map_err(ApiError::from)
         })

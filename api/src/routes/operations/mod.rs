@@ -17,6 +17,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use workflows::file_server::FileServerPlan;
 use workflows::lcm::SimPlan;
+use workflows::orchestrator::OrchestratorPlan;
 
 pub use start::{clean_env, export_image, launch, owned_application, vnc, Console};
 pub use status::{cancel, get};
@@ -32,7 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/mec/developer/v2/operations/{operationId}").get(get))
         .service(web::resource("/api/v1/operations/{operationId}/cancel").post(cancel))
         .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan))
-        .service(web::resource("/api/v1/simulators/file-server").put(set_file_server_plan));
+        .service(web::resource("/api/v1/simulators/file-server").put(set_file_server_plan))
+        .service(web::resource("/api/v1/simulators/orchestrator").put(set_orchestrator_plan));
 }
 
 /// `{operationId}` of a started operation.
@@ -132,6 +134,47 @@ pub async fn set_simulator_plan(
         .with_params(vec!["delayMs".into()]));
     }
     sim.set_plan(&path, plan);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the orchestrator simulator's plan: delay, the failing call (apply, observe, remove),
+/// observations a new pod stays Pending, a crash loop after some observations, a failing pod
+/// (admins; only while the simulator is in use).
+#[utoipa::path(put, path = "/api/v1/simulators/orchestrator", tag = "operations", request_body = OrchestratorPlan,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "a real orchestrator is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_orchestrator_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: crate::request_rules::JsonBody<OrchestratorPlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.orchestrator.simulator.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
+            "edgedev talks to a real orchestrator",
+        )
+    })?;
+    let plan = body.into_inner();
+    let too_big = [
+        (
+            "delayMs",
+            plan.delay_ms > workflows::orchestrator::simulator::MAX_DELAY_MS,
+        ),
+        ("pendingPolls", plan.pending_polls > 1000),
+        (
+            "crashAfterPolls",
+            plan.crash_after_polls.is_some_and(|n| n > 1000),
+        ),
+    ];
+    if let Some((field, _)) = too_big.iter().find(|(_, over)| *over) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            format!("{field} is above its documented maximum"),
+        )
+        .with_params(vec![(*field).to_owned()]));
+    }
+    sim.set_plan(plan);
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -224,3 +224,26 @@ pub async fn has_source(
         .await
         .and_then(db::scalar)
 }
+
+/// Whether the namespace's config map (or secret) `name` has the key `key`.
+pub async fn has_source_key(
+    pool: &Pool,
+    namespace_id: i64,
+    source: Source,
+    name: &str,
+    key: &str,
+) -> Result<bool, DbError> {
+    let sql = match source {
+        Source::ConfigMap => {
+            "SELECT EXISTS (SELECT 1 FROM config_maps WHERE namespace_id = $1 AND name = $2 \
+             AND (data ? $3 OR coalesce(binary_data, '{}') ? $3))"
+        }
+        Source::Secret => {
+            "SELECT EXISTS (SELECT 1 FROM secrets WHERE namespace_id = $1 AND name = $2 \
+             AND data ? $3)"
+        }
+    };
+    pool.query_one(sql, &[&namespace_id, &name, &key])
+        .await
+        .and_then(db::scalar)
+}

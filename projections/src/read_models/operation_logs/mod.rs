@@ -49,6 +49,7 @@ pub const READS: &[&str] = &[
     NamespaceSecret::TYPE,
     Image::TYPE,
     Volume::TYPE,
+    domain::platform_container::PlatformContainer::TYPE,
     REQUEST_LOG,
 ];
 

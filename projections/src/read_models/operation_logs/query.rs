@@ -33,7 +33,7 @@ const CONDITION: &str = "($1::int8 IS NULL OR user_id = $1) AND ($2::text IS NUL
     AND ($5::timestamptz IS NULL OR started_at >= $5) AND ($6::timestamptz IS NULL OR started_at < $6)";
 
 /// Opens `viewer`'s transaction: the reader role and the caller, for this transaction only.
-async fn as_viewer<'a>(
+pub(crate) async fn as_viewer<'a>(
     client: &'a mut db::Client,
     viewer: &Viewer,
 ) -> Result<Transaction<'a>, DbError> {

@@ -31,7 +31,13 @@ impl Projection for OperationsProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Application::TYPE, Vm::TYPE, VmImage::TYPE, Container::TYPE]
+        &[
+            Application::TYPE,
+            Vm::TYPE,
+            VmImage::TYPE,
+            Container::TYPE,
+            domain::platform_container::PlatformContainer::TYPE,
+        ]
     }
 
     fn tables(&self) -> &'static [&'static str] {

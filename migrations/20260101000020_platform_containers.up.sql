@@ -1,0 +1,40 @@
+-- Containers of the container platform (issue: Container platform II).
+-- * container_details gains the container's namespace and image ids (appended, so the seed's
+--   columns keep their places) and reads as its caller (security_invoker): the row-level
+--   security of `containers` applies to a query through the view as it does to the table.
+-- * The reader role of the platform's queries may read the tables the containers' queries join.
+CREATE OR REPLACE VIEW container_details AS
+SELECT
+    c.id, c.name, c.display_name, c.status, c.phase, c.reason, c.message, c.kubernetes_name,
+    c.pod_name, c.pod_ip, c.host_ip, c.restart_count, c.cpu_request, c.cpu_limit,
+    c.memory_request, c.memory_limit, c.started_at, c.finished_at, c.created_at, c.updated_at,
+    n.name AS namespace_name,
+    n.kubernetes_name AS namespace_k8s_name,
+    ci.name AS image_name,
+    ci.tag AS image_tag,
+    ci.repository AS image_repository,
+    u.username AS created_by_username,
+    u.full_name AS created_by_full_name,
+    CASE
+        WHEN c.status = 'running' THEN EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - c.started_at))
+        ELSE NULL
+    END AS uptime_seconds,
+    latest.cpu_usage_percent,
+    latest.memory_usage_percent,
+    latest.timestamp AS last_metric_timestamp,
+    c.namespace_id,
+    c.image_id
+FROM containers c
+LEFT JOIN namespaces n ON c.namespace_id = n.id
+LEFT JOIN container_images ci ON c.image_id = ci.id
+LEFT JOIN users u ON c.created_by = u.id
+LEFT JOIN LATERAL (
+    SELECT DISTINCT ON (container_id) cpu_usage_percent, memory_usage_percent, timestamp
+    FROM container_resource_usage
+    WHERE container_id = c.id
+    ORDER BY container_id, timestamp DESC
+) latest ON true;
+ALTER VIEW container_details SET (security_invoker = true);
+
+GRANT SELECT ON container_details, container_images, container_resource_usage, port_mappings,
+    environment_variables, container_volumes, container_status_history TO edgedev_platform_reader;
