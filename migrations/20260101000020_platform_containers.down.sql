@@ -1,5 +1,8 @@
+ALTER TABLE container_resource_usage ADD CONSTRAINT container_resource_usage_container_id_fkey
+    FOREIGN KEY (container_id) REFERENCES containers(id) ON DELETE CASCADE;
 REVOKE SELECT ON container_details, container_images, container_resource_usage, port_mappings,
-    environment_variables, container_volumes, container_status_history FROM edgedev_platform_reader;
+    environment_variables, container_volumes, container_status_history, volumes
+    FROM edgedev_platform_reader;
 DROP VIEW container_details;
 CREATE VIEW container_details AS
 SELECT

@@ -3,6 +3,9 @@
 --   columns keep their places) and reads as its caller (security_invoker): the row-level
 --   security of `containers` applies to a query through the view as it does to the table.
 -- * The reader role of the platform's queries may read the tables the containers' queries join.
+-- * container_resource_usage is telemetry with a writer of its own, not a projection of the
+--   containers' events: its reference to containers is dropped, so a rebuild of the containers'
+--   projection can truncate them (ADR 0015's rule for tables of different writers).
 CREATE OR REPLACE VIEW container_details AS
 SELECT
     c.id, c.name, c.display_name, c.status, c.phase, c.reason, c.message, c.kubernetes_name,
@@ -37,4 +40,7 @@ LEFT JOIN LATERAL (
 ALTER VIEW container_details SET (security_invoker = true);
 
 GRANT SELECT ON container_details, container_images, container_resource_usage, port_mappings,
-    environment_variables, container_volumes, container_status_history TO edgedev_platform_reader;
+    environment_variables, container_volumes, container_status_history, volumes
+    TO edgedev_platform_reader;
+
+ALTER TABLE container_resource_usage DROP CONSTRAINT container_resource_usage_container_id_fkey;

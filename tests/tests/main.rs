@@ -23,6 +23,7 @@ mod migrations;
 mod namespaces;
 mod operation_logs;
 mod operations;
+mod platform_containers;
 mod platform_identity;
 mod platform_images;
 mod plugins;

@@ -218,6 +218,15 @@ pub async fn delete(
         .offload(async move {
             let access = Access::resolve(&st, caller.0).await?;
             access.require("images", "delete", Scope::Platform)?;
+            // A container's creation is answered once it is in the read model.
+            if projections::read_models::platform_containers::query::image_in_use(&st.pool, id)
+                .await?
+            {
+                return Err(ApiError::new(
+                    ErrorCode::PlatformImageInUse,
+                    "a container runs this image; delete the container first",
+                ));
+            }
             let answer = (StatusCode::OK, None);
             run_image(
                 &st,

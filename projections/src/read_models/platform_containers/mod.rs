@@ -26,10 +26,11 @@ const CREATED: &str = "INSERT INTO containers (id, name, display_name, namespace
 const UPDATED: &str = "UPDATE containers SET display_name = $2, image_id = $3, cpu_request = $4, \
     cpu_limit = $5, memory_request = $6, memory_limit = $7, updated_at = $8, updated_by = $9 \
     WHERE id = $1";
-const STATUS: &str = "UPDATE containers SET status = $2, reason = $3, message = $4, \
-    started_at = CASE WHEN $2 = 'running' AND status <> 'running' THEN $5 ELSE started_at END, \
-    finished_at = CASE WHEN $2 IN ('stopped', 'failed') AND status <> $2 THEN $5 \
-                       WHEN $2 = 'running' THEN NULL ELSE finished_at END, \
+const STATUS: &str = "UPDATE containers SET status = $2::text, reason = $3, message = $4, \
+    started_at = CASE WHEN $2::text = 'running' AND status <> 'running' THEN $5 \
+                      ELSE started_at END, \
+    finished_at = CASE WHEN $2::text IN ('stopped', 'failed') AND status <> $2::text THEN $5 \
+                       WHEN $2::text = 'running' THEN NULL ELSE finished_at END, \
     updated_at = $5 WHERE id = $1";
 const HISTORY: &str = "INSERT INTO container_status_history (id, container_id, previous_status, \
     current_status, reason, message, changed_at, triggered_by, user_id, operation_id) \
@@ -40,17 +41,17 @@ const POD: &str = "UPDATE containers SET pod_name = $2, replica_set_name = $3, p
 const DELETED: &str = "DELETE FROM containers WHERE id = $1";
 const PORTS: &str = "INSERT INTO port_mappings (id, container_id, name, container_port, \
     host_port, protocol, node_port, created_at) \
-    SELECT $1 * 1000 + n, $2, name, port, host, protocol, node, $3 \
+    SELECT $1::int8 * 1000 + n, $2, name, port, host, protocol, node, $3 \
     FROM unnest($4::text[], $5::int4[], $6::int4[], $7::text[], $8::int4[]) \
     WITH ORDINALITY AS p(name, port, host, protocol, node, n)";
 const ENV: &str = "INSERT INTO environment_variables (id, container_id, name, value, value_from, \
     source_name, source_key, created_at) \
-    SELECT $1 * 1000 + n, $2, name, value, value_from, source_name, source_key, $3 \
+    SELECT $1::int8 * 1000 + n, $2, name, value, value_from, source_name, source_key, $3 \
     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
     WITH ORDINALITY AS e(name, value, value_from, source_name, source_key, n)";
 const MOUNTS: &str = "INSERT INTO container_volumes (id, container_id, volume_id, mount_path, \
     read_only, sub_path, created_at) \
-    SELECT $1 * 1000 + n, $2, volume, path, read_only, sub_path, $3 \
+    SELECT $1::int8 * 1000 + n, $2, volume, path, read_only, sub_path, $3 \
     FROM unnest($4::int8[], $5::text[], $6::bool[], $7::text[]) \
     WITH ORDINALITY AS m(volume, path, read_only, sub_path, n)";
 const CLEAR_PORTS: &str = "DELETE FROM port_mappings WHERE container_id = $1";
