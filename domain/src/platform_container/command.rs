@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::lifecycle::Verb;
-use super::values::{ContainerSpec, WorkloadReport};
+use super::report::WorkloadReport;
+use super::values::ContainerSpec;
 use super::PlatformContainerEvent;
 use crate::identity::Actor;
 

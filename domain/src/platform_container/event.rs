@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::ContainerStatus;
-use super::values::{ContainerSpec, PodReport};
+use super::report::PodReport;
+use super::values::ContainerSpec;
 use crate::operation::OperationEvent;
 
 /// Who caused a status change.

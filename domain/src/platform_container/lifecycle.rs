@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::values::WorkloadReport;
+use super::report::WorkloadReport;
 use crate::operation::OperationKind;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ mod command;
 mod error;
 mod event;
 pub mod lifecycle;
+mod report;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -19,9 +20,10 @@ pub use command::{Placement, PlatformContainerAction, PlatformContainerCommand};
 pub use error::{ContainerSpecError, PlatformContainerError};
 pub use event::{PlatformContainerEvent, PlatformContainerEventKind, StatusChange, TriggeredBy};
 pub use lifecycle::{status_of, transition, ContainerStatus, Transition, Verb};
+pub use report::{PodReport, WorkloadReport};
 pub use values::{
-    is_data_key, ContainerSpec, EnvSource, EnvVar, PodReport, PortSpec, Protocol, VolumeMount,
-    WorkloadReport, MAX_ENV, MAX_MOUNTS, MAX_PORTS, NODE_PORTS,
+    is_data_key, ContainerSpec, EnvSource, EnvVar, PortSpec, Protocol, VolumeMount, MAX_ENV,
+    MAX_MOUNTS, MAX_PORTS, NODE_PORTS,
 };
 
 use cqrs_es::event_sink::EventSink;

@@ -228,7 +228,7 @@ pub(super) fn invalid(error: ContainerSpecError) -> ApiError {
 /// A port as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PortBody {
+pub struct ContainerPortBody {
     pub name: Option<String>,
     pub container_port: i32,
     pub protocol: Option<String>,
@@ -237,7 +237,7 @@ pub struct PortBody {
     pub service_name: Option<String>,
     pub service_port: Option<i32>,
 }
-db::from_row!(PortBody {
+db::from_row!(ContainerPortBody {
     name,
     container_port,
     protocol,
@@ -250,7 +250,7 @@ db::from_row!(PortBody {
 /// A variable as the API shows it (a secret-sourced one without a value).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct EnvBody {
+pub struct ContainerEnvBody {
     pub name: String,
     pub value: Option<String>,
     /// literal, config_map or secret.
@@ -258,7 +258,7 @@ pub struct EnvBody {
     pub source_name: Option<String>,
     pub source_key: Option<String>,
 }
-db::from_row!(EnvBody {
+db::from_row!(ContainerEnvBody {
     name,
     value,
     value_from,
@@ -269,14 +269,14 @@ db::from_row!(EnvBody {
 /// A mount as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct MountBody {
+pub struct ContainerMountBody {
     pub volume_id: i64,
     pub volume_name: Option<String>,
     pub mount_path: String,
     pub read_only: Option<bool>,
     pub sub_path: Option<String>,
 }
-db::from_row!(MountBody {
+db::from_row!(ContainerMountBody {
     volume_id,
     volume_name,
     mount_path,
@@ -323,9 +323,9 @@ pub struct ContainerBody {
     pub cpu_usage_percent: Option<f64>,
     pub memory_usage_percent: Option<f64>,
     pub last_metric_timestamp: Option<DateTime<Utc>>,
-    pub ports: Vec<PortBody>,
-    pub env: Vec<EnvBody>,
-    pub volume_mounts: Vec<MountBody>,
+    pub ports: Vec<ContainerPortBody>,
+    pub env: Vec<ContainerEnvBody>,
+    pub volume_mounts: Vec<ContainerMountBody>,
 }
 db::from_row!(ContainerBody { id, namespace_id, name, display_name, image_id, status, phase, reason, message, kubernetes_name, pod_name, pod_ip, host_ip, restart_count, cpu_request, cpu_limit, memory_request, memory_limit, started_at, finished_at, created_at, updated_at, namespace_name, namespace_k8s_name, image_name, image_tag, image_repository, created_by_username, created_by_full_name, uptime_seconds, cpu_usage_percent, memory_usage_percent, last_metric_timestamp; ports, env, volume_mounts });
 

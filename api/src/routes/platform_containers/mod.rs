@@ -5,7 +5,9 @@
 //! 0016). A lifecycle action answers 202 with its operation, which the workflow runner carries
 //! out against the orchestrator. Reads run under the row-level security of `containers`.
 
+pub mod actions;
 pub mod dto;
+pub mod reads;
 mod refs;
 
 use actix_web::http::StatusCode;
@@ -17,24 +19,27 @@ use domain::platform_container::{
     Placement, PlatformContainer, PlatformContainerAction as Action, PlatformContainerCommand,
     PlatformContainerError as Rejection, Verb, CONTAINER_NAME,
 };
-use projections::read_models::platform_containers::query;
 use serde_json::json;
 
+use actions::act;
+use reads::{get, history, list};
+
 pub use dto::{
-    ContainerBody, ContainerInput, ContainerQuery, DeleteQuery, EnvBody, EnvInput, HistoryQuery,
-    MountBody, MountInput, PortBody, PortInput, StatusChangeBody, ValueFromInput,
+    ContainerBody, ContainerEnvBody, ContainerInput, ContainerMountBody, ContainerPortBody,
+    ContainerQuery, DeleteQuery, EnvInput, HistoryQuery, MountInput, PortInput, StatusChangeBody,
+    ValueFromInput,
 };
 
 use self::dto::invalid;
 use super::commanding::{
-    json_bytes, metadata, options, requested_position, run_command, AppState, CommandEndpoint,
-    CommandHeaders, CommandRequest, Reply,
+    json_bytes, metadata, options, run_command, AppState, CommandEndpoint, CommandHeaders,
+    CommandRequest, Reply,
 };
 use crate::auth::access::Access;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::request_rules::JsonBody;
-use crate::routes::{paging, parse_int_id, Page};
+use crate::routes::parse_int_id;
 
 pub const READ_MODELS: &[&str] = &["platform_containers"];
 
@@ -266,101 +271,6 @@ fn render(id: i64, c: &PlatformContainer) -> serde_json::Value {
     })
 }
 
-/// A namespace's containers by name (`containers:read` there).
-#[utoipa::path(get, path = "/api/v1/namespaces/{namespaceId}/containers", tag = "containers",
-    params(("namespaceId" = i64, Path), ContainerQuery),
-    responses((status = 200, body = inline(Page<ContainerBody>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<ContainerQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let namespace_id = parse_int_id(&path, "namespaceId")?;
-    let (limit, offset) = paging(query.limit, query.offset)?;
-    if let Some(status) = query.status.as_deref() {
-        if domain::platform_container::ContainerStatus::parse(status).is_none() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidQuery,
-                "status must be one of pending, running, paused, stopped, failed, crash_loop_back_off",
-            )
-            .with_params(vec!["status".into()]));
-        }
-    }
-    let position = requested_position(&req)?;
-    let q = query.into_inner();
-    let st = state.clone();
-    let page = state
-        .offload(async move {
-            let access = Access::resolve(&st, caller.0).await?;
-            access.require("containers", "read", Scope::Namespace(namespace_id))?;
-            if let Some(position) = position {
-                st.wait_visible(READ_MODELS, position).await;
-            }
-            let namespace: Option<super::namespaces::NamespaceBody> =
-                projections::read_models::namespaces::query::find(&st.pool, namespace_id).await?;
-            namespace.ok_or_else(super::namespaces::not_found)?;
-            let (results, total) = query::list::<ContainerBody>(
-                &st.pool,
-                &viewer(&access),
-                namespace_id,
-                q.status.as_deref(),
-                limit,
-                offset,
-            )
-            .await?;
-            Ok(Page {
-                results,
-                limit,
-                offset,
-                total,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
-}
-
-/// One container with its ports, variables and mounts (`containers:read` in its namespace).
-#[utoipa::path(get, path = "/api/v1/namespaces/{namespaceId}/containers/{containerId}", tag = "containers",
-    params(("namespaceId" = i64, Path), ("containerId" = i64, Path)),
-    responses((status = 200, body = ContainerBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (namespace_id, id) = paths(&path)?;
-    let position = requested_position(&req)?;
-    let st = state.clone();
-    let found = state
-        .offload(async move {
-            let access = Access::resolve(&st, caller.0).await?;
-            access.require("containers", "read", Scope::Namespace(namespace_id))?;
-            if let Some(position) = position {
-                st.wait_visible(READ_MODELS, position).await;
-            }
-            query::find::<ContainerBody, PortBody, EnvBody, MountBody>(
-                &st.pool,
-                &viewer(&access),
-                namespace_id,
-                id,
-            )
-            .await
-            .map_err(ApiError::from)
-        })
-        .await?
-        .ok_or_else(not_found)?;
-    let (mut body, ports, env, volume_mounts) = found;
-    body.ports = ports;
-    body.env = env;
-    body.volume_mounts = volume_mounts;
-    Ok(HttpResponse::Ok().json(body))
-}
-
 /// Replace a container's spec (`containers:update`); its name cannot change. A running
 /// workload takes the new spec at its next start or restart.
 #[utoipa::path(put, path = "/api/v1/namespaces/{namespaceId}/containers/{containerId}", tag = "containers", request_body = ContainerInput,
@@ -457,111 +367,4 @@ pub async fn delete(
         .await?;
     state.workflows.wake();
     Ok(reply.into_response())
-}
-
-/// Start, stop, pause, resume or restart a container (`containers:start` for start, resume and
-/// restart; `containers:stop` for stop and pause). 202 with the operation
-/// (`GET /mec/developer/v2/operations/{operationId}` shows its progress); 409
-/// `CONTAINER_ALREADY_IN_STATE` when the container is already where the action leads,
-/// `CONTAINER_ACTION_NOT_ALLOWED` when its status does not allow it (both with the status and
-/// the actions it allows), `OPERATION_RUNNING` while another action runs.
-#[utoipa::path(post, path = "/api/v1/namespaces/{namespaceId}/containers/{containerId}/actions/{action}", tag = "containers",
-    params(CommandHeaders, ("namespaceId" = i64, Path), ("containerId" = i64, Path),
-           ("action" = String, Path, pattern = "^(start|stop|pause|resume|restart)$")),
-    responses((status = 202, body = super::operations::Started), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, description = "CONTAINER_ALREADY_IN_STATE, CONTAINER_ACTION_NOT_ALLOWED or OPERATION_RUNNING", body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn act(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(String, String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (namespace_id, id) = paths(&(path.0.clone(), path.1.clone()))?;
-    let verb = Verb::parse(&path.2).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidField,
-            "action must be one of start, stop, pause, resume, restart",
-        )
-        .with_params(vec!["action".into()])
-    })?;
-    let options = options(&req, b"")?;
-    let st = state.clone();
-    let reply = state
-        .offload(async move {
-            let access = Access::resolve(&st, caller.0).await?;
-            let permission = match verb {
-                Verb::Start | Verb::Resume | Verb::Restart => "start",
-                Verb::Stop | Verb::Pause => "stop",
-            };
-            access.require("containers", permission, Scope::Namespace(namespace_id))?;
-            current(&st, namespace_id, id).await?;
-            let operation_id = uuid::Uuid::new_v4().to_string();
-            let action = Action::Act {
-                container_id: id,
-                verb,
-                operation_id: operation_id.clone(),
-                by: access.by(),
-                at: db::now_micros(),
-            };
-            let op = operation_id.clone();
-            run_container(
-                &st,
-                &access,
-                id,
-                action,
-                options,
-                (StatusCode::ACCEPTED, None, Some(operation_id)),
-                move |_| json!({ "operationId": op }),
-            )
-            .await
-        })
-        .await?;
-    state.workflows.wake();
-    Ok(reply.into_response())
-}
-
-/// A container's status changes, oldest first (`containers:read` in its namespace).
-#[utoipa::path(get, path = "/api/v1/namespaces/{namespaceId}/containers/{containerId}/status-history", tag = "containers",
-    params(("namespaceId" = i64, Path), ("containerId" = i64, Path), HistoryQuery),
-    responses((status = 200, body = inline(Page<StatusChangeBody>)), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn history(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let (namespace_id, id) = paths(&path)?;
-    let (limit, offset) = paging(query.limit, query.offset)?;
-    let position = requested_position(&req)?;
-    let st = state.clone();
-    let (results, total) = state
-        .offload(async move {
-            let access = Access::resolve(&st, caller.0).await?;
-            access.require("containers", "read", Scope::Namespace(namespace_id))?;
-            if let Some(position) = position {
-                st.wait_visible(READ_MODELS, position).await;
-            }
-            query::history::<StatusChangeBody>(
-                &st.pool,
-                &viewer(&access),
-                namespace_id,
-                id,
-                limit,
-                offset,
-            )
-            .await
-            .map_err(ApiError::from)
-        })
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(HttpResponse::Ok().json(Page {
-        results,
-        limit,
-        offset,
-        total,
-    }))
 }
