@@ -68,11 +68,22 @@ impl Default for IdentityConfig {
     }
 }
 
+/// The Kubernetes API server (`EDGEDEV_KUBERNETES_URL`, `_TOKEN`, `_CA`).
+#[derive(Debug, Clone)]
+pub struct KubernetesConfig {
+    pub url: String,
+    pub token: Option<String>,
+    pub ca: Option<PathBuf>,
+}
+
 /// Outside systems, secrets and the workflow runner.
 #[derive(Debug, Clone)]
 pub struct OperationsConfig {
     /// Talk to each host's real LCM controller over HTTP instead of the in-process simulator.
     pub lcm_http: bool,
+    /// `EDGEDEV_ORCHESTRATOR=kubernetes`: the API server containers run on; `None` runs the
+    /// in-process simulator.
+    pub kubernetes: Option<KubernetesConfig>,
     /// `EDGEDEV_LCM_TOKEN`: the `access_token` sent to a real controller.
     pub lcm_token: Option<String>,
     /// `EDGEDEV_LCM_CA`: a PEM file of CAs trusted for HTTPS controllers, beside the system's.
@@ -107,6 +118,7 @@ impl Default for OperationsConfig {
     fn default() -> Self {
         Self {
             lcm_http: false,
+            kubernetes: None,
             lcm_token: None,
             lcm_ca: None,
             file_server_url: None,

@@ -112,7 +112,15 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         .map_err(|e| StartError::OutsideClient(e.to_string()))?,
         None => workflows::reverse_proxy::ProxyAdapter::simulated(),
     };
-    let orchestrator = workflows::orchestrator::OrchestratorAdapter::simulated();
+    let orchestrator = match &config.operations.kubernetes {
+        Some(k8s) => workflows::orchestrator::OrchestratorAdapter::kubernetes(
+            &k8s.url,
+            k8s.token.clone(),
+            k8s.ca.as_deref(),
+        )
+        .map_err(StartError::Lcm)?,
+        None => workflows::orchestrator::OrchestratorAdapter::simulated(),
+    };
     let executor = CommandExecutor::new(pool.clone());
     commands::ids::advance_past_the_log(&pool)
         .await

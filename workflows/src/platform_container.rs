@@ -13,11 +13,12 @@ use std::time::Duration;
 use commands::{CommandError, CommandOptions};
 use domain::operation::{OperationEvent, OperationKind, OperationState};
 use domain::platform_container::{
-    status_of, ContainerStatus, PlatformContainer, PlatformContainerAction as Action,
-    PlatformContainerCommand, PlatformContainerError, PlatformContainerEvent as E, StatusChange,
-    TriggeredBy, Verb,
+    status_of, ContainerSpec, ContainerStatus, PlatformContainer,
+    PlatformContainerAction as Action, PlatformContainerCommand, PlatformContainerError,
+    PlatformContainerEvent as E, StatusChange, TriggeredBy, Verb,
 };
-use domain::ports::Deployment;
+use domain::ports::{Deployment, PodVolume, VolumeSource};
+use domain::volume::{Volume, VolumeType};
 use domain::{Actor, Role};
 
 use crate::runner::{RunError, Running, Workflows};
@@ -106,6 +107,10 @@ async fn call(
         && now_there.restarted_at == restarted_at
         && verb != Verb::Start;
     if !done {
+        let volumes = match pod_volumes(workflows, &spec).await {
+            Ok(volumes) => volumes,
+            Err(e) => return Step::Record(operation(failed(op, 0, &e))),
+        };
         let workload = Deployment {
             namespace: namespace.to_owned(),
             image: container.image_reference.clone(),
@@ -113,6 +118,7 @@ async fn call(
             replicas,
             paused,
             restarted_at,
+            volumes,
         };
         if let Err(e) = orchestrator.apply(&workload).await {
             return Step::Record(operation(failed(op, 0, &e.to_string())));
@@ -123,6 +129,49 @@ async fn call(
         if paused { ", paused" } else { "" }
     );
     Step::Record(vec![E::Operation(succeeded(op, 0, &log))])
+}
+
+/// The volumes the spec's mounts name, as the pod mounts them.
+async fn pod_volumes(
+    workflows: &Workflows,
+    spec: &ContainerSpec,
+) -> Result<Vec<PodVolume>, String> {
+    let mut volumes = Vec::new();
+    for mount in &spec.volume_mounts {
+        if volumes.iter().any(|v: &PodVolume| v.id == mount.volume_id) {
+            continue;
+        }
+        let volume: Volume = workflows
+            .load(&mount.volume_id.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        let fields = volume
+            .fields
+            .filter(|_| !volume.deleted)
+            .ok_or_else(|| format!("volume {} no longer exists", mount.volume_id))?;
+        let source = match fields.volume_type {
+            VolumeType::PersistentVolumeClaim => VolumeSource::Claim {
+                claim_name: fields.name,
+            },
+            VolumeType::ConfigMap => VolumeSource::ConfigMap {
+                name: fields.source_name.unwrap_or_default(),
+            },
+            VolumeType::Secret => VolumeSource::Secret {
+                name: fields.source_name.unwrap_or_default(),
+            },
+            VolumeType::HostPath => VolumeSource::HostPath {
+                path: fields.host_path.unwrap_or_default(),
+            },
+            VolumeType::EmptyDir => VolumeSource::EmptyDir {
+                size_limit: fields.size,
+            },
+        };
+        volumes.push(PodVolume {
+            id: mount.volume_id,
+            source,
+        });
+    }
+    Ok(volumes)
 }
 
 /// "Observe Status": waits for the pod to show the action's status.

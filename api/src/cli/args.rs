@@ -124,6 +124,12 @@ pub enum SimSystem {
         #[arg(long, default_value = "127.0.0.1:30101")]
         bind: String,
     },
+    /// The orchestrator over HTTP, on the Kubernetes API's paths (Deployments, pods, metrics);
+    /// `PUT /simulator/plan` sets delays, failure points, scheduling and crash loops.
+    Kubernetes {
+        #[arg(long, default_value = "127.0.0.1:6443")]
+        bind: String,
+    },
     /// The image file server over HTTP, on the real API's paths (`/image-management/v1/images`);
     /// `PUT /simulator/plan` sets delays, failure points and forced results.
     FileServer {
@@ -216,6 +222,19 @@ pub struct OperationArgs {
     /// `simulator` (in-process, the default) or `http` (each host's real LCM controller).
     #[arg(long, env = "EDGEDEV_LCM", default_value = "simulator")]
     pub lcm: String,
+    /// The orchestrator of the container platform's containers: `simulator` (in-process, the
+    /// default) or `kubernetes` (the API server at EDGEDEV_KUBERNETES_URL).
+    #[arg(long, env = "EDGEDEV_ORCHESTRATOR", default_value = "simulator")]
+    pub orchestrator: String,
+    /// The Kubernetes API server (`http[s]://host:port`).
+    #[arg(long, env = "EDGEDEV_KUBERNETES_URL")]
+    pub kubernetes_url: Option<String>,
+    /// The bearer token sent to the Kubernetes API server.
+    #[arg(long, env = "EDGEDEV_KUBERNETES_TOKEN", hide_env_values = true)]
+    pub kubernetes_token: Option<String>,
+    /// PEM file of certificate authorities trusted for the Kubernetes API server.
+    #[arg(long, env = "EDGEDEV_KUBERNETES_CA")]
+    pub kubernetes_ca: Option<PathBuf>,
     /// The `access_token` sent to a real controller.
     #[arg(long, env = "EDGEDEV_LCM_TOKEN", hide_env_values = true)]
     pub lcm_token: Option<String>,

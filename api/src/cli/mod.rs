@@ -80,6 +80,9 @@ pub async fn run(command: Command) -> CliResult {
             system: SimSystem::Lcm { bind },
         } => Ok(workflows::lcm::server::serve(&bind).await?),
         Command::Sim {
+            system: SimSystem::Kubernetes { bind },
+        } => Ok(workflows::orchestrator::server::serve(&bind).await?),
+        Command::Sim {
             system: SimSystem::ReverseProxy { bind },
         } => Ok(workflows::reverse_proxy::server::serve(&bind).await?),
         Command::Sim {
@@ -182,6 +185,28 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
                     return Err(
                         format!("EDGEDEV_LCM must be simulator or http, not {other}").into(),
                     )
+                }
+            },
+            kubernetes: match (
+                args.operations.orchestrator.as_str(),
+                &args.operations.kubernetes_url,
+            ) {
+                ("simulator", _) => None,
+                ("kubernetes", Some(url)) => Some(crate::config::KubernetesConfig {
+                    url: url.clone(),
+                    token: args.operations.kubernetes_token.clone(),
+                    ca: args.operations.kubernetes_ca.clone(),
+                }),
+                ("kubernetes", None) => {
+                    return Err(
+                        "EDGEDEV_ORCHESTRATOR=kubernetes needs EDGEDEV_KUBERNETES_URL".into(),
+                    )
+                }
+                (other, _) => {
+                    return Err(format!(
+                        "EDGEDEV_ORCHESTRATOR must be simulator or kubernetes, not {other}"
+                    )
+                    .into())
                 }
             },
             lcm_token: args.operations.lcm_token.clone(),

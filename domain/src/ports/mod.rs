@@ -13,5 +13,8 @@ pub use lcm::{
     WorkloadContainer, WorkloadNetwork, WorkloadPod, WorkloadService, WorkloadServicePort,
     WorkloadVm,
 };
-pub use orchestrator::{Deployment, Orchestrator, OrchestratorError, OrchestratorFuture};
+pub use orchestrator::{
+    Deployment, Orchestrator, OrchestratorError, OrchestratorFuture, PodVolume, UsageSample,
+    VolumeSource,
+};
 pub use reverse_proxy::{ProxyError, ProxyFuture, ProxyRoute, ReverseProxy};

@@ -38,6 +38,26 @@ pub struct Deployment {
     pub paused: bool,
     /// The pod template's restart stamp (a restart sets a new one; others keep the last).
     pub restarted_at: Option<String>,
+    /// The volumes its mounts name, by volume id.
+    pub volumes: Vec<PodVolume>,
+}
+
+/// A volume of the pod: the namespace's volume `id`, and where its content comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodVolume {
+    pub id: i64,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum VolumeSource {
+    Claim { claim_name: String },
+    ConfigMap { name: String },
+    Secret { name: String },
+    HostPath { path: String },
+    EmptyDir { size_limit: Option<String> },
 }
 
 pub trait Orchestrator: Send + Sync {
@@ -51,4 +71,18 @@ pub trait Orchestrator: Send + Sync {
     ) -> OrchestratorFuture<'a, WorkloadReport>;
     /// Deletes the Deployment (one that is not there counts as deleted).
     fn remove<'a>(&'a self, namespace: &'a str, name: &'a str) -> OrchestratorFuture<'a, ()>;
+    /// The pod's resource usage now, if it runs (the metrics API's view).
+    fn usage<'a>(
+        &'a self,
+        namespace: &'a str,
+        name: &'a str,
+    ) -> OrchestratorFuture<'a, Option<UsageSample>>;
+}
+
+/// A pod's resource usage at one moment, as the metrics API gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageSample {
+    pub cpu_cores: f64,
+    pub memory_bytes: i64,
 }

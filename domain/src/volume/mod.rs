@@ -31,6 +31,9 @@ pub struct Volume {
     pub namespace_id: Option<i64>,
     pub name: Option<String>,
     pub deleted: bool,
+    /// What it is (a container's Deployment mounts it by these).
+    #[serde(default)]
+    pub fields: Option<VolumeFields>,
 }
 
 impl Aggregate for Volume {
@@ -78,7 +81,8 @@ impl Aggregate for Volume {
                 ..
             } => {
                 self.namespace_id = Some(namespace_id);
-                self.name = Some(fields.name);
+                self.name = Some(fields.name.clone());
+                self.fields = Some(fields);
             }
             VolumeEvent::VolumeDeleted {} => {
                 self.name = None;

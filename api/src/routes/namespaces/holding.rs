@@ -5,6 +5,7 @@ use commands::CommandOptions;
 use domain::config_map::ConfigMap;
 use domain::namespace::{Namespace, NamespaceAction, NamespaceCommand, ResourceKind};
 use domain::namespace_secret::NamespaceSecret;
+use domain::platform_container::PlatformContainer;
 use domain::volume::Volume;
 
 use crate::auth::access::Access;
@@ -33,8 +34,10 @@ pub(super) async fn release_ghosts(
                 let volume: Volume = state.load(&resource.to_string()).await?;
                 volume.name.is_some()
             }
-            // Kinds whose aggregates do not exist yet hold nothing yet.
-            _ => true,
+            ResourceKind::Container => {
+                let container: PlatformContainer = state.load(&resource.to_string()).await?;
+                container.live().is_some()
+            }
         };
         if !lives {
             tracing::info!(
