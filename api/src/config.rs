@@ -6,6 +6,8 @@ use std::time::Duration;
 /// How long an uploaded file stays temporary before the sweeper deletes it, by default.
 pub const DEFAULT_TEMPORARY_FILE_TTL_SECS: u64 = 3600;
 /// Months of operation log kept when not configured.
+/// Days of container resource usage kept by default.
+pub const DEFAULT_USAGE_RETENTION_DAYS: u32 = 30;
 pub const DEFAULT_OPERATION_LOG_RETENTION_MONTHS: u32 = 12;
 
 /// Everything `serve` needs, resolved from flags and environment.
@@ -48,6 +50,11 @@ pub struct ServeConfig {
     pub identity: IdentityConfig,
     /// `EDGEDEV_OPERATION_LOG_RETENTION_MONTHS`: months of operation log kept (0: all).
     pub operation_log_retention_months: u32,
+    /// `EDGEDEV_USAGE_RETENTION_DAYS`: days of container resource usage kept (0: all).
+    pub usage_retention_days: u32,
+    /// `EDGEDEV_METRICS_TOKEN`: the bearer token of `POST /api/v1/metrics/containers` (no
+    /// token: ingest is off).
+    pub metrics_token: Option<String>,
 }
 
 /// Logins of the container platform's users.
@@ -160,6 +167,8 @@ impl ServeConfig {
             temporary_file_ttl: Duration::from_secs(DEFAULT_TEMPORARY_FILE_TTL_SECS),
             identity: IdentityConfig::default(),
             operation_log_retention_months: DEFAULT_OPERATION_LOG_RETENTION_MONTHS,
+            usage_retention_days: DEFAULT_USAGE_RETENTION_DAYS,
+            metrics_token: None,
         }
     }
 }

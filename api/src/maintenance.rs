@@ -1,5 +1,6 @@
 //! The server's scheduled upkeep, every 10 minutes: partitions of the partitioned read models
-//! created ahead and dropped past the operation log's retention (with metrics), temporary
+//! created ahead and dropped past the operation log's and the resource usage's retention (with
+//! metrics), temporary
 //! uploads deleted past their lifetime, and stored files nothing refers to swept. At start only
 //! the retention is due (`serve` has created the partitions ahead before it listens).
 
@@ -17,6 +18,8 @@ pub struct Upkeep {
     pub temporary_file_ttl: Duration,
     /// Months of operation log kept (0: all).
     pub operation_log_retention_months: u32,
+    /// Days of container resource usage kept (0: all).
+    pub usage_retention_days: u32,
 }
 
 /// Drops expired months now, then runs the whole upkeep every [`EVERY`] until shutdown.
@@ -24,12 +27,14 @@ pub async fn maintain_periodically(state: AppState, upkeep: Upkeep) {
     let mut shutdown = state.runtime.shutdown_signal();
     let months = upkeep.operation_log_retention_months;
     count_run(&state, drop_expired(&state, months).await);
+    drop_expired_usage(&state, upkeep.usage_retention_days).await;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}
             _ = shutdown.changed() => return,
         }
         keep_partitions(&state, months).await;
+        drop_expired_usage(&state, upkeep.usage_retention_days).await;
         sweep_files(&state, upkeep.temporary_file_ttl).await;
     }
 }
@@ -78,6 +83,36 @@ async fn drop_expired(state: &AppState, retention_months: u32) -> bool {
         }
         Err(error) => {
             tracing::warn!(%error, "dropping expired operation-log partitions failed");
+            false
+        }
+    }
+}
+
+/// Drops the days of container resource usage past the retention (none when it is 0).
+pub async fn drop_expired_usage(state: &AppState, retention_days: u32) -> bool {
+    if retention_days == 0 {
+        return true;
+    }
+    let days = i32::try_from(retention_days).unwrap_or(i32::MAX);
+    match db::partitions::drop_expired_usage(&state.pool, days).await {
+        Ok(expired) => {
+            state
+                .metrics
+                .partitions_dropped
+                .with_label_values(&["container_resource_usage"])
+                .inc_by(expired.partitions.max(0) as u64);
+            if expired.partitions > 0 || expired.rows > 0 {
+                tracing::info!(
+                    partitions = expired.partitions,
+                    rows = expired.rows,
+                    retention_days,
+                    "dropped expired days of container resource usage"
+                );
+            }
+            true
+        }
+        Err(error) => {
+            tracing::warn!(%error, "dropping expired container resource usage failed");
             false
         }
     }

@@ -183,6 +183,10 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         files: crate::files::FileStore::new(&config.data_dir),
         uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_uploads.max(1))),
         identity: config.identity,
+        metrics_token: config.metrics_token.as_ref().map(|token| {
+            use sha2::Digest;
+            sha2::Sha256::digest(token.as_bytes()).to_vec()
+        }),
         operation_log,
     };
     let data = web::Data::new(state.clone());
@@ -238,6 +242,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         crate::maintenance::Upkeep {
             temporary_file_ttl: config.temporary_file_ttl,
             operation_log_retention_months: config.operation_log_retention_months,
+            usage_retention_days: config.usage_retention_days,
         },
     )));
     let handle = server.handle();

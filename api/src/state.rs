@@ -43,6 +43,8 @@ pub struct AppState {
     pub workflows: workflows::Workflows,
     /// Login lockout and token lifetime.
     pub identity: crate::config::IdentityConfig,
+    /// The SHA-256 of the metrics ingest token, when ingest is on.
+    pub metrics_token: Option<Vec<u8>>,
     /// Writes the operation-log records no command carried.
     pub operation_log: crate::audit::writer::OperationLogWriter,
 }

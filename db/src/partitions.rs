@@ -34,3 +34,36 @@ pub async fn drop_expired_operation_logs(
         .await?;
     Ok(Expired { partitions, rows })
 }
+
+/// Drops the days of container resource usage before the last `retention_days` (today counts
+/// as one of them): their daily partitions, and their rows in the DEFAULT partition.
+pub async fn drop_expired_usage(pool: &Pool, retention_days: i32) -> Result<Expired, DbError> {
+    let cutoff = "CURRENT_DATE - ($1::int4 - 1)";
+    let expired = pool
+        .query(
+            &format!(
+                "SELECT c.relname::text FROM pg_inherits i \
+                 JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent \
+                 WHERE p.relname = 'container_resource_usage' \
+                   AND c.relname ~ '_y[0-9]{{4}}m[0-9]{{2}}d[0-9]{{2}}$' \
+                   AND to_date(substring(c.relname from '_y([0-9]{{4}}m[0-9]{{2}}d[0-9]{{2}})$'), \
+                               'YYYY\"m\"MM\"d\"DD') < {cutoff}"
+            ),
+            &[&retention_days],
+        )
+        .await?;
+    let mut partitions = 0;
+    for row in expired {
+        let name: String = row.try_get(0)?;
+        pool.execute(&format!("DROP TABLE IF EXISTS \"{name}\""), &[])
+            .await?;
+        partitions += 1;
+    }
+    let rows = pool
+        .execute(
+            &format!("DELETE FROM container_resource_usage_default WHERE timestamp < {cutoff}"),
+            &[&retention_days],
+        )
+        .await?;
+    Ok(Expired { partitions, rows })
+}

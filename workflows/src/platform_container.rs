@@ -6,7 +6,8 @@
 //!   shows the action's status and records the change (by the user, with the operation), or
 //!   records what it shows instead (a crash loop, a failure: by Kubernetes) and fails;
 //! - the removal of a deleted container's Deployment;
-//! - the watcher, which records what the orchestrator reports between actions.
+//! - the watcher, which records what the orchestrator reports between actions, and samples the
+//!   resource usage of running containers (telemetry, ADR 0019).
 
 use std::time::Duration;
 
@@ -17,9 +18,11 @@ use domain::platform_container::{
     PlatformContainerAction as Action, PlatformContainerCommand, PlatformContainerError,
     PlatformContainerEvent as E, StatusChange, TriggeredBy, Verb,
 };
-use domain::ports::{Deployment, PodVolume, VolumeSource};
+use domain::ports::{Deployment, PodVolume, UsageSample, VolumeSource};
+use domain::quantity::Quantity;
 use domain::volume::{Volume, VolumeType};
 use domain::{Actor, Role};
+use projections::read_models::platform_containers::usage;
 
 use crate::runner::{RunError, Running, Workflows};
 use crate::steps::{actor_of, failed, metadata_of, no_response, now, past_deadline, succeeded};
@@ -357,13 +360,19 @@ pub async fn watch_once(workflows: &Workflows, actor: &Actor) -> Result<(), RunE
             return Ok(());
         };
         after = *last;
-        for id in ids {
-            let id = id.to_string();
+        let mut samples = Vec::new();
+        for number in ids {
+            let id = number.to_string();
             let container: PlatformContainer = workflows.load(&id).await?;
             if container.live().is_none() || container.operations.ongoing().is_some() {
                 continue;
             }
             let (namespace, name) = names(&container);
+            if container.status == ContainerStatus::Running {
+                if let Ok(Some(usage)) = workflows.orchestrator().usage(namespace, name).await {
+                    samples.push(sample(number, &container, usage));
+                }
+            }
             let Ok(mut report) = workflows.orchestrator().observe(namespace, name).await else {
                 continue;
             };
@@ -393,5 +402,40 @@ pub async fn watch_once(workflows: &Workflows, actor: &Actor) -> Result<(), RunE
                 tracing::debug!(container = %id, error = %e, "a watched change was not recorded");
             }
         }
+        usage::insert(workflows.pool(), &samples).await?;
+    }
+}
+
+/// A usage sample of a running container: what the orchestrator measured, against the
+/// container's requests and limits.
+fn sample(id: i64, container: &PlatformContainer, usage: UsageSample) -> usage::Sample {
+    let spec = container.spec.as_ref();
+    let cores = |q: Option<&String>| {
+        q.and_then(|t| Quantity::parse(t).ok())
+            .map(|q| q.millis() as f64 / 1000.0)
+    };
+    let bytes = |q: Option<&String>| {
+        q.and_then(|t| Quantity::parse(t).ok())
+            .and_then(|q| i64::try_from(q.millis() / 1000).ok())
+    };
+    let cpu_limit = cores(spec.and_then(|s| s.cpu_limit.as_ref()));
+    let memory_limit = bytes(spec.and_then(|s| s.memory_limit.as_ref()));
+    let percent = |used: f64, limit: f64| ((used / limit) * 100.0).clamp(0.0, 999.99);
+    usage::Sample {
+        container_id: id,
+        timestamp: now(),
+        cpu_cores_used: Some(usage.cpu_cores),
+        cpu_cores_request: cores(spec.and_then(|s| s.cpu_request.as_ref())),
+        cpu_cores_limit: cpu_limit,
+        cpu_usage_percent: cpu_limit
+            .filter(|l| *l > 0.0)
+            .map(|l| percent(usage.cpu_cores, l)),
+        memory_bytes_used: Some(usage.memory_bytes),
+        memory_bytes_request: bytes(spec.and_then(|s| s.memory_request.as_ref())),
+        memory_bytes_limit: memory_limit,
+        memory_usage_percent: memory_limit
+            .filter(|l| *l > 0)
+            .map(|l| percent(usage.memory_bytes as f64, l as f64)),
+        ..usage::Sample::default()
     }
 }

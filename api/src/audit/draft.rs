@@ -21,6 +21,8 @@ const NOT_LOGGED: &[&str] = &[
     "/api/v1/projections",
     "/api/v1/operations",
     "/api/v1/simulators",
+    // Telemetry ingest: samples, not anyone's operation (ADR 0019).
+    "/api/v1/metrics",
 ];
 /// Request headers kept in the record (never `Authorization` or cookies).
 const KEPT_HEADERS: &[&str] = &[

@@ -192,6 +192,12 @@ pub struct ServeArgs {
     /// Months of the container platform's operation log kept; older months are dropped (0: keep all).
     #[arg(long, env = "EDGEDEV_OPERATION_LOG_RETENTION_MONTHS", default_value_t = crate::config::DEFAULT_OPERATION_LOG_RETENTION_MONTHS)]
     pub operation_log_retention_months: u32,
+    /// Days of container resource usage kept; older days are dropped (0: keep all).
+    #[arg(long, env = "EDGEDEV_USAGE_RETENTION_DAYS", default_value_t = crate::config::DEFAULT_USAGE_RETENTION_DAYS)]
+    pub usage_retention_days: u32,
+    /// The bearer token of the metrics ingest endpoint (unset: ingest is off).
+    #[arg(long, env = "EDGEDEV_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Failed logins in a row that lock a user of the container platform.
     #[arg(long, env = "EDGEDEV_LOGIN_LOCK_AFTER", default_value_t = 5)]
     pub login_lock_after: u32,

@@ -164,6 +164,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
         temporary_file_ttl: Duration::from_secs(args.temporary_file_ttl_secs),
         operation_log_retention_months: args.operation_log_retention_months,
+        usage_retention_days: args.usage_retention_days,
+        metrics_token: args.metrics_token.clone(),
         identity: crate::config::IdentityConfig {
             lock_after: args.login_lock_after.max(1),
             token_ttl: Duration::from_secs(args.token_ttl_secs.max(60)),

@@ -78,6 +78,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         volumes::create, volumes::list, volumes::get, volumes::delete,
         platform_containers::create, platform_containers::reads::list, platform_containers::reads::get, platform_containers::update,
         platform_containers::delete, platform_containers::actions::act, platform_containers::reads::history,
+        platform_containers::usage::ingest, platform_containers::usage::container_usage,
         operations::set_orchestrator_plan,
     ),
     components(schemas(
@@ -106,6 +107,8 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         platform_containers::ContainerBody, platform_containers::ContainerInput, platform_containers::PortInput, platform_containers::EnvInput,
         platform_containers::ValueFromInput, platform_containers::MountInput, platform_containers::ContainerPortBody, platform_containers::ContainerEnvBody,
         platform_containers::ContainerMountBody, platform_containers::StatusChangeBody, workflows::orchestrator::OrchestratorPlan,
+        platform_containers::usage::UsageInput, platform_containers::usage::UsageBatch, platform_containers::usage::RejectedSample,
+        platform_containers::usage::IngestAnswer, platform_containers::usage::UsageBucket, platform_containers::usage::UsageBody,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),
@@ -145,6 +148,17 @@ impl Modify for Security {
         components.add_security_scheme(
             "access_token",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("access_token"))),
+        );
+        components.add_security_scheme(
+            "ingest_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "EDGEDEV_METRICS_TOKEN: the metrics ingest's own token",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "bearer",

@@ -13,6 +13,7 @@ use crate::helpers::{spawn_app_with, wait_caught_up, TestApp};
 mod lifecycle;
 mod processes;
 mod refusals;
+mod usage;
 
 pub(super) async fn spawn() -> TestApp {
     spawn_app_with(|config| {

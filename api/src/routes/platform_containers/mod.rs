@@ -9,6 +9,7 @@ pub mod actions;
 pub mod dto;
 pub mod reads;
 mod refs;
+pub mod usage;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -54,7 +55,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(delete),
             )
             .service(web::resource("/{containerId}/actions/{action}").post(act))
-            .service(web::resource("/{containerId}/status-history").get(history)),
+            .service(web::resource("/{containerId}/status-history").get(history))
+            .service(web::resource("/{containerId}/usage").get(usage::container_usage)),
+    )
+    .service(
+        web::resource("/api/v1/metrics/containers")
+            .app_data(web::PayloadConfig::default().limit(usage::MAX_BATCH_BYTES))
+            .post(usage::ingest),
     );
 }
 
