@@ -1,3 +1,17 @@
+DROP MATERIALIZED VIEW container_summary;
+CREATE MATERIALIZED VIEW container_summary AS
+SELECT
+    n.name AS namespace_name,
+    COUNT(c.id) AS total_containers,
+    COUNT(CASE WHEN c.status = 'running' THEN 1 END) AS running_containers,
+    COUNT(CASE WHEN c.status = 'stopped' THEN 1 END) AS stopped_containers,
+    COUNT(CASE WHEN c.status = 'failed' THEN 1 END) AS failed_containers,
+    SUM(CASE WHEN ci.size_bytes IS NOT NULL THEN ci.size_bytes ELSE 0 END) AS total_size_bytes
+FROM namespaces n
+LEFT JOIN containers c ON n.id = c.namespace_id
+LEFT JOIN container_images ci ON c.image_id = ci.id
+GROUP BY n.id, n.name;
+CREATE UNIQUE INDEX container_summary_namespace_name_key ON container_summary(namespace_name);
 ALTER TABLE container_resource_usage ADD CONSTRAINT container_resource_usage_container_id_fkey
     FOREIGN KEY (container_id) REFERENCES containers(id) ON DELETE CASCADE;
 REVOKE SELECT ON container_details, container_images, container_resource_usage, port_mappings,

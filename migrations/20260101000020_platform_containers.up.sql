@@ -3,6 +3,9 @@
 --   columns keep their places) and reads as its caller (security_invoker): the row-level
 --   security of `containers` applies to a query through the view as it does to the table.
 -- * The reader role of the platform's queries may read the tables the containers' queries join.
+-- * container_summary is keyed by its namespace's id too (appended; the seed's columns keep their
+--   places), so a namespace's summary is found by id; its unique index moves to that id (a
+--   namespace's name may be reused after a deletion, its id never).
 -- * container_resource_usage is telemetry with a writer of its own, not a projection of the
 --   containers' events: its reference to containers is dropped, so a rebuild of the containers'
 --   projection can truncate them (ADR 0015's rule for tables of different writers).
@@ -44,3 +47,19 @@ GRANT SELECT ON container_details, container_images, container_resource_usage, p
     TO edgedev_platform_reader;
 
 ALTER TABLE container_resource_usage DROP CONSTRAINT container_resource_usage_container_id_fkey;
+
+DROP MATERIALIZED VIEW container_summary;
+CREATE MATERIALIZED VIEW container_summary AS
+SELECT
+    n.name AS namespace_name,
+    COUNT(c.id) AS total_containers,
+    COUNT(CASE WHEN c.status = 'running' THEN 1 END) AS running_containers,
+    COUNT(CASE WHEN c.status = 'stopped' THEN 1 END) AS stopped_containers,
+    COUNT(CASE WHEN c.status = 'failed' THEN 1 END) AS failed_containers,
+    SUM(CASE WHEN ci.size_bytes IS NOT NULL THEN ci.size_bytes ELSE 0 END) AS total_size_bytes,
+    n.id AS namespace_id
+FROM namespaces n
+LEFT JOIN containers c ON n.id = c.namespace_id
+LEFT JOIN container_images ci ON c.image_id = ci.id
+GROUP BY n.id, n.name;
+CREATE UNIQUE INDEX container_summary_namespace_id_key ON container_summary(namespace_id);

@@ -55,6 +55,9 @@ pub struct ServeConfig {
     /// `EDGEDEV_METRICS_TOKEN`: the bearer token of `POST /api/v1/metrics/containers` (no
     /// token: ingest is off).
     pub metrics_token: Option<String>,
+    /// `EDGEDEV_SUMMARY_REFRESH_MS`: how often `container_summary` is refreshed when what it
+    /// reads changed.
+    pub summary_refresh: Duration,
 }
 
 /// Logins of the container platform's users.
@@ -169,6 +172,7 @@ impl ServeConfig {
             operation_log_retention_months: DEFAULT_OPERATION_LOG_RETENTION_MONTHS,
             usage_retention_days: DEFAULT_USAGE_RETENTION_DAYS,
             metrics_token: None,
+            summary_refresh: Duration::from_secs(5),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The server's scheduled upkeep, every 10 minutes: partitions of the partitioned read models
 //! created ahead and dropped past the operation log's and the resource usage's retention (with
 //! metrics), temporary
-//! uploads deleted past their lifetime, and stored files nothing refers to swept. At start only
+//! uploads deleted past their lifetime, and stored files nothing refers to swept. Beside it,
+//! `container_summary` is refreshed when what it reads changed (and hourly). At start only
 //! the retention is due (`serve` has created the partitions ahead before it listens).
 
 use std::time::Duration;
@@ -128,5 +129,39 @@ async fn sweep_files(state: &AppState, temporary_file_ttl: Duration) {
         Ok(0) => {}
         Ok(removed) => tracing::info!(removed, "swept orphaned files"),
         Err(error) => tracing::warn!(%error, "file sweep failed"),
+    }
+}
+
+/// How long the summary may go without a refresh even when nothing it reads seems changed.
+const SUMMARY_SCHEDULE: Duration = Duration::from_secs(3600);
+
+/// Keeps `container_summary` fresh: every `every`, refreshes it (concurrently) when what it reads
+/// changed since the last refresh, and at least every hour. Stops at shutdown.
+pub async fn refresh_summary_periodically(state: AppState, every: Duration) {
+    use projections::read_models::platform_containers::summary;
+    let mut shutdown = state.runtime.shutdown_signal();
+    let mut last: Option<(String, tokio::time::Instant)> = None;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        let fingerprint = match summary::fingerprint(&state.pool).await {
+            Ok(fingerprint) => fingerprint,
+            Err(error) => {
+                tracing::warn!(%error, "reading what the container summary reads failed");
+                continue;
+            }
+        };
+        let due = last
+            .as_ref()
+            .is_none_or(|(seen, at)| *seen != fingerprint || at.elapsed() >= SUMMARY_SCHEDULE);
+        if !due {
+            continue;
+        }
+        match summary::refresh(&state.pool).await {
+            Ok(()) => last = Some((fingerprint, tokio::time::Instant::now())),
+            Err(error) => tracing::warn!(%error, "refreshing the container summary failed"),
+        }
     }
 }

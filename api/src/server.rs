@@ -245,6 +245,9 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             usage_retention_days: config.usage_retention_days,
         },
     )));
+    runtime_tasks.push(tokio::spawn(
+        crate::maintenance::refresh_summary_periodically(state.clone(), config.summary_refresh),
+    ));
     let handle = server.handle();
     tracing::info!(%addr, "edgedev listening");
     Ok(RunningServer {

@@ -195,6 +195,9 @@ pub struct ServeArgs {
     /// Days of container resource usage kept; older days are dropped (0: keep all).
     #[arg(long, env = "EDGEDEV_USAGE_RETENTION_DAYS", default_value_t = crate::config::DEFAULT_USAGE_RETENTION_DAYS)]
     pub usage_retention_days: u32,
+    /// How often the container summary is refreshed when what it reads changed, in milliseconds.
+    #[arg(long, env = "EDGEDEV_SUMMARY_REFRESH_MS", default_value_t = 5000)]
+    pub summary_refresh_ms: u64,
     /// The bearer token of the metrics ingest endpoint (unset: ingest is off).
     #[arg(long, env = "EDGEDEV_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,

@@ -78,7 +78,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         volumes::create, volumes::list, volumes::get, volumes::delete,
         platform_containers::create, platform_containers::reads::list, platform_containers::reads::get, platform_containers::update,
         platform_containers::delete, platform_containers::actions::act, platform_containers::reads::history,
-        platform_containers::usage::ingest, platform_containers::usage::container_usage,
+        platform_containers::usage::ingest, platform_containers::usage::container_usage, platform_containers::reads::summary,
         operations::set_orchestrator_plan,
     ),
     components(schemas(
@@ -109,6 +109,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         platform_containers::ContainerMountBody, platform_containers::StatusChangeBody, workflows::orchestrator::OrchestratorPlan,
         platform_containers::usage::UsageInput, platform_containers::usage::UsageBatch, platform_containers::usage::RejectedSample,
         platform_containers::usage::IngestAnswer, platform_containers::usage::UsageBucket, platform_containers::usage::UsageBody,
+        platform_containers::reads::NamespaceSummaryBody,
         profiles::ProfileBody, profiles::ProfileForm, profiles::IconForm, containers::WebSsh, applications::detail::ApplicationDetail, applications::detail::VmAppBody, applications::detail::ContainerAppBody,
     )),
     modifiers(&Security, &SharedAnswers, &ParameterRules, &TextRule, &UniqueOperationIds, &Links),

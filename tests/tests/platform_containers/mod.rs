@@ -13,12 +13,14 @@ use crate::helpers::{spawn_app_with, wait_caught_up, TestApp};
 mod lifecycle;
 mod processes;
 mod refusals;
+mod summary;
 mod usage;
 
 pub(super) async fn spawn() -> TestApp {
     spawn_app_with(|config| {
         config.operations.poll = Duration::from_millis(20);
         config.operations.container_watch = Duration::from_millis(100);
+        config.summary_refresh = Duration::from_millis(100);
     })
     .await
 }

@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::permission::Scope;
-use projections::read_models::platform_containers::query;
+use projections::read_models::platform_containers::{query, summary};
 
 use super::dto::{
     ContainerBody, ContainerEnvBody, ContainerMountBody, ContainerPortBody, ContainerQuery,
@@ -153,4 +153,60 @@ pub async fn history(
         offset,
         total,
     }))
+}
+
+/// A namespace's containers counted (`container_summary`, refreshed when containers change).
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceSummaryBody {
+    pub namespace_id: i64,
+    pub namespace_name: String,
+    pub total_containers: i64,
+    pub running_containers: i64,
+    pub stopped_containers: i64,
+    pub failed_containers: i64,
+    /// The images' sizes, once per container.
+    pub total_size_bytes: Option<i64>,
+}
+db::from_row!(NamespaceSummaryBody {
+    namespace_id,
+    namespace_name,
+    total_containers,
+    running_containers,
+    stopped_containers,
+    failed_containers,
+    total_size_bytes
+});
+
+/// A namespace's containers counted by status, and their images' size (`containers:read`
+/// there). From `container_summary`, refreshed within `EDGEDEV_SUMMARY_REFRESH_MS` of a change
+/// (a namespace the last refresh did not know yet counts zero).
+#[utoipa::path(get, path = "/api/v1/namespaces/{namespaceId}/summary", tag = "containers",
+    params(("namespaceId" = i64, Path)),
+    responses((status = 200, body = NamespaceSummaryBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let namespace_id = parse_int_id(&path, "namespaceId")?;
+    let st = state.clone();
+    let body = state
+        .offload(async move {
+            let access = Access::resolve(&st, caller.0).await?;
+            access.require("containers", "read", Scope::Namespace(namespace_id))?;
+            let namespace: Option<crate::routes::namespaces::NamespaceBody> =
+                projections::read_models::namespaces::query::find(&st.pool, namespace_id).await?;
+            let namespace = namespace.ok_or_else(crate::routes::namespaces::not_found)?;
+            let found: Option<NamespaceSummaryBody> =
+                summary::of_namespace(&st.pool, namespace_id).await?;
+            Ok(found.unwrap_or(NamespaceSummaryBody {
+                namespace_id,
+                namespace_name: namespace.name,
+                ..NamespaceSummaryBody::default()
+            }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
 }

@@ -7,6 +7,7 @@
 //! sourced variable keeps only the secret's name and key.
 
 pub mod query;
+pub mod summary;
 pub mod usage;
 
 use cqrs_es::Aggregate;
