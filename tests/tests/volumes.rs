@@ -275,3 +275,58 @@ async fn a_rebuild_of_the_namespaces_with_volumes_equals_the_incremental_rows() 
         .expect("rebuild");
     assert_eq!(app.rows("volumes", "id").await, before);
 }
+
+#[actix_web::test]
+async fn a_claim_grows_and_keeps_everything_else() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let ns = namespace(&app, "growing").await;
+    let body = json!({ "name": "data", "type": "persistent_volume_claim", "size": "1Gi" });
+    let (status, created) = create(&app, &admin, ns, body.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("{}/{}", volumes(ns), created["id"]);
+    let put = |body: Value| {
+        let app = &app;
+        let path = path.clone();
+        let admin = admin.clone();
+        async move {
+            app.request("PUT", &path, Some(&admin), Some(&body), &[])
+                .await
+        }
+    };
+    let mut grown = body.clone();
+    grown["size"] = json!("2Gi");
+    grown["mountPath"] = json!("/var/data");
+    let reply = put(grown).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["size"], "2Gi");
+    let before = app.event_count().await;
+    for (change, param) in [
+        (json!({ "size": "500Mi" }), "size"),
+        (json!({ "type": "empty_dir", "size": "2Gi" }), "type"),
+        (
+            json!({ "storageClass": "fast", "size": "2Gi" }),
+            "storageClass",
+        ),
+    ] {
+        let mut next = body.clone();
+        for (key, value) in change.as_object().expect("object") {
+            next[key] = value.clone();
+        }
+        let reply = put(next).await;
+        assert_eq!(reply.status, 400, "{param}: {}", reply.body);
+        assert_eq!(reply.body["params"], json!([param]), "{}", reply.body);
+    }
+    assert_eq!(app.event_count().await, before);
+    wait_caught_up(&app.pool).await;
+    let rows = app.rows("volumes", "id").await;
+    assert_eq!(rows[0]["size"], "2Gi");
+    assert_eq!(rows[0]["mount_path"], "/var/data");
+    app.server
+        .state
+        .runtime
+        .rebuild("namespaces")
+        .await
+        .expect("rebuild");
+    assert_eq!(app.rows("volumes", "id").await, rows);
+}

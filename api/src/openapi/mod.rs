@@ -75,7 +75,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         secrets::create, secrets::list, secrets::get, secrets::update, secrets::delete, secrets::reveal::reveal,
         operation_logs::list, operation_logs::stats,
         images::create, images::list, images::get, images::delete,
-        volumes::create, volumes::list, volumes::get, volumes::delete,
+        volumes::create, volumes::list, volumes::get, volumes::update, volumes::delete,
         platform_containers::create, platform_containers::reads::list, platform_containers::reads::get, platform_containers::update,
         platform_containers::delete, platform_containers::actions::act, platform_containers::reads::history,
         platform_containers::usage::ingest, platform_containers::usage::container_usage, platform_containers::reads::summary,

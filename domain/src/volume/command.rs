@@ -17,5 +17,10 @@ pub enum VolumeAction {
         fields: VolumeFields,
         by: Option<i64>,
     },
+    /// Change what may change: the size (a claim's only grows) and the default mount path.
+    Update {
+        fields: VolumeFields,
+        by: Option<i64>,
+    },
     Delete,
 }

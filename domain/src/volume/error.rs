@@ -18,6 +18,10 @@ pub enum VolumeError {
     SourceName,
     #[error("{0} must be an absolute path of at most 500 characters, without '..' or NUL")]
     Path(&'static str),
+    #[error("{0} cannot change")]
+    Immutable(&'static str),
+    #[error("a claim's size may only grow")]
+    Shrink,
     #[error("the volume does not exist")]
     NotFound,
     #[error("a volume with this id already exists")]

@@ -12,10 +12,15 @@ pub enum VolumeEvent {
         fields: VolumeFields,
         created_by: Option<i64>,
     },
+    VolumeUpdated {
+        fields: VolumeFields,
+        updated_by: Option<i64>,
+    },
     VolumeDeleted {},
 }
 
 crate::wire_names!(VolumeEvent => VolumeEventKind {
     VolumeCreated = "1",
+    VolumeUpdated = "1",
     VolumeDeleted = "1",
 });

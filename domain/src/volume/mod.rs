@@ -64,6 +64,22 @@ impl Aggregate for Volume {
                     created_by: by,
                 }
             }
+            VolumeAction::Update { fields, by } => {
+                let current = self
+                    .fields
+                    .as_ref()
+                    .filter(|_| !self.deleted)
+                    .ok_or(VolumeError::NotFound)?;
+                let fields = fields.validated()?;
+                current.check_change(&fields)?;
+                if fields == *current {
+                    return Ok(());
+                }
+                VolumeEvent::VolumeUpdated {
+                    fields,
+                    updated_by: by,
+                }
+            }
             VolumeAction::Delete => {
                 self.name.as_ref().ok_or(VolumeError::NotFound)?;
                 VolumeEvent::VolumeDeleted {}
@@ -84,6 +100,7 @@ impl Aggregate for Volume {
                 self.name = Some(fields.name.clone());
                 self.fields = Some(fields);
             }
+            VolumeEvent::VolumeUpdated { fields, .. } => self.fields = Some(fields),
             VolumeEvent::VolumeDeleted {} => {
                 self.name = None;
                 self.deleted = true;

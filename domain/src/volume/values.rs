@@ -138,3 +138,32 @@ impl VolumeFields {
         Ok(self)
     }
 }
+
+impl VolumeFields {
+    /// Whether `next` may replace these fields: only the size (a claim's may only grow) and the
+    /// default mount path change.
+    pub fn check_change(&self, next: &VolumeFields) -> Result<(), VolumeError> {
+        let same = [
+            (self.name == next.name, "name"),
+            (self.volume_type == next.volume_type, "type"),
+            (self.storage_class == next.storage_class, "storageClass"),
+            (self.access_mode == next.access_mode, "accessMode"),
+            (self.host_path == next.host_path, "hostPath"),
+            (self.source_name == next.source_name, "sourceName"),
+        ];
+        if let Some((_, field)) = same.iter().find(|(same, _)| !same) {
+            return Err(VolumeError::Immutable(field));
+        }
+        if self.volume_type == VolumeType::PersistentVolumeClaim {
+            let bytes = |size: &Option<String>| {
+                size.as_deref()
+                    .and_then(|s| Quantity::parse(s).ok())
+                    .map_or(0, |q| q.millis())
+            };
+            if bytes(&next.size) < bytes(&self.size) {
+                return Err(VolumeError::Shrink);
+            }
+        }
+        Ok(())
+    }
+}

@@ -157,6 +157,8 @@ pub(super) fn invalid(error: VolumeError) -> ApiError {
         VolumeError::StorageClass => "storageClass",
         VolumeError::SourceName => "sourceName",
         VolumeError::Path(field) => field,
+        VolumeError::Immutable(field) => field,
+        VolumeError::Shrink => "size",
         _ => "",
     };
     ApiError::new(ErrorCode::InvalidField, error.to_string()).with_params(vec![(*param).to_owned()])

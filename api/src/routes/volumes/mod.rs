@@ -41,7 +41,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1/namespaces/{namespaceId}/volumes")
             .service(web::resource("").get(list).post(create))
-            .service(web::resource("/{volumeId}").get(get).delete(delete)),
+            .service(
+                web::resource("/{volumeId}")
+                    .get(get)
+                    .put(update)
+                    .delete(delete),
+            ),
     );
 }
 
@@ -49,6 +54,7 @@ impl CommandEndpoint for Volume {
     fn command_name(command: &VolumeCommand) -> &'static str {
         match command.action {
             VolumeAction::Create { .. } => "create",
+            VolumeAction::Update { .. } => "update",
             VolumeAction::Delete => "delete",
         }
     }
@@ -276,6 +282,52 @@ pub async fn get(
         .await?
         .ok_or_else(not_found)?;
     Ok(HttpResponse::Ok().json(volume))
+}
+
+/// Resize a volume or change its default mount path (`volumes:update` in its namespace); the
+/// body is the creation's, and everything else must stay as it is (a claim only grows).
+#[utoipa::path(put, path = "/api/v1/namespaces/{namespaceId}/volumes/{volumeId}", tag = "volumes", request_body = VolumeInput,
+    params(CommandHeaders, ("namespaceId" = i64, Path), ("volumeId" = i64, Path)),
+    responses((status = 200, body = VolumeBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: JsonBody<VolumeInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (namespace_id, id) = paths(&path)?;
+    let fields = body.fields()?;
+    let options = options(&req, &json_bytes(&*body))?;
+    let st = state.clone();
+    let reply = state
+        .offload(async move {
+            let access = Access::resolve(&st, caller.0).await?;
+            access.require("volumes", "update", Scope::Namespace(namespace_id))?;
+            let current: Volume = st.load(&id.to_string()).await?;
+            if current.namespace_id != Some(namespace_id) || current.deleted {
+                return Err(not_found());
+            }
+            let answer = fields.clone();
+            let action = VolumeAction::Update {
+                fields,
+                by: access.by(),
+            };
+            run_volume(
+                &st,
+                &access,
+                id,
+                action,
+                options,
+                (StatusCode::OK, None),
+                |_| render(id, namespace_id, &answer),
+            )
+            .await
+        })
+        .await?;
+    Ok(reply.into_response())
 }
 
 /// Delete a volume (`volumes:delete` in its namespace).

@@ -43,6 +43,8 @@ const VOLUME_CREATED: &str = "INSERT INTO volumes (id, name, namespace_id, type,
     size, access_mode, mount_path, host_path, kubernetes_name, source_name, status, created_at, \
     updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $10, 'available', $11, \
     $11, $12)";
+const VOLUME_UPDATED: &str =
+    "UPDATE volumes SET size = $2, mount_path = $3, updated_at = $4 WHERE id = $1";
 const VOLUME_DELETED: &str = "DELETE FROM volumes WHERE id = $1";
 
 impl Projection for NamespacesProjection {
@@ -229,6 +231,15 @@ fn volume_statement(id: i64, event: &LogEvent) -> Result<Statement, ProjectionEr
                 Box::new(f.source_name),
                 Box::new(event.recorded_at),
                 Box::new(created_by),
+            ],
+        ),
+        VolumeEvent::VolumeUpdated { fields: f, .. } => (
+            VOLUME_UPDATED,
+            vec![
+                Box::new(id),
+                Box::new(f.size),
+                Box::new(f.mount_path),
+                Box::new(event.recorded_at),
             ],
         ),
         VolumeEvent::VolumeDeleted {} => (VOLUME_DELETED, vec![Box::new(id)]),
