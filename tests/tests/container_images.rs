@@ -128,7 +128,7 @@ pub fn saved_image(reference: &str, greeting: &str) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// Uploads `tar` as image `id` in two chunks and merges it.
-async fn upload(app: &TestApp, token: &str, id: &str, tar: &[u8]) -> crate::helpers::Reply {
+pub async fn upload(app: &TestApp, token: &str, id: &str, tar: &[u8]) -> crate::helpers::Reply {
     let middle = tar.len() / 2;
     for (number, part) in [(1, &tar[..middle]), (2, &tar[middle..])] {
         let form = [("file", Some("part".to_owned()), part.to_vec())];

@@ -186,3 +186,95 @@ async fn a_rebuild_of_the_images_equals_the_incremental_rows() {
     }
     assert_eq!(app.rows("container_images", "id").await, before);
 }
+
+#[actix_web::test]
+async fn the_configured_registry_gives_an_images_digest_and_size() {
+    use crate::container_images::{saved_image, upload, Registry};
+    let registry = Registry::start().await;
+    let url = registry.url.clone();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.operations.registry = Some(workflows::registry::RegistryConfig {
+            url,
+            project: "edgedev".into(),
+            user: None,
+            password: None,
+        })
+    })
+    .await;
+    let (tar, _) = saved_image("shop/web:1.0", "hello\n");
+    let pushed = upload(
+        &app,
+        &app.tenant(1),
+        &uuid::Uuid::new_v4().to_string(),
+        &tar,
+    )
+    .await;
+    assert_eq!(pushed.status, 200, "{}", pushed.body);
+
+    let manifest = registry_manifest(&registry.url, "edgedev/shop/web", "1.0").await;
+    let (status, image) = register(
+        &app,
+        &app.admin(),
+        json!({ "name": "shop/web", "tag": "1.0" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{image}");
+    assert_eq!(image["digest"], json!(manifest.0));
+    assert_eq!(image["sizeBytes"], json!(manifest.1));
+    assert!(image["repository"]
+        .as_str()
+        .is_some_and(|r| r.ends_with("/edgedev/shop/web")));
+    // A digest other than the registry's is refused; an image the registry lacks keeps what
+    // was given.
+    let (status, refused) = register(
+        &app,
+        &app.admin(),
+        json!({ "name": "shop/web", "tag": "1.0", "digest": format!("sha256:{}", "0".repeat(64)) }),
+    )
+    .await;
+    assert_eq!(
+        (status, &refused["params"]),
+        (400, &json!(["digest"])),
+        "{refused}"
+    );
+    let (status, elsewhere) = register(
+        &app,
+        &app.admin(),
+        json!({ "name": "nginx", "tag": "1.25" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{elsewhere}");
+    assert_eq!(elsewhere["digest"], Value::Null);
+}
+
+/// The manifest digest of `repo:tag` and the size of its config and layers, read from the
+/// registry directly.
+async fn registry_manifest(base: &str, repo: &str, tag: &str) -> (String, i64) {
+    let reply = crate::helpers::call(
+        base,
+        "GET",
+        &format!("/v2/{repo}/manifests/{tag}"),
+        None,
+        None,
+        &[(
+            "Accept",
+            "application/vnd.docker.distribution.manifest.v2+json",
+        )],
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let size = reply.body["config"]["size"].as_i64().expect("config size")
+        + reply.body["layers"]
+            .as_array()
+            .expect("layers")
+            .iter()
+            .map(|l| l["size"].as_i64().expect("size"))
+            .sum::<i64>();
+    let digest = reply
+        .headers
+        .get("docker-content-digest")
+        .and_then(|d| d.to_str().ok())
+        .expect("a digest header")
+        .to_owned();
+    (digest, size)
+}

@@ -219,6 +219,30 @@ impl RegistryClient {
         Ok((manifest, digest))
     }
 
+    /// What the registry holds as image `name:tag`: its manifest's digest, its size (config and
+    /// layers) and `host/repository`. `name` is under the project, or names this registry's
+    /// host first.
+    pub async fn describe(
+        &self,
+        name: &str,
+        tag: &str,
+    ) -> Result<(String, i64, String), RegistryError> {
+        let repo = match name.strip_prefix(&format!("{}/", self.host())) {
+            Some(rest) => rest.to_owned(),
+            None => self.repository(name),
+        };
+        let (manifest, digest) = self.manifest(&repo, tag).await?;
+        let size = |v: &Value| v["size"].as_i64().unwrap_or(0);
+        let layers: i64 = manifest["layers"]
+            .as_array()
+            .map_or(0, |layers| layers.iter().map(size).sum());
+        Ok((
+            digest,
+            size(&manifest["config"]) + layers,
+            format!("{}/{repo}", self.host()),
+        ))
+    }
+
     /// A blob's bytes.
     pub async fn blob(&self, repo: &str, digest: &str) -> Result<Vec<u8>, RegistryError> {
         let url = format!("{}/v2/{repo}/blobs/{digest}", self.config.url);

@@ -8,7 +8,7 @@ pub mod dto;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use commands::ids::{next_platform_id, PlatformTable};
-use domain::image::{Image, ImageAction, ImageCommand, ImageError, IMAGE_REFERENCE};
+use domain::image::{Image, ImageAction, ImageCommand, ImageError, ImageFields, IMAGE_REFERENCE};
 use domain::permission::Scope;
 use projections::read_models::images::query;
 
@@ -110,6 +110,7 @@ pub async fn create(
         .offload(async move {
             let access = Access::resolve(&st, caller.0).await?;
             access.require("images", "create", Scope::Platform)?;
+            let fields = resolved(&st, fields).await?;
             let id = next_platform_id(&st.pool, PlatformTable::ContainerImages).await?;
             let answer = fields.clone();
             let action = ImageAction::Register {
@@ -130,6 +131,34 @@ pub async fn create(
         })
         .await?;
     Ok(reply.into_response())
+}
+
+/// The fields with the digest, size and repository the configured registry holds for the image
+/// (as given when no registry is configured or it does not hold the image).
+async fn resolved(state: &AppState, mut fields: ImageFields) -> Result<ImageFields, ApiError> {
+    let Some(registry) = &state.registry else {
+        return Ok(fields);
+    };
+    match registry.describe(&fields.name, &fields.tag).await {
+        Ok((digest, size, repository)) => {
+            if fields.digest.as_ref().is_some_and(|given| *given != digest) {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidField,
+                    format!(
+                        "the registry holds {}:{} as {digest}",
+                        fields.name, fields.tag
+                    ),
+                )
+                .with_params(vec!["digest".into()]));
+            }
+            fields.digest = Some(digest);
+            fields.size_bytes.get_or_insert(size);
+            fields.repository.get_or_insert(repository);
+            fields.validated().map_err(invalid)
+        }
+        Err(workflows::registry::RegistryError::NotFound(_)) => Ok(fields),
+        Err(other) => Err(super::containerimages::registry_error(other)),
+    }
 }
 
 /// The images, by name and tag (`images:read`).
