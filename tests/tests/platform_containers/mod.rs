@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app_with, wait_caught_up, TestApp};
 
 mod lifecycle;
+mod matrix;
 mod processes;
 mod refusals;
 mod summary;
