@@ -14,6 +14,7 @@ mod lifecycle;
 mod matrix;
 mod processes;
 mod refusals;
+mod security;
 mod summary;
 mod usage;
 
