@@ -157,7 +157,15 @@ async fn resolved(state: &AppState, mut fields: ImageFields) -> Result<ImageFiel
             fields.validated().map_err(invalid)
         }
         Err(workflows::registry::RegistryError::NotFound(_)) => Ok(fields),
-        Err(other) => Err(super::containerimages::registry_error(other)),
+        Err(workflows::registry::RegistryError::Unreachable(reason)) => Err(ApiError::unavailable(
+            format!("the image registry is unreachable: {reason}"),
+        )),
+        Err(other) => {
+            // The registry refused the lookup (a name it cannot hold, credentials): the image
+            // is registered as given.
+            tracing::warn!(error = %other, "the image registry refused a lookup");
+            Ok(fields)
+        }
     }
 }
 

@@ -173,12 +173,6 @@ impl UsageInput {
 
 /// Whether the request carries the ingest token (compared by digest, in constant time).
 fn holds_ingest_token(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
-    let Some(expected) = &state.metrics_token else {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "metrics ingest is off: no EDGEDEV_METRICS_TOKEN is configured",
-        ));
-    };
     let given = req
         .headers()
         .get("Authorization")
@@ -190,6 +184,12 @@ fn holds_ingest_token(state: &AppState, req: &HttpRequest) -> Result<(), ApiErro
                 "send the metrics ingest token as a bearer token",
             )
         })?;
+    let Some(expected) = &state.metrics_token else {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "metrics ingest is off: no EDGEDEV_METRICS_TOKEN is configured",
+        ));
+    };
     let digest = Sha256::digest(given.as_bytes());
     let same = digest
         .iter()
