@@ -162,7 +162,7 @@ fn parameter_schema(parameter: &Parameter) -> Option<Schema> {
         (
             ParameterIn::Path,
             "userId" | "roleId" | "bindingId" | "namespaceId" | "configMapId" | "secretId"
-            | "apiKeyId" | "platformImageId" | "volumeId",
+            | "apiKeyId" | "platformImageId" | "volumeId" | "containerId",
         ) => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
