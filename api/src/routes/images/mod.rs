@@ -237,10 +237,12 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(image))
 }
 
-/// Delete an image (`images:delete`); its name and tag are free again.
+/// Delete an image (`images:delete`); its name and tag are free again. Refused while a container
+/// runs it.
 #[utoipa::path(delete, path = "/api/v1/images/{platformImageId}", tag = "images", params(CommandHeaders, ("platformImageId" = i64, Path)),
     responses((status = 200, body = bool, content_type = "application/json"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "PLATFORM_IMAGE_IN_USE: a container runs it", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete(
     state: web::Data<AppState>,
