@@ -313,16 +313,35 @@ pub struct UsageBody {
 
 /// Seconds of a step like `30s`, `5m`, `1h`, `1d`.
 fn step_seconds(step: &str) -> Option<i64> {
-    let (number, unit) = step.split_at(step.len().checked_sub(1)?);
+    let unit = step.chars().last()?;
+    let number = &step[..step.len() - unit.len_utf8()];
     let n: i64 = number.parse().ok().filter(|n| (1..=999_999).contains(n))?;
     let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
         _ => return None,
     };
-    (!number.starts_with('0')).then_some(n * unit)
+    (!number.starts_with(['0', '+'])).then_some(n * unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step_seconds;
+
+    #[test]
+    fn steps_are_a_number_and_a_unit_and_nothing_else() {
+        assert_eq!(step_seconds("30s"), Some(30));
+        assert_eq!(step_seconds("5m"), Some(300));
+        assert_eq!(step_seconds("1h"), Some(3600));
+        assert_eq!(step_seconds("2d"), Some(172_800));
+        for bad in [
+            "", "m", "0m", "05m", "+5m", "5", "5w", "ÄÂ", "5Ä", "1000000s",
+        ] {
+            assert_eq!(step_seconds(bad), None, "{bad:?}");
+        }
+    }
 }
 
 /// A container's resource usage in buckets (`containers:read` in its namespace).
