@@ -18,6 +18,7 @@
 //! - [`helm_chart`]: helm chart archives: reading with limits, checking, rendering, re-packing.
 //! - [`platform_container`]: the container platform's lifecycle operations and the watcher.
 //! - [`orchestrator`]: the orchestrator port's adapters (the simulator).
+//! - [`package`]: application packages (CSAR): built, read, edited, re-packed, signed.
 //! - [`multipart`]: the multipart form bodies the HTTP clients send.
 //! - [`registry`]: an image registry over the Docker Registry HTTP API v2, and `docker save` tars.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
@@ -32,6 +33,7 @@ pub mod launch;
 pub mod lcm;
 pub mod multipart;
 pub mod orchestrator;
+pub mod package;
 pub mod platform_container;
 pub mod record;
 pub mod registry;

@@ -2,6 +2,7 @@
 //! carries the [`Actor`] so the aggregate can apply the ownership rule.
 
 use super::helm_charts::{ChartArchive, HelmChart};
+use super::package::{AppPackage, PackageArchive};
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
@@ -111,6 +112,24 @@ pub enum ApplicationAction {
     DeleteHelmChart {
         helm_chart_id: String,
     },
+    /// Keep a package built from the application (the route stored its CSAR as the archive's
+    /// file); it replaces any earlier one.
+    GeneratePackage(AppPackage),
+    /// Replace the package's archive by one with a file edited, made from the archive
+    /// `from_file_id` (refused when the package has another archive by then).
+    UpdatePackageFile {
+        package_id: String,
+        from_file_id: String,
+        file_path: String,
+        archive: PackageArchive,
+    },
+    /// Replace the package's archive by one re-packed from `from_file_id` with its manifest
+    /// (and signature) computed again; the application becomes PACKAGED.
+    ZipPackage {
+        package_id: String,
+        from_file_id: String,
+        archive: PackageArchive,
+    },
 }
 
 impl ApplicationAction {
@@ -154,6 +173,9 @@ impl ApplicationAction {
             ApplicationAction::AddHelmChart { .. } => "add_helm_chart",
             ApplicationAction::ReplaceHelmChart { .. } => "replace_helm_chart",
             ApplicationAction::DeleteHelmChart { .. } => "delete_helm_chart",
+            ApplicationAction::GeneratePackage(_) => "generate_package",
+            ApplicationAction::UpdatePackageFile { .. } => "update_package_file",
+            ApplicationAction::ZipPackage { .. } => "zip_package",
         }
     }
 }

@@ -70,6 +70,12 @@ pub enum ApplicationError {
     NoCertificate,
     #[error("the application has no script with this id")]
     ScriptNotFound,
+    #[error("the application has nothing to package yet: a VM application needs a VM, a container application a helm chart")]
+    NothingToPackage,
+    #[error("the application has no package with this id")]
+    PackageNotFound,
+    #[error("the package was changed meanwhile; read it again and repeat the change")]
+    PackageChanged,
     #[error("the application already has a {kind} {name}")]
     ServiceExists { kind: &'static str, name: String },
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::helm_charts::{ChartArchive, HelmChart};
+use super::package::{AppPackage, PackageArchive};
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::scripts::AppScript;
@@ -129,6 +130,22 @@ pub enum ApplicationEvent {
     HelmChartDeleted {
         helm_chart_id: String,
     },
+    /// A package (a CSAR) was built from the application; it replaces any earlier one.
+    PackageGenerated {
+        package: AppPackage,
+    },
+    /// A file inside the package was edited: the package has a new archive, whose manifest is
+    /// stale until it is re-packed.
+    PackageFileUpdated {
+        package_id: String,
+        file_path: String,
+        archive: PackageArchive,
+    },
+    /// The package was re-packed with its manifest (and signature) computed again.
+    PackageZipped {
+        package_id: String,
+        archive: PackageArchive,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -165,4 +182,7 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     HelmChartAdded = "1",
     HelmChartReplaced = "1",
     HelmChartDeleted = "1",
+    PackageGenerated = "1",
+    PackageFileUpdated = "1",
+    PackageZipped = "1",
 } nested Operation);

@@ -9,6 +9,9 @@ mod event;
 #[cfg(test)]
 mod helm_chart_tests;
 pub mod helm_charts;
+pub mod package;
+#[cfg(test)]
+mod package_tests;
 pub mod rules;
 pub mod sandbox;
 pub mod scripts;
@@ -81,6 +84,9 @@ pub struct LiveApplication {
     /// Its helm charts (container applications).
     #[serde(default)]
     pub helm_charts: Vec<helm_charts::HelmChart>,
+    /// Its package, once generated.
+    #[serde(default)]
+    pub package: Option<package::AppPackage>,
 }
 
 impl LiveApplication {
@@ -254,6 +260,7 @@ impl Aggregate for Application {
                     certificate: None,
                     scripts: Vec::new(),
                     helm_charts: Vec::new(),
+                    package: None,
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -402,7 +409,7 @@ impl LiveApplication {
                 .services_produced
                 .retain(|s| s.app_service_produced_id != *app_service_produced_id),
             ApplicationEvent::Operation(op) => self.operations.apply(op),
-            _ => return false,
+            other => return package::AppPackage::apply(&mut self.package, other),
         }
         true
     }

@@ -27,16 +27,19 @@ pub enum FileType {
     Config,
     /// A container application's helm chart: a gzip tar archive.
     Chart,
+    /// An application's package: a CSAR (a zip archive), built by the server.
+    Package,
 }
 
 impl FileType {
-    pub const ALL: [FileType; 6] = [
+    pub const ALL: [FileType; 7] = [
         Self::Icon,
         Self::Api,
         Self::Md,
         Self::Script,
         Self::Config,
         Self::Chart,
+        Self::Package,
     ];
     /// The types `/upload-files` takes; kubeconfigs and charts arrive through their own resources.
     pub const GENERIC: [FileType; 4] = [Self::Icon, Self::Api, Self::Md, Self::Script];
@@ -56,6 +59,7 @@ impl FileType {
             Self::Script => "script",
             Self::Config => "config",
             Self::Chart => "chart",
+            Self::Package => "package",
         }
     }
 
@@ -68,6 +72,7 @@ impl FileType {
             Self::Script => &["sh"],
             Self::Config => &[],
             Self::Chart => &["tgz"],
+            Self::Package => &["csar"],
         }
     }
 

@@ -8,11 +8,13 @@
 //! - [`services`]: the services it requires and produces, its certificate and scripts.
 //! - [`configuration`]: the whole configuration updated at once.
 //! - [`helm_charts`]: the helm charts of a container application.
+//! - [`package`]: its package: generated, edited, re-packed.
 
 mod configuration;
 mod helm_charts;
 mod lifecycle;
 mod operations;
+mod package;
 mod rules;
 mod sandbox;
 mod services;
@@ -80,6 +82,18 @@ impl Application {
                 content,
             } => self.replace_helm_chart(command, helm_chart_id, from_file_id, archive, content),
             A::DeleteHelmChart { helm_chart_id } => self.delete_helm_chart(command, helm_chart_id),
+            A::GeneratePackage(package) => self.generate_package(command, package),
+            A::UpdatePackageFile {
+                package_id,
+                from_file_id,
+                file_path,
+                archive,
+            } => self.update_package_file(command, package_id, from_file_id, file_path, archive),
+            A::ZipPackage {
+                package_id,
+                from_file_id,
+                archive,
+            } => self.zip_package(command, package_id, from_file_id, archive),
             transition => self.change_status(command, transition),
         }
     }

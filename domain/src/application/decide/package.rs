@@ -1,0 +1,100 @@
+//! The package: generate it (nothing changes the status, as the original), edit a file inside
+//! it, and re-pack it (the application becomes PACKAGED).
+
+use super::Decision;
+use crate::application::package::{AppPackage, PackageArchive};
+use crate::application::{
+    AppClass, Application, ApplicationAction, ApplicationCommand, ApplicationError,
+    ApplicationEvent, LiveApplication,
+};
+
+impl Application {
+    pub(super) fn generate_package(
+        &self,
+        command: &ApplicationCommand,
+        package: &AppPackage,
+    ) -> Decision {
+        let live = self.live_for(command)?;
+        live.writable()?;
+        let empty = match live.fields.app_class {
+            AppClass::Vm => live.vms.is_empty(),
+            AppClass::Container => live.helm_charts.is_empty(),
+        };
+        if empty {
+            return Err(ApplicationError::NothingToPackage);
+        }
+        if live.package.as_ref().is_some_and(|p| p.id == package.id) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![ApplicationEvent::PackageGenerated {
+            package: package.clone(),
+        }])
+    }
+
+    pub(super) fn update_package_file(
+        &self,
+        command: &ApplicationCommand,
+        package_id: &str,
+        from_file_id: &str,
+        file_path: &str,
+        archive: &PackageArchive,
+    ) -> Decision {
+        let live = self.live_for(command)?;
+        let package = Self::package_to_change(live, package_id, from_file_id, archive)?;
+        if package.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(vec![ApplicationEvent::PackageFileUpdated {
+            package_id: package_id.to_owned(),
+            file_path: file_path.to_owned(),
+            archive: archive.clone(),
+        }])
+    }
+
+    pub(super) fn zip_package(
+        &self,
+        command: &ApplicationCommand,
+        package_id: &str,
+        from_file_id: &str,
+        archive: &PackageArchive,
+    ) -> Decision {
+        let live = self.live_for(command)?;
+        if Self::package_to_change(live, package_id, from_file_id, archive)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut events = vec![ApplicationEvent::PackageZipped {
+            package_id: package_id.to_owned(),
+            archive: archive.clone(),
+        }];
+        if let Some(to) = Self::transition(live, &ApplicationAction::MarkPackaged)? {
+            events.push(ApplicationEvent::ApplicationStatusChanged {
+                from: live.status,
+                to,
+            });
+        }
+        Ok(events)
+    }
+
+    /// The package a change replaces the archive of; `None` when the change is already made
+    /// (a repeat), refused when the package is another or its archive changed meanwhile.
+    fn package_to_change<'a>(
+        live: &'a LiveApplication,
+        package_id: &str,
+        from_file_id: &str,
+        archive: &PackageArchive,
+    ) -> Result<Option<&'a AppPackage>, ApplicationError> {
+        live.writable()?;
+        let package = live
+            .package
+            .as_ref()
+            .filter(|p| p.id == package_id)
+            .ok_or(ApplicationError::PackageNotFound)?;
+        if package.archive.file_id == archive.file_id {
+            return Ok(None);
+        }
+        if package.archive.file_id != from_file_id {
+            return Err(ApplicationError::PackageChanged);
+        }
+        Ok(Some(package))
+    }
+}
