@@ -58,6 +58,11 @@ pub struct ServeConfig {
     /// `EDGEDEV_SUMMARY_REFRESH_MS`: how often `container_summary` is refreshed when what it
     /// reads changed.
     pub summary_refresh: Duration,
+    /// `EDGEDEV_PACKAGE_SIGNING_KEY`: the Ed25519 PKCS#8 PEM key file that signs package
+    /// manifests (unset: packages are not signed).
+    pub package_signing_key: Option<String>,
+    /// `EDGEDEV_PACKAGE_SIGNING_CERTIFICATE`: the signer's PEM certificate, put in each package.
+    pub package_signing_certificate: Option<String>,
 }
 
 /// Logins of the container platform's users.
@@ -173,6 +178,8 @@ impl ServeConfig {
             usage_retention_days: DEFAULT_USAGE_RETENTION_DAYS,
             metrics_token: None,
             summary_refresh: Duration::from_secs(5),
+            package_signing_key: None,
+            package_signing_certificate: None,
         }
     }
 }

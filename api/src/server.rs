@@ -162,6 +162,16 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         ),
         None => None,
     };
+    let package_signer = match &config.package_signing_key {
+        Some(key) => Some(std::sync::Arc::new(
+            workflows::package::Signer::from_files(
+                key,
+                config.package_signing_certificate.as_deref(),
+            )
+            .map_err(StartError::OutsideClient)?,
+        )),
+        None => None,
+    };
     let operation_log = crate::audit::writer::OperationLogWriter::start(
         commands::EventStore::new(pool.clone()),
         metrics.operation_log_records.clone(),
@@ -188,6 +198,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             sha2::Sha256::digest(token.as_bytes()).to_vec()
         }),
         operation_log,
+        package_signer,
     };
     let data = web::Data::new(state.clone());
     let metrics = web::Data::new(state.metrics.clone());

@@ -43,6 +43,8 @@ pub struct AppState {
     pub workflows: workflows::Workflows,
     /// Login lockout and token lifetime.
     pub identity: crate::config::IdentityConfig,
+    /// Signs package manifests, when a key is configured.
+    pub package_signer: Option<std::sync::Arc<workflows::package::Signer>>,
     /// The SHA-256 of the metrics ingest token, when ingest is on.
     pub metrics_token: Option<Vec<u8>>,
     /// Writes the operation-log records no command carried.

@@ -198,6 +198,12 @@ pub struct ServeArgs {
     /// How often the container summary is refreshed when what it reads changed, in milliseconds.
     #[arg(long, env = "EDGEDEV_SUMMARY_REFRESH_MS", default_value_t = 5000)]
     pub summary_refresh_ms: u64,
+    /// The Ed25519 private key (PKCS#8 PEM) that signs application packages (unset: unsigned).
+    #[arg(long, env = "EDGEDEV_PACKAGE_SIGNING_KEY")]
+    pub package_signing_key: Option<String>,
+    /// The signer's certificate (PEM), put in each signed package.
+    #[arg(long, env = "EDGEDEV_PACKAGE_SIGNING_CERTIFICATE")]
+    pub package_signing_certificate: Option<String>,
     /// The bearer token of the metrics ingest endpoint (unset: ingest is off).
     #[arg(long, env = "EDGEDEV_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,

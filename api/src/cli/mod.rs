@@ -166,6 +166,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         operation_log_retention_months: args.operation_log_retention_months,
         usage_retention_days: args.usage_retention_days,
         metrics_token: args.metrics_token.clone(),
+        package_signing_key: args.package_signing_key.clone(),
+        package_signing_certificate: args.package_signing_certificate.clone(),
         summary_refresh: Duration::from_millis(args.summary_refresh_ms.max(100)),
         identity: crate::config::IdentityConfig {
             lock_after: args.login_lock_after.max(1),

@@ -26,6 +26,8 @@ pub enum ContentError {
     NotKubeconfig(String),
     #[error("not a helm chart: {0}")]
     NotChart(String),
+    #[error("not an application package: {0}")]
+    NotPackage(String),
     #[error("the archive has an entry outside its root: {0:?}")]
     UnsafePath(String),
     #[error("could not read the upload: {0}")]

@@ -11,10 +11,10 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_scripts, capabilities, capability_groups, config_maps, containerimages,
-    containers, flavors, health, helm_charts, images, login, mephosts, namespaces, operation_logs,
-    operations, pkg_specs, platform_containers, plugins, profiles, projections, roles, sandbox,
-    secrets, upload_files, users, vmimages, volumes,
+    app_configuration, app_packages, app_scripts, capabilities, capability_groups, config_maps,
+    containerimages, containers, flavors, health, helm_charts, images, login, mephosts, namespaces,
+    operation_logs, operations, pkg_specs, platform_containers, plugins, profiles, projections,
+    roles, sandbox, secrets, upload_files, users, vmimages, volumes,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -27,6 +27,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_scripts::delete,
         helm_charts::list, helm_charts::get, helm_charts::upload, helm_charts::delete,
         helm_charts::files::download, helm_charts::files::inner_file, helm_charts::files::modify_inner_file,
+        app_packages::generate, app_packages::files::get, app_packages::files::structure,
+        app_packages::files::file_content, app_packages::files::update_file_content,
+        app_packages::files::zip_package, app_packages::files::download,
         containers::launch, containers::ssh, applications::detail::detail,
         containerimages::list, containerimages::get, containerimages::set_type, containerimages::delete, containerimages::download, containerimages::synchronize,
         containerimages::upload::chunk, containerimages::upload::cancel, containerimages::upload::merge,
@@ -97,6 +100,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::AppCertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
+        app_packages::AppPackageBody, app_packages::FilePathBody, app_packages::FileContentBody, app_packages::FileContent, workflows::package::TreeNode,
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordChangeBody,
         users::BindingBody, users::NewBindingBody, users::api_keys::ApiKeyBody, users::api_keys::NewApiKey, users::api_keys::NewApiKeyBody, roles::RoleBody, roles::RoleInput,
@@ -125,6 +129,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "profiles", description = "Industry templates a container application is made from"),
         (name = "containers", description = "The container platform's containers: lifecycle on the orchestrator, status history"),
         (name = "container-apps", description = "Helm charts and containers of container applications"),
+        (name = "app-packages", description = "An application's package (CSAR): generated, edited, re-packed, downloaded"),
         (name = "vms", description = "Networks and virtual machines of VM applications"),
         (name = "vmimages", description = "VM images: chunked upload, merge and check, slimming, download"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),

@@ -2,6 +2,7 @@
 //! parsing, paging, command execution with metrics and read-your-writes.
 
 pub mod app_configuration;
+pub mod app_packages;
 pub mod app_scripts;
 pub mod applications;
 pub mod capabilities;
@@ -43,6 +44,7 @@ pub use commanding::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     applications::configure(cfg);
+    app_packages::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);
     mephosts::configure(cfg);

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod app_configuration;
+pub mod app_packages;
 mod app_projects;
 pub mod app_scripts;
 mod application_changes;
@@ -34,6 +35,7 @@ use crate::runtime::Projection;
 
 pub use access::AccessProjection;
 pub use app_configuration::AppConfigurationProjection;
+pub use app_packages::AppPackagesProjection;
 pub use app_projects::AppProjectsProjection;
 pub use app_scripts::AppScriptsProjection;
 pub use applications::ApplicationsProjection;
@@ -82,5 +84,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(ImagesProjection),
         Arc::new(OperationLogsProjection),
         Arc::new(PlatformContainersProjection),
+        Arc::new(AppPackagesProjection),
     ]
 }

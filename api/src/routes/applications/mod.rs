@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::app_configuration::configure_nested)
             .configure(super::app_scripts::configure_nested)
             .configure(super::helm_charts::configure_nested)
+            .configure(super::app_packages::configure_nested)
             .configure(super::containers::configure_nested),
     );
 }
@@ -271,6 +272,7 @@ pub async fn delete(
                 .await;
                 crate::routes::app_scripts::release_all(&st, &who, &live).await;
                 crate::routes::helm_charts::release_all(&st, &who, &live).await;
+                crate::routes::app_packages::release(&st, &who, &live).await;
                 Ok(())
             })
             .await?;
@@ -556,6 +558,13 @@ impl CommandEndpoint for Application {
             }
             ApplicationError::HelmChartChanged => {
                 ApiError::new(ErrorCode::HelmChartChanged, rejection.to_string())
+            }
+            ApplicationError::NothingToPackage => {
+                ApiError::new(ErrorCode::NothingToPackage, rejection.to_string())
+            }
+            ApplicationError::PackageNotFound => crate::routes::app_packages::not_found(),
+            ApplicationError::PackageChanged => {
+                ApiError::new(ErrorCode::PackageChanged, rejection.to_string())
             }
             ApplicationError::TooManyHelmCharts(_) => {
                 ApiError::new(ErrorCode::TooManyHelmCharts, rejection.to_string())

@@ -171,7 +171,8 @@ pub async fn modify_inner_file(
     let st = state.clone();
     let reply = state
         .offload(async move {
-            let file_id = record_archive(&st, &actor, staged, chart.name.clone()).await?;
+            let file_id =
+                record_archive(&st, &actor, staged, chart.name.clone(), FileType::Chart).await?;
             let uses = [FileUse {
                 field: "content",
                 file_id: file_id.clone(),

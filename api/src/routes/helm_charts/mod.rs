@@ -264,12 +264,13 @@ pub(crate) async fn record_archive(
     actor: &Actor,
     staged: Staged,
     file_name: String,
+    file_type: FileType,
 ) -> Result<String, ApiError> {
     let content = commit(state, staged).await?;
     let file_id = uuid::Uuid::new_v4().to_string();
     let fields = UploadedFileFields {
         file_name,
-        file_type: FileType::Chart,
+        file_type,
         file_path: projections::read_models::store_path(&content),
         content: Some(content),
         uploaded_at: db::now_micros(),
@@ -342,7 +343,7 @@ pub(crate) async fn add_chart(
     archive_name: String,
     options: commands::CommandOptions,
 ) -> Result<Reply, ApiError> {
-    let file_id = record_archive(st, actor, archive, archive_name.clone()).await?;
+    let file_id = record_archive(st, actor, archive, archive_name.clone(), FileType::Chart).await?;
     let chart_id = uuid::Uuid::new_v4().to_string();
     let holder_name = holder(&chart_id);
     let content = chart.templates_text(MAX_TEMPLATE_TEXT);

@@ -206,6 +206,14 @@ pub(crate) async fn receive_part(
         FileType::Chart => workflows::helm_chart::check_archive(&path)
             .map(|_| ())
             .map_err(|e| ContentError::NotChart(e.to_string())),
+        FileType::Package => std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                workflows::package::Csar::read(&bytes)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(ContentError::NotPackage),
     })
     .await
     .map_err(|e| ApiError::internal(&e.to_string()))?
