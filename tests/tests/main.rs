@@ -6,6 +6,7 @@ mod helpers;
 mod api_contract;
 mod app_certificate;
 mod app_configuration;
+mod app_packages;
 mod app_services;
 mod applications;
 mod architecture;

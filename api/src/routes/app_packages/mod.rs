@@ -26,7 +26,8 @@ use domain::Actor;
 use workflows::package::{self, Csar, CsarError, ImageDescription, PackageSource};
 
 use super::commanding::{
-    metadata, options, run_command, AppState, CommandHeaders, CommandRequest, Reply,
+    metadata, options, run_command, AppState, CommandEndpoint, CommandHeaders, CommandRequest,
+    Reply,
 };
 use super::helm_charts::{blocking, record_archive, stage_packed};
 use super::operations::owned_application;
@@ -245,6 +246,9 @@ pub async fn generate(
     let reply = state
         .offload(async move {
             let live = owned_application(&st, &actor, &app_id).await?;
+            // Refused before anything is built or stored (the command checks again).
+            live.packageable()
+                .map_err(<Application as CommandEndpoint>::rejection)?;
             let gathered = gather(&st, &live).await?;
             let name = package::package_name(&live);
             let signer = st.package_signer.clone();

@@ -8,6 +8,22 @@ use crate::application::{
     ApplicationEvent, LiveApplication,
 };
 
+impl LiveApplication {
+    /// Whether a package can be built from the application now: not released, and with a VM
+    /// (VM application) or a helm chart (container application).
+    pub fn packageable(&self) -> Result<(), ApplicationError> {
+        self.writable()?;
+        let empty = match self.fields.app_class {
+            AppClass::Vm => self.vms.is_empty(),
+            AppClass::Container => self.helm_charts.is_empty(),
+        };
+        if empty {
+            return Err(ApplicationError::NothingToPackage);
+        }
+        Ok(())
+    }
+}
+
 impl Application {
     pub(super) fn generate_package(
         &self,
@@ -15,14 +31,7 @@ impl Application {
         package: &AppPackage,
     ) -> Decision {
         let live = self.live_for(command)?;
-        live.writable()?;
-        let empty = match live.fields.app_class {
-            AppClass::Vm => live.vms.is_empty(),
-            AppClass::Container => live.helm_charts.is_empty(),
-        };
-        if empty {
-            return Err(ApplicationError::NothingToPackage);
-        }
+        live.packageable()?;
         if live.package.as_ref().is_some_and(|p| p.id == package.id) {
             return Ok(Vec::new());
         }
