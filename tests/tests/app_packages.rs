@@ -322,7 +322,7 @@ async fn a_container_application_package_carries_its_charts_and_their_images() {
         "POST",
         &charts,
         &alice,
-        &vec![("file", Some("web.tgz".to_owned()), chart.clone())],
+        &[("file", Some("web.tgz".to_owned()), chart.clone())],
     )
     .await;
     assert_eq!(added.status, 201, "{}", added.body);
@@ -360,6 +360,9 @@ async fn a_container_application_package_carries_its_charts_and_their_images() {
     );
 }
 
+/// A refused request: method, path, token, body, status, code.
+type Case<'a> = (&'a str, String, &'a str, Option<Value>, u16, &'a str);
+
 #[actix_web::test]
 async fn refused_package_requests_change_nothing() {
     let app = spawn_app().await;
@@ -383,7 +386,7 @@ async fn refused_package_requests_change_nothing() {
         .to_owned();
     let base = format!("/mec/developer/v2/apppackages/{package}");
     let before = app.event_count().await;
-    let cases: Vec<(&str, String, &str, Option<Value>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             generate(&empty),
