@@ -21,6 +21,8 @@
 //! - [`package`]: application packages (CSAR): built, read, edited, re-packed, signed.
 //! - [`multipart`]: the multipart form bodies the HTTP clients send.
 //! - [`registry`]: an image registry over the Docker Registry HTTP API v2, and `docker save` tars.
+//! - [`test_platform`]: the test platform port's adapters (ATP): simulator, client, server.
+//! - [`rest`]: the JSON client the test platform and app store clients share.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
 pub mod clean;
@@ -37,9 +39,11 @@ pub mod package;
 pub mod platform_container;
 pub mod record;
 pub mod registry;
+pub mod rest;
 pub mod reverse_proxy;
 pub mod runner;
 pub mod steps;
+pub mod test_platform;
 pub mod vm_image;
 
 pub use runner::{Deadlines, Hook, RunError, RunnerMetrics, RunnerParts, Running, Workflows};

@@ -387,6 +387,11 @@ const CREATORS: &[(&str, &str, &str)] = &[
         "operationId",
         "operationId",
     ),
+    (
+        "/mec/developer/v2/applications/{applicationId}/action/generate-package",
+        "id",
+        "packageId",
+    ),
 ];
 
 fn path_parameters(path: &str) -> Vec<&str> {

@@ -5,6 +5,7 @@ pub mod file_server;
 pub mod lcm;
 pub mod orchestrator;
 pub mod reverse_proxy;
+pub mod test_platform;
 
 pub use file_server::{ByteSource, FileServer, FileServerError, FsFuture, StoredImage};
 pub use lcm::{
@@ -18,3 +19,4 @@ pub use orchestrator::{
     VolumeSource,
 };
 pub use reverse_proxy::{ProxyError, ProxyFuture, ProxyRoute, ReverseProxy};
+pub use test_platform::{CreatedTask, TestFuture, TestPlatform, TestPlatformError};
