@@ -107,6 +107,10 @@ pub struct OperationsConfig {
     pub file_server_url: Option<String>,
     /// `EDGEDEV_FILE_SERVER_TOKEN`: the `access_token` sent to the file server.
     pub file_server_token: Option<String>,
+    /// `EDGEDEV_TEST_PLATFORM_URL`: the test platform (ATP); `None` runs the simulator.
+    pub test_platform_url: Option<String>,
+    /// `EDGEDEV_TEST_PLATFORM_TOKEN`: the `access_token` sent to the test platform.
+    pub test_platform_token: Option<String>,
     /// `EDGEDEV_REVERSE_PROXY_URL`: the reverse proxy of VNC consoles; `None` runs the simulator.
     pub reverse_proxy_url: Option<String>,
     /// `EDGEDEV_REVERSE_PROXY_TOKEN`: the `access_token` sent to the reverse proxy.
@@ -138,6 +142,8 @@ impl Default for OperationsConfig {
             lcm_ca: None,
             file_server_url: None,
             file_server_token: None,
+            test_platform_url: None,
+            test_platform_token: None,
             reverse_proxy_url: None,
             reverse_proxy_token: None,
             secret_key: None,

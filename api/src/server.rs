@@ -94,6 +94,14 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
     } else {
         workflows::lcm::LcmAdapter::simulated()
     };
+    let test_platform = match &config.operations.test_platform_url {
+        Some(url) => workflows::test_platform::TestPlatformAdapter::http(
+            url,
+            config.operations.test_platform_token.clone(),
+        )
+        .map_err(|e| StartError::OutsideClient(e.to_string()))?,
+        None => workflows::test_platform::TestPlatformAdapter::simulated(),
+    };
     let file_server = match &config.operations.file_server_url {
         Some(url) => workflows::file_server::FileServerAdapter::http(
             url,
@@ -135,6 +143,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         executor: executor.clone(),
         lcm: lcm.port.clone(),
         file_server: file_server.port.clone(),
+        test_platform: test_platform.port.clone(),
         orchestrator: orchestrator.port.clone(),
         secrets: secrets.clone(),
         data_dir: config.data_dir.clone(),
@@ -184,6 +193,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         lcm,
         orchestrator,
         file_server,
+        test_platform,
         reverse_proxy,
         workflows,
         runtime,

@@ -22,6 +22,7 @@ pub enum OperationKind {
     ContainerResume,
     ContainerRestart,
     ContainerRemove,
+    AppTest,
 }
 
 /// One action of an operation's fixed list.
@@ -44,6 +45,7 @@ pub const SLIM_IMAGE: &str = "Slim Image";
 pub const CALL_ORCHESTRATOR: &str = "Call Orchestrator";
 pub const OBSERVE_STATUS: &str = "Observe Status";
 pub const REMOVE_WORKLOAD: &str = "Remove Workload";
+pub const POLL_TEST_TASK: &str = "Poll Test Task";
 
 const LAUNCH_ACTIONS: &[ActionDef] = &[
     ActionDef {
@@ -97,6 +99,12 @@ const CLEAN_ACTIONS: &[ActionDef] = &[ActionDef {
     range: (0, 100),
 }];
 
+const TEST_ACTIONS: &[ActionDef] = &[ActionDef {
+    name: POLL_TEST_TASK,
+    object_type: "APPLICATION_PACKAGE",
+    range: (0, 100),
+}];
+
 const MERGE_ACTIONS: &[ActionDef] = &[ActionDef {
     name: MERGE_IMAGE,
     object_type: "VM",
@@ -127,7 +135,7 @@ const CONTAINER_REMOVE_ACTIONS: &[ActionDef] = &[ActionDef {
 }];
 
 impl OperationKind {
-    pub const ALL: [OperationKind; 12] = [
+    pub const ALL: [OperationKind; 13] = [
         OperationKind::VmLaunch,
         OperationKind::VmExportImage,
         OperationKind::CleanEnv,
@@ -140,6 +148,7 @@ impl OperationKind {
         OperationKind::ContainerResume,
         OperationKind::ContainerRestart,
         OperationKind::ContainerRemove,
+        OperationKind::AppTest,
     ];
 
     /// The kind whose `operationName` this is.
@@ -162,6 +171,7 @@ impl OperationKind {
             OperationKind::ContainerResume => "container resume",
             OperationKind::ContainerRestart => "container restart",
             OperationKind::ContainerRemove => "container remove",
+            OperationKind::AppTest => "Application Test",
         }
     }
 
@@ -178,6 +188,7 @@ impl OperationKind {
             | OperationKind::ContainerResume
             | OperationKind::ContainerRestart
             | OperationKind::ContainerRemove => "CONTAINER",
+            OperationKind::AppTest => "APPLICATION_PACKAGE",
         }
     }
 
@@ -195,6 +206,7 @@ impl OperationKind {
             | OperationKind::ContainerResume
             | OperationKind::ContainerRestart => CONTAINER_ACTION_ACTIONS,
             OperationKind::ContainerRemove => CONTAINER_REMOVE_ACTIONS,
+            OperationKind::AppTest => TEST_ACTIONS,
         }
     }
 }

@@ -188,8 +188,11 @@ pub async fn clean_container(
 }
 
 /// One step of a clean-env operation; false once it has ended.
-pub async fn advance_clean_env(workflows: &Workflows, running: &Running) -> Result<bool, RunError> {
-    let app: Application = workflows.load(&running.aggregate_id).await?;
+pub async fn advance_clean_env(
+    workflows: &Workflows,
+    running: &Running,
+    app: &Application,
+) -> Result<bool, RunError> {
     let Some(live) = app.state.as_ref() else {
         return Ok(false);
     };

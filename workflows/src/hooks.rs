@@ -13,7 +13,7 @@ use domain::vm_image::VmImage;
 
 use crate::runner::{Hook, RunError, Running, StepFuture, Workflows};
 use crate::steps::{failed, now, Advance};
-use crate::{clean, container_launch, export, launch, vm_image};
+use crate::{app_test, clean, container_launch, export, launch, vm_image};
 
 /// An aggregate whose events start operations.
 pub trait OperationHost: Aggregate {
@@ -76,7 +76,19 @@ impl OperationHost for Vm {
 
 impl OperationHost for Application {
     fn advance<'a>(workflows: &'a Workflows, op: &'a Running) -> StepFuture<'a, bool> {
-        Box::pin(clean::advance_clean_env(workflows, op))
+        Box::pin(async move {
+            let app: Application = workflows.load(&op.aggregate_id).await?;
+            let kind = app
+                .state
+                .as_ref()
+                .and_then(|l| l.operations.get(&op.operation_id))
+                .map(|s| s.kind);
+            if kind == Some(OperationKind::AppTest) {
+                app_test::advance(workflows, op, &app).await
+            } else {
+                clean::advance_clean_env(workflows, op, &app).await
+            }
+        })
     }
 
     fn give_up<'a>(
@@ -272,7 +284,8 @@ async fn advance_vm(workflows: &Workflows, op: &Running) -> Result<bool, RunErro
             | OperationKind::ContainerPause
             | OperationKind::ContainerResume
             | OperationKind::ContainerRestart
-            | OperationKind::ContainerRemove => Advance::Record(
+            | OperationKind::ContainerRemove
+            | OperationKind::AppTest => Advance::Record(
                 failed(&state, index, "this operation does not run on a VM")
                     .into_iter()
                     .map(VmEvent::Operation)

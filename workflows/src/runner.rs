@@ -35,6 +35,8 @@ pub struct Deadlines {
     pub slim: Duration,
     /// A container reaching the status its action leads to.
     pub container_status: Duration,
+    /// A test task reaching a final status.
+    pub test_task: Duration,
 }
 
 impl Default for Deadlines {
@@ -47,6 +49,7 @@ impl Default for Deadlines {
             image_check: Duration::from_secs(2 * 3600),
             slim: Duration::from_secs(3 * 3600),
             container_status: Duration::from_secs(600),
+            test_task: Duration::from_secs(6 * 3600),
         }
     }
 }
@@ -83,6 +86,7 @@ struct Inner {
     lcm: Arc<dyn Lcm>,
     file_server: Arc<dyn FileServer>,
     orchestrator: Arc<dyn Orchestrator>,
+    test_platform: Arc<dyn domain::ports::TestPlatform>,
     secrets: SecretBox,
     data_dir: std::path::PathBuf,
     poll: Duration,
@@ -144,6 +148,8 @@ pub struct RunnerParts {
     pub file_server: Arc<dyn FileServer>,
     /// The orchestrator the container platform's containers run on.
     pub orchestrator: Arc<dyn Orchestrator>,
+    /// The test platform packages are tested on.
+    pub test_platform: Arc<dyn domain::ports::TestPlatform>,
     pub secrets: SecretBox,
     /// The data directory (its `files/` is the content-addressed store charts are read from).
     pub data_dir: std::path::PathBuf,
@@ -166,6 +172,7 @@ impl Workflows {
                 lcm: parts.lcm,
                 file_server: parts.file_server,
                 orchestrator: parts.orchestrator,
+                test_platform: parts.test_platform,
                 secrets: parts.secrets,
                 data_dir: parts.data_dir,
                 poll: parts.poll,
@@ -198,6 +205,10 @@ impl Workflows {
 
     pub fn orchestrator(&self) -> &Arc<dyn Orchestrator> {
         &self.inner.orchestrator
+    }
+
+    pub fn test_platform(&self) -> &Arc<dyn domain::ports::TestPlatform> {
+        &self.inner.test_platform
     }
 
     /// Where a file of the content-addressed store is on disk.

@@ -130,6 +130,12 @@ pub enum SimSystem {
         #[arg(long, default_value = "127.0.0.1:6443")]
         bind: String,
     },
+    /// The test platform over HTTP, on the real API's paths (`/edgegallery/atp/v1/tasks`);
+    /// `PUT /simulator/plan` sets results, pending polls, delays and failure points.
+    TestPlatform {
+        #[arg(long, default_value = "127.0.0.1:8073")]
+        bind: String,
+    },
     /// The image file server over HTTP, on the real API's paths (`/image-management/v1/images`);
     /// `PUT /simulator/plan` sets delays, failure points and forced results.
     FileServer {
@@ -263,6 +269,12 @@ pub struct OperationArgs {
     /// The `access_token` sent to the file server.
     #[arg(long, env = "EDGEDEV_FILE_SERVER_TOKEN", hide_env_values = true)]
     pub file_server_token: Option<String>,
+    /// The test platform's base URL (`http[s]://host:port`); unset uses the in-process simulator.
+    #[arg(long, env = "EDGEDEV_TEST_PLATFORM_URL")]
+    pub test_platform_url: Option<String>,
+    /// The `access_token` sent to the test platform.
+    #[arg(long, env = "EDGEDEV_TEST_PLATFORM_TOKEN", hide_env_values = true)]
+    pub test_platform_token: Option<String>,
     /// The image registry container images are pushed to (`http[s]://host:port`, Docker
     /// Registry HTTP API v2, e.g. Harbor); unset: container image uploads answer 503.
     #[arg(long, env = "EDGEDEV_REGISTRY_URL")]

@@ -86,6 +86,9 @@ pub async fn run(command: Command) -> CliResult {
             system: SimSystem::ReverseProxy { bind },
         } => Ok(workflows::reverse_proxy::server::serve(&bind).await?),
         Command::Sim {
+            system: SimSystem::TestPlatform { bind },
+        } => Ok(workflows::test_platform::server::serve(&bind).await?),
+        Command::Sim {
             system: SimSystem::FileServer { bind, dir },
         } => Ok(workflows::file_server::server::serve(&bind, &dir).await?),
         Command::Users { database, action } => {
@@ -218,6 +221,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             lcm_ca: args.operations.lcm_ca.clone(),
             file_server_url: args.operations.file_server_url.clone(),
             file_server_token: args.operations.file_server_token.clone(),
+            test_platform_url: args.operations.test_platform_url.clone(),
+            test_platform_token: args.operations.test_platform_token.clone(),
             reverse_proxy_url: args.operations.reverse_proxy_url.clone(),
             reverse_proxy_token: args.operations.reverse_proxy_token.clone(),
             secret_key: args.operations.secret_key.clone(),

@@ -97,6 +97,7 @@ error_codes! {
     HelmChartFileNotFound = ("HELM_CHART_FILE_NOT_FOUND", NOT_FOUND, None, "the helm chart has no text file at this path"),
     PackageNotFound = ("PACKAGE_NOT_FOUND", NOT_FOUND, None, "no package has this id (a package generated again has a new id)"),
     PackageFileNotFound = ("PACKAGE_FILE_NOT_FOUND", NOT_FOUND, None, "the package has no file at this path"),
+    TestTaskNotFound = ("TEST_TASK_NOT_FOUND", NOT_FOUND, Some(20007), "the application has no test task with this id"),
     VmImageNotFound = ("VM_IMAGE_NOT_FOUND", NOT_FOUND, Some(20007), "no VM image the caller may see has this id"),
     CapabilityGroupNotFound = ("CAPABILITY_GROUP_NOT_FOUND", NOT_FOUND, Some(20007), "no capability group has this id"),
     CapabilityNotFound = ("CAPABILITY_NOT_FOUND", NOT_FOUND, Some(20007), "no capability has this id"),
@@ -176,6 +177,8 @@ error_codes! {
     HelmChartChanged = ("HELM_CHART_CHANGED", CONFLICT, None, "the helm chart was changed since the edit was read"),
     NothingToPackage = ("NOTHING_TO_PACKAGE", CONFLICT, None, "the application has no VM (VM application) or helm chart (container application) to package yet"),
     PackageChanged = ("PACKAGE_CHANGED", CONFLICT, None, "the package was changed (edited, re-packed or generated again) since the change was read"),
+    NoPackage = ("NO_PACKAGE", CONFLICT, None, "the application has no package yet: generate one and re-pack it"),
+    PackageEdited = ("PACKAGE_EDITED", CONFLICT, None, "the package was edited since it was re-packed: re-pack it first"),
     NoHelmChart = ("NO_HELM_CHART", CONFLICT, None, "the container application has no helm chart to launch"),
     DuplicateContainerImage = ("DUPLICATE_CONTAINER_IMAGE", CONFLICT, Some(20002), "the caller has an image of this name and version"),
     NoChunks = ("NO_CHUNKS", CONFLICT, None, "no chunk of the upload has arrived"),
@@ -204,6 +207,7 @@ error_codes! {
     ServiceUnavailable = ("SERVICE_UNAVAILABLE", SERVICE_UNAVAILABLE, None, "a dependency (database, LCM) is unavailable; retry later"),
     FileServerRejected = ("FILE_SERVER_REJECTED", BAD_GATEWAY, None, "the image file server refused the request; the message has its answer"),
     RegistryRejected = ("REGISTRY_REJECTED", BAD_GATEWAY, None, "the image registry refused the request; the message has its answer"),
+    TestPlatformRejected = ("TEST_PLATFORM_REJECTED", BAD_GATEWAY, Some(28888), "the test platform refused the request; retCode and message are its own (28888 when it gave none)"),
 }
 
 #[cfg(test)]

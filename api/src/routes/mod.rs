@@ -4,6 +4,7 @@
 pub mod app_configuration;
 pub mod app_packages;
 pub mod app_scripts;
+pub mod app_tests;
 pub mod applications;
 pub mod capabilities;
 pub mod capability_groups;

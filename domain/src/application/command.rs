@@ -6,6 +6,7 @@ use super::package::{AppPackage, PackageArchive};
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
+use super::testing::TestTask;
 use chrono::{DateTime, Utc};
 
 use crate::identity::Actor;
@@ -130,6 +131,12 @@ pub enum ApplicationAction {
         from_file_id: String,
         archive: PackageArchive,
     },
+    /// Record a task the test platform created for the package: the application becomes
+    /// TESTED and an operation polls the task.
+    StartTest {
+        task: TestTask,
+        at: DateTime<Utc>,
+    },
 }
 
 impl ApplicationAction {
@@ -176,6 +183,7 @@ impl ApplicationAction {
             ApplicationAction::GeneratePackage(_) => "generate_package",
             ApplicationAction::UpdatePackageFile { .. } => "update_package_file",
             ApplicationAction::ZipPackage { .. } => "zip_package",
+            ApplicationAction::StartTest { .. } => "start_test",
         }
     }
 }

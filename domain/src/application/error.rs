@@ -72,6 +72,10 @@ pub enum ApplicationError {
     ScriptNotFound,
     #[error("the application has nothing to package yet: a VM application needs a VM, a container application a helm chart")]
     NothingToPackage,
+    #[error("the application has no package yet: generate one (action/generate-package) and re-pack it (zip-package)")]
+    NoPackage,
+    #[error("the package was edited since it was re-packed: re-pack it (zip-package) first")]
+    PackageEdited,
     #[error("the application has no package with this id")]
     PackageNotFound,
     #[error("the package was changed meanwhile; read it again and repeat the change")]

@@ -11,6 +11,7 @@ use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
+use super::testing::TestTask;
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
 
@@ -146,6 +147,16 @@ pub enum ApplicationEvent {
         package_id: String,
         archive: PackageArchive,
     },
+    /// The test platform created a task for the package (followed by the move to TESTED and the
+    /// operation that polls it).
+    TestTaskCreated {
+        task: TestTask,
+    },
+    /// The test platform reported another status for the task.
+    TestTaskStatusChanged {
+        task_id: String,
+        status: String,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -185,4 +196,6 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     PackageGenerated = "1",
     PackageFileUpdated = "1",
     PackageZipped = "1",
+    TestTaskCreated = "1",
+    TestTaskStatusChanged = "1",
 } nested Operation);

@@ -16,6 +16,7 @@ pub mod rules;
 pub mod sandbox;
 pub mod scripts;
 pub mod services;
+pub mod testing;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -87,6 +88,9 @@ pub struct LiveApplication {
     /// Its package, once generated.
     #[serde(default)]
     pub package: Option<package::AppPackage>,
+    /// Its test tasks, oldest first.
+    #[serde(default)]
+    pub test_tasks: Vec<testing::TestTask>,
 }
 
 impl LiveApplication {
@@ -261,6 +265,7 @@ impl Aggregate for Application {
                     scripts: Vec::new(),
                     helm_charts: Vec::new(),
                     package: None,
+                    test_tasks: Vec::new(),
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -409,7 +414,10 @@ impl LiveApplication {
                 .services_produced
                 .retain(|s| s.app_service_produced_id != *app_service_produced_id),
             ApplicationEvent::Operation(op) => self.operations.apply(op),
-            other => return package::AppPackage::apply(&mut self.package, other),
+            other => {
+                return package::AppPackage::apply(&mut self.package, other)
+                    || testing::TestTask::apply(&mut self.test_tasks, other)
+            }
         }
         true
     }

@@ -219,3 +219,101 @@ fn the_state_follows_edits_and_re_packs() {
         Some(("f3", false))
     );
 }
+
+fn task(id: &str) -> super::testing::TestTask {
+    super::testing::TestTask {
+        id: id.into(),
+        app_name: "camera-app".into(),
+        status: "created".into(),
+        create_time: "2026-12-06 10:00:00".into(),
+        package_id: "p1".into(),
+        package_file_id: "f2".into(),
+        app_class: AppClass::Container,
+        operation_id: format!("op-{id}"),
+        created_at: at(),
+    }
+}
+
+fn packaged() -> Vec<ApplicationEvent> {
+    let mut given = configured();
+    given.extend([
+        generated("p1", "f1"),
+        ApplicationEvent::PackageZipped {
+            package_id: "p1".into(),
+            archive: archive("f2"),
+        },
+        moved(AppStatus::Configured, AppStatus::Packaged),
+    ]);
+    given
+}
+
+fn start(id: &str) -> ApplicationAction {
+    ApplicationAction::StartTest {
+        task: task(id),
+        at: at(),
+    }
+}
+
+#[test]
+fn a_test_task_makes_the_application_tested_and_starts_its_polling() {
+    Spec::with(())
+        .given(packaged())
+        .when(cmd(owner(), start("t1")))
+        .then_expect_events(vec![
+            ApplicationEvent::TestTaskCreated { task: task("t1") },
+            moved(AppStatus::Packaged, AppStatus::Tested),
+            ApplicationEvent::Operation(crate::operation::OperationEvent::OperationRequested {
+                operation_id: "op-t1".into(),
+                kind: crate::operation::OperationKind::AppTest,
+                object_id: "t1".into(),
+                object_name: "camera-app".into(),
+                user_id: "u-owner".into(),
+                user_name: "owner".into(),
+                at: at(),
+            }),
+        ]);
+}
+
+#[test]
+fn only_a_re_packed_package_is_tested() {
+    Spec::with(())
+        .given(configured())
+        .when(cmd(owner(), start("t1")))
+        .then_expect_error(ApplicationError::NoPackage);
+    let mut generated_only = configured();
+    generated_only.push(generated("p1", "f1"));
+    Spec::with(())
+        .given(generated_only)
+        .when(cmd(owner(), start("t1")))
+        .then_expect_error(ApplicationError::transition("test", AppStatus::Configured));
+    let mut edited = packaged();
+    edited.push(ApplicationEvent::PackageFileUpdated {
+        package_id: "p1".into(),
+        file_path: "x".into(),
+        archive: archive("f3"),
+    });
+    Spec::with(())
+        .given(edited)
+        .when(cmd(owner(), start("t1")))
+        .then_expect_error(ApplicationError::PackageEdited);
+    Spec::with(())
+        .given(packaged())
+        .when(cmd(other_tenant(), start("t1")))
+        .then_expect_error(ApplicationError::Forbidden);
+}
+
+#[test]
+fn a_status_report_updates_the_task() {
+    let mut app = Application::default();
+    for event in packaged() {
+        app.apply(event);
+    }
+    app.apply(ApplicationEvent::TestTaskCreated { task: task("t1") });
+    app.apply(ApplicationEvent::TestTaskStatusChanged {
+        task_id: "t1".into(),
+        status: "success".into(),
+    });
+    let tasks = app.state.map(|l| l.test_tasks).unwrap_or_default();
+    assert_eq!(tasks.len(), 1);
+    assert!(tasks[0].is_final() && tasks[0].passed());
+}

@@ -36,8 +36,11 @@ pub struct CreatedTask {
 
 pub trait TestPlatform: Send + Sync {
     /// Uploads `package` (a CSAR named `file_name`) as a new test task.
-    fn create_task<'a>(&'a self, file_name: &'a str, package: Vec<u8>)
-        -> TestFuture<'a, CreatedTask>;
+    fn create_task<'a>(
+        &'a self,
+        file_name: &'a str,
+        package: Vec<u8>,
+    ) -> TestFuture<'a, CreatedTask>;
     /// The task's status now.
     fn task_status<'a>(&'a self, task_id: &'a str) -> TestFuture<'a, String>;
 }

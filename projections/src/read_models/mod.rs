@@ -7,6 +7,7 @@ pub mod app_configuration;
 pub mod app_packages;
 mod app_projects;
 pub mod app_scripts;
+pub mod app_tests;
 mod application_changes;
 pub mod applications;
 pub mod capabilities;
@@ -38,6 +39,7 @@ pub use app_configuration::AppConfigurationProjection;
 pub use app_packages::AppPackagesProjection;
 pub use app_projects::AppProjectsProjection;
 pub use app_scripts::AppScriptsProjection;
+pub use app_tests::AppTestsProjection;
 pub use applications::ApplicationsProjection;
 pub use capabilities::CapabilitiesProjection;
 pub use capability_groups::CapabilityGroupsProjection;
@@ -85,5 +87,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(OperationLogsProjection),
         Arc::new(PlatformContainersProjection),
         Arc::new(AppPackagesProjection),
+        Arc::new(AppTestsProjection),
     ]
 }

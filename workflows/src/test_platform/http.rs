@@ -56,7 +56,11 @@ impl TestPlatform for HttpTestPlatform {
             let body = crate::multipart::form(&[], ("file", file_name, &package));
             let task = self
                 .rest
-                .json(reqwest::Method::POST, "/edgegallery/atp/v1/tasks", Some(body))
+                .json(
+                    reqwest::Method::POST,
+                    "/edgegallery/atp/v1/tasks",
+                    Some(body),
+                )
                 .await
                 .map_err(error)?;
             let id = text(&task, "id");

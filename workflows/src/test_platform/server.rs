@@ -89,13 +89,15 @@ async fn create(sim: Data, mut form: actix_multipart::Multipart) -> HttpResponse
         return HttpResponse::BadRequest()
             .json(json!({"code": 400, "message": "the part file is required", "retCode": 20003}));
     };
-    answer(sim.create_task(&file_name, bytes).await, |task| {
-        json!({"id": task.id, "appName": task.app_name, "status": task.status, "createTime": task.create_time})
-    })
+    answer(
+        sim.create_task(&file_name, bytes).await,
+        |task| json!({"id": task.id, "appName": task.app_name, "status": task.status, "createTime": task.create_time}),
+    )
 }
 
 async fn status(sim: Data, id: web::Path<String>) -> HttpResponse {
-    answer(sim.task_status(&id).await, |status| {
-        json!({"id": id.as_str(), "status": status})
-    })
+    answer(
+        sim.task_status(&id).await,
+        |status| json!({"id": id.as_str(), "status": status}),
+    )
 }

@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::app_scripts::configure_nested)
             .configure(super::helm_charts::configure_nested)
             .configure(super::app_packages::configure_nested)
+            .configure(super::app_tests::configure_nested)
             .configure(super::containers::configure_nested),
     );
 }
@@ -565,6 +566,12 @@ impl CommandEndpoint for Application {
             ApplicationError::PackageNotFound => crate::routes::app_packages::not_found(),
             ApplicationError::PackageChanged => {
                 ApiError::new(ErrorCode::PackageChanged, rejection.to_string())
+            }
+            ApplicationError::NoPackage => {
+                ApiError::new(ErrorCode::NoPackage, rejection.to_string())
+            }
+            ApplicationError::PackageEdited => {
+                ApiError::new(ErrorCode::PackageEdited, rejection.to_string())
             }
             ApplicationError::TooManyHelmCharts(_) => {
                 ApiError::new(ErrorCode::TooManyHelmCharts, rejection.to_string())

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use workflows::file_server::FileServerPlan;
 use workflows::lcm::SimPlan;
 use workflows::orchestrator::OrchestratorPlan;
+use workflows::test_platform::TestPlatformPlan;
 
 pub use start::{clean_env, export_image, launch, owned_application, vnc, Console};
 pub use status::{cancel, get};
@@ -34,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/operations/{operationId}/cancel").post(cancel))
         .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan))
         .service(web::resource("/api/v1/simulators/file-server").put(set_file_server_plan))
-        .service(web::resource("/api/v1/simulators/orchestrator").put(set_orchestrator_plan));
+        .service(web::resource("/api/v1/simulators/orchestrator").put(set_orchestrator_plan))
+        .service(web::resource("/api/v1/simulators/test-platform").put(set_test_platform_plan));
 }
 
 /// `{operationId}` of a started operation.
@@ -202,6 +204,39 @@ pub async fn set_file_server_plan(
             "delayMs must be at most 60000 and pendingPolls at most 1000",
         )
         .with_params(vec!["delayMs".into(), "pendingPolls".into()]));
+    }
+    sim.set_plan(plan);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the test platform simulator's plan: the status tasks end with, polls answered "running"
+/// first, a delay, the failing call and its `retCode` (admins; only while the simulator is in
+/// use). The plan in force when a task is created decides how it ends.
+#[utoipa::path(put, path = "/api/v1/simulators/test-platform", tag = "operations", request_body = TestPlatformPlan,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "a real test platform is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_test_platform_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: crate::request_rules::JsonBody<TestPlatformPlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.test_platform.simulator.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
+            "edgedev talks to a real test platform (EDGEDEV_TEST_PLATFORM_URL)",
+        )
+    })?;
+    let plan = body.into_inner();
+    let result_ok = plan.result.as_deref().is_none_or(|r| {
+        (1..=32).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if plan.delay_ms > workflows::lcm::MAX_SIM_DELAY_MS || plan.pending_polls > 1000 || !result_ok {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "delayMs must be at most 60000, pendingPolls at most 1000, result 1-32 letters, digits or _",
+        )
+        .with_params(vec!["delayMs".into(), "pendingPolls".into(), "result".into()]));
     }
     sim.set_plan(plan);
     Ok(HttpResponse::NoContent().finish())

@@ -9,6 +9,7 @@
 //! - [`configuration`]: the whole configuration updated at once.
 //! - [`helm_charts`]: the helm charts of a container application.
 //! - [`package`]: its package: generated, edited, re-packed.
+//! - [`testing`]: its test tasks on the test platform.
 
 mod configuration;
 mod helm_charts;
@@ -18,6 +19,7 @@ mod package;
 mod rules;
 mod sandbox;
 mod services;
+mod testing;
 
 use super::{
     Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
@@ -94,6 +96,7 @@ impl Application {
                 from_file_id,
                 archive,
             } => self.zip_package(command, package_id, from_file_id, archive),
+            A::StartTest { task, at } => self.start_test(command, task, *at),
             transition => self.change_status(command, transition),
         }
     }
