@@ -1,127 +1,14 @@
-//! Application packages: a VM and a container application packaged, the CSAR a valid zip whose
-//! manifest digests match its files and whose signature verifies, a file edited (the manifest
-//! stale) and the package re-packed (PACKAGED, digests and signature right again); refusals
-//! that change nothing; the projection's rebuild.
-
-use std::collections::BTreeMap;
-use std::io::Read;
+//! Packaging: a VM and a container application packaged, the CSAR a valid zip whose manifest
+//! digests match its files and whose signature verifies, a file edited (the manifest stale) and
+//! the package re-packed (PACKAGED, digests and signature right again); refusals that change
+//! nothing; the projection's rebuild.
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use crate::helpers::{
-    app_body, raw_get, send_form, spawn_app, spawn_app_with, temp_dir, vm_image_for,
-    wait_caught_up, TestApp, FLAVOR,
+use super::{
+    download, manifest_matches, signing_app, status_of, vm_application, PASSWORD, PUBLIC_KEY,
 };
-
-/// An Ed25519 key made with `openssl genpkey -algorithm ed25519` (for tests only), and the
-/// public key `openssl pkey -pubout` printed for it.
-const SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMSL3CmFbQfVc+NofKgLlSD7ZcFRgcgICYcH98seklCK\n-----END PRIVATE KEY-----\n";
-const PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAYLCJI6g0uAufzYRoogIa6M4ozxev16zS+LSWtQJwCqw=\n-----END PUBLIC KEY-----\n";
-const PASSWORD: &str = "Secret-pa55word!";
-
-async fn signing_app() -> TestApp {
-    let key = temp_dir().join("package-signing.pem");
-    std::fs::write(&key, SIGNING_KEY).expect("key written");
-    spawn_app_with(|config| {
-        config.package_signing_key = Some(key.to_string_lossy().into_owned());
-    })
-    .await
-}
-
-/// A VM application with one VM (a password login): its id.
-async fn vm_application(app: &TestApp, token: &str, name: &str) -> String {
-    let mut body = app_body(name);
-    body["appClass"] = json!("VM");
-    let created = app.create_app(token, &body).await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.body["id"].as_str().expect("id").to_owned();
-    let image = vm_image_for(&app.base, token).await;
-    let vm = json!({
-        "name": "vm-1", "flavorId": FLAVOR, "imageId": image, "userData": "#!/bin/sh\necho hi",
-        "portList": [{"name": "eth0", "networkName": "MEC_APP_N6"}],
-        "vmCertificate": {"certificateType": "PASSWORD", "pwdCertificate": {"username": "ubuntu", "password": PASSWORD}},
-    });
-    let added = app
-        .request(
-            "POST",
-            &format!("/mec/developer/v2/applications/{id}/vms"),
-            Some(token),
-            Some(&vm),
-            &[],
-        )
-        .await;
-    assert_eq!(added.status, 200, "{}", added.body);
-    id
-}
-
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut files = BTreeMap::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).expect("entry");
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("read");
-        files.insert(entry.name().expect("name").into_owned(), data);
-    }
-    files
-}
-
-/// Whether every file but the manifest and its signature is listed with its right digest.
-fn manifest_matches(files: &BTreeMap<String, Vec<u8>>, manifest: &str) -> bool {
-    let text = String::from_utf8(files[manifest].clone()).expect("text");
-    let mut listed = BTreeMap::new();
-    for block in text.split("\n\n").skip(1) {
-        let source = block.lines().find_map(|l| l.strip_prefix("Source: "));
-        let hash = block.lines().find_map(|l| l.strip_prefix("Hash: "));
-        listed.insert(
-            source.expect("source").to_owned(),
-            hash.expect("hash").to_owned(),
-        );
-    }
-    let actual: BTreeMap<String, String> = files
-        .iter()
-        .filter(|(path, _)| **path != manifest && **path != format!("{manifest}.sig"))
-        .map(|(path, data)| {
-            let digest: String = Sha256::digest(data)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            (path.clone(), digest)
-        })
-        .collect();
-    listed == actual
-}
-
-async fn download(app: &TestApp, package: &str, token: &str) -> BTreeMap<String, Vec<u8>> {
-    let (status, headers, bytes) = raw_get(
-        app,
-        &format!("/mec/developer/v2/apppackages/{package}/action/download"),
-        token,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        headers
-            .get("content-type")
-            .map(|v| v.to_str().unwrap_or_default()),
-        Some("application/zip")
-    );
-    unzip(&bytes)
-}
-
-async fn status_of(app: &TestApp, token: &str, app_id: &str) -> Value {
-    let got = app
-        .request(
-            "GET",
-            &format!("/mec/developer/v2/applications/{app_id}"),
-            Some(token),
-            None,
-            &[],
-        )
-        .await;
-    got.body["status"].clone()
-}
+use crate::helpers::{app_body, send_form, spawn_app, wait_caught_up};
 
 #[actix_web::test]
 async fn a_vm_application_is_packaged_edited_and_repacked_with_a_signed_manifest() {
