@@ -585,3 +585,38 @@ pub async fn vm_image_for(base: &str, token: &str) -> i64 {
     assert_eq!(reply.status, 201, "{}", reply.body);
     reply.body["id"].as_i64().expect("image id")
 }
+
+/// An `edgedev sim <system>` process on a free port (`.1` its base URL), stopped when dropped.
+pub struct SimProcess(std::process::Child, pub String);
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl SimProcess {
+    /// Starts `edgedev sim <system>` and sets its plan (`PUT /simulator/plan`).
+    pub async fn start(system: &str, plan: Value) -> SimProcess {
+        use std::io::{BufRead, BufReader};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+            .args(["sim", system, "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("simulator starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("listening line");
+        assert!(line.contains("listening"), "{line}");
+        let base = format!("http://127.0.0.1:{port}");
+        let set = call(&base, "PUT", "/simulator/plan", None, Some(&plan), &[]).await;
+        assert_eq!(set.status, 204);
+        SimProcess(child, base)
+    }
+}

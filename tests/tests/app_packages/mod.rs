@@ -5,6 +5,7 @@
 //! - [`testing`]: test tasks on the test platform, polled to their end; failures and guards.
 
 mod packaging;
+mod processes;
 mod testing;
 
 use std::collections::BTreeMap;

@@ -6,39 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{call, fresh_database, token_for, ServerProcess};
-
-struct Simulator(std::process::Child, String);
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `edgedev sim kubernetes` on a free port with `plan`.
-async fn simulator(plan: Value) -> Simulator {
-    use std::io::{BufRead, BufReader};
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["sim", "kubernetes", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("simulator starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    assert!(line.contains("listening"), "{line}");
-    let base = format!("http://127.0.0.1:{port}");
-    let set = call(&base, "PUT", "/simulator/plan", None, Some(&plan), &[]).await;
-    assert_eq!(set.status, 204);
-    Simulator(child, base)
-}
+use crate::helpers::{call, fresh_database, token_for, ServerProcess, SimProcess};
 
 async fn expect(
     base: &str,
@@ -56,7 +24,7 @@ async fn expect(
 
 #[actix_web::test]
 async fn a_start_resumes_after_kill_9_with_one_change_and_one_history_row() {
-    let sim = simulator(json!({ "pendingPolls": 40 })).await;
+    let sim = SimProcess::start("kubernetes", json!({ "pendingPolls": 40 })).await;
     let database = fresh_database().await;
     let env = [
         ("DATABASE_URL", Some(database.to_string())),
