@@ -11,6 +11,7 @@
 //! - [`record`]: recording a step as a command on the operation's aggregate.
 //! - [`steps`]: building the events of a step (progress, success, failure, deadlines).
 //! - [`launch`], [`export`], [`clean`]: the operations, one function per action.
+//! - [`app_store`]: the app store port's adapters: simulator, client, server.
 //! - [`app_test`]: the application test operation (a test task polled to its end).
 //! - [`container_launch`]: the container application launch (charts packed, distributed, pods awaited).
 //! - [`vm_image`]: the image operations (merge of an upload, slimming).
@@ -26,6 +27,7 @@
 //! - [`rest`]: the JSON client the test platform and app store clients share.
 //! - [`reverse_proxy`]: the reverse proxy port's adapters (VNC consoles): simulator, client, server.
 
+pub mod app_store;
 pub mod app_test;
 pub mod clean;
 pub mod container_launch;
