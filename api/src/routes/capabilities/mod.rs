@@ -185,27 +185,42 @@ pub async fn delete(
     let actor = caller.admin()?;
     let id = parse_uuid(&path, "capabilityId")?;
     let options = options(&req, b"")?;
-    let held = held_files(&state, &id).await?;
     let st = state.clone();
     let reply = state
-        .offload(async move {
-            let command = CapabilityCommand {
-                actor: actor.clone(),
-                action: CapabilityAction::Delete,
-            };
-            let request =
-                CommandRequest::<Capability>::new(id.clone(), command, metadata(&actor, None))
-                    .with_options(options)
-                    .answered_with(StatusCode::OK, None);
-            let reply = run_command(&st, request, |_| serde_json::Value::Bool(true)).await?;
-            holding::release(&st, &actor, &held.files, &capability_holder(&id)).await;
-            if let Some(group) = &held.group {
-                leave(&st, &actor, group, &id).await;
-            }
-            Ok(reply)
-        })
+        .offload(async move { remove(&st, &actor, &id, options).await })
         .await?;
     Ok(reply.into_response())
+}
+
+/// Deletes a capability and lets go of its files and group; also how a release that cannot
+/// finish takes back the capabilities it registered.
+pub(crate) async fn remove(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    options: commands::CommandOptions,
+) -> Result<crate::routes::commanding::Reply, ApiError> {
+    let capability: Capability = st.load(id).await?;
+    let held = capability
+        .fields
+        .map(|f| Held {
+            files: f.files().into_iter().map(|(_, id)| id.to_owned()).collect(),
+            group: Some(f.group_id.clone()),
+        })
+        .unwrap_or_default();
+    let command = CapabilityCommand {
+        actor: actor.clone(),
+        action: CapabilityAction::Delete,
+    };
+    let request = CommandRequest::<Capability>::new(id.to_owned(), command, metadata(actor, None))
+        .with_options(options)
+        .answered_with(StatusCode::OK, None);
+    let reply = run_command(st, request, |_| serde_json::Value::Bool(true)).await?;
+    holding::release(st, actor, &held.files, &capability_holder(id)).await;
+    if let Some(group) = &held.group {
+        leave(st, actor, group, id).await;
+    }
+    Ok(reply)
 }
 
 /// What the capability holds now: the files it names and the group it is filed under (nothing
@@ -225,7 +240,7 @@ async fn held_files(state: &web::Data<AppState>, id: &str) -> Result<Held, ApiEr
 
 /// What a capability holds: its files, and its group's membership.
 #[derive(Debug, Default)]
-struct Held {
+pub(crate) struct Held {
     files: Vec<String>,
     group: Option<String>,
 }
@@ -296,92 +311,102 @@ async fn run(
     options: commands::CommandOptions,
     action: impl FnOnce(CapabilityFields) -> CapabilityAction + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
+    let st = state.clone();
+    let reply = state
+        .offload(async move { register(&st, actor, id, body, held, options, action).await })
+        .await?;
+    Ok(reply.into_response())
+}
+
+/// [`run`]'s work on the database runtime; also how a release registers the services an
+/// application produces as capabilities.
+pub(crate) async fn register(
+    st: &AppState,
+    actor: Actor,
+    id: String,
+    body: CapabilityRequest,
+    held: Held,
+    options: commands::CommandOptions,
+    action: impl FnOnce(CapabilityFields) -> CapabilityAction + Send + 'static,
+) -> Result<crate::routes::commanding::Reply, ApiError> {
     let creating = held.group.is_none() && options.new_stream;
     let Held {
         files: held,
         group: old_group,
     } = held;
-    let st = state.clone();
-    let reply = state
-        .offload(async move {
-            // Field rules first, so a bad body answers 400 before a group is created.
-            body.fields(String::from("-"))
-                .validated()
-                .map_err(invalid)?;
-            let (group_id, group) = resolve_group(&st, &actor, &body).await?;
-            let fields = body.fields(group_id);
-            let named = file_uses(&fields);
-            let uses: Vec<FileUse> = named
+    // Field rules first, so a bad body answers 400 before a group is created.
+    body.fields(String::from("-"))
+        .validated()
+        .map_err(invalid)?;
+    let (group_id, group) = resolve_group(&st, &actor, &body).await?;
+    let fields = body.fields(group_id);
+    let named = file_uses(&fields);
+    let uses: Vec<FileUse> = named
+        .iter()
+        .filter(|u| !held.contains(&u.file_id))
+        .cloned()
+        .collect();
+    let dropped: Vec<String> = held
+        .into_iter()
+        .filter(|f| !named.iter().any(|u| &u.file_id == f))
+        .collect();
+    let holder = capability_holder(&id);
+    holding::check(&st, &actor, &uses).await?;
+    // Filed under its group first, so the group cannot be deleted under it; a join it
+    // did not make is not undone.
+    let group_id = fields.group_id.clone();
+    let member = st
+        .load::<CapabilityGroup>(&group_id)
+        .await?
+        .capabilities
+        .contains(&id);
+    membership(&st, &actor, &group_id, &id, true).await?;
+    if let Err(error) = holding::take(&st, &actor, &uses, &holder).await {
+        if !member {
+            leave(&st, &actor, &group_id, &id).await;
+        }
+        return Err(error);
+    }
+    let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
+    let command = CapabilityCommand {
+        actor: actor.clone(),
+        action: action(fields),
+    };
+    let (status, location) = if creating {
+        (
+            StatusCode::CREATED,
+            Some(format!("/mec/developer/v2/capabilities/{id}")),
+        )
+    } else {
+        (StatusCode::OK, None)
+    };
+    let request = CommandRequest::<Capability>::new(id.clone(), command, metadata(&actor, None))
+        .with_options(options)
+        .answered_with(status, location);
+    let reply = run_command(&st, request, |c| {
+        serde_json::to_value(CapabilityResponse::of(&id, c, group.clone())).unwrap_or_default()
+    })
+    .await;
+    match &reply {
+        Ok(r)
+            if !r
+                .headers
                 .iter()
-                .filter(|u| !held.contains(&u.file_id))
-                .cloned()
-                .collect();
-            let dropped: Vec<String> = held
-                .into_iter()
-                .filter(|f| !named.iter().any(|u| &u.file_id == f))
-                .collect();
-            let holder = capability_holder(&id);
-            holding::check(&st, &actor, &uses).await?;
-            // Filed under its group first, so the group cannot be deleted under it; a join it
-            // did not make is not undone.
-            let group_id = fields.group_id.clone();
-            let member = st
-                .load::<CapabilityGroup>(&group_id)
-                .await?
-                .capabilities
-                .contains(&id);
-            membership(&st, &actor, &group_id, &id, true).await?;
-            if let Err(error) = holding::take(&st, &actor, &uses, &holder).await {
-                if !member {
-                    leave(&st, &actor, &group_id, &id).await;
-                }
-                return Err(error);
+                .any(|(name, _)| *name == "idempotent-replayed") =>
+        {
+            holding::release(&st, &actor, &dropped, &holder).await;
+            if let Some(old) = old_group.filter(|old| *old != group_id) {
+                leave(&st, &actor, &old, &id).await;
             }
-            let taken: Vec<String> = uses.iter().map(|u| u.file_id.clone()).collect();
-            let command = CapabilityCommand {
-                actor: actor.clone(),
-                action: action(fields),
-            };
-            let (status, location) = if creating {
-                (
-                    StatusCode::CREATED,
-                    Some(format!("/mec/developer/v2/capabilities/{id}")),
-                )
-            } else {
-                (StatusCode::OK, None)
-            };
-            let request =
-                CommandRequest::<Capability>::new(id.clone(), command, metadata(&actor, None))
-                    .with_options(options)
-                    .answered_with(status, location);
-            let reply = run_command(&st, request, |c| {
-                serde_json::to_value(CapabilityResponse::of(&id, c, group.clone()))
-                    .unwrap_or_default()
-            })
-            .await;
-            match &reply {
-                Ok(r)
-                    if !r
-                        .headers
-                        .iter()
-                        .any(|(name, _)| *name == "idempotent-replayed") =>
-                {
-                    holding::release(&st, &actor, &dropped, &holder).await;
-                    if let Some(old) = old_group.filter(|old| *old != group_id) {
-                        leave(&st, &actor, &old, &id).await;
-                    }
-                }
-                _ => {
-                    holding::release(&st, &actor, &taken, &holder).await;
-                    if !member {
-                        leave(&st, &actor, &group_id, &id).await;
-                    }
-                }
+        }
+        _ => {
+            holding::release(&st, &actor, &taken, &holder).await;
+            if !member {
+                leave(&st, &actor, &group_id, &id).await;
             }
-            reply
-        })
-        .await?;
-    Ok(reply.into_response())
+        }
+    }
+    reply
 }
 
 /// The group a body names: by `groupId` (it must exist), or by `group`'s name or English name
