@@ -6,6 +6,7 @@ use super::package::{AppPackage, PackageArchive};
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
+use super::release::Release as ReleaseRecord;
 use super::testing::TestTask;
 use chrono::{DateTime, Utc};
 
@@ -137,6 +138,8 @@ pub enum ApplicationAction {
         task: TestTask,
         at: DateTime<Utc>,
     },
+    /// Record a release the app store published: the application becomes RELEASED.
+    ReleaseApp(ReleaseRecord),
 }
 
 impl ApplicationAction {
@@ -184,6 +187,7 @@ impl ApplicationAction {
             ApplicationAction::UpdatePackageFile { .. } => "update_package_file",
             ApplicationAction::ZipPackage { .. } => "zip_package",
             ApplicationAction::StartTest { .. } => "start_test",
+            ApplicationAction::ReleaseApp(_) => "release_app",
         }
     }
 }

@@ -76,6 +76,10 @@ pub enum ApplicationError {
     NoPackage,
     #[error("the package was edited since it was re-packed: re-pack it (zip-package) first")]
     PackageEdited,
+    #[error("atp test status is {0}, can not be released")]
+    TestNotPassed(String),
+    #[error("the package changed since its test (generated or re-packed again): test it again")]
+    PackageNotTested,
     #[error("the application has no package with this id")]
     PackageNotFound,
     #[error("the package was changed meanwhile; read it again and repeat the change")]

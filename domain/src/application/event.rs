@@ -11,6 +11,7 @@ use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
+use super::release::Release;
 use super::testing::TestTask;
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;
@@ -157,6 +158,11 @@ pub enum ApplicationEvent {
         task_id: String,
         status: String,
     },
+    /// The app store published the application's tested package; the services it produces
+    /// became capabilities (followed by the move to RELEASED).
+    ApplicationReleased {
+        release: Release,
+    },
     /// A step of an operation on the application (clean-env); wire names are the operation's.
     #[serde(untagged)]
     Operation(OperationEvent),
@@ -198,4 +204,5 @@ crate::wire_names!(ApplicationEvent => ApplicationEventKind {
     PackageZipped = "1",
     TestTaskCreated = "1",
     TestTaskStatusChanged = "1",
+    ApplicationReleased = "1",
 } nested Operation);

@@ -12,6 +12,9 @@ pub mod helm_charts;
 pub mod package;
 #[cfg(test)]
 mod package_tests;
+#[cfg(test)]
+mod release_tests;
+pub mod release;
 pub mod rules;
 pub mod sandbox;
 pub mod scripts;
@@ -91,6 +94,9 @@ pub struct LiveApplication {
     /// Its test tasks, oldest first.
     #[serde(default)]
     pub test_tasks: Vec<testing::TestTask>,
+    /// Its release, once released.
+    #[serde(default)]
+    pub release: Option<release::Release>,
 }
 
 impl LiveApplication {
@@ -266,6 +272,7 @@ impl Aggregate for Application {
                     helm_charts: Vec::new(),
                     package: None,
                     test_tasks: Vec::new(),
+                    release: None,
                 });
             }
             ApplicationEvent::ApplicationUpdated { fields } => {
@@ -414,6 +421,9 @@ impl LiveApplication {
                 .services_produced
                 .retain(|s| s.app_service_produced_id != *app_service_produced_id),
             ApplicationEvent::Operation(op) => self.operations.apply(op),
+            ApplicationEvent::ApplicationReleased { release } => {
+                self.release = Some(release.clone())
+            }
             other => {
                 return package::AppPackage::apply(&mut self.package, other)
                     || testing::TestTask::apply(&mut self.test_tasks, other)

@@ -29,7 +29,7 @@ fn archive(file_id: &str) -> PackageArchive {
     }
 }
 
-fn package(id: &str, file_id: &str) -> AppPackage {
+pub(super) fn package(id: &str, file_id: &str) -> AppPackage {
     AppPackage {
         id: id.into(),
         package_file_name: "camera-app_v1.0.csar".into(),
@@ -39,7 +39,7 @@ fn package(id: &str, file_id: &str) -> AppPackage {
     }
 }
 
-fn configured() -> Vec<ApplicationEvent> {
+pub(super) fn configured() -> Vec<ApplicationEvent> {
     vec![
         created(),
         chart_added(),
@@ -47,7 +47,7 @@ fn configured() -> Vec<ApplicationEvent> {
     ]
 }
 
-fn generated(id: &str, file_id: &str) -> ApplicationEvent {
+pub(super) fn generated(id: &str, file_id: &str) -> ApplicationEvent {
     ApplicationEvent::PackageGenerated {
         package: package(id, file_id),
     }
@@ -220,7 +220,7 @@ fn the_state_follows_edits_and_re_packs() {
     );
 }
 
-fn task(id: &str) -> super::testing::TestTask {
+pub(super) fn task(id: &str) -> super::testing::TestTask {
     super::testing::TestTask {
         id: id.into(),
         app_name: "camera-app".into(),
@@ -234,7 +234,7 @@ fn task(id: &str) -> super::testing::TestTask {
     }
 }
 
-fn packaged() -> Vec<ApplicationEvent> {
+pub(super) fn packaged() -> Vec<ApplicationEvent> {
     let mut given = configured();
     given.extend([
         generated("p1", "f1"),

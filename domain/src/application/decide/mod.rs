@@ -10,12 +10,14 @@
 //! - [`helm_charts`]: the helm charts of a container application.
 //! - [`package`]: its package: generated, edited, re-packed.
 //! - [`testing`]: its test tasks on the test platform.
+//! - [`release`]: its release to the app store.
 
 mod configuration;
 mod helm_charts;
 mod lifecycle;
 mod operations;
 mod package;
+mod release;
 mod rules;
 mod sandbox;
 mod services;
@@ -97,6 +99,7 @@ impl Application {
                 archive,
             } => self.zip_package(command, package_id, from_file_id, archive),
             A::StartTest { task, at } => self.start_test(command, task, *at),
+            A::ReleaseApp(release) => self.release(command, release),
             transition => self.change_status(command, transition),
         }
     }
