@@ -111,6 +111,10 @@ pub struct OperationsConfig {
     pub test_platform_url: Option<String>,
     /// `EDGEDEV_TEST_PLATFORM_TOKEN`: the `access_token` sent to the test platform.
     pub test_platform_token: Option<String>,
+    /// `EDGEDEV_APP_STORE_URL`: the app store; `None` runs the simulator.
+    pub app_store_url: Option<String>,
+    /// `EDGEDEV_APP_STORE_TOKEN`: the `access_token` sent to the app store.
+    pub app_store_token: Option<String>,
     /// `EDGEDEV_REVERSE_PROXY_URL`: the reverse proxy of VNC consoles; `None` runs the simulator.
     pub reverse_proxy_url: Option<String>,
     /// `EDGEDEV_REVERSE_PROXY_TOKEN`: the `access_token` sent to the reverse proxy.
@@ -144,6 +148,8 @@ impl Default for OperationsConfig {
             file_server_token: None,
             test_platform_url: None,
             test_platform_token: None,
+            app_store_url: None,
+            app_store_token: None,
             reverse_proxy_url: None,
             reverse_proxy_token: None,
             secret_key: None,

@@ -102,6 +102,14 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         .map_err(|e| StartError::OutsideClient(e.to_string()))?,
         None => workflows::test_platform::TestPlatformAdapter::simulated(),
     };
+    let app_store = match &config.operations.app_store_url {
+        Some(url) => workflows::app_store::AppStoreAdapter::http(
+            url,
+            config.operations.app_store_token.clone(),
+        )
+        .map_err(|e| StartError::OutsideClient(e.to_string()))?,
+        None => workflows::app_store::AppStoreAdapter::simulated(),
+    };
     let file_server = match &config.operations.file_server_url {
         Some(url) => workflows::file_server::FileServerAdapter::http(
             url,
@@ -194,6 +202,7 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
         orchestrator,
         file_server,
         test_platform,
+        app_store,
         reverse_proxy,
         workflows,
         runtime,

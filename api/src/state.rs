@@ -33,6 +33,8 @@ pub struct AppState {
     pub orchestrator: workflows::orchestrator::OrchestratorAdapter,
     /// The image file server (simulated or real).
     pub file_server: workflows::file_server::FileServerAdapter,
+    /// The app store (simulated or real).
+    pub app_store: workflows::app_store::AppStoreAdapter,
     /// The test platform (simulated or real).
     pub test_platform: workflows::test_platform::TestPlatformAdapter,
     /// The reverse proxy of VNC consoles (simulated or real).

@@ -213,7 +213,9 @@ impl CommandExecutor {
         Err(CommandError::Conflict)
     }
 
-    async fn stored_response<E: std::error::Error>(
+    /// The recorded answer of an earlier request with the same idempotency key, if any (refused
+    /// when the key was used for a different request).
+    pub async fn stored_response<E: std::error::Error>(
         &self,
         user_id: &str,
         request: &IdempotencyRequest,

@@ -136,6 +136,12 @@ pub enum SimSystem {
         #[arg(long, default_value = "127.0.0.1:8073")]
         bind: String,
     },
+    /// The app store over HTTP, on the real API's paths (`/mec/appstore/...`); `PUT
+    /// /simulator/plan` sets delays and failure points.
+    AppStore {
+        #[arg(long, default_value = "127.0.0.1:8099")]
+        bind: String,
+    },
     /// The image file server over HTTP, on the real API's paths (`/image-management/v1/images`);
     /// `PUT /simulator/plan` sets delays, failure points and forced results.
     FileServer {
@@ -275,6 +281,12 @@ pub struct OperationArgs {
     /// The `access_token` sent to the test platform.
     #[arg(long, env = "EDGEDEV_TEST_PLATFORM_TOKEN", hide_env_values = true)]
     pub test_platform_token: Option<String>,
+    /// The app store's base URL (`http[s]://host:port`); unset uses the in-process simulator.
+    #[arg(long, env = "EDGEDEV_APP_STORE_URL")]
+    pub app_store_url: Option<String>,
+    /// The `access_token` sent to the app store.
+    #[arg(long, env = "EDGEDEV_APP_STORE_TOKEN", hide_env_values = true)]
+    pub app_store_token: Option<String>,
     /// The image registry container images are pushed to (`http[s]://host:port`, Docker
     /// Registry HTTP API v2, e.g. Harbor); unset: container image uploads answer 503.
     #[arg(long, env = "EDGEDEV_REGISTRY_URL")]

@@ -86,6 +86,9 @@ pub async fn run(command: Command) -> CliResult {
             system: SimSystem::ReverseProxy { bind },
         } => Ok(workflows::reverse_proxy::server::serve(&bind).await?),
         Command::Sim {
+            system: SimSystem::AppStore { bind },
+        } => Ok(workflows::app_store::server::serve(&bind).await?),
+        Command::Sim {
             system: SimSystem::TestPlatform { bind },
         } => Ok(workflows::test_platform::server::serve(&bind).await?),
         Command::Sim {
@@ -223,6 +226,8 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
             file_server_token: args.operations.file_server_token.clone(),
             test_platform_url: args.operations.test_platform_url.clone(),
             test_platform_token: args.operations.test_platform_token.clone(),
+            app_store_url: args.operations.app_store_url.clone(),
+            app_store_token: args.operations.app_store_token.clone(),
             reverse_proxy_url: args.operations.reverse_proxy_url.clone(),
             reverse_proxy_token: args.operations.reverse_proxy_token.clone(),
             secret_key: args.operations.secret_key.clone(),

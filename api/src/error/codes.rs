@@ -66,6 +66,8 @@ error_codes! {
     UnknownVmImage = ("UNKNOWN_VM_IMAGE", BAD_REQUEST, Some(20002), "a VM names an image that does not exist or is not the caller's to use"),
     InvalidFileReference = ("INVALID_FILE_REFERENCE", BAD_REQUEST, Some(20016), "a field names an uploaded file that does not exist, is not the caller's to use, or is not of the type the field needs"),
     UnknownCapabilityGroup = ("UNKNOWN_CAPABILITY_GROUP", BAD_REQUEST, Some(20002), "a capability names a group that does not exist"),
+    TestNotPassed = ("TEST_NOT_PASSED", BAD_REQUEST, Some(20002), "the newest test task of the application has not passed (its status is in the message); nothing was released"),
+    ServiceCapabilityExists = ("SERVICE_CAPABILITY_EXISTS", BAD_REQUEST, Some(20002), "a service the application produces has the name of an existing capability; nothing was released"),
     UnknownCapability = ("UNKNOWN_CAPABILITY", BAD_REQUEST, Some(20002), "a service required names a capability that does not exist"),
     UnknownNetwork = ("UNKNOWN_NETWORK", BAD_REQUEST, Some(20002), "a VM port names a network the application does not have"),
     NoSandboxHost = ("NO_SANDBOX_HOST", BAD_REQUEST, Some(20002), "the application has no usable sandbox host selected"),
@@ -179,6 +181,7 @@ error_codes! {
     PackageChanged = ("PACKAGE_CHANGED", CONFLICT, None, "the package was changed (edited, re-packed or generated again) since the change was read"),
     NoPackage = ("NO_PACKAGE", CONFLICT, None, "the application has no package yet: generate one and re-pack it"),
     PackageEdited = ("PACKAGE_EDITED", CONFLICT, None, "the package was edited since it was re-packed: re-pack it first"),
+    PackageNotTested = ("PACKAGE_NOT_TESTED", CONFLICT, None, "the package changed since its newest test: test it again"),
     NoHelmChart = ("NO_HELM_CHART", CONFLICT, None, "the container application has no helm chart to launch"),
     DuplicateContainerImage = ("DUPLICATE_CONTAINER_IMAGE", CONFLICT, Some(20002), "the caller has an image of this name and version"),
     NoChunks = ("NO_CHUNKS", CONFLICT, None, "no chunk of the upload has arrived"),
@@ -208,6 +211,7 @@ error_codes! {
     FileServerRejected = ("FILE_SERVER_REJECTED", BAD_GATEWAY, None, "the image file server refused the request; the message has its answer"),
     RegistryRejected = ("REGISTRY_REJECTED", BAD_GATEWAY, None, "the image registry refused the request; the message has its answer"),
     TestPlatformRejected = ("TEST_PLATFORM_REJECTED", BAD_GATEWAY, Some(28888), "the test platform refused the request; retCode and message are its own (28888 when it gave none)"),
+    AppStoreRejected = ("APP_STORE_REJECTED", BAD_GATEWAY, Some(28888), "the app store refused the request; retCode and message are its own (28888 when it gave none)"),
 }
 
 #[cfg(test)]

@@ -11,10 +11,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_packages, app_scripts, app_tests, capabilities, capability_groups,
-    config_maps, containerimages, containers, flavors, health, helm_charts, images, login,
-    mephosts, namespaces, operation_logs, operations, pkg_specs, platform_containers, plugins,
-    profiles, projections, roles, sandbox, secrets, upload_files, users, vmimages, volumes,
+    app_configuration, app_packages, app_release, app_scripts, app_tests, capabilities,
+    capability_groups, config_maps, containerimages, containers, flavors, health, helm_charts,
+    images, login, mephosts, namespaces, operation_logs, operations, pkg_specs,
+    platform_containers, plugins, profiles, projections, roles, sandbox, secrets, upload_files,
+    users, vmimages, volumes,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -30,7 +31,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_packages::generate, app_packages::files::get, app_packages::files::structure,
         app_packages::files::file_content, app_packages::files::update_file_content,
         app_packages::files::zip_package, app_packages::files::download,
-        app_tests::create, app_tests::list, app_tests::get,
+        app_tests::create, app_tests::list, app_tests::get, app_release::release,
         containers::launch, containers::ssh, applications::detail::detail,
         containerimages::list, containerimages::get, containerimages::set_type, containerimages::delete, containerimages::download, containerimages::synchronize,
         containerimages::upload::chunk, containerimages::upload::cancel, containerimages::upload::merge,
@@ -48,7 +49,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         operations::start::vnc,
         vmimages::get, vmimages::list, vmimages::create, vmimages::update, vmimages::publish, vmimages::slim,
         vmimages::upload::upload_chunk, vmimages::upload::received, vmimages::upload::cancel, vmimages::upload::merge,
-        vmimages::files::download, vmimages::files::reset, vmimages::files::delete, operations::set_file_server_plan, operations::set_test_platform_plan, mephosts::outside::upload_config_file,
+        vmimages::files::download, vmimages::files::reset, vmimages::files::delete, operations::set_file_server_plan, operations::set_test_platform_plan, operations::set_app_store_plan, mephosts::outside::upload_config_file,
         flavors::create, flavors::list, flavors::get, flavors::delete,
         capability_groups::create, capability_groups::list, capability_groups::get, capability_groups::delete,
         capability_groups::list_by_type, pkg_specs::list, pkg_specs::use_scenes, pkg_specs::user_datas,
@@ -90,7 +91,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         projections::ProjectionStatusDto, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
         mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
-        operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ChunkForm, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan, workflows::test_platform::TestPlatformPlan,
+        operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ChunkForm, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan, workflows::test_platform::TestPlatformPlan, workflows::app_store::AppStorePlan,
         vmimages::ListRequest, vmimages::QueryCtrl, vmimages::ImageList, flavors::FlavorBody,
         capability_groups::CapabilityGroupBody, pkg_specs::PkgSpec, pkg_specs::PkgSpecifications,
         pkg_specs::AppdSpecs, pkg_specs::NetworkNameSpecs, upload_files::UploadedFileResponse,
@@ -101,7 +102,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::AppCertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
-        app_packages::AppPackageBody, app_packages::FilePathBody, app_packages::FileContentBody, app_packages::FileContent, workflows::package::TreeNode, app_tests::TestTaskBody,
+        app_packages::AppPackageBody, app_packages::FilePathBody, app_packages::FileContentBody, app_packages::FileContent, workflows::package::TreeNode, app_tests::TestTaskBody, app_release::ReleaseRequest, app_release::ReleaseBody, app_release::ReleasedCapabilityBody,
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordChangeBody,
         users::BindingBody, users::NewBindingBody, users::api_keys::ApiKeyBody, users::api_keys::NewApiKey, users::api_keys::NewApiKeyBody, roles::RoleBody, roles::RoleInput,

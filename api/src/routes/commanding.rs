@@ -367,6 +367,28 @@ where
 
 /// Runs one command on `A` and renders its reply: `render`'s body with the position and version
 /// headers, 202 when the read models did not catch up in time, the first answer for a retry.
+/// The stored answer of an earlier request with this request's idempotency key: for handlers
+/// that call outside systems before their command, so a repeated request does not call again.
+pub async fn replay<A: CommandEndpoint>(
+    state: &AppState,
+    actor: &Actor,
+    options: &CommandOptions,
+) -> Result<Option<Reply>, ApiError> {
+    let Some(request) = &options.idempotency else {
+        return Ok(None);
+    };
+    let stored = state
+        .executor
+        .stored_response::<A::Error>(&actor.user_id, request)
+        .await
+        .map_err(command_error::<A>)?;
+    Ok(stored.map(|stored| Reply {
+        status: StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+        headers: vec![("idempotent-replayed", "true".to_owned())],
+        body: stored.body,
+    }))
+}
+
 pub async fn run_command<A, R>(
     state: &AppState,
     request: CommandRequest<A>,

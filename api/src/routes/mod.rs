@@ -3,6 +3,7 @@
 
 pub mod app_configuration;
 pub mod app_packages;
+pub mod app_release;
 pub mod app_scripts;
 pub mod app_tests;
 pub mod applications;

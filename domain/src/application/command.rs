@@ -3,10 +3,10 @@
 
 use super::helm_charts::{ChartArchive, HelmChart};
 use super::package::{AppPackage, PackageArchive};
+use super::release::Release as ReleaseRecord;
 use super::rules::{DnsRule, TrafficRule};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ConfigurationUpdate, ServiceProduced, ServiceRequired};
-use super::release::Release as ReleaseRecord;
 use super::testing::TestTask;
 use chrono::{DateTime, Utc};
 

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::helm_charts::{ChartArchive, HelmChart};
 use super::package::{AppPackage, PackageArchive};
+use super::release::Release;
 use super::rules::{DnsRule, TrafficRule};
 use super::sandbox::{Network, VmConfig};
 use super::scripts::AppScript;
 use super::services::{AppCertificate, ServiceProduced, ServiceRequired};
-use super::release::Release;
 use super::testing::TestTask;
 use super::values::{AppStatus, ApplicationFields};
 use crate::operation::OperationEvent;

@@ -12,9 +12,9 @@ pub mod helm_charts;
 pub mod package;
 #[cfg(test)]
 mod package_tests;
+pub mod release;
 #[cfg(test)]
 mod release_tests;
-pub mod release;
 pub mod rules;
 pub mod sandbox;
 pub mod scripts;

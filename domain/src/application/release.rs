@@ -24,6 +24,9 @@ pub struct Release {
     pub price_cents: i64,
     pub package_id: String,
     pub test_task_id: String,
+    /// The guide shipped with it (the application's guide file then).
+    #[serde(default)]
+    pub guide_file_id: Option<String>,
     /// The capabilities the services it produces became.
     pub capabilities: Vec<ReleasedCapability>,
     pub released_at: DateTime<Utc>,

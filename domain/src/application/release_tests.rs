@@ -28,6 +28,7 @@ fn release() -> Release {
         price_cents: 999,
         package_id: "p1".into(),
         test_task_id: "t1".into(),
+        guide_file_id: None,
         capabilities: vec![ReleasedCapability {
             id: "c1".into(),
             name: "Locate".into(),
@@ -77,7 +78,10 @@ fn only_a_tested_application_of_the_owner_is_released_and_only_once() {
         .then_expect_error(ApplicationError::transition("release", AppStatus::Packaged));
     Spec::with(())
         .given(tested("success"))
-        .when(cmd(other_tenant(), ApplicationAction::ReleaseApp(release())))
+        .when(cmd(
+            other_tenant(),
+            ApplicationAction::ReleaseApp(release()),
+        ))
         .then_expect_error(ApplicationError::Forbidden);
     let mut released = tested("success");
     released.extend([

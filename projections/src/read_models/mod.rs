@@ -6,6 +6,7 @@ pub mod access;
 pub mod app_configuration;
 pub mod app_packages;
 mod app_projects;
+pub mod app_releases;
 pub mod app_scripts;
 pub mod app_tests;
 mod application_changes;
@@ -38,6 +39,7 @@ pub use access::AccessProjection;
 pub use app_configuration::AppConfigurationProjection;
 pub use app_packages::AppPackagesProjection;
 pub use app_projects::AppProjectsProjection;
+pub use app_releases::AppReleasesProjection;
 pub use app_scripts::AppScriptsProjection;
 pub use app_tests::AppTestsProjection;
 pub use applications::ApplicationsProjection;
@@ -88,5 +90,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(PlatformContainersProjection),
         Arc::new(AppPackagesProjection),
         Arc::new(AppTestsProjection),
+        Arc::new(AppReleasesProjection),
     ]
 }

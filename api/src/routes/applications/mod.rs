@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::helm_charts::configure_nested)
             .configure(super::app_packages::configure_nested)
             .configure(super::app_tests::configure_nested)
+            .configure(super::app_release::configure_nested)
             .configure(super::containers::configure_nested),
     );
 }
@@ -572,6 +573,12 @@ impl CommandEndpoint for Application {
             }
             ApplicationError::PackageEdited => {
                 ApiError::new(ErrorCode::PackageEdited, rejection.to_string())
+            }
+            ApplicationError::TestNotPassed(_) => {
+                ApiError::new(ErrorCode::TestNotPassed, rejection.to_string())
+            }
+            ApplicationError::PackageNotTested => {
+                ApiError::new(ErrorCode::PackageNotTested, rejection.to_string())
             }
             ApplicationError::TooManyHelmCharts(_) => {
                 ApiError::new(ErrorCode::TooManyHelmCharts, rejection.to_string())

@@ -15,6 +15,7 @@ use actix_web::{web, HttpResponse};
 use domain::operation::OperationError;
 use serde::Serialize;
 use utoipa::ToSchema;
+use workflows::app_store::AppStorePlan;
 use workflows::file_server::FileServerPlan;
 use workflows::lcm::SimPlan;
 use workflows::orchestrator::OrchestratorPlan;
@@ -36,7 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/simulators/lcm/{lcmIp}").put(set_simulator_plan))
         .service(web::resource("/api/v1/simulators/file-server").put(set_file_server_plan))
         .service(web::resource("/api/v1/simulators/orchestrator").put(set_orchestrator_plan))
-        .service(web::resource("/api/v1/simulators/test-platform").put(set_test_platform_plan));
+        .service(web::resource("/api/v1/simulators/test-platform").put(set_test_platform_plan))
+        .service(web::resource("/api/v1/simulators/app-store").put(set_app_store_plan));
 }
 
 /// `{operationId}` of a started operation.
@@ -237,6 +239,34 @@ pub async fn set_test_platform_plan(
             "delayMs must be at most 60000, pendingPolls at most 1000, result 1-32 letters, digits or _",
         )
         .with_params(vec!["delayMs".into(), "pendingPolls".into(), "result".into()]));
+    }
+    sim.set_plan(plan);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the app store simulator's plan: a delay, the failing call and its `retCode` (admins;
+/// only while the simulator is in use).
+#[utoipa::path(put, path = "/api/v1/simulators/app-store", tag = "operations", request_body = AppStorePlan,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "a real app store is configured", body = ErrorBody)),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn set_app_store_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: crate::request_rules::JsonBody<AppStorePlan>,
+) -> Result<HttpResponse, ApiError> {
+    caller.admin()?;
+    let sim = state.app_store.simulator.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SimulatorNotInUse,
+            "edgedev talks to a real app store (EDGEDEV_APP_STORE_URL)",
+        )
+    })?;
+    let plan = body.into_inner();
+    if plan.delay_ms > workflows::lcm::MAX_SIM_DELAY_MS {
+        return Err(
+            ApiError::new(ErrorCode::InvalidField, "delayMs must be at most 60000")
+                .with_params(vec!["delayMs".into()]),
+        );
     }
     sim.set_plan(plan);
     Ok(HttpResponse::NoContent().finish())

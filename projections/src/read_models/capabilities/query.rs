@@ -99,3 +99,15 @@ pub async fn group_stats<T: FromRow>(
     .await
     .and_then(db::rows_as)
 }
+
+/// Whether a capability has `name` or `name_en` as its name or English name (any case).
+pub async fn named(pool: &Pool, name: &str, name_en: &str) -> Result<bool, DbError> {
+    let row = pool
+        .query_opt(
+            "SELECT 1 FROM tbl_capability WHERE lower(name) IN (lower($1), lower($2)) \
+             OR lower(name_en) IN (lower($1), lower($2)) LIMIT 1",
+            &[&name, &name_en],
+        )
+        .await?;
+    Ok(row.is_some())
+}
