@@ -3,6 +3,9 @@
 //! appCreateType DEVELOP/INTEGRATED -> `project_type` CREATE_NEW/INTEGRATED, appClass VM/CONTAINER
 //! -> `deploy_platform` VIRTUALMACHINE/KUBERNETES, and the status onto the older vocabulary
 //! (CREATED, CONFIGURED and PACKAGED are ONLINE; TESTED and RELEASED keep their names).
+//! [`older`] fills the columns only the older model has.
+
+mod older;
 
 use cqrs_es::Aggregate;
 use db::{Conn, Sql};
@@ -55,7 +58,10 @@ impl Projection for AppProjectsProjection {
         conn: &'a Conn,
         events: &'a [LogEvent],
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move { write(conn, fold(events)?).await })
+        Box::pin(async move {
+            write(conn, fold(events)?).await?;
+            older::write(conn, events).await
+        })
     }
 }
 
