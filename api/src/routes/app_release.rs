@@ -234,8 +234,9 @@ async fn file_bytes(
     let content = file.fields.and_then(|f| f.content).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidFileReference,
-            format!("the application's {what} file is missing"),
+            format!("the application's {what} file has no content to send (a catalogue file has none): name an uploaded one (POST /mec/developer/v2/upload-files)"),
         )
+        .with_params(vec![format!("{what}FileId")])
     })?;
     let path = st.files.path_of(&content.sha256);
     let bytes = blocking(move || std::fs::read(path))

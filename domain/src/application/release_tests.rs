@@ -99,3 +99,21 @@ fn only_a_tested_application_of_the_owner_is_released_and_only_once() {
         .when(cmd(owner(), ApplicationAction::ReleaseApp(again)))
         .then_expect_error(ApplicationError::Released);
 }
+
+#[test]
+fn a_configuration_change_after_a_test_sends_the_application_back_to_configured() {
+    let rule = rules::DnsRule {
+        dns_rule_id: "dns-1".into(),
+        domain_name: "svc.example.com".into(),
+        ip_address_type: "IP_V4".into(),
+        ip_address: "10.0.0.9".into(),
+        ttl: 30,
+    };
+    Spec::with(())
+        .given(tested("success"))
+        .when(cmd(owner(), ApplicationAction::AddDnsRule(rule.clone())))
+        .then_expect_events(vec![
+            ApplicationEvent::DnsRuleAdded { rule: rule.clone() },
+            moved(AppStatus::Tested, AppStatus::Configured),
+        ]);
+}

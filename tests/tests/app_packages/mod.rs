@@ -6,6 +6,7 @@
 
 mod packaging;
 mod processes;
+mod releasing;
 mod testing;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ pub(super) async fn signing_app() -> TestApp {
 pub(super) async fn vm_application(app: &TestApp, token: &str, name: &str) -> String {
     let mut body = app_body(name);
     body["appClass"] = json!("VM");
+    body["iconFileId"] = json!(icon(app, token).await);
     let created = app.create_app(token, &body).await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().expect("id").to_owned();
@@ -174,4 +176,10 @@ pub(super) async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("operation {id} still ONGOING after 30 s");
+}
+
+/// An uploaded icon of the caller's (the catalogue's icons have no content to release).
+pub(super) async fn icon(app: &TestApp, token: &str) -> String {
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+    crate::helpers::upload_file(app, token, "icon", "icon.png", &png).await
 }

@@ -338,7 +338,7 @@ pub(crate) async fn register(
     body.fields(String::from("-"))
         .validated()
         .map_err(invalid)?;
-    let (group_id, group) = resolve_group(&st, &actor, &body).await?;
+    let (group_id, group) = resolve_group(st, &actor, &body).await?;
     let fields = body.fields(group_id);
     let named = file_uses(&fields);
     let uses: Vec<FileUse> = named
@@ -351,7 +351,7 @@ pub(crate) async fn register(
         .filter(|f| !named.iter().any(|u| &u.file_id == f))
         .collect();
     let holder = capability_holder(&id);
-    holding::check(&st, &actor, &uses).await?;
+    holding::check(st, &actor, &uses).await?;
     // Filed under its group first, so the group cannot be deleted under it; a join it
     // did not make is not undone.
     let group_id = fields.group_id.clone();
@@ -360,10 +360,10 @@ pub(crate) async fn register(
         .await?
         .capabilities
         .contains(&id);
-    membership(&st, &actor, &group_id, &id, true).await?;
-    if let Err(error) = holding::take(&st, &actor, &uses, &holder).await {
+    membership(st, &actor, &group_id, &id, true).await?;
+    if let Err(error) = holding::take(st, &actor, &uses, &holder).await {
         if !member {
-            leave(&st, &actor, &group_id, &id).await;
+            leave(st, &actor, &group_id, &id).await;
         }
         return Err(error);
     }
@@ -383,7 +383,7 @@ pub(crate) async fn register(
     let request = CommandRequest::<Capability>::new(id.clone(), command, metadata(&actor, None))
         .with_options(options)
         .answered_with(status, location);
-    let reply = run_command(&st, request, |c| {
+    let reply = run_command(st, request, |c| {
         serde_json::to_value(CapabilityResponse::of(&id, c, group.clone())).unwrap_or_default()
     })
     .await;
@@ -394,15 +394,15 @@ pub(crate) async fn register(
                 .iter()
                 .any(|(name, _)| *name == "idempotent-replayed") =>
         {
-            holding::release(&st, &actor, &dropped, &holder).await;
+            holding::release(st, &actor, &dropped, &holder).await;
             if let Some(old) = old_group.filter(|old| *old != group_id) {
-                leave(&st, &actor, &old, &id).await;
+                leave(st, &actor, &old, &id).await;
             }
         }
         _ => {
-            holding::release(&st, &actor, &taken, &holder).await;
+            holding::release(st, &actor, &taken, &holder).await;
             if !member {
-                leave(&st, &actor, &group_id, &id).await;
+                leave(st, &actor, &group_id, &id).await;
             }
         }
     }

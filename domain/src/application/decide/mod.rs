@@ -24,15 +24,25 @@ mod services;
 mod testing;
 
 use super::{
-    Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
+    AppStatus, Application, ApplicationAction, ApplicationCommand, ApplicationError,
+    ApplicationEvent, LiveApplication,
 };
 
 /// The events a command appends, in order.
 pub(super) type Decision = Result<Vec<ApplicationEvent>, ApplicationError>;
 
 impl Application {
-    /// Decides `command` on the current state.
+    /// Decides `command` on the current state; a change of what a package holds sends a
+    /// PACKAGED or TESTED application back to CONFIGURED (its package and test are stale).
     pub(super) fn decide(&self, command: &ApplicationCommand) -> Decision {
+        let mut events = self.decide_action(command)?;
+        if let Some(moved) = self.state.as_ref().and_then(|l| l.invalidated_by(&events)) {
+            events.push(moved);
+        }
+        Ok(events)
+    }
+
+    fn decide_action(&self, command: &ApplicationCommand) -> Decision {
         use ApplicationAction as A;
         match &command.action {
             A::Create { fields, created_at } => self.create(command, fields, *created_at),
@@ -102,5 +112,44 @@ impl Application {
             A::ReleaseApp(release) => self.release(command, release),
             transition => self.change_status(command, transition),
         }
+    }
+}
+
+impl LiveApplication {
+    /// The move back to CONFIGURED that `events` make, when they change what a package holds
+    /// (basic fields, rules, services, certificate, scripts) of a PACKAGED or TESTED application
+    /// and move its status no other way.
+    fn invalidated_by(&self, events: &[ApplicationEvent]) -> Option<ApplicationEvent> {
+        use ApplicationEvent as E;
+        let stale = matches!(self.status, AppStatus::Packaged | AppStatus::Tested);
+        let moves = events
+            .iter()
+            .any(|e| matches!(e, E::ApplicationStatusChanged { .. }));
+        let changes_content = events.iter().any(|e| {
+            matches!(
+                e,
+                E::ApplicationUpdated { .. }
+                    | E::TrafficRuleAdded { .. }
+                    | E::TrafficRuleUpdated { .. }
+                    | E::TrafficRuleDeleted { .. }
+                    | E::DnsRuleAdded { .. }
+                    | E::DnsRuleUpdated { .. }
+                    | E::DnsRuleDeleted { .. }
+                    | E::ServiceRequiredAdded { .. }
+                    | E::ServiceRequiredUpdated { .. }
+                    | E::ServiceRequiredDeleted { .. }
+                    | E::ServiceProducedAdded { .. }
+                    | E::ServiceProducedUpdated { .. }
+                    | E::ServiceProducedDeleted { .. }
+                    | E::AppCertificateSet { .. }
+                    | E::AppCertificateDeleted { .. }
+                    | E::ScriptAdded { .. }
+                    | E::ScriptDeleted { .. }
+            )
+        });
+        (stale && changes_content && !moves).then_some(E::ApplicationStatusChanged {
+            from: self.status,
+            to: AppStatus::Configured,
+        })
     }
 }

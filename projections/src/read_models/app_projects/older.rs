@@ -27,13 +27,9 @@ const UNREQUIRED: &str = "UPDATE tbl_app_project SET capabilities = \
 /// Writes the older columns the batch's events change, one statement per such event (they are
 /// rare: a test, a release, a required capability).
 pub(super) async fn write(conn: &Conn, events: &[LogEvent]) -> Result<(), ProjectionError> {
-    for event in events
-        .iter()
-        .filter(|e| {
-            e.aggregate_type == Application::TYPE
-                && EVENTS.iter().any(|k| k.name() == e.event_type)
-        })
-    {
+    for event in events.iter().filter(|e| {
+        e.aggregate_type == Application::TYPE && EVENTS.iter().any(|k| k.name() == e.event_type)
+    }) {
         let id = event.aggregate_id.as_str();
         match event.decode::<ApplicationEvent>()? {
             ApplicationEvent::TestTaskCreated { task } => {
