@@ -7,8 +7,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::event::ApplicationEvent;
-
 /// The application's package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,36 +32,4 @@ pub struct PackageArchive {
     pub files: Vec<String>,
     /// Whether its manifest carries a signature (a signing key was configured).
     pub signed: bool,
-}
-
-impl AppPackage {
-    /// Folds a package event; false for the other events.
-    pub(super) fn apply(package: &mut Option<AppPackage>, event: &ApplicationEvent) -> bool {
-        match event {
-            ApplicationEvent::PackageGenerated { package: generated } => {
-                *package = Some(generated.clone())
-            }
-            ApplicationEvent::PackageFileUpdated {
-                package_id,
-                archive,
-                ..
-            } => {
-                if let Some(p) = package.as_mut().filter(|p| p.id == *package_id) {
-                    p.archive = archive.clone();
-                    p.edited = true;
-                }
-            }
-            ApplicationEvent::PackageZipped {
-                package_id,
-                archive,
-            } => {
-                if let Some(p) = package.as_mut().filter(|p| p.id == *package_id) {
-                    p.archive = archive.clone();
-                    p.edited = false;
-                }
-            }
-            _ => return false,
-        }
-        true
-    }
 }

@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::event::ApplicationEvent;
 use crate::ports::test_platform;
 
 /// One test task of the application (`tbl_atp_test_task`).
@@ -40,19 +39,5 @@ impl TestTask {
     /// Whether it passed.
     pub fn passed(&self) -> bool {
         test_platform::passed(&self.status)
-    }
-
-    /// Folds a test task event; false for the other events.
-    pub(super) fn apply(tasks: &mut Vec<TestTask>, event: &ApplicationEvent) -> bool {
-        match event {
-            ApplicationEvent::TestTaskCreated { task } => tasks.push(task.clone()),
-            ApplicationEvent::TestTaskStatusChanged { task_id, status } => {
-                if let Some(task) = tasks.iter_mut().find(|t| t.id == *task_id) {
-                    task.status = status.clone();
-                }
-            }
-            _ => return false,
-        }
-        true
     }
 }

@@ -8,6 +8,8 @@
 pub mod http;
 pub mod server;
 pub mod simulator;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
