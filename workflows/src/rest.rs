@@ -132,3 +132,13 @@ pub fn text(value: &Value, key: &str) -> String {
         Some(other) => other.to_string(),
     }
 }
+
+/// The original's error body (`{code, message, retCode, params}`) with `status`, as the
+/// simulators answer a refusal.
+pub fn error_answer(status: u16, ret_code: Option<i64>, message: &str) -> actix_web::HttpResponse {
+    let code = actix_web::http::StatusCode::from_u16(status)
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    actix_web::HttpResponse::build(code).json(serde_json::json!({
+        "code": code.as_u16(), "message": message, "retCode": ret_code, "params": []
+    }))
+}

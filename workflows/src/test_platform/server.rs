@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::simulator::{SimulatedTestPlatform, TestPlatformPlan};
+use crate::rest::error_answer;
 
 type Data = web::Data<Arc<SimulatedTestPlatform>>;
 
@@ -24,13 +25,8 @@ fn answer<T>(result: Result<T, TestPlatformError>, ok: impl FnOnce(T) -> Value) 
             status,
             ret_code,
             message,
-        }) => HttpResponse::build(
-            actix_web::http::StatusCode::from_u16(status)
-                .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
-        )
-        .json(json!({"code": status, "message": message, "retCode": ret_code, "params": []})),
-        Err(other) => HttpResponse::InternalServerError()
-            .json(json!({"code": 500, "message": other.to_string()})),
+        }) => error_answer(status, ret_code, &message),
+        Err(other) => error_answer(500, None, &other.to_string()),
     }
 }
 

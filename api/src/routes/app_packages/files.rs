@@ -3,7 +3,7 @@
 //! CSAR itself.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::application::package::AppPackage;
+use domain::application::package::{AppPackage, PackageArchive};
 use domain::application::ApplicationAction;
 use domain::plugin::StoredFile;
 use domain::uploaded_file::UploadedFile;
@@ -193,29 +193,25 @@ pub async fn update_file_content(
     } = loaded(&state, caller, &path).await?;
     let csar = read(&state, &archive).await?;
     let changed = csar.with_text(&wanted, &text).map_err(file_error)?;
-    let st = state.clone();
     let reply_path = wanted.clone();
-    state
-        .offload(async move {
-            let archive = store(&st, &actor, &package.package_file_name, changed).await?;
-            let action = ApplicationAction::UpdatePackageFile {
-                package_id: package.id.clone(),
-                from_file_id: package.archive.file_id.clone(),
-                file_path: wanted,
-                archive: archive.clone(),
-            };
-            let old = Some((package.id.clone(), package.archive.file_id.clone()));
-            run_package_command(
-                &st,
-                &actor,
-                (app_id, action, options),
-                &archive,
-                old,
-                package.id,
-            )
-            .await
-        })
-        .await?;
+    let replaced = Replaced {
+        app_id,
+        package,
+        actor,
+        options,
+    };
+    replace_archive(
+        &state,
+        replaced,
+        changed,
+        |package_id, from_file_id, archive| ApplicationAction::UpdatePackageFile {
+            package_id,
+            from_file_id,
+            file_path: wanted,
+            archive,
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(FileContent {
         file_path: reply_path,
         content: text,
@@ -252,28 +248,60 @@ pub async fn zip_package(
                 format!("the package cannot be re-packed: {e}"),
             )
         })?;
-    let st = state.clone();
-    let reply = state
-        .offload(async move {
-            let archive = store(&st, &actor, &package.package_file_name, sealed).await?;
-            let action = ApplicationAction::ZipPackage {
-                package_id: package.id.clone(),
-                from_file_id: package.archive.file_id.clone(),
-                archive: archive.clone(),
-            };
-            let old = Some((package.id.clone(), package.archive.file_id.clone()));
-            run_package_command(
-                &st,
-                &actor,
-                (app_id, action, options),
-                &archive,
-                old,
-                package.id,
-            )
-            .await
-        })
-        .await?;
+    let replaced = Replaced {
+        app_id,
+        package,
+        actor,
+        options,
+    };
+    let reply = replace_archive(
+        &state,
+        replaced,
+        sealed,
+        |package_id, from_file_id, archive| ApplicationAction::ZipPackage {
+            package_id,
+            from_file_id,
+            archive,
+        },
+    )
+    .await?;
     Ok(reply.into_response())
+}
+
+/// A package whose archive a request replaces, with who asks and how.
+struct Replaced {
+    app_id: String,
+    package: AppPackage,
+    actor: Actor,
+    options: commands::CommandOptions,
+}
+
+/// Stores `csar` as the package's new archive and runs the command `action` makes of (package
+/// id, the archive replaced, the new archive), on the database runtime.
+async fn replace_archive(
+    state: &web::Data<AppState>,
+    replaced: Replaced,
+    csar: Csar,
+    action: impl FnOnce(String, String, PackageArchive) -> ApplicationAction + Send + 'static,
+) -> Result<crate::routes::commanding::Reply, ApiError> {
+    let st = state.clone();
+    state
+        .offload(async move {
+            let Replaced {
+                app_id,
+                package,
+                actor,
+                options,
+            } = replaced;
+            let name = &package.package_file_name;
+            let archive = store(&st, &actor, name, csar).await?;
+            let from = package.archive.file_id.clone();
+            let command = action(package.id.clone(), from.clone(), archive.clone());
+            let old = Some((package.id.clone(), from));
+            let request = (app_id, command, options);
+            run_package_command(&st, &actor, request, &archive, old, package.id).await
+        })
+        .await
 }
 
 /// The package's CSAR as it is now, as an attachment (owner or admin).
