@@ -13,6 +13,7 @@
 //! - [`flavor`]: the Flavor aggregate (VM sizes of the catalogue).
 //! - [`plugin`]: the Plugin aggregate (plugins and SDKs, downloads, ratings).
 //! - [`profile`]: the Profile aggregate (industry templates a container application is made from).
+//! - [`released_package`]: the ReleasedPackage aggregate (store packages synchronised, edited, released again).
 //! - [`mephost`]: the MepHost aggregate (sandbox edge hosts, plane CIDRs).
 //! - [`uploaded_file`]: the UploadedFile aggregate (icons, API files, guides, scripts).
 //! - [`vm_catalogue`]: the older model's VM catalogue (regulations, networks, user data).
@@ -58,6 +59,7 @@ pub mod plugin;
 pub mod ports;
 pub mod profile;
 pub mod quantity;
+pub mod released_package;
 pub mod role;
 pub mod secret;
 pub mod uniqueness;

@@ -14,8 +14,8 @@ use crate::routes::{
     app_configuration, app_packages, app_release, app_scripts, app_tests, capabilities,
     capability_groups, config_maps, containerimages, containers, flavors, health, helm_charts,
     images, login, mephosts, namespaces, operation_logs, operations, pkg_specs,
-    platform_containers, plugins, profiles, projections, roles, sandbox, secrets, upload_files,
-    users, vmimages, volumes,
+    platform_containers, plugins, profiles, projections, released_packages, roles, sandbox,
+    secrets, upload_files, users, vmimages, volumes,
 };
 use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperationIds};
 
@@ -32,6 +32,9 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_packages::files::file_content, app_packages::files::update_file_content,
         app_packages::files::zip_package, app_packages::files::download,
         app_tests::create, app_tests::list, app_tests::get, app_release::release,
+        released_packages::synchronize, released_packages::list, released_packages::delete,
+        released_packages::files::structure, released_packages::files::file_content,
+        released_packages::files::edit_file_content, released_packages::files::release,
         containers::launch, containers::ssh, applications::detail::detail,
         containerimages::list, containerimages::get, containerimages::set_type, containerimages::delete, containerimages::download, containerimages::synchronize,
         containerimages::upload::chunk, containerimages::upload::cancel, containerimages::upload::merge,
@@ -102,7 +105,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         app_configuration::services::ServiceProducedBody, app_configuration::certificate::AppCertificateBody,
         app_configuration::certificate::AppConfigurationBody, app_configuration::certificate::ConfigurationUpdateBody, app_scripts::ScriptBody,
         helm_charts::HelmChartBody, helm_charts::ChartFileNode, helm_charts::ModifyInnerFile,
-        app_packages::AppPackageBody, app_packages::FilePathBody, app_packages::FileContentBody, app_packages::FileContent, workflows::package::TreeNode, app_tests::TestTaskBody, app_release::ReleaseRequest, app_release::ReleaseBody, app_release::ReleasedCapabilityBody,
+        app_packages::AppPackageBody, app_packages::FilePathBody, app_packages::FileContentBody, app_packages::FileContent, workflows::package::TreeNode, app_tests::TestTaskBody, app_release::ReleaseRequest, app_release::ReleaseBody, app_release::ReleasedCapabilityBody, released_packages::SyncItem, released_packages::ReleasedPackageBody,
         containerimages::ContainerImageBody, containerimages::ImageQuery, containerimages::ImageTypeUpdate, containerimages::ContainerImageChunkForm, containerimages::Synchronized,
         login::LoginBody, login::TokenBody, users::UserBody, users::NewUserBody, users::UserProfileBody, users::PasswordChangeBody,
         users::BindingBody, users::NewBindingBody, users::api_keys::ApiKeyBody, users::api_keys::NewApiKey, users::api_keys::NewApiKeyBody, roles::RoleBody, roles::RoleInput,

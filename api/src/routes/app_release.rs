@@ -132,7 +132,7 @@ pub fn app_store_error(error: AppStoreError) -> ApiError {
 }
 
 /// The terms: free, or a price in cents above 0.
-fn terms(body: &ReleaseRequest) -> Result<(bool, i64), ApiError> {
+pub(crate) fn terms(body: &ReleaseRequest) -> Result<(bool, i64), ApiError> {
     let invalid = |message: &str, field: &str| {
         ApiError::new(ErrorCode::InvalidField, message).with_params(vec![field.to_owned()])
     };

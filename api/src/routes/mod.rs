@@ -27,6 +27,7 @@ pub mod platform_containers;
 pub mod plugins;
 pub mod profiles;
 pub mod projections;
+pub mod released_packages;
 pub mod roles;
 pub mod sandbox;
 pub mod secrets;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     applications::configure(cfg);
     app_packages::configure(cfg);
+    released_packages::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);
     mephosts::configure(cfg);

@@ -25,6 +25,7 @@ pub mod operations;
 pub mod platform_containers;
 pub mod plugins;
 pub mod profiles;
+pub mod released_packages;
 mod statements;
 pub mod uploaded_files;
 pub mod vm_catalogue;
@@ -57,6 +58,7 @@ pub use operations::OperationsProjection;
 pub use platform_containers::PlatformContainersProjection;
 pub use plugins::{store_path, PluginsProjection};
 pub use profiles::ProfilesProjection;
+pub use released_packages::ReleasedPackagesProjection;
 pub use uploaded_files::UploadedFilesProjection;
 pub use vm_catalogue::VmCatalogueProjection;
 pub use vm_images::VmImagesProjection;
@@ -91,5 +93,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(AppPackagesProjection),
         Arc::new(AppTestsProjection),
         Arc::new(AppReleasesProjection),
+        Arc::new(ReleasedPackagesProjection),
     ]
 }

@@ -8,6 +8,7 @@ mod packaging;
 mod processes;
 mod releasing;
 mod testing;
+mod toolbox;
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -11,7 +11,7 @@ use crate::helpers::{send_form, spawn_app_with, upload_file, wait_caught_up, Tes
 /// The catalogue's "视频处理" (video processing) capability group.
 const VIDEO_GROUP: &str = "4dba5f43-d802-4ec2-89c5-a2b5d3ffa5fd";
 
-async fn release_app() -> TestApp {
+pub(super) async fn release_app() -> TestApp {
     spawn_app_with(|config| {
         config.operations.poll = std::time::Duration::from_millis(50);
     })
@@ -64,7 +64,7 @@ async fn produce(
 }
 
 /// Packages and tests the application (the test passes unless the plan says otherwise).
-async fn tested(app: &TestApp, token: &str, app_id: &str) -> String {
+pub(super) async fn tested(app: &TestApp, token: &str, app_id: &str) -> String {
     packaged(app, token, app_id).await;
     let task = app
         .request(

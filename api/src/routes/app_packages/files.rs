@@ -55,7 +55,7 @@ async fn load(
 }
 
 /// The package's files as its archive holds them now.
-async fn read(state: &AppState, archive: &StoredFile) -> Result<Csar, ApiError> {
+pub(crate) async fn read(state: &AppState, archive: &StoredFile) -> Result<Csar, ApiError> {
     let path = state.files.path_of(&archive.sha256);
     blocking(move || {
         std::fs::read(path)
@@ -87,7 +87,7 @@ async fn loaded(
 }
 
 /// A path inside the package as a body gives it.
-fn file_path(value: Option<&str>) -> Result<String, ApiError> {
+pub(crate) fn file_path(value: Option<&str>) -> Result<String, ApiError> {
     match value {
         Some(path) if path.chars().count() <= 1024 && safe_path(path) => Ok(path.to_owned()),
         _ => Err(ApiError::new(
@@ -98,7 +98,7 @@ fn file_path(value: Option<&str>) -> Result<String, ApiError> {
     }
 }
 
-fn file_error(error: CsarError) -> ApiError {
+pub(crate) fn file_error(error: CsarError) -> ApiError {
     match error {
         CsarError::NoSuchFile(_) => {
             ApiError::new(ErrorCode::PackageFileNotFound, error.to_string())

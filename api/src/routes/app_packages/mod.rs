@@ -158,7 +158,7 @@ async fn gather(state: &AppState, live: &LiveApplication) -> Result<Gathered, Ap
 }
 
 /// A package's files as a stored archive (a new uploaded file of type package), with its paths.
-async fn store(
+pub(crate) async fn store(
     state: &AppState,
     actor: &Actor,
     file_name: &str,
