@@ -241,7 +241,7 @@ fn is_manifest(root: &str, path: &str) -> bool {
 }
 
 /// Checks the entries are one chart and reads what it declares.
-fn check(entries: Vec<Entry>) -> Result<Chart, ChartError> {
+pub(crate) fn check(entries: Vec<Entry>) -> Result<Chart, ChartError> {
     let mut roots: Vec<&str> = entries.iter().map(|e| root_of(&e.path)).collect();
     roots.sort_unstable();
     roots.dedup();

@@ -36,6 +36,8 @@ pub enum CsarError {
     NotText(String),
     #[error("the package has no TOSCA-Metadata/TOSCA.meta naming its manifest")]
     NoManifest,
+    #[error("a helm chart cannot take the mep-agent: {0}")]
+    Chart(String),
 }
 
 /// One node of a package's tree (`get-pkg-structure`).

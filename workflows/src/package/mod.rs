@@ -14,9 +14,12 @@
 //! - [`csar`]: reading with limits, the tree, text edits, the manifest, the zip.
 //! - [`appd`]: the service template and image descriptions.
 //! - [`signing`]: the signing key and signature check.
+//! - [`mep_agent`]: the agent sidecar a container application's charts get when it produces or
+//!   requires services.
 
 pub mod appd;
 pub mod csar;
+pub mod mep_agent;
 pub mod signing;
 
 use std::collections::BTreeMap;
@@ -105,11 +108,20 @@ pub fn build(source: &PackageSource<'_>, signer: Option<&Signer>) -> Result<Csar
     let images = serde_json::to_vec_pretty(&appd::sw_images(source))
         .map_err(|e| CsarError::Corrupt(e.to_string()))?;
     csar.files.insert(appd::SW_IMAGE_DESC.into(), images);
+    let agent = fields.app_class == domain::application::AppClass::Container
+        && mep_agent::needed(source.app);
     for (path, bytes) in &source.artifacts {
         if !csar::safe_path(path) {
             return Err(CsarError::UnsafePath(path.clone()));
         }
-        csar.files.insert(path.clone(), bytes.clone());
+        let chart = path.starts_with(appd::CHARTS_DIR) && path.ends_with(".tgz");
+        let bytes = if agent && chart {
+            mep_agent::join(bytes, source.app)
+                .map_err(|e| CsarError::Chart(format!("{path}: {e}")))?
+        } else {
+            bytes.clone()
+        };
+        csar.files.insert(path.clone(), bytes);
     }
     csar.sealed(signer)
 }

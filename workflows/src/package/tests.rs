@@ -280,3 +280,72 @@ fn paths_outside_the_package_are_refused() {
         Err(CsarError::Corrupt(_))
     ));
 }
+
+/// A gzip tar of `entries`.
+fn tgz(entries: &[(&str, &str)]) -> Vec<u8> {
+    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut builder = tar::Builder::new(encoder);
+    for (name, data) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder
+            .append_data(&mut header, name, data.as_bytes())
+            .expect("entry");
+    }
+    builder.into_inner().and_then(|e| e.finish()).expect("tgz")
+}
+
+#[test]
+fn a_container_application_with_services_gets_the_mep_agent_in_its_charts() {
+    use domain::application::services::ServiceProduced;
+    let mut app = vm_application();
+    app.fields.app_class = AppClass::Container;
+    app.vms.clear();
+    app.services_produced.push(ServiceProduced {
+        service_name: "locator".into(),
+        version: "v1".into(),
+        protocol: "HTTP".into(),
+        internal_port: 8080,
+        ..ServiceProduced::default()
+    });
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        # the application\n        - name: web\n          image: nginx:1.25\n      initContainers:\n        - name: init\n          image: busybox\n";
+    let chart = tgz(&[
+        (
+            "web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        ),
+        ("web/values.yaml", "{}\n"),
+        ("web/templates/deployment.yaml", deployment),
+    ]);
+    let mut source = source(&app);
+    source.artifacts = vec![("Artifacts/Deployment/Charts/web.tgz".into(), chart)];
+    let csar = build(&source, None).expect("built");
+    let packed = csar
+        .files
+        .get("Artifacts/Deployment/Charts/web.tgz")
+        .expect("the chart");
+    let joined = crate::helm_chart::read_archive(packed.as_slice()).expect("still a chart");
+    let kinds: Vec<(&str, Vec<&str>)> = joined
+        .objects
+        .iter()
+        .map(|o| {
+            let names = o["spec"]["template"]["spec"]["containers"]
+                .as_sequence()
+                .map(|c| c.iter().filter_map(|c| c["name"].as_str()).collect())
+                .unwrap_or_default();
+            (o["kind"].as_str().unwrap_or_default(), names)
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("Deployment", vec!["mep-agent", "web"])),
+        "{kinds:?}"
+    );
+    assert!(kinds.iter().any(|(k, _)| *k == "ConfigMap"), "{kinds:?}");
+    let config = joined
+        .inner_text("web/templates/mep-agent-config.yaml")
+        .expect("config");
+    assert!(config.contains("serName: locator"), "{config}");
+    assert_manifest_matches(&csar, "camera-app_v1.0.mf");
+}
