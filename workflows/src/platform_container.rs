@@ -384,7 +384,7 @@ pub async fn watch_once(workflows: &Workflows, actor: &Actor) -> Result<(), RunE
             }
             let command = PlatformContainerCommand {
                 actor: actor.clone(),
-                action: Action::Observe { report, at: now() },
+                action: Action::Observe { report },
             };
             let metadata = commands::CommandMetadata::system(actor);
             let outcome = workflows

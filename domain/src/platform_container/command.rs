@@ -44,7 +44,6 @@ pub enum PlatformContainerAction {
         container_id: i64,
         verb: Verb,
         operation_id: String,
-        by: Option<i64>,
         at: DateTime<Utc>,
     },
     /// Delete it (a running one only with `force`, which also cancels an ongoing action) and
@@ -64,7 +63,6 @@ pub enum PlatformContainerAction {
     /// The watcher reports what the orchestrator says (recorded unless an action runs).
     Observe {
         report: WorkloadReport,
-        at: DateTime<Utc>,
     },
 }
 

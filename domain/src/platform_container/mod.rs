@@ -150,7 +150,6 @@ impl PlatformContainer {
                 verb,
                 operation_id,
                 at,
-                ..
             } => {
                 if let Some(op) = busy {
                     return Err(Error::Busy(op));
@@ -196,7 +195,7 @@ impl PlatformContainer {
                 ));
                 events
             }
-            A::Observe { report, .. } => {
+            A::Observe { report } => {
                 if busy.is_some() {
                     return Ok(vec![]);
                 }

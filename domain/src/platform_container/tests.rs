@@ -102,7 +102,6 @@ fn act(verb: Verb) -> PlatformContainerCommand {
         container_id: 1,
         verb,
         operation_id: "op-1".into(),
-        by: Some(5),
         at: chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
     })
 }
@@ -260,7 +259,6 @@ fn a_report_of_a_crash_loop_is_a_change_by_kubernetes() {
                 restarted_at: None,
                 pod: Some(pod.clone()),
             },
-            at: chrono::Utc::now(),
         }))
         .inspect_result()
         .expect("observed");

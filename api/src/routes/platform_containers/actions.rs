@@ -56,7 +56,6 @@ pub async fn act(
                 container_id: id,
                 verb,
                 operation_id: operation_id.clone(),
-                by: access.by(),
                 at: db::now_micros(),
             };
             let op = operation_id.clone();
