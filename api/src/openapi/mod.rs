@@ -86,7 +86,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         volumes::create, volumes::list, volumes::get, volumes::update, volumes::delete,
         platform_containers::create, platform_containers::reads::list, platform_containers::reads::get, platform_containers::update,
         platform_containers::delete, platform_containers::actions::act, platform_containers::reads::history,
-        platform_containers::usage::ingest, platform_containers::usage::container_usage, platform_containers::reads::summary,
+        platform_containers::usage::ingest::ingest, platform_containers::usage::query::container_usage, platform_containers::reads::summary,
         operations::set_orchestrator_plan,
     ),
     components(schemas(

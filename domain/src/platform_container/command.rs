@@ -61,9 +61,7 @@ pub enum PlatformContainerAction {
         events: Vec<PlatformContainerEvent>,
     },
     /// The watcher reports what the orchestrator says (recorded unless an action runs).
-    Observe {
-        report: WorkloadReport,
-    },
+    Observe { report: WorkloadReport },
 }
 
 impl PlatformContainerAction {

@@ -56,13 +56,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(web::resource("/{containerId}/actions/{action}").post(act))
             .service(web::resource("/{containerId}/status-history").get(history))
-            .service(web::resource("/{containerId}/usage").get(usage::container_usage)),
+            .service(web::resource("/{containerId}/usage").get(usage::query::container_usage)),
     )
     .service(web::resource("/api/v1/namespaces/{namespaceId}/summary").get(reads::summary))
     .service(
         web::resource("/api/v1/metrics/containers")
             .app_data(web::PayloadConfig::default().limit(usage::MAX_BATCH_BYTES))
-            .post(usage::ingest),
+            .post(usage::ingest::ingest),
     );
 }
 
