@@ -34,14 +34,6 @@ pub enum ApplicationAction {
     SelectSandboxHost {
         mep_host_id: String,
     },
-    /// Configuration (VMs, helm charts) was added or changed.
-    MarkConfigured,
-    /// The package was built and zipped.
-    MarkPackaged,
-    /// A test task was started for the package.
-    MarkTested,
-    /// The application was published to the app store.
-    Release,
     CreateNetwork(Network),
     UpdateNetwork(Network),
     DeleteNetwork {
@@ -150,10 +142,6 @@ impl ApplicationAction {
             ApplicationAction::Update(_) => "update",
             ApplicationAction::Delete => "delete",
             ApplicationAction::SelectSandboxHost { .. } => "select_sandbox_host",
-            ApplicationAction::MarkConfigured => "mark_configured",
-            ApplicationAction::MarkPackaged => "mark_packaged",
-            ApplicationAction::MarkTested => "mark_tested",
-            ApplicationAction::Release => "release",
             ApplicationAction::CreateNetwork(_) => "create_network",
             ApplicationAction::UpdateNetwork(_) => "update_network",
             ApplicationAction::DeleteNetwork { .. } => "delete_network",

@@ -41,6 +41,14 @@ use crate::operation::Operations;
 use crate::uniqueness::{HoldsUniqueKeys, UniqueKey};
 use sandbox::{check_vm, default_network_names, Network, VmConfig};
 
+/// A step of the life cycle (configuration moves the status by `LiveApplication::configured`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transition {
+    Package,
+    Test,
+    Release,
+}
+
 /// Scope of the (name, version, provider) reservation.
 pub const NAME_VERSION_PROVIDER: &str = "application.name_version_provider";
 
@@ -195,26 +203,18 @@ impl Application {
         Ok(live)
     }
 
-    /// The status change a transition command asks for, or why it is not allowed.
+    /// The status change a step of the life cycle makes, or why the status does not allow it.
+    /// Only the commands that do the step (a re-pack, a test task, a release) take it.
     fn transition(
         live: &LiveApplication,
-        action: &ApplicationAction,
+        step: Transition,
     ) -> Result<Option<AppStatus>, ApplicationError> {
         use AppStatus::*;
         let from = live.status;
-        let (name, to, allowed): (&'static str, AppStatus, &[AppStatus]) = match action {
-            // A configuration change invalidates an earlier package or test.
-            ApplicationAction::MarkConfigured => (
-                "configure",
-                Configured,
-                &[Created, Configured, Packaged, Tested],
-            ),
-            ApplicationAction::MarkPackaged => {
-                ("package", Packaged, &[Configured, Packaged, Tested])
-            }
-            ApplicationAction::MarkTested => ("test", Tested, &[Packaged, Tested]),
-            ApplicationAction::Release => ("release", Released, &[Tested]),
-            _ => return Ok(None),
+        let (name, to, allowed): (&'static str, AppStatus, &[AppStatus]) = match step {
+            Transition::Package => ("package", Packaged, &[Configured, Packaged, Tested]),
+            Transition::Test => ("test", Tested, &[Packaged, Tested]),
+            Transition::Release => ("release", Released, &[Tested]),
         };
         if !allowed.contains(&from) {
             return Err(ApplicationError::transition(name, from));

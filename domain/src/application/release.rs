@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::package::AppPackage;
 use super::testing::TestTask;
-use super::{Application, ApplicationAction, ApplicationError, LiveApplication};
+use super::{Application, ApplicationError, LiveApplication, Transition};
 
 /// A release (`tbl_release_config`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ impl LiveApplication {
         if package.edited {
             return Err(ApplicationError::PackageEdited);
         }
-        Application::transition(self, &ApplicationAction::Release)?;
+        Application::transition(self, Transition::Release)?;
         let newest = self
             .test_tasks
             .iter()

@@ -133,7 +133,7 @@ fn another_tenant_cannot_update_delete_or_select_a_host() {
         ApplicationAction::SelectSandboxHost {
             mep_host_id: "1f0c8a4e-7d7e-4d6b-9a43-0f1c2d3e4f50".into(),
         },
-        ApplicationAction::MarkConfigured,
+        ApplicationAction::DeleteAppCertificate,
     ] {
         Spec::with(())
             .given(vec![created()])
@@ -164,7 +164,7 @@ fn commands_on_a_missing_application_are_not_found() {
     for action in [
         ApplicationAction::Update(fields("camera-app")),
         ApplicationAction::Delete,
-        ApplicationAction::MarkConfigured,
+        ApplicationAction::DeleteAppCertificate,
     ] {
         Spec::with(())
             .given_no_previous_events()
@@ -222,69 +222,23 @@ fn a_sandbox_host_id_must_be_a_uuid() {
         .then_expect_error(ApplicationError::InvalidField(FieldError::MepHostId));
 }
 
-#[test]
-fn the_status_walks_created_configured_packaged_tested_released() {
-    use AppStatus::*;
-    Spec::with(())
-        .given(vec![created()])
-        .when(cmd(owner(), ApplicationAction::MarkConfigured))
-        .then_expect_events(vec![moved(Created, Configured)]);
-    Spec::with(())
-        .given(vec![created(), moved(Created, Configured)])
-        .when(cmd(owner(), ApplicationAction::MarkPackaged))
-        .then_expect_events(vec![moved(Configured, Packaged)]);
-    Spec::with(())
-        .given(vec![
-            created(),
-            moved(Created, Configured),
-            moved(Configured, Packaged),
-        ])
-        .when(cmd(owner(), ApplicationAction::MarkTested))
-        .then_expect_events(vec![moved(Packaged, Tested)]);
-    Spec::with(())
-        .given(vec![
-            created(),
-            moved(Created, Configured),
-            moved(Configured, Packaged),
-            moved(Packaged, Tested),
-        ])
-        .when(cmd(owner(), ApplicationAction::Release))
-        .then_expect_events(vec![moved(Tested, Released)]);
+/// The live application after `events`.
+fn live_after(events: Vec<ApplicationEvent>) -> LiveApplication {
+    let mut app = Application::default();
+    for event in events {
+        app.apply(event);
+    }
+    app.state.expect("live")
 }
 
 #[test]
-fn a_status_cannot_skip_a_step() {
+fn the_status_walks_created_configured_packaged_tested_released() {
     use AppStatus::*;
-    let cases = [
-        (
-            vec![created()],
-            ApplicationAction::MarkPackaged,
-            "package",
-            "CREATED",
-        ),
-        (
-            vec![created()],
-            ApplicationAction::MarkTested,
-            "test",
-            "CREATED",
-        ),
-        (
-            vec![created()],
-            ApplicationAction::Release,
-            "release",
-            "CREATED",
-        ),
+    let steps = [
         (
             vec![created(), moved(Created, Configured)],
-            ApplicationAction::MarkTested,
-            "test",
-            "CONFIGURED",
-        ),
-        (
-            vec![created(), moved(Created, Configured)],
-            ApplicationAction::Release,
-            "release",
-            "CONFIGURED",
+            Transition::Package,
+            Packaged,
         ),
         (
             vec![
@@ -292,16 +246,50 @@ fn a_status_cannot_skip_a_step() {
                 moved(Created, Configured),
                 moved(Configured, Packaged),
             ],
-            ApplicationAction::Release,
-            "release",
-            "PACKAGED",
+            Transition::Test,
+            Tested,
+        ),
+        (
+            vec![
+                created(),
+                moved(Created, Configured),
+                moved(Configured, Packaged),
+                moved(Packaged, Tested),
+            ],
+            Transition::Release,
+            Released,
         ),
     ];
-    for (given, action, name, from) in cases {
-        Spec::with(())
-            .given(given)
-            .when(cmd(owner(), action))
-            .then_expect_error(ApplicationError::InvalidTransition { action: name, from });
+    for (given, step, to) in steps {
+        assert_eq!(
+            Application::transition(&live_after(given), step),
+            Ok(Some(to))
+        );
+    }
+}
+
+#[test]
+fn a_status_cannot_skip_a_step() {
+    use AppStatus::*;
+    let configured = vec![created(), moved(Created, Configured)];
+    let packaged = vec![
+        created(),
+        moved(Created, Configured),
+        moved(Configured, Packaged),
+    ];
+    let cases = [
+        (vec![created()], Transition::Package, "package", "CREATED"),
+        (vec![created()], Transition::Test, "test", "CREATED"),
+        (vec![created()], Transition::Release, "release", "CREATED"),
+        (configured.clone(), Transition::Test, "test", "CONFIGURED"),
+        (configured, Transition::Release, "release", "CONFIGURED"),
+        (packaged, Transition::Release, "release", "PACKAGED"),
+    ];
+    for (given, step, name, from) in cases {
+        assert_eq!(
+            Application::transition(&live_after(given), step),
+            Err(ApplicationError::InvalidTransition { action: name, from })
+        );
     }
 }
 
@@ -322,20 +310,13 @@ fn a_released_application_is_frozen() {
             ApplicationAction::Update(fields("camera-app-2")),
         ))
         .then_expect_error(ApplicationError::Released);
-    Spec::with(())
-        .given(released.clone())
-        .when(cmd(owner(), ApplicationAction::MarkConfigured))
-        .then_expect_error(ApplicationError::InvalidTransition {
-            action: "configure",
-            from: "RELEASED",
-        });
-    Spec::with(())
-        .given(released)
-        .when(cmd(owner(), ApplicationAction::Release))
-        .then_expect_error(ApplicationError::InvalidTransition {
+    assert_eq!(
+        Application::transition(&live_after(released), Transition::Release),
+        Err(ApplicationError::InvalidTransition {
             action: "release",
             from: "RELEASED",
-        });
+        })
+    );
 }
 
 #[test]
@@ -347,8 +328,16 @@ fn reconfiguring_a_packaged_application_sends_it_back_to_configured() {
             moved(Created, Configured),
             moved(Configured, Packaged),
         ])
-        .when(cmd(owner(), ApplicationAction::MarkConfigured))
-        .then_expect_events(vec![moved(Packaged, Configured)]);
+        .when(cmd(
+            owner(),
+            ApplicationAction::Update(fields("camera-app-2")),
+        ))
+        .then_expect_events(vec![
+            ApplicationEvent::ApplicationUpdated {
+                fields: fields("camera-app-2"),
+            },
+            moved(Packaged, Configured),
+        ]);
 }
 
 #[test]

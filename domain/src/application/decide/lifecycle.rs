@@ -1,12 +1,11 @@
-//! Creating, updating and deleting an application, selecting its sandbox host, and moving its
-//! life-cycle status.
+//! Creating, updating and deleting an application, and selecting its sandbox host.
 
 use chrono::{DateTime, Utc};
 
 use super::Decision;
 use crate::application::{
-    AppClass, AppStatus, Application, ApplicationAction, ApplicationCommand, ApplicationError,
-    ApplicationEvent, ApplicationFields, FieldError, LiveApplication,
+    AppClass, AppStatus, Application, ApplicationCommand, ApplicationError, ApplicationEvent,
+    ApplicationFields, FieldError, LiveApplication,
 };
 
 impl Application {
@@ -79,21 +78,5 @@ impl Application {
         Ok(vec![ApplicationEvent::SandboxHostSelected {
             mep_host_id: mep_host_id.to_owned(),
         }])
-    }
-
-    /// A status transition (configure, package, test, release).
-    pub(super) fn change_status(
-        &self,
-        command: &ApplicationCommand,
-        transition: &ApplicationAction,
-    ) -> Decision {
-        let live = self.live_for(command)?;
-        Ok(Self::transition(live, transition)?
-            .map(|to| ApplicationEvent::ApplicationStatusChanged {
-                from: live.status,
-                to,
-            })
-            .into_iter()
-            .collect())
     }
 }

@@ -1,7 +1,7 @@
 //! What an Application command decides: one function per use case, each returning the events to
 //! append (none when the command changes nothing) or the rejection. `handle` only dispatches.
 //!
-//! - [`lifecycle`]: create, update, delete, sandbox host selection, status transitions.
+//! - [`lifecycle`]: create, update, delete, sandbox host selection.
 //! - [`sandbox`]: networks and VMs of a VM application.
 //! - [`operations`]: the clean-env operation, its steps and its cancellation.
 //! - [`rules`]: the MEC traffic and DNS rules of the app configuration.
@@ -110,7 +110,6 @@ impl Application {
             } => self.zip_package(command, package_id, from_file_id, archive),
             A::StartTest { task, at } => self.start_test(command, task, *at),
             A::ReleaseApp(release) => self.release(command, release),
-            transition => self.change_status(command, transition),
         }
     }
 }

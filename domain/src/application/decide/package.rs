@@ -3,9 +3,9 @@
 
 use super::Decision;
 use crate::application::package::{AppPackage, PackageArchive};
+use crate::application::Transition;
 use crate::application::{
-    AppClass, Application, ApplicationAction, ApplicationCommand, ApplicationError,
-    ApplicationEvent, LiveApplication,
+    AppClass, Application, ApplicationCommand, ApplicationError, ApplicationEvent, LiveApplication,
 };
 
 impl LiveApplication {
@@ -75,7 +75,7 @@ impl Application {
             package_id: package_id.to_owned(),
             archive: archive.clone(),
         }];
-        if let Some(to) = Self::transition(live, &ApplicationAction::MarkPackaged)? {
+        if let Some(to) = Self::transition(live, Transition::Package)? {
             events.push(ApplicationEvent::ApplicationStatusChanged {
                 from: live.status,
                 to,

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::Decision;
 use crate::application::testing::TestTask;
+use crate::application::Transition;
 use crate::application::{
-    Application, ApplicationAction, ApplicationCommand, ApplicationError, ApplicationEvent,
-    LiveApplication,
+    Application, ApplicationCommand, ApplicationError, ApplicationEvent, LiveApplication,
 };
 use crate::operation::{OperationEvent, OperationKind};
 
@@ -20,7 +20,7 @@ impl LiveApplication {
         if package.edited {
             return Err(ApplicationError::PackageEdited);
         }
-        Application::transition(self, &ApplicationAction::MarkTested)?;
+        Application::transition(self, Transition::Test)?;
         if let Some(running) = self.operations.ongoing() {
             return Err(ApplicationError::OperationRunning(running.id.clone()));
         }
@@ -44,7 +44,7 @@ impl Application {
             return Err(ApplicationError::PackageChanged);
         }
         let mut events = vec![ApplicationEvent::TestTaskCreated { task: task.clone() }];
-        if let Some(to) = Self::transition(live, &ApplicationAction::MarkTested)? {
+        if let Some(to) = Self::transition(live, Transition::Test)? {
             events.push(ApplicationEvent::ApplicationStatusChanged {
                 from: live.status,
                 to,
