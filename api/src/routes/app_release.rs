@@ -14,17 +14,16 @@ use domain::application::services::ServiceProduced;
 use domain::application::{Application, ApplicationAction, ApplicationCommand, LiveApplication};
 use domain::capability::CapabilityAction;
 use domain::ports::{AppStoreError, StoreUpload, StoredApp};
-use domain::uploaded_file::UploadedFile;
 use domain::{Actor, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::app_packages::stored_bytes;
 use super::capabilities::{self, CapabilityRequest};
 use super::commanding::{
     json_bytes, metadata, options, replay, run_command, AppState, CommandEndpoint, CommandHeaders,
     CommandRequest, Reply,
 };
-use super::helm_charts::blocking;
 use super::operations::owned_application;
 use super::parse_uuid;
 use crate::auth::Caller;
@@ -230,19 +229,13 @@ async fn file_bytes(
     file_id: &str,
     what: &str,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    let file: UploadedFile = st.load(file_id).await?;
-    let content = file.fields.and_then(|f| f.content).ok_or_else(|| {
+    stored_bytes(st, file_id).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidFileReference,
             format!("the application's {what} file has no content to send (a catalogue file has none): name an uploaded one (POST /mec/developer/v2/upload-files)"),
         )
         .with_params(vec![format!("{what}FileId")])
-    })?;
-    let path = st.files.path_of(&content.sha256);
-    let bytes = blocking(move || std::fs::read(path))
-        .await?
-        .map_err(|e| ApiError::internal(&format!("a stored file is unreadable: {e}")))?;
-    Ok((content.file_name, bytes))
+    })
 }
 
 /// Takes back capabilities a release registered (best effort: logged).

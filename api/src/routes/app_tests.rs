@@ -8,16 +8,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::application::testing::TestTask;
 use domain::application::{Application, ApplicationAction, ApplicationCommand};
 use domain::ports::TestPlatformError;
-use domain::uploaded_file::UploadedFile;
 use projections::read_models::app_tests::query;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::app_packages::stored_bytes;
 use super::commanding::{
     metadata, options, requested_position, run_command, AppState, CommandEndpoint, CommandHeaders,
     CommandRequest,
 };
-use super::helm_charts::blocking;
 use super::operations::owned_application;
 use super::parse_uuid;
 use crate::auth::Caller;
@@ -134,15 +133,9 @@ pub async fn create(
                 .package
                 .clone()
                 .ok_or_else(super::app_packages::not_found)?;
-            let file: UploadedFile = st.load(&package.archive.file_id).await?;
-            let content = file
-                .fields
-                .and_then(|f| f.content)
-                .ok_or_else(|| ApiError::internal("a package's archive file is missing"))?;
-            let path = st.files.path_of(&content.sha256);
-            let bytes = blocking(move || std::fs::read(path))
+            let (_, bytes) = stored_bytes(&st, &package.archive.file_id)
                 .await?
-                .map_err(|e| ApiError::internal(&format!("a stored package is unreadable: {e}")))?;
+                .ok_or_else(|| ApiError::internal("a package's archive file is missing"))?;
             let created = st
                 .test_platform
                 .port

@@ -98,6 +98,19 @@ pub(crate) fn file_path(value: Option<&str>) -> Result<String, ApiError> {
     }
 }
 
+/// The path and new text an edit names: a path inside the package, text of at most 1 MB.
+pub(crate) fn edit_request(body: &FileContentBody) -> Result<(String, String), ApiError> {
+    let wanted = file_path(body.file_path.as_deref())?;
+    let Some(text) = body.content.clone().filter(|c| c.len() <= MAX_TEXT) else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "content is required: UTF-8 text of at most 1 MB",
+        )
+        .with_params(vec!["content".into()]));
+    };
+    Ok((wanted, text))
+}
+
 pub(crate) fn file_error(error: CsarError) -> ApiError {
     match error {
         CsarError::NoSuchFile(_) => {
@@ -176,14 +189,7 @@ pub async fn update_file_content(
     path: web::Path<String>,
     body: JsonBody<FileContentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let wanted = file_path(body.file_path.as_deref())?;
-    let Some(text) = body.content.clone().filter(|c| c.len() <= MAX_TEXT) else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidField,
-            "content is required: UTF-8 text of at most 1 MB",
-        )
-        .with_params(vec!["content".into()]));
-    };
+    let (wanted, text) = edit_request(&body)?;
     let options = options(&req, &json_bytes(&*body))?;
     let Loaded {
         app_id,

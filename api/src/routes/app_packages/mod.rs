@@ -72,8 +72,8 @@ pub(crate) fn not_found() -> ApiError {
     ApiError::new(ErrorCode::PackageNotFound, "no package has this id")
 }
 
-/// Reads a stored file's bytes.
-async fn stored_bytes(
+/// A stored file's name and bytes (`None` for a file without content, as the catalogue's).
+pub(crate) async fn stored_bytes(
     state: &AppState,
     file_id: &str,
 ) -> Result<Option<(String, Vec<u8>)>, ApiError> {

@@ -5,14 +5,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::ports::StoreUpload;
 use domain::released_package::{ReleasedPackageAction, Republication};
-use workflows::package::csar::MAX_TEXT;
 use workflows::package::TreeNode;
 
 use super::{load, run_released};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::request_rules::JsonBody;
-use crate::routes::app_packages::files::{file_error, file_path, read};
+use crate::routes::app_packages::files::{edit_request, file_error, file_path, read};
 use crate::routes::app_packages::{store, FileContent, FileContentBody, FilePathBody};
 use crate::routes::app_release::{app_store_error, terms, ReleaseRequest};
 use crate::routes::commanding::{json_bytes, options, AppState, CommandHeaders};
@@ -79,14 +78,7 @@ pub async fn edit_file_content(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.admin()?;
     let id = parse_uuid(&path, "packageId")?;
-    let wanted = file_path(body.file_path.as_deref())?;
-    let Some(text) = body.content.clone().filter(|c| c.len() <= MAX_TEXT) else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidField,
-            "content is required: UTF-8 text of at most 1 MB",
-        )
-        .with_params(vec!["content".into()]));
-    };
+    let (wanted, text) = edit_request(&body)?;
     let options = options(&req, &json_bytes(&*body))?;
     let st = state.clone();
     let key = id.clone();
