@@ -117,8 +117,8 @@ pub struct VmImageRequest {
         pattern = r"^[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub name: Option<String>,
-    /// `public` or `private` (default).
-    #[schema(nullable = false, pattern = "^(public|private)$")]
+    /// `public` or `private` (default when absent or null).
+    #[schema(pattern = "^(public|private)$")]
     pub visible_type: Option<String>,
     #[schema(
         required = true,
@@ -136,14 +136,14 @@ pub struct VmImageRequest {
         pattern = r"^[A-Za-z0-9._ -]+$"
     )]
     pub os_version: Option<String>,
-    /// `32` or `64` (default).
-    #[schema(nullable = false, pattern = "^(32|64)$")]
+    /// `32` or `64` (default when absent or null).
+    #[schema(pattern = "^(32|64)$")]
     pub os_bit_type: Option<String>,
     #[schema(required = true, nullable = false, minimum = 1, maximum = 9999)]
     #[serde(deserialize_with = "domain::json_integer::optional_integer")]
     pub system_disk_size: Option<i64>,
-    /// `virtio` (default), `ide` or `scsi`.
-    #[schema(nullable = false, pattern = "^(virtio|ide|scsi)$")]
+    /// `virtio` (default when absent or null), `ide` or `scsi`.
+    #[schema(pattern = "^(virtio|ide|scsi)$")]
     pub disk_bus: Option<String>,
 }
 
