@@ -6,6 +6,7 @@
 //! and the idempotency record commit together or not at all.
 //!
 //! # Layout
+//! - [`audit`]: the log read for people: histories with diffs, states as of a moment, who did what.
 //! - [`metadata`]: who/why/correlation metadata recorded on every event.
 //! - [`store`]: loading an aggregate from its events and appending new ones.
 //! - [`executor`]: the command loop: load, decide, append, retry on conflict, idempotency.
@@ -19,6 +20,7 @@
 //! - [`rotation`]: a new secret key, and namespace secrets re-sealed under it.
 //! - [`passwords`]: Argon2id password hashes, sealed.
 
+pub mod audit;
 pub mod catalogue;
 pub mod error;
 pub mod executor;

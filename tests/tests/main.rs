@@ -10,6 +10,7 @@ mod app_packages;
 mod app_services;
 mod applications;
 mod architecture;
+mod audit;
 mod auth_and_errors;
 mod capabilities;
 mod capability_groups;

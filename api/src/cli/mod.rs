@@ -1,8 +1,10 @@
-//! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `secrets`, `projections`. Flags fall back to
+//! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `secrets`, `projections`,
+//! `audit`. Flags fall back to
 //! environment variables (`DATABASE_URL`, `EDGEDEV_BIND`, `EDGEDEV_DATA_DIR`, ...); they are
 //! declared in `args`, and run here.
 
 mod args;
+mod audit;
 mod users;
 
 pub use args::*;
@@ -106,6 +108,13 @@ pub async fn run(command: Command) -> CliResult {
             with_database(&database, |pool| async move {
                 rotate_key(pool, &data_dir, action).await
             })
+            .await
+        }
+        Command::Audit { database, action } => {
+            with_database(
+                &database,
+                |pool| async move { audit::run(pool, action).await },
+            )
             .await
         }
         Command::Projections { database, action } => {

@@ -58,6 +58,7 @@ error_codes! {
     InvalidId = ("INVALID_ID", BAD_REQUEST, Some(20002), "a path id is not a valid id"),
     InvalidPath = ("INVALID_PATH", BAD_REQUEST, Some(20002), "the path cannot be read"),
     InvalidQuery = ("INVALID_QUERY", BAD_REQUEST, Some(20002), "a query parameter cannot be read"),
+    NoStateModel = ("NO_STATE_MODEL", BAD_REQUEST, None, "the aggregate type records facts only (request_log): it has a history but no state to fold"),
     InvalidPaging = ("INVALID_PAGING", BAD_REQUEST, Some(20002), "limit or offset is out of range"),
     InvalidPosition = ("INVALID_POSITION", BAD_REQUEST, Some(20002), "X-Edgedev-Position is not '<transaction id>:<position>'"),
     InvalidIfMatch = ("INVALID_IF_MATCH", BAD_REQUEST, Some(20002), "If-Match is not a version as given in ETag"),
@@ -122,6 +123,8 @@ error_codes! {
     VolumeNotFound = ("VOLUME_NOT_FOUND", NOT_FOUND, None, "the namespace has no volume with this id"),
     PlatformImageNotFound = ("PLATFORM_IMAGE_NOT_FOUND", NOT_FOUND, None, "no container-platform image has this id"),
     ContainerNotFound = ("CONTAINER_NOT_FOUND", NOT_FOUND, None, "the namespace has no container with this id"),
+    AggregateNotFound = ("AGGREGATE_NOT_FOUND", NOT_FOUND, None, "no aggregate of this type has this id"),
+    NoStateYet = ("NO_STATE_YET", NOT_FOUND, None, "the aggregate had no event yet at the `asOf` version or time"),
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
     ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),

@@ -11,9 +11,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::routes::applications::{self, dto};
 use crate::routes::{
-    app_configuration, app_packages, app_release, app_scripts, app_tests, capabilities,
-    capability_groups, config_maps, containerimages, containers, flavors, health, helm_charts,
-    images, login, mephosts, namespaces, operation_logs, operations, pkg_specs,
+    app_configuration, app_packages, app_release, app_scripts, app_tests, audit_trail,
+    capabilities, capability_groups, config_maps, containerimages, containers, flavors, health,
+    helm_charts, images, login, mephosts, namespaces, operation_logs, operations, pkg_specs,
     platform_containers, plugins, profiles, projections, released_packages, roles, sandbox,
     secrets, upload_files, users, vmimages, volumes,
 };
@@ -42,6 +42,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         plugins::upload, plugins::list, plugins::update, plugins::delete, plugins::downloads::download, plugins::downloads::logo,
         plugins::downloads::api_file, plugins::downloads::content, plugins::score,
         projections::list, projections::rebuild, projections::resume,
+        audit_trail::history, audit_trail::state_as_of, audit_trail::events,
         health::health, health::livez, health::readyz, health::metrics,
         mephosts::create, mephosts::update, mephosts::delete, mephosts::list, mephosts::get, mephosts::logs,
         sandbox::create_network, sandbox::update_network, sandbox::delete_network, sandbox::list_networks,
@@ -91,7 +92,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
-        projections::ProjectionStatusDto, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
+        projections::ProjectionStatusDto, audit_trail::AuditEventBody, audit_trail::HistoryBody, audit_trail::StateBody, audit_trail::EventPageBody, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
         mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ChunkForm, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan, workflows::test_platform::TestPlatformPlan, workflows::app_store::AppStorePlan,
@@ -138,6 +139,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
         (name = "vms", description = "Networks and virtual machines of VM applications"),
         (name = "vmimages", description = "VM images: chunked upload, merge and check, slimming, download"),
         (name = "operations", description = "Long-running operations, health, metrics and projections"),
+        (name = "audit", description = "The log read for people: histories with state changes, states as of a moment, who did what"),
         (name = "auth", description = "Container platform: logins of its users"),
         (name = "users", description = "Container platform: users, their passwords, locks and role bindings"),
         (name = "roles", description = "Container platform: roles, named sets of resource:verb permissions"),

@@ -7,6 +7,7 @@ pub mod app_release;
 pub mod app_scripts;
 pub mod app_tests;
 pub mod applications;
+pub mod audit_trail;
 pub mod capabilities;
 pub mod capability_groups;
 pub mod commanding;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     released_packages::configure(cfg);
     plugins::configure(cfg);
     projections::configure(cfg);
+    audit_trail::configure(cfg);
     mephosts::configure(cfg);
     capabilities::configure(cfg);
     flavors::configure(cfg);

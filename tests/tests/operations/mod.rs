@@ -24,13 +24,13 @@ use crate::helpers::{
 };
 
 const PLANES: &str = "VDU1_APP_Plane01_IP=192.168.220.0/24;VDU1_APP_Plane02_IP=192.168.221.0/24;VDU1_APP_Plane03_IP=192.168.222.0/24";
-const PASSWORD: &str = "Sup3r-secret'pw\"";
+pub(crate) const PASSWORD: &str = "Sup3r-secret'pw\"";
 
-async fn fast_app() -> TestApp {
+pub(crate) async fn fast_app() -> TestApp {
     spawn_app_with(|c| c.operations.poll = Duration::from_millis(20)).await
 }
 
-fn host_body(name: &str, lcm_ip: &str, lcm_port: u16, mec_ip: &str) -> Value {
+pub(crate) fn host_body(name: &str, lcm_ip: &str, lcm_port: u16, mec_ip: &str) -> Value {
     json!({
         "name": name, "lcmIp": lcm_ip, "lcmProtocol": "http", "lcmPort": lcm_port, "architecture": "X86",
         "status": "NORMAL", "mecHostIp": mec_ip, "vimType": "OpenStack", "mecHostUserName": "root",
@@ -39,7 +39,7 @@ fn host_body(name: &str, lcm_ip: &str, lcm_port: u16, mec_ip: &str) -> Value {
 }
 
 /// Calls `base` and asserts the status.
-async fn expect(
+pub(crate) async fn expect(
     base: &str,
     method: &str,
     path: &str,
@@ -59,7 +59,12 @@ fn vm_app_body(name: &str) -> Value {
 }
 
 /// A VM application of `token` with one VM on two default networks, its host selected.
-async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (String, String) {
+pub(crate) async fn configured_vm(
+    base: &str,
+    token: &str,
+    name: &str,
+    host_id: &str,
+) -> (String, String) {
     let app = expect(
         base,
         "POST",
@@ -102,7 +107,7 @@ async fn configured_vm(base: &str, token: &str, name: &str, host_id: &str) -> (S
 }
 
 /// Calls `base` and asserts the refusal: its status and stable code.
-async fn refused(
+pub(crate) async fn refused(
     base: &str,
     method: &str,
     path: &str,
@@ -122,7 +127,7 @@ async fn refused(
 }
 
 /// Registers a sandbox host as `admin`; returns the host.
-async fn post_host(base: &str, admin: &str, body: Value) -> Value {
+pub(crate) async fn post_host(base: &str, admin: &str, body: Value) -> Value {
     expect(
         base,
         "POST",
@@ -135,13 +140,13 @@ async fn post_host(base: &str, admin: &str, body: Value) -> Value {
 }
 
 /// Launches a VM; returns `{operationId}`.
-async fn launch(base: &str, tenant: &str, app_id: &str, vm_id: &str) -> Value {
+pub(crate) async fn launch(base: &str, tenant: &str, app_id: &str, vm_id: &str) -> Value {
     let path = format!("/mec/developer/v2/applications/{app_id}/vms/{vm_id}/action/launch");
     expect(base, "POST", &path, tenant, None, 200).await
 }
 
 /// Polls the operation until it ends (bounded) and returns it.
-async fn finished(base: &str, token: &str, operation_id: &str) -> Value {
+pub(crate) async fn finished(base: &str, token: &str, operation_id: &str) -> Value {
     for _ in 0..600 {
         let op = expect(
             base,
