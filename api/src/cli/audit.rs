@@ -25,8 +25,8 @@ fn print_json(value: &impl serde::Serialize) -> CliResult {
 /// One line per event; a diff's operations indented below it.
 fn print_table(events: &[AuditEvent]) {
     println!(
-        "{:>8} {:>10}  {:<30} {:<24} {:<20} {}",
-        "SEQ", "POSITION", "RECORDED", "EVENT", "USER", "CORRELATION"
+        "{:>8} {:>10}  {:<30} {:<24} {:<20} CORRELATION",
+        "SEQ", "POSITION", "RECORDED", "EVENT", "USER"
     );
     for e in events {
         println!(
