@@ -1,11 +1,12 @@
 //! The `edgedev` command line: `serve`, `migrate`, `token`, `users`, `secrets`, `projections`,
-//! `audit`. Flags fall back to
+//! `audit`, `verify`. Flags fall back to
 //! environment variables (`DATABASE_URL`, `EDGEDEV_BIND`, `EDGEDEV_DATA_DIR`, ...); they are
 //! declared in `args`, and run here.
 
 mod args;
 mod audit;
 mod users;
+mod verify;
 
 pub use args::*;
 
@@ -114,6 +115,13 @@ pub async fn run(command: Command) -> CliResult {
             with_database(
                 &database,
                 |pool| async move { audit::run(pool, action).await },
+            )
+            .await
+        }
+        Command::Verify { database, action } => {
+            with_database(
+                &database,
+                |pool| async move { verify::run(pool, action).await },
             )
             .await
         }

@@ -105,16 +105,17 @@ impl ProjectionRuntime {
         self.projections.iter().find(|p| p.name() == name)
     }
 
-    /// Ensures every projection, and the relay, has a checkpoint row.
+    /// Ensures every projection, the chainer and the relay has a checkpoint row.
     pub async fn register_all(&self) -> Result<(), DbError> {
         for projection in self.projections.iter() {
             register(&self.pool, projection.name()).await?;
         }
+        crate::chain::register(&self.pool).await?;
         crate::relay::register(&self.pool, self.relay.is_some()).await
     }
 
-    /// Starts the wake-up listener, the loop that drives this process's projections, and the
-    /// relay.
+    /// Starts the wake-up listener, the loop that drives this process's projections, the
+    /// chainer and the relay.
     pub async fn start(&self) -> Result<Vec<JoinHandle<()>>, DbError> {
         self.register_all().await?;
         let (wake_tx, wake_rx) = watch::channel(0u64);
@@ -126,6 +127,12 @@ impl ProjectionRuntime {
         let runtime = self.clone();
         let wake = wake_rx.clone();
         handles.push(tokio::spawn(async move { runtime.run(wake).await }));
+        handles.push(tokio::spawn(crate::chain::run(
+            self.pool.clone(),
+            self.config.poll_interval,
+            wake_rx.clone(),
+            self.shutdown.subscribe(),
+        )));
         if let Some(relay) = self.relay.clone() {
             let relay_task =
                 crate::relay::run(self.pool.clone(), relay, wake_rx, self.shutdown.subscribe());

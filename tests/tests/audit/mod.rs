@@ -1,4 +1,6 @@
 //! The audit tooling (docs/audit.md): histories with the state change of each event, states as
-//! of a version or a time, who did what.
+//! of a version or a time, who did what; the tamper-evident chain and its verifier; the projections verifier.
 
+mod chain;
 mod history;
+mod verify;
