@@ -1,10 +1,11 @@
 //! `edgedev verify projections`: a clean log verifies (every projection rebuilt in a shadow
 //! schema equals its live tables); a changed, a missing and an extra read-model row are each
-//! reported exactly (table, key, columns) with exit 1; nothing of the shadow is left behind.
+//! reported exactly (table, key, columns) with exit 1; nothing of the shadow is left behind. The
+//! benchmark's generated log verifies too, chain and projections.
 
 use serde_json::{json, Value};
 
-use crate::helpers::{app_body, spawn_app_with, wait_caught_up};
+use crate::helpers::{app_body, fresh_database, spawn_app_with, wait_caught_up};
 
 /// Runs `edgedev verify projections --json [names]`: (succeeded, report).
 fn verify(url: &str, names: &[&str]) -> (bool, Value) {
@@ -105,4 +106,54 @@ async fn the_verifier_passes_a_clean_log_and_names_each_drifted_row() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr)
         .contains("no projection is named no_such_projection"));
+}
+
+/// Runs `edgedev verify chain --catch-up --json`: (succeeded, report).
+fn verify_chain(url: &str) -> (bool, Value) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .args(["verify", "chain", "--catch-up", "--json"])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("verify runs");
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}): {output:?}"));
+    (output.status.success(), report)
+}
+
+#[actix_web::test]
+async fn the_generated_log_verifies_chain_and_projections() {
+    let url = fresh_database().await;
+    let pool = db::Pool::connect(&url, 4).await.expect("connect");
+    edgedev_bench::generator::generate_applications(&pool, 1, 100)
+        .await
+        .expect("generate");
+    let runtime = projections::ProjectionRuntime::new(
+        pool.clone(),
+        projections::all_projections(),
+        projections::RuntimeConfig::default(),
+    );
+    runtime.register_all().await.expect("register");
+    runtime
+        .catch_up_group(&runtime.names())
+        .await
+        .expect("no poison event");
+    let (ok, report) = verify_chain(&url);
+    assert!(ok, "{report}");
+    let events: i64 = pool
+        .query_one("SELECT count(*) FROM events", &[])
+        .await
+        .and_then(db::scalar)
+        .expect("count");
+    assert_eq!(report["links"], events);
+    let (ok, report) = verify(&url, &[]);
+    assert!(ok, "{report}");
+    let rebuilt: u64 = report["projections"]
+        .as_array()
+        .expect("projections")
+        .iter()
+        .map(|p| p["events"].as_u64().expect("events"))
+        .max()
+        .expect("some");
+    assert_eq!(rebuilt as i64, events, "rebuilt up to the head");
+    pool.close();
 }
