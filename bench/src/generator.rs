@@ -117,7 +117,7 @@ FROM rows ORDER BY n, t, sequence
 /// times by other tenants and rated by two.
 const GENERATE_PLUGINS: &str = r#"
 WITH plugins AS (
-    SELECT n, md5('gen-plugin-' || n)::uuid::text AS id, 'tenant-' || (n % 50) AS owner,
+    SELECT n, md5('gen-plugin-' || n) AS id, 'tenant-' || (n % 50) AS owner,
            to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
            jsonb_build_object('name', 'gen-plugin-' || n,
                'codeLanguage', (ARRAY['JAVA', 'Python', 'Go', '.Net', 'PHP'])[n / 20 % 5 + 1],
@@ -147,6 +147,8 @@ WITH plugins AS (
                'score', (n / 20 + r) % 5 + 1, 'at', at)
     FROM plugins, generate_series(1, 2) AS r
 )
+-- Every plugin event at version 1: downloads and ratings in their version-1 form (`at`), which
+-- the upcasters read as version 2 (domain::upcast).
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
 SELECT 'plugin', id, sequence, event_type, '1', payload,
        jsonb_build_object('user_id', owner, 'user_name', owner, 'correlation_id', id, 'causation_id', id,

@@ -28,7 +28,7 @@ pub struct LogPosition {
     pub position: i64,
 }
 
-const LOAD: &str = "SELECT sequence, event_type, payload FROM events \
+const LOAD: &str = "SELECT sequence, event_type, event_version, payload FROM events \
                     WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
 
 /// One command's whole write in one statement (one round trip, autocommit): release and claim
@@ -100,8 +100,9 @@ impl EventStore {
         let mut version = 0;
         for row in rows {
             let event_type: String = row.try_get("event_type").map_err(DbError::from)?;
+            let stored_version: String = row.try_get("event_version").map_err(DbError::from)?;
             let payload: Value = row.try_get("payload").map_err(DbError::from)?;
-            let event: A::Event = domain::wire::from_wire(&event_type, payload)
+            let event: A::Event = domain::wire::from_stored(&event_type, &stored_version, payload)
                 .map_err(|e| LoadError::Decode(format!("{} {event_type}: {e}", A::TYPE)))?;
             aggregate.apply(event);
             version = row.try_get("sequence").map_err(DbError::from)?;

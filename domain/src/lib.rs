@@ -37,6 +37,7 @@
 //! - [`secret`]: sealed secrets (passwords never held in plain text).
 //! - [`uniqueness`]: the keys an aggregate holds that must be unique across aggregates.
 //! - [`wire`]: helpers shared by every event enum for stable type names and versions.
+//! - [`upcast`]: older stored versions of an event read as the declared one.
 
 pub mod application;
 pub mod capability;
@@ -63,6 +64,7 @@ pub mod released_package;
 pub mod role;
 pub mod secret;
 pub mod uniqueness;
+pub mod upcast;
 pub mod uploaded_file;
 pub mod user;
 pub mod vm;

@@ -233,7 +233,7 @@ async fn one_event_per_step_and_one_big_batch_leave_the_same_rows() {
         .await
         .expect("generate");
     pool.execute("INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-         SELECT 'plugin', md5('gen-plugin-' || n)::uuid::text, 13, t, '1', p::jsonb, '{}' FROM (VALUES \
+         SELECT 'plugin', md5('gen-plugin-' || n), 13, t, '1', p::jsonb, '{}' FROM (VALUES \
            (20, 'PluginRated', '{\"userId\": \"tenant-21\", \"userName\": \"tenant-21\", \"score\": 1, \"at\": \"2026-11-23T10:00:00Z\"}'), \
            (40, 'PluginDeleted', '{}'), \
            (60, 'PluginRated', '{\"userId\": \"tenant-9\", \"userName\": \"tenant-9\", \"score\": 5, \"at\": \"2026-11-23T10:00:00Z\"}'), \

@@ -80,8 +80,12 @@ fn states_of<A: Aggregate>(events: &[RecordedEvent]) -> Result<Vec<Value>, Audit
     let mut aggregate = A::default();
     let mut states = Vec::with_capacity(events.len());
     for event in events {
-        let decoded: A::Event = domain::wire::from_wire(&event.event_type, event.payload.clone())
-            .map_err(|e| {
+        let decoded: A::Event = domain::wire::from_stored(
+            &event.event_type,
+            &event.event_version,
+            event.payload.clone(),
+        )
+        .map_err(|e| {
             AuditError::Decode(format!(
                 "{} {} #{}: {e}",
                 A::TYPE,

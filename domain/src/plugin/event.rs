@@ -21,19 +21,21 @@ pub enum PluginEvent {
         #[serde(flatten)]
         fields: PluginFields,
     },
-    /// Its package was downloaded.
+    /// Its package was downloaded. Version 2 renamed `at` to `downloadedAt` (the upcaster in
+    /// `crate::upcast` reads version 1).
     PluginDownloaded {
         record_id: String,
         user_id: String,
         user_name: String,
-        at: DateTime<Utc>,
+        downloaded_at: DateTime<Utc>,
     },
-    /// A user rated it (1-5); replaces that user's earlier rating.
+    /// A user rated it (1-5); replaces that user's earlier rating. Version 2 renamed `at` to
+    /// `ratedAt`.
     PluginRated {
         user_id: String,
         user_name: String,
         score: u8,
-        at: DateTime<Utc>,
+        rated_at: DateTime<Utc>,
     },
     /// It was deleted; its files are swept once nothing refers to them.
     PluginDeleted {},
@@ -42,7 +44,7 @@ pub enum PluginEvent {
 crate::wire_names!(PluginEvent => PluginEventKind {
     PluginUploaded = "1",
     PluginUpdated = "1",
-    PluginDownloaded = "1",
-    PluginRated = "1",
+    PluginDownloaded = "2",
+    PluginRated = "2",
     PluginDeleted = "1",
 });

@@ -116,7 +116,7 @@ impl Aggregate for Plugin {
                     record_id: record_id.clone(),
                     user_id: command.actor.user_id.clone(),
                     user_name: command.actor.user_name.clone(),
-                    at: *at,
+                    downloaded_at: *at,
                 }
             }
             PluginAction::Rate { score, at } => {
@@ -128,7 +128,7 @@ impl Aggregate for Plugin {
                     user_id: command.actor.user_id.clone(),
                     user_name: command.actor.user_name.clone(),
                     score: score.value(),
-                    at: *at,
+                    rated_at: *at,
                 }
             }
         };

@@ -126,19 +126,19 @@ fn ratings_replace_a_users_earlier_rating() {
             user_id: "u1".into(),
             user_name: "a".into(),
             score: 2,
-            at: at(),
+            rated_at: at(),
         },
         PluginEvent::PluginRated {
             user_id: "u1".into(),
             user_name: "a".into(),
             score: 4,
-            at: at(),
+            rated_at: at(),
         },
         PluginEvent::PluginRated {
             user_id: "u2".into(),
             user_name: "b".into(),
             score: 5,
-            at: at(),
+            rated_at: at(),
         },
     ] {
         cqrs_es::Aggregate::apply(&mut plugin, event);

@@ -129,7 +129,7 @@ impl Batch {
                 record_id,
                 user_id,
                 user_name,
-                at,
+                downloaded_at: at,
             } => {
                 let record = Record {
                     plugin_id: id.to_owned(),
@@ -146,7 +146,7 @@ impl Batch {
                 user_id,
                 user_name,
                 score,
-                at,
+                rated_at: at,
             } => {
                 let record_id = format!("rating:{id}:{user_id}");
                 let record = Record {
