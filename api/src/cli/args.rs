@@ -393,6 +393,10 @@ pub enum ProjectionsAction {
         name: Option<String>,
         #[arg(long, conflicts_with = "name")]
         all: bool,
+        /// Rebuild into a schema of its own while the live tables keep answering, and swap it
+        /// in at the head in one transaction (one projection; prints the progress).
+        #[arg(long, requires = "name")]
+        blue_green: bool,
     },
     /// Clear a poison-event failure so the projection retries.
     Resume { name: String },

@@ -298,7 +298,31 @@ async fn projections_command(pool: Pool, action: ProjectionsAction) -> CliResult
     runtime.register_all().await?;
     match action {
         ProjectionsAction::Status => {}
-        ProjectionsAction::Rebuild { name, all } => {
+        ProjectionsAction::Rebuild {
+            name: Some(name),
+            blue_green: true,
+            ..
+        } => {
+            let mut shown = std::time::Instant::now();
+            let events = runtime
+                .rebuild_blue_green(&name, |p| {
+                    if shown.elapsed() >= Duration::from_secs(1) {
+                        shown = std::time::Instant::now();
+                        println!(
+                            "{name}: {} / {} events, {:.0} events/s, ETA {}",
+                            p.done,
+                            p.total,
+                            p.events_per_second,
+                            p.eta_seconds()
+                                .map(|s| format!("{s:.0}s"))
+                                .unwrap_or_else(|| "-".into())
+                        );
+                    }
+                })
+                .await?;
+            println!("rebuilt {name} blue-green: {events} events, swapped in");
+        }
+        ProjectionsAction::Rebuild { name, all, .. } => {
             let started = std::time::Instant::now();
             match (name, all) {
                 (Some(name), false) => {

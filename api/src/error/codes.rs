@@ -128,6 +128,7 @@ error_codes! {
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, None, "the path exists, but not with this method"),
     // Conflicts with the resource's state (409).
     ApplicationExists = ("APPLICATION_EXISTS", CONFLICT, None, "an application with this id exists"),
+    RebuildRunning = ("REBUILD_RUNNING", CONFLICT, None, "a blue-green rebuild of this projection is running"),
     DuplicateApplication = ("DUPLICATE_APPLICATION", CONFLICT, Some(20002), "another application has this name, version and provider"),
     DuplicateNetwork = ("DUPLICATE_NETWORK", CONFLICT, Some(20002), "the application has a network of this name"),
     DuplicateVm = ("DUPLICATE_VM", CONFLICT, Some(20002), "the application has a VM of this name"),

@@ -92,7 +92,7 @@ use conventions::{Links, ParameterRules, SharedAnswers, TextRule, UniqueOperatio
     ),
     components(schemas(
         ErrorBody, dto::ApplicationRequest, dto::ApplicationResponse, dto::SelectHostRequest,
-        projections::ProjectionStatusDto, audit_trail::AuditEventBody, audit_trail::HistoryBody, audit_trail::StateBody, audit_trail::EventPageBody, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
+        projections::ProjectionStatusDto, projections::RebuildProgressDto, audit_trail::AuditEventBody, audit_trail::HistoryBody, audit_trail::StateBody, audit_trail::EventPageBody, plugins::dto::PluginResponse, plugins::dto::PluginUpload,
         mephosts::MepHostBody, mephosts::MepHostLog, sandbox::NetworkBody, sandbox::VmBody, sandbox::PortBody,
         sandbox::CertificateBody, sandbox::PasswordBody, sandbox::KeyPairBody, operations::Started,
         operations::OperationStatus, operations::ActionStatus, operations::Console, workflows::lcm::SimPlan, vmimages::VmImageBody, vmimages::VmImageRequest, vmimages::ChunkForm, vmimages::ReceivedChunks, workflows::file_server::FileServerPlan, workflows::test_platform::TestPlatformPlan, workflows::app_store::AppStorePlan,

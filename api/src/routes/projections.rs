@@ -27,11 +27,23 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller) -> Result<HttpRes
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Rebuild a projection from the start of the log: its tables are emptied and refilled while the
-/// server keeps running (queries see partial results until it has caught up).
+/// How a rebuild runs.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct RebuildQuery {
+    /// Rebuild into a schema of its own while the live tables keep answering, and swap the
+    /// result in at the head in one transaction (queries never see a partial read model).
+    pub blue_green: Option<bool>,
+}
+
+/// Rebuild a projection from the start of the log. In place (the default), its tables are
+/// emptied and refilled while the server keeps running (queries see partial results until it
+/// has caught up); with `blueGreen=true` the live tables answer in full until the rebuilt ones
+/// replace them (`GET /api/v1/projections` shows the progress; 409 while one runs).
 #[utoipa::path(
     post, path = "/api/v1/projections/{name}/rebuild", tag = "operations",
-    params(("name" = String, Path)),
+    params(("name" = String, Path), RebuildQuery),
     responses((status = 202, description = "reset; catching up"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
@@ -39,10 +51,36 @@ pub async fn rebuild(
     state: web::Data<AppState>,
     caller: Caller,
     name: web::Path<String>,
+    query: web::Query<RebuildQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.admin()?;
     let name = known(&state, &name)?;
     let runtime = state.runtime.clone();
+    if query.blue_green.unwrap_or(false) {
+        let running = runtime
+            .status()
+            .await?
+            .into_iter()
+            .any(|s| s.name == name && s.rebuild.is_some());
+        if running {
+            return Err(ApiError::new(
+                ErrorCode::RebuildRunning,
+                format!("a blue-green rebuild of {name} is running"),
+            ));
+        }
+        tokio::spawn(async move {
+            match runtime.rebuild_blue_green(name, |_| {}).await {
+                Ok(events) => {
+                    tracing::info!(projection = name, events, "blue-green rebuild swapped in")
+                }
+                Err(error) => {
+                    tracing::error!(projection = name, %error, "blue-green rebuild failed")
+                }
+            }
+        });
+        return Ok(HttpResponse::Accepted()
+            .json(json!({ "name": name, "status": "rebuilding", "mode": "blue-green" })));
+    }
     // Run to completion in the background; the loops of this and other processes help catch up.
     tokio::spawn(async move {
         match runtime.rebuild(name).await {
@@ -104,6 +142,34 @@ pub struct ProjectionStatusDto {
     pub last_error: Option<String>,
     pub failed_position: Option<i64>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// A blue-green rebuild in progress.
+    pub rebuild: Option<RebuildProgressDto>,
+}
+
+/// How far a blue-green rebuild has come.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RebuildProgressDto {
+    pub events_done: i64,
+    /// The log's size when it started (or what is done, when more).
+    pub events_total: i64,
+    pub events_per_second: f64,
+    pub eta_seconds: Option<f64>,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl RebuildProgressDto {
+    fn new((done, total, started_at): (i64, i64, chrono::DateTime<chrono::Utc>)) -> Self {
+        let seconds = (chrono::Utc::now() - started_at).num_milliseconds().max(1) as f64 / 1000.0;
+        let rate = done as f64 / seconds;
+        Self {
+            events_done: done,
+            events_total: total,
+            events_per_second: rate,
+            eta_seconds: (rate > 0.0).then(|| (total - done).max(0) as f64 / rate),
+            started_at,
+        }
+    }
 }
 
 impl From<ProjectionStatus> for ProjectionStatusDto {
@@ -119,6 +185,7 @@ impl From<ProjectionStatus> for ProjectionStatusDto {
             last_error: s.last_error,
             failed_position: s.failed_position,
             updated_at: s.updated_at,
+            rebuild: s.rebuild.map(RebuildProgressDto::new),
         }
     }
 }

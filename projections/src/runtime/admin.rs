@@ -20,6 +20,8 @@ pub struct ProjectionStatus {
     pub last_error: Option<String>,
     pub failed_position: Option<i64>,
     pub updated_at: DateTime<Utc>,
+    /// A blue-green rebuild in progress: events done and total, and when it started.
+    pub rebuild: Option<(i64, i64, DateTime<Utc>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,8 @@ pub enum AdminError {
     Unknown(String),
     #[error("projection {0} is stopped on a poison event; see its last error")]
     Failed(String),
+    #[error("a rebuild of {0} is running")]
+    Busy(String),
     #[error("projection error: {0}")]
     Projection(String),
     #[error(transparent)]
@@ -37,6 +41,7 @@ pub enum AdminError {
 const STATUS: &str =
     "SELECT c.name, c.status, c.last_txid::text::bigint AS txid, c.last_position, \
         c.events_applied, c.last_error, c.failed_position, c.updated_at, \
+        c.rebuild_done, c.rebuild_total, c.rebuild_started_at, \
         lag.events AS lag_events, \
         COALESCE(EXTRACT(EPOCH FROM now() - lag.oldest)::float8, 0) AS lag_seconds \
     FROM projection_checkpoints c \
@@ -61,6 +66,14 @@ pub async fn status(pool: &Pool) -> Result<Vec<ProjectionStatus>, DbError> {
                 last_error: row.try_get("last_error")?,
                 failed_position: row.try_get("failed_position")?,
                 updated_at: row.try_get("updated_at")?,
+                rebuild: match (
+                    row.try_get::<_, Option<i64>>("rebuild_done")?,
+                    row.try_get::<_, Option<i64>>("rebuild_total")?,
+                    row.try_get::<_, Option<DateTime<Utc>>>("rebuild_started_at")?,
+                ) {
+                    (Some(done), Some(total), Some(started)) => Some((done, total, started)),
+                    _ => None,
+                },
             })
         })
         .collect()

@@ -8,8 +8,11 @@
 //!   other processes' NOTIFY, with a timed poll as backstop.
 //! - [`board`]: the checkpoints this process has seen, for read-your-writes waits.
 //! - [`admin`]: status, lag, rebuild and resume.
+//! - [`blue_green`]: a rebuild into a schema of its own, swapped in at the head in one
+//!   transaction.
 
 mod admin;
+pub mod blue_green;
 mod board;
 mod group;
 mod log;

@@ -362,6 +362,26 @@ impl ProjectionRuntime {
         self.catch_up(name).await
     }
 
+    /// Rebuilds `name` blue-green (`blue_green`): the live tables keep answering until the
+    /// rebuilt ones replace them in one transaction. `report` hears the progress.
+    pub async fn rebuild_blue_green(
+        &self,
+        name: &str,
+        report: impl FnMut(super::blue_green::Progress),
+    ) -> Result<u64, admin::AdminError> {
+        let projection = self
+            .find(name)
+            .ok_or_else(|| admin::AdminError::Unknown(name.to_owned()))?;
+        register(&self.pool, name).await?;
+        super::blue_green::rebuild(
+            &self.pool,
+            projection.as_ref(),
+            self.config.batch_size,
+            report,
+        )
+        .await
+    }
+
     /// Rebuilds every projection: empties them all, then reads the log once per batch for all of
     /// them. With `concurrency` above one, the projections are split into that many groups, each
     /// reading on its own connection, so the database's cores are used. Returns (name, events
