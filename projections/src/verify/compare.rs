@@ -1,6 +1,8 @@
 //! A live table against its rebuilt shadow: rows matched by primary key (the whole row where a
 //! table has none), a hash per row first, then the differing rows read in full to name the
-//! columns that differ.
+//! columns that differ. A range-partitioned table whose old partitions retention dropped
+//! (`operation_logs`) is compared from the lower bound of its oldest remaining partition on: the
+//! log still holds what retention removed.
 
 use db::{Conn, DbError};
 use serde::Serialize;
@@ -35,6 +37,9 @@ pub struct TableReport {
     pub changed: Vec<ChangedRow>,
     /// All differing rows, when more than the ones named.
     pub differing: usize,
+    /// Rows compared only from this partition key value on (`column >= value`), for a table
+    /// whose older partitions retention drops.
+    pub compared_since: Option<String>,
 }
 
 impl TableReport {
@@ -58,6 +63,22 @@ async fn key_columns(conn: &Conn, table: &str) -> Result<Vec<String>, DbError> {
         .collect()
 }
 
+/// `(column, lower bound)` of a range-partitioned table's oldest partition (not the default).
+async fn retained_since(conn: &Conn, table: &str) -> Result<Option<(String, String)>, DbError> {
+    let row = conn
+        .query_one(
+            "SELECT substring(pg_get_partkeydef(('public.' || $1)::regclass) from '^RANGE \\((\\w+)\\)$'), \
+                    (SELECT min(substring(pg_get_expr(c.relpartbound, c.oid) from 'FROM \\(''([^'']+)''\\)')) \
+                       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+                      WHERE i.inhparent = ('public.' || $1)::regclass)",
+            &[&table],
+        )
+        .await?;
+    let column: Option<String> = row.try_get(0)?;
+    let since: Option<String> = row.try_get(1)?;
+    Ok(column.zip(since))
+}
+
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -74,9 +95,20 @@ pub async fn table(conn: &Conn, table: &str) -> Result<TableReport, DbError> {
             .collect();
         format!("jsonb_build_object({})", pairs.join(", "))
     };
+    let since = retained_since(conn, table).await?;
+    let scope = since
+        .as_ref()
+        .map(|(column, value)| {
+            format!(
+                " WHERE t.{} >= '{}'",
+                quoted(column),
+                value.replace('\'', "''")
+            )
+        })
+        .unwrap_or_default();
     let side = |schema: &str| {
         format!(
-            "SELECT {key_expr} AS k, md5(t::text) AS h, to_jsonb(t) AS r FROM {schema}.{table} t"
+            "SELECT {key_expr} AS k, md5(t::text) AS h, to_jsonb(t) AS r FROM {schema}.{table} t{scope}"
         )
     };
     let sql = format!(
@@ -86,7 +118,7 @@ pub async fn table(conn: &Conn, table: &str) -> Result<TableReport, DbError> {
         side(SHADOW)
     );
     let rows = conn.query(&sql, &[]).await?;
-    let count = |schema: &str| format!("SELECT count(*) FROM {schema}.{table}");
+    let count = |schema: &str| format!("SELECT count(*) FROM {schema}.{table} t{scope}");
     let live_rows: i64 = conn
         .query_one(&count("public"), &[])
         .await
@@ -106,6 +138,7 @@ pub async fn table(conn: &Conn, table: &str) -> Result<TableReport, DbError> {
         extra: Vec::new(),
         changed: Vec::new(),
         differing: rows.len(),
+        compared_since: since.map(|(column, value)| format!("{column} >= {value}")),
     };
     for row in rows {
         let key: Value = row.try_get(0)?;

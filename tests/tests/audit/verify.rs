@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{app_body, fresh_database, spawn_app_with, wait_caught_up};
+use crate::helpers::{app_body, call, fresh_database, spawn_app_with, wait_caught_up};
 
 /// Runs `edgedev verify projections --json [names]`: (succeeded, report).
 fn verify(url: &str, names: &[&str]) -> (bool, Value) {
@@ -98,6 +98,46 @@ async fn the_verifier_passes_a_clean_log_and_names_each_drifted_row() {
         .and_then(db::scalar)
         .expect("count");
     assert_eq!(shadow, 0);
+    // Retention drops the operation log's old months (here: every month up to this one); the
+    // log still holds their requests, and the comparison starts at the oldest month kept.
+    let logged = call(
+        &app.base,
+        "GET",
+        "/api/v1/audit/events?limit=1",
+        Some(&app.admin()),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(logged.status, 200);
+    wait_caught_up(&app.pool).await;
+    let kept: i64 = app
+        .pool
+        .query_one("SELECT count(*) FROM operation_logs", &[])
+        .await
+        .and_then(db::scalar)
+        .expect("count");
+    assert!(kept > 0, "the request was logged");
+    app.pool
+        .batch(
+            "DO $$ DECLARE p text; BEGIN FOR p IN SELECT c.relname FROM pg_inherits i \
+             JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'operation_logs'::regclass \
+             AND c.relname ~ '^operation_logs_y' \
+             AND c.relname <= 'operation_logs_y' || to_char(now(), 'YYYY\"m\"MM') \
+             LOOP EXECUTE format('DROP TABLE %I', p); END LOOP; END $$",
+        )
+        .await
+        .expect("retention");
+    let (ok, report) = verify(&url, &["operation_logs"]);
+    assert!(ok, "{report}");
+    let table = &report["projections"][0]["tables"][0];
+    assert!(
+        table["comparedSince"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("started_at >= ")),
+        "{table}"
+    );
+
     let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
         .args(["verify", "projections", "no_such_projection"])
         .env("DATABASE_URL", &url)
