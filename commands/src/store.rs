@@ -102,8 +102,9 @@ impl EventStore {
             let event_type: String = row.try_get("event_type").map_err(DbError::from)?;
             let stored_version: String = row.try_get("event_version").map_err(DbError::from)?;
             let payload: Value = row.try_get("payload").map_err(DbError::from)?;
-            let event: A::Event = domain::wire::from_stored(&event_type, &stored_version, payload)
-                .map_err(|e| LoadError::Decode(format!("{} {event_type}: {e}", A::TYPE)))?;
+            let event: A::Event =
+                domain::upcast::from_stored(&event_type, &stored_version, payload)
+                    .map_err(|e| LoadError::Decode(format!("{} {event_type}: {e}", A::TYPE)))?;
             aggregate.apply(event);
             version = row.try_get("sequence").map_err(DbError::from)?;
         }

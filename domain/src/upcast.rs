@@ -2,7 +2,7 @@
 //! brought up to the version the code declares when it is read, by registered functions, one per
 //! type and version step. Stored rows are never rewritten, so the log keeps what was recorded
 //! (and the hash chain stays valid). Every reader decodes through here: the write side's load
-//! (`wire::from_stored`), the projections (`wire::from_stored_raw`) and the audit's fold; the
+//! ([`from_stored`]), the projections ([`from_stored_raw`]) and the audit's fold; the
 //! relay and the audit history pass the stored body on as it is, with its version.
 
 use std::borrow::Cow;
@@ -90,6 +90,28 @@ pub fn upcast_raw<'a>(
     Ok(Cow::Owned(serde_json::value::to_raw_value(&upcast)?))
 }
 
+/// Rebuilds an event from a stored row: its type name, its stored version and its body, upcast
+/// to the declared version first.
+pub fn from_stored<E: serde::de::DeserializeOwned>(
+    event_type: &str,
+    version: &str,
+    body: Value,
+) -> Result<E, serde_json::Error> {
+    crate::wire::from_wire(event_type, upcast(event_type, version, body))
+}
+
+/// [`from_stored`] for a body kept as JSON text (what projections read).
+pub fn from_stored_raw<E: serde::de::DeserializeOwned>(
+    event_type: &str,
+    version: &str,
+    body: &serde_json::value::RawValue,
+) -> Result<E, serde_json::Error> {
+    match upcast_raw(event_type, version, body)? {
+        Cow::Borrowed(body) => crate::wire::from_wire_raw(event_type, body),
+        Cow::Owned(body) => crate::wire::from_wire_raw(event_type, &body),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,8 +124,7 @@ mod tests {
         let stored = json!({
             "recordId": "r-1", "userId": "u-1", "userName": "ann", "at": "2026-11-23T10:00:00Z"
         });
-        let event: PluginEvent =
-            crate::wire::from_stored(kind.name(), "1", stored.clone()).expect("upcast");
+        let event: PluginEvent = from_stored(kind.name(), "1", stored.clone()).expect("upcast");
         let PluginEvent::PluginDownloaded { downloaded_at, .. } = event else {
             panic!("{event:?}");
         };
@@ -112,12 +133,8 @@ mod tests {
         assert!(crate::wire::from_wire::<PluginEvent>(kind.name(), stored.clone()).is_err());
         // The raw path agrees, and leaves a current body borrowed.
         let text = serde_json::value::to_raw_value(&stored).expect("raw");
-        let raw: PluginEvent =
-            crate::wire::from_stored_raw(kind.name(), "1", &text).expect("raw upcast");
-        assert_eq!(
-            raw,
-            crate::wire::from_stored(kind.name(), "1", stored).expect("upcast")
-        );
+        let raw: PluginEvent = from_stored_raw(kind.name(), "1", &text).expect("raw upcast");
+        assert_eq!(raw, from_stored(kind.name(), "1", stored).expect("upcast"));
         assert!(matches!(
             upcast_raw(kind.name(), "2", &text).expect("as is"),
             Cow::Borrowed(_)

@@ -30,28 +30,6 @@ pub fn from_wire<E: DeserializeOwned>(
     serde_json::from_value(Value::Object(map))
 }
 
-/// Rebuilds an event from a stored row: its type name, its stored version and its body, upcast
-/// to the declared version first (`crate::upcast`).
-pub fn from_stored<E: DeserializeOwned>(
-    event_type: &str,
-    version: &str,
-    body: Value,
-) -> Result<E, serde_json::Error> {
-    from_wire(event_type, crate::upcast::upcast(event_type, version, body))
-}
-
-/// [`from_stored`] for a body kept as JSON text (what projections read).
-pub fn from_stored_raw<E: DeserializeOwned>(
-    event_type: &str,
-    version: &str,
-    body: &serde_json::value::RawValue,
-) -> Result<E, serde_json::Error> {
-    match crate::upcast::upcast_raw(event_type, version, body)? {
-        std::borrow::Cow::Borrowed(body) => from_wire_raw(event_type, body),
-        std::borrow::Cow::Owned(body) => from_wire_raw(event_type, &body),
-    }
-}
-
 /// Rebuilds an event from its stored type name and its body as JSON text, parsing the text
 /// straight into the event (what projections do for every event they read).
 pub fn from_wire_raw<'a, E: serde::Deserialize<'a>>(

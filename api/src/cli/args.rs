@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::Role;
 
+use super::audit::AuditAction;
+use super::verify::VerifyAction;
 use crate::subscribe::SubscribeArgs;
 
 #[derive(Debug, Parser)]
@@ -402,83 +404,4 @@ pub enum ProjectionsAction {
     Resume { name: String },
     /// Reset the AMQP relay's checkpoint so it publishes the whole log again.
     ReplayRelay,
-}
-
-/// How the audit commands print.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuditAction {
-    /// Every event of one aggregate, with its envelope; `--diff` adds the state change (RFC 6902).
-    History {
-        /// The aggregate type (application, vm, user, namespace, ...).
-        aggregate_type: String,
-        id: String,
-        #[arg(long)]
-        diff: bool,
-        /// Events after this sequence.
-        #[arg(long, default_value_t = 0)]
-        after: i64,
-        #[arg(long, default_value_t = 1000)]
-        limit: i64,
-        #[arg(long, value_enum, default_value = "table")]
-        format: OutputFormat,
-    },
-    /// The aggregate's state as of a version or an RFC 3339 time (the newest without --as-of),
-    /// as JSON.
-    State {
-        aggregate_type: String,
-        id: String,
-        #[arg(long)]
-        as_of: Option<String>,
-    },
-    /// The global log filtered by user, correlation, aggregate type and time.
-    Events {
-        #[arg(long)]
-        user_id: Option<String>,
-        #[arg(long)]
-        correlation_id: Option<String>,
-        #[arg(long)]
-        aggregate_type: Option<String>,
-        /// RFC 3339.
-        #[arg(long)]
-        from: Option<String>,
-        /// RFC 3339.
-        #[arg(long)]
-        to: Option<String>,
-        /// Events after this global position.
-        #[arg(long, default_value_t = 0)]
-        after: i64,
-        #[arg(long, default_value_t = 1000)]
-        limit: i64,
-        #[arg(long, value_enum, default_value = "table")]
-        format: OutputFormat,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum VerifyAction {
-    /// Rebuild each projection (all, or those named) from the log into a shadow schema up to its
-    /// live checkpoint and compare with the live tables row by row; check every checkpoint
-    /// against the log. Exit 1 naming table, key and columns on any drift.
-    Projections {
-        names: Vec<String>,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Walk the hash chain against the log; exit 1 naming the first event whose stored content
-    /// no longer matches its link (or that is gone, or that was slipped in unchained).
-    Chain {
-        /// Chain what the chainer has not chained yet before walking (as a server would).
-        #[arg(long)]
-        catch_up: bool,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
 }

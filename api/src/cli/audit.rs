@@ -5,8 +5,64 @@ use chrono::{DateTime, Utc};
 use commands::audit::{AsOf, AuditEvent, AuditLog, HistoryQuery, LogFilter};
 use db::Pool;
 
-use super::args::{AuditAction, OutputFormat};
 use super::CliResult;
+use clap::{Subcommand, ValueEnum};
+
+/// How the audit commands print.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Every event of one aggregate, with its envelope; `--diff` adds the state change (RFC 6902).
+    History {
+        /// The aggregate type (application, vm, user, namespace, ...).
+        aggregate_type: String,
+        id: String,
+        #[arg(long)]
+        diff: bool,
+        /// Events after this sequence.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// The aggregate's state as of a version or an RFC 3339 time (the newest without --as-of),
+    /// as JSON.
+    State {
+        aggregate_type: String,
+        id: String,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// The global log filtered by user, correlation, aggregate type and time.
+    Events {
+        #[arg(long)]
+        user_id: Option<String>,
+        #[arg(long)]
+        correlation_id: Option<String>,
+        #[arg(long)]
+        aggregate_type: Option<String>,
+        /// RFC 3339.
+        #[arg(long)]
+        from: Option<String>,
+        /// RFC 3339.
+        #[arg(long)]
+        to: Option<String>,
+        /// Events after this global position.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+}
 
 fn time(text: Option<&str>, name: &str) -> Result<Option<DateTime<Utc>>, String> {
     text.map(|t| {

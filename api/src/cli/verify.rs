@@ -6,8 +6,31 @@ use projections::chain::verify::{ChainProblem, ChainReport};
 use projections::verify::{CheckpointCheck, ProjectionReport};
 use serde_json::json;
 
-use super::args::VerifyAction;
 use super::CliResult;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyAction {
+    /// Rebuild each projection (all, or those named) from the log into a shadow schema up to its
+    /// live checkpoint and compare with the live tables row by row; check every checkpoint
+    /// against the log. Exit 1 naming table, key and columns on any drift.
+    Projections {
+        names: Vec<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Walk the hash chain against the log; exit 1 naming the first event whose stored content
+    /// no longer matches its link (or that is gone, or that was slipped in unchained).
+    Chain {
+        /// Chain what the chainer has not chained yet before walking (as a server would).
+        #[arg(long)]
+        catch_up: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
 
 fn describe(problem: &ChainProblem) -> String {
     let (what, link, event) = match problem {

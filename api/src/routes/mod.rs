@@ -77,6 +77,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     namespaces::configure(cfg);
 }
 
+/// An optional RFC 3339 time query parameter; 400 `INVALID_QUERY` naming it otherwise.
+pub fn time_param(
+    value: Option<&str>,
+    name: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    value
+        .map(|text| {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::InvalidQuery,
+                        format!("{name} must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"),
+                    )
+                    .with_params(vec![name.to_owned()])
+                })
+        })
+        .transpose()
+}
+
 /// The original platform's page shape.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {

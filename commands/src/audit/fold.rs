@@ -80,7 +80,7 @@ fn states_of<A: Aggregate>(events: &[RecordedEvent]) -> Result<Vec<Value>, Audit
     let mut aggregate = A::default();
     let mut states = Vec::with_capacity(events.len());
     for event in events {
-        let decoded: A::Event = domain::wire::from_stored(
+        let decoded: A::Event = domain::upcast::from_stored(
             &event.event_type,
             &event.event_version,
             event.payload.clone(),

@@ -40,13 +40,12 @@ impl LogEvent {
     /// Decodes the payload into a domain event enum by its wire name, upcast from its stored
     /// version.
     pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, super::ProjectionError> {
-        domain::wire::from_stored_raw(&self.event_type, &self.event_version, &self.payload).map_err(
-            |e| super::ProjectionError::Decode {
+        domain::upcast::from_stored_raw(&self.event_type, &self.event_version, &self.payload)
+            .map_err(|e| super::ProjectionError::Decode {
                 event_type: self.event_type.clone(),
                 event_version: self.event_version.clone(),
                 message: e.to_string(),
-            },
-        )
+            })
     }
 
     /// A metadata field (`user_id`, `correlation_id`, ...) as text.

@@ -9,14 +9,7 @@ use crate::helpers::{app_body, spawn_app_with, wait_caught_up, TestApp};
 
 /// Runs `edgedev verify chain --json`: (succeeded, report).
 fn verify(url: &str) -> (bool, Value) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["verify", "chain", "--json"])
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("verify runs");
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("a JSON report ({e}): {output:?}"));
-    (output.status.success(), report)
+    super::verify_cli(url, &["chain"])
 }
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {

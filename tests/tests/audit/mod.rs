@@ -6,3 +6,17 @@ mod chain;
 mod history;
 mod upcasting;
 mod verify;
+
+/// Runs `edgedev verify ARGS --json` on `url`: (succeeded, the JSON report).
+fn verify_cli(url: &str, args: &[&str]) -> (bool, serde_json::Value) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
+        .arg("verify")
+        .args(args)
+        .arg("--json")
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("verify runs");
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}): {output:?}"));
+    (output.status.success(), report)
+}

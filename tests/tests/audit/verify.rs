@@ -9,15 +9,10 @@ use crate::helpers::{app_body, call, fresh_database, spawn_app_with, wait_caught
 
 /// Runs `edgedev verify projections --json [names]`: (succeeded, report).
 fn verify(url: &str, names: &[&str]) -> (bool, Value) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["verify", "projections", "--json"])
-        .args(names)
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("verify runs");
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("a JSON report ({e}): {output:?}"));
-    (output.status.success(), report)
+    let args: Vec<&str> = std::iter::once("projections")
+        .chain(names.iter().copied())
+        .collect();
+    super::verify_cli(url, &args)
 }
 
 #[actix_web::test]
@@ -150,14 +145,7 @@ async fn the_verifier_passes_a_clean_log_and_names_each_drifted_row() {
 
 /// Runs `edgedev verify chain --catch-up --json`: (succeeded, report).
 fn verify_chain(url: &str) -> (bool, Value) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
-        .args(["verify", "chain", "--catch-up", "--json"])
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("verify runs");
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("a JSON report ({e}): {output:?}"));
-    (output.status.success(), report)
+    super::verify_cli(url, &["chain", "--catch-up"])
 }
 
 #[actix_web::test]

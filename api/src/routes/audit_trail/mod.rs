@@ -5,11 +5,10 @@
 pub mod dto;
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
 use commands::audit::{AsOf, AuditError, AuditLog, HistoryQuery as Paging, LogFilter};
 use domain::Actor;
 
-use super::AppState;
+use super::{time_param, AppState};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 pub use dto::{
@@ -56,21 +55,6 @@ fn after(after: Option<i64>) -> Result<i64, ApiError> {
         a if a >= 0 => Ok(a),
         _ => Err(invalid("after", "after must be 0 or more")),
     }
-}
-
-fn time(value: Option<&str>, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-    value
-        .map(|text| {
-            DateTime::parse_from_rfc3339(text)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| {
-                    invalid(
-                        name,
-                        format!("{name} must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"),
-                    )
-                })
-        })
-        .transpose()
 }
 
 fn text(value: Option<String>, name: &str, max: usize) -> Result<Option<String>, ApiError> {
@@ -175,8 +159,8 @@ pub async fn events(
     let actor = caller.tenant_or_admin()?;
     let q = query.into_inner();
     let filter = LogFilter {
-        from: time(q.from.as_deref(), "from")?,
-        to: time(q.to.as_deref(), "to")?,
+        from: time_param(q.from.as_deref(), "from")?,
+        to: time_param(q.to.as_deref(), "to")?,
         user_id: text(q.user_id, "userId", 128)?,
         correlation_id: text(q.correlation_id, "correlationId", 128)?,
         aggregate_type: text(q.aggregate_type, "aggregateType", 64)?,

@@ -6,7 +6,6 @@
 pub mod dto;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use domain::permission::Scope;
 use projections::read_models::access::query as access_query;
 use projections::read_models::operation_logs::query::{self, OperationLogFilter};
@@ -17,7 +16,7 @@ use super::commanding::{requested_position, AppState};
 use crate::auth::access::Access;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::routes::{paging, parse_int_id, Page};
+use crate::routes::{paging, parse_int_id, time_param, Page};
 
 pub const READ_MODELS: &[&str] = &["operation_logs"];
 
@@ -29,22 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn may_read_all(access: &Access) -> bool {
     access.may("operation-logs", "read", Scope::Platform)
-}
-
-fn time(value: Option<&str>, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-    value
-        .map(|text| {
-            DateTime::parse_from_rfc3339(text)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::InvalidQuery,
-                        format!("{name} must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"),
-                    )
-                    .with_params(vec![name.to_owned()])
-                })
-        })
-        .transpose()
 }
 
 /// A page of the operation log, newest first: the caller's own requests, or with
@@ -79,8 +62,8 @@ pub async fn list(
             .with_params(vec![name.to_owned()]));
         }
     }
-    let from = time(q.from.as_deref(), "from")?;
-    let to = time(q.to.as_deref(), "to")?;
+    let from = time_param(q.from.as_deref(), "from")?;
+    let to = time_param(q.to.as_deref(), "to")?;
     let position = requested_position(&req)?;
     let st = state.clone();
     let page = state
