@@ -42,6 +42,8 @@ pub struct ServeConfig {
     pub workers: usize,
     /// Whether this process runs the projections (several processes may; one applies at a time).
     pub run_projections: bool,
+    /// Whether this process runs the chainer of the tamper-evident log (with the projections).
+    pub run_chain: bool,
     /// The AMQP relay (`AMQP_URL`); `None` leaves it idle.
     pub amqp: Option<projections::relay::RelayConfig>,
     pub operations: OperationsConfig,
@@ -182,6 +184,7 @@ impl ServeConfig {
             max_connections: 16,
             workers: 2,
             run_projections: true,
+            run_chain: true,
             amqp: None,
             operations: OperationsConfig::default(),
             temporary_file_ttl: Duration::from_secs(DEFAULT_TEMPORARY_FILE_TTL_SECS),

@@ -59,7 +59,11 @@ pub async fn start(config: &ServeConfig, pool: Pool) -> Result<RunningServer, St
             .with_rs256_public_key(path)
             .map_err(StartError::PublicKey)?;
     }
-    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), RuntimeConfig::default())
+    let runtime_config = RuntimeConfig {
+        chain: config.run_chain,
+        ..RuntimeConfig::default()
+    };
+    let runtime = ProjectionRuntime::new(pool.clone(), all_projections(), runtime_config)
         .with_relay(config.amqp.clone());
     let mut runtime_tasks = if config.run_projections {
         runtime.start().await.map_err(StartError::Projections)?

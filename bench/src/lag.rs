@@ -20,7 +20,7 @@ pub async fn lag(args: &Args) -> BenchResult<()> {
     }
     for (run, (clients, rate)) in runs.into_iter().enumerate() {
         let (url, name) = create_database(&args.server).await?;
-        let (server, tokens) = start_server(&url, Duration::ZERO).await?;
+        let (server, tokens) = start_server(&url, Duration::ZERO, !args.no_chain).await?;
         let addr = server.addr.to_string();
         let watch = Pool::connect(&url, 2).await?;
         let mut plan = Plan::new(

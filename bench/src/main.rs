@@ -58,6 +58,9 @@ struct Args {
     /// RabbitMQ for the relay benchmark; the section is skipped when unset.
     #[arg(long, env = "AMQP_URL")]
     amqp_url: Option<String>,
+    /// Do not run the chainer of the tamper-evident log in the server (to measure its cost).
+    #[arg(long)]
+    no_chain: bool,
     /// Sections to run.
     #[arg(
         long,
@@ -143,10 +146,12 @@ async fn drop_database(server: &str, name: &str) -> BenchResult<()> {
     Ok(())
 }
 
-/// Starts the real server in this process against `url`.
+/// Starts the real server in this process against `url`; `chain` runs the chainer of the
+/// tamper-evident log beside the projections (as `serve` does by default).
 async fn start_server(
     url: &str,
     ryw: Duration,
+    chain: bool,
 ) -> BenchResult<(api::server::RunningServer, Vec<String>)> {
     let data_dir =
         std::env::temp_dir().join(format!("edgedev-bench-{}", uuid::Uuid::new_v4().simple()));
@@ -155,6 +160,7 @@ async fn start_server(
     config.read_your_writes_timeout = ryw;
     config.max_connections = 32;
     config.workers = 0;
+    config.run_chain = chain;
     let pool = db::Pool::connect(url, config.max_connections).await?;
     let server = api::server::start(&config, pool).await?;
     let keys = api::auth::JwtKeys::new(b"bench-secret".to_vec()).expect("signing key");
@@ -186,7 +192,7 @@ async fn commands(args: &Args) -> BenchResult<()> {
     let mut profile = Vec::new();
     for (run, &clients) in args.clients.iter().enumerate() {
         let (url, name) = create_database(&args.server).await?;
-        let (server, tokens) = start_server(&url, Duration::from_secs(2)).await?;
+        let (server, tokens) = start_server(&url, Duration::from_secs(2), !args.no_chain).await?;
         let addr = server.addr.to_string();
         // Warm up connections and caches.
         let warm_up = load::Plan::new(clients, Duration::from_secs(1), run * 10 + 1, create_only);

@@ -253,6 +253,9 @@ pub struct ServeArgs {
     /// Do not run projections in this process (another process runs them).
     #[arg(long, env = "EDGEDEV_NO_PROJECTIONS")]
     pub no_projections: bool,
+    /// Do not chain the log in this process (another process must, or events stay unchained).
+    #[arg(long, env = "EDGEDEV_NO_CHAIN")]
+    pub no_chain: bool,
     #[command(flatten)]
     pub amqp: AmqpArgs,
     #[command(flatten)]

@@ -202,6 +202,7 @@ async fn serve_on(args: &ServeArgs, url: &str) -> CliResult {
         max_connections: args.db_connections,
         workers: args.workers,
         run_projections: !args.no_projections,
+        run_chain: !args.no_chain,
         amqp: args.amqp.amqp_url.as_ref().map(|url| {
             projections::relay::RelayConfig::new(url.clone(), args.amqp.amqp_exchange.clone())
         }),

@@ -28,6 +28,8 @@ pub struct RuntimeConfig {
     pub poll_interval: Duration,
     /// Wait before re-reading when committed events still sit behind the horizon.
     pub horizon_retry: Duration,
+    /// Whether this process runs the chainer (`crate::chain`); several may, one chains at a time.
+    pub chain: bool,
 }
 
 impl Default for RuntimeConfig {
@@ -36,6 +38,7 @@ impl Default for RuntimeConfig {
             batch_size: 1000,
             poll_interval: Duration::from_millis(500),
             horizon_retry: Duration::from_millis(3),
+            chain: true,
         }
     }
 }
@@ -127,12 +130,14 @@ impl ProjectionRuntime {
         let runtime = self.clone();
         let wake = wake_rx.clone();
         handles.push(tokio::spawn(async move { runtime.run(wake).await }));
-        handles.push(tokio::spawn(crate::chain::run(
-            self.pool.clone(),
-            self.config.poll_interval,
-            wake_rx.clone(),
-            self.shutdown.subscribe(),
-        )));
+        if self.config.chain {
+            handles.push(tokio::spawn(crate::chain::run(
+                self.pool.clone(),
+                self.config.poll_interval,
+                wake_rx.clone(),
+                self.shutdown.subscribe(),
+            )));
+        }
         if let Some(relay) = self.relay.clone() {
             let relay_task =
                 crate::relay::run(self.pool.clone(), relay, wake_rx, self.shutdown.subscribe());
