@@ -57,11 +57,9 @@ pub async fn rebuild(
     let name = known(&state, &name)?;
     let runtime = state.runtime.clone();
     if query.blue_green.unwrap_or(false) {
-        let running = runtime
-            .status()
-            .await?
-            .into_iter()
-            .any(|s| s.name == name && s.rebuild.is_some());
+        let running = projections::runtime::blue_green::running(runtime.pool(), name)
+            .await
+            .map_err(|e| ApiError::database(&e))?;
         if running {
             return Err(ApiError::new(
                 ErrorCode::RebuildRunning,

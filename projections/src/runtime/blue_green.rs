@@ -105,6 +105,27 @@ async fn columns(conn: &Conn, table: &str) -> Result<String, DbError> {
     Ok(names.join(", "))
 }
 
+/// Whether a blue-green rebuild of `name` runs in any process (its lock is held). The progress
+/// columns cannot say: a process that died mid-rebuild leaves them set.
+pub async fn running(pool: &Pool, name: &str) -> Result<bool, DbError> {
+    let conn = pool.get().await?;
+    let free: bool = conn
+        .query_one(
+            "SELECT pg_try_advisory_lock($1, hashtext($2))",
+            &[&REBUILD_LOCK, &name],
+        )
+        .await?
+        .try_get(0)?;
+    if free {
+        conn.execute(
+            "SELECT pg_advisory_unlock($1, hashtext($2))",
+            &[&REBUILD_LOCK, &name],
+        )
+        .await?;
+    }
+    Ok(!free)
+}
+
 /// Rebuilds `projection` blue-green; `report` is told the progress after every batch. Returns
 /// the events applied.
 pub async fn rebuild(

@@ -170,4 +170,28 @@ async fn a_blue_green_rebuild_never_shows_a_partial_read_model() {
     assert!(done, "the API's rebuild finished");
     wait_caught_up(&app.pool).await;
     assert_eq!(app.rows("tbl_application", "id").await, after);
+
+    // One at a time: while another holds the rebuild's lock, the API answers 409.
+    let holder = app.pool.get().await.expect("a connection");
+    holder
+        .execute(
+            "SELECT pg_advisory_lock(727276, hashtext('applications'))",
+            &[],
+        )
+        .await
+        .expect("lock");
+    let refused = call(&app.base, "POST", path, Some(&admin), None, &[]).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (409, Some("REBUILD_RUNNING")),
+        "{}",
+        refused.body
+    );
+    holder
+        .execute(
+            "SELECT pg_advisory_unlock(727276, hashtext('applications'))",
+            &[],
+        )
+        .await
+        .expect("unlock");
 }
