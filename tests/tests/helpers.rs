@@ -238,6 +238,11 @@ impl TestApp {
         self.token(&format!("tenant-{n}"), &format!("tenant{n}"), Role::Tenant)
     }
 
+    /// The URL of the test's database.
+    pub fn database_url(&self) -> &str {
+        &self._database
+    }
+
     pub fn admin(&self) -> String {
         self.token("admin-1", "admin", Role::Admin)
     }

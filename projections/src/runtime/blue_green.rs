@@ -176,13 +176,8 @@ async fn build_and_swap(
     report: &mut impl FnMut(Progress),
 ) -> Result<u64, AdminError> {
     let name = projection.name();
-    let mut create = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
-    for table in projection.tables() {
-        create.push_str(&format!(
-            " CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL);"
-        ));
-    }
-    pool.batch(&create).await?;
+    let conn = pool.get().await?;
+    super::shadow::create(&conn, schema, projection.tables()).await?;
     let total: i64 = pool
         .query_one("SELECT count(*) FROM events", &[])
         .await
@@ -196,7 +191,6 @@ async fn build_and_swap(
     let started = Instant::now();
     let mut after: Checkpoint = (0, 0);
     let mut done = 0u64;
-    let conn = pool.get().await?;
     // The bulk, batch by batch, each its own transaction; the live projection goes on.
     loop {
         conn.batch_execute("BEGIN; SET LOCAL synchronous_commit = off")

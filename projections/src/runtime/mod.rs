@@ -10,6 +10,7 @@
 //! - [`admin`]: status, lag, rebuild and resume.
 //! - [`blue_green`]: a rebuild into a schema of its own, swapped in at the head in one
 //!   transaction.
+//! - [`shadow`]: copies of a projection's tables in another schema, foreign keys included.
 
 mod admin;
 pub mod blue_green;
@@ -17,6 +18,7 @@ mod board;
 mod group;
 mod log;
 mod runner;
+pub mod shadow;
 mod step;
 
 pub use admin::ProjectionStatus;

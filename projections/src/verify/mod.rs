@@ -56,12 +56,9 @@ async fn verify_on(
     conn: &Conn,
     projection: &dyn Projection,
 ) -> Result<ProjectionReport, VerifyError> {
-    conn.batch_execute(&format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off; \
-         DROP SCHEMA IF EXISTS {SHADOW} CASCADE; CREATE SCHEMA {SHADOW}"
-    ))
-    .await
-    .map_err(DbError::from)?;
+    conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off")
+        .await
+        .map_err(DbError::from)?;
     let checkpoint = conn
         .query_opt(
             "SELECT last_txid::text::bigint, last_position FROM projection_checkpoints WHERE name = $1",
@@ -72,13 +69,7 @@ async fn verify_on(
         .map(|row| Ok::<_, DbError>((row.try_get(0)?, row.try_get(1)?)))
         .transpose()?
         .unwrap_or((0, 0));
-    for table in projection.tables() {
-        conn.batch_execute(&format!(
-            "CREATE TABLE {SHADOW}.{table} (LIKE public.{table} INCLUDING ALL)"
-        ))
-        .await
-        .map_err(DbError::from)?;
-    }
+    crate::runtime::shadow::create(conn, SHADOW, projection.tables()).await?;
     conn.batch_execute(&format!("SET LOCAL search_path = {SHADOW}, public"))
         .await
         .map_err(DbError::from)?;

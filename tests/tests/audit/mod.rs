@@ -8,7 +8,7 @@ mod upcasting;
 mod verify;
 
 /// Runs `edgedev verify ARGS --json` on `url`: (succeeded, the JSON report).
-fn verify_cli(url: &str, args: &[&str]) -> (bool, serde_json::Value) {
+pub(crate) fn verify_cli(url: &str, args: &[&str]) -> (bool, serde_json::Value) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_edgedev-under-test"))
         .arg("verify")
         .args(args)

@@ -113,6 +113,11 @@ async fn a_container_walks_its_lifecycle_and_each_change_is_a_history_row() {
     wait_caught_up(&app.pool).await;
     assert!(app.rows("container_status_history", "id").await.is_empty());
     assert!(app.rows("port_mappings", "id").await.is_empty());
+    // A rebuild of the log deletes the history with the container too (the shadow copy keeps
+    // the live tables' cascade).
+    let (ok, report) =
+        crate::audit::verify_cli(app.database_url(), &["projections", "platform_containers"]);
+    assert!(ok, "{report}");
 }
 
 #[actix_web::test]
