@@ -70,12 +70,7 @@ async fn green_batch(
         .map(LogEvent::from_row)
         .collect::<Result<_, _>>()?;
     if let Some(last) = events.last() {
-        let types = projection.aggregate_types();
-        if types.is_empty()
-            || events
-                .iter()
-                .any(|e| types.contains(&e.aggregate_type.as_str()))
-        {
+        if super::reads_any(projection, &events) {
             projection
                 .apply(conn, &events)
                 .await

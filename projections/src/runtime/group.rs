@@ -186,7 +186,7 @@ async fn group_step_on(
 }
 
 /// Whether `events` holds anything of the types `projection` reads.
-fn reads_any(projection: &dyn Projection, events: &[LogEvent]) -> bool {
+pub(crate) fn reads_any(projection: &dyn Projection, events: &[LogEvent]) -> bool {
     let types = projection.aggregate_types();
     !events.is_empty()
         && (types.is_empty()

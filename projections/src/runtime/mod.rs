@@ -24,6 +24,7 @@ mod step;
 pub use admin::ProjectionStatus;
 pub use admin::{reset_checkpoint, AdminError};
 pub use board::CheckpointBoard;
+pub(crate) use group::reads_any;
 pub use group::{group_step, GroupError, GroupStep};
 pub use log::{Checkpoint, LogEvent, SELECT_EVENTS};
 pub use runner::{ProjectionRuntime, RuntimeConfig};

@@ -101,7 +101,6 @@ async fn rebuild_until(
            AND (transaction_id, global_position) <= ($3::text::xid8, $4) \
          ORDER BY transaction_id, global_position LIMIT {BATCH}"
     );
-    let types = projection.aggregate_types();
     let mut after = (0i64, 0i64);
     let mut read = 0u64;
     loop {
@@ -126,11 +125,7 @@ async fn rebuild_until(
         };
         after = last.checkpoint();
         read += events.len() as u64;
-        let wanted = types.is_empty()
-            || events
-                .iter()
-                .any(|e| types.contains(&e.aggregate_type.as_str()));
-        if wanted {
+        if crate::runtime::reads_any(projection, &events) {
             projection
                 .apply(conn, &events)
                 .await
