@@ -5,6 +5,7 @@
 //! read-your-writes on), projection lag, full rebuild over a generated log, and the references
 //! (`pgbench` one-row inserts at the same concurrency, an ordered scan of the events table).
 
+mod ceiling;
 mod cpu;
 mod database_stats;
 mod http;
@@ -61,6 +62,10 @@ struct Args {
     /// Do not run the chainer of the tamper-evident log in the server (to measure its cost).
     #[arg(long)]
     no_chain: bool,
+    /// How long a command's response waits for its read models in the commands section
+    /// (0: answer at once, as with read-your-writes off).
+    #[arg(long, default_value_t = 2000)]
+    read_your_writes_ms: u64,
     /// Sections to run.
     #[arg(
         long,
@@ -186,13 +191,20 @@ async fn commands(args: &Args) -> BenchResult<()> {
     } else {
         "create VM app + update + add VM"
     };
-    println!("\n## 1. HTTP commands ({mix}, projections running, read-your-writes on)\n");
+    let ryw = Duration::from_millis(args.read_your_writes_ms);
+    let waits = if ryw.is_zero() {
+        "read-your-writes off"
+    } else {
+        "read-your-writes on"
+    };
+    println!("\n## 1. HTTP commands ({mix}, projections running, {waits})\n");
     println!("| clients | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | pgbench insert tps | ratio | PostgreSQL CPU | bench process CPU (server + load) | CPU ms/command (PostgreSQL + bench) | DB transactions/command | rows written/command |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut profile = Vec::new();
+    let mut ceilings = Vec::new();
     for (run, &clients) in args.clients.iter().enumerate() {
         let (url, name) = create_database(&args.server).await?;
-        let (server, tokens) = start_server(&url, Duration::from_secs(2), !args.no_chain).await?;
+        let (server, tokens) = start_server(&url, ryw, !args.no_chain).await?;
         let addr = server.addr.to_string();
         // Warm up connections and caches.
         let warm_up = load::Plan::new(clients, Duration::from_secs(1), run * 10 + 1, create_only);
@@ -249,13 +261,39 @@ async fn commands(args: &Args) -> BenchResult<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        ceilings.push(ceiling_row(&url, clients, args.seconds, tps).await?);
         drop_database(&args.server, &name).await?;
     }
     println!();
     for line in profile {
         println!("{line}");
     }
+    println!("\nThe least database work a create costs (`ceiling.rs`: the run's newest `POST /applications` replayed with fresh ids, one statement per command, one connection per client):\n");
+    println!("| clients | append alone/s | ratio to pgbench | PostgreSQL CPU | append + read-model rows/s | ratio to pgbench | PostgreSQL CPU | errors |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in ceilings {
+        println!("{row}");
+    }
     Ok(())
+}
+
+/// The ceiling references of one client count, as a table row.
+async fn ceiling_row(url: &str, clients: usize, seconds: u64, tps: f64) -> BenchResult<String> {
+    let stats = Pool::connect(url, 1).await?;
+    let template = ceiling::template(&stats).await?;
+    stats.close();
+    let append = ceiling::replay(url, &template, clients, seconds, false).await?;
+    let inline = ceiling::replay(url, &template, clients, seconds, true).await?;
+    Ok(format!(
+        "| {clients} | {:.0} | {:.2}x | {:.0}% | {:.0} | {:.2}x | {:.0}% | {} |",
+        append.per_second,
+        append.per_second / tps,
+        append.postgres_cpu * 100.0,
+        inline.per_second,
+        inline.per_second / tps,
+        inline.postgres_cpu * 100.0,
+        append.errors + inline.errors,
+    ))
 }
 
 fn cores() -> usize {

@@ -34,7 +34,7 @@ const LOAD: &str = "SELECT sequence, event_type, event_version, payload FROM eve
 /// One command's whole write in one statement (one round trip, autocommit): release and claim
 /// uniqueness reservations, remember the idempotent response, append the events. Any violated
 /// constraint aborts all of it; the caller classifies the violation by constraint name.
-const APPEND_COMMAND: &str = "WITH \
+pub const APPEND_COMMAND: &str = "WITH \
     released AS ( \
         DELETE FROM unique_reservations r USING unnest($8::text[], $9::text[]) AS x(scope, key) \
         WHERE r.scope = x.scope AND r.key = x.key AND r.aggregate_id = $2), \
