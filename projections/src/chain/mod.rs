@@ -112,6 +112,9 @@ pub async fn catch_up(pool: &Pool) -> Result<u64, DbError> {
     }
 }
 
+/// Wait before chaining again when committed events sit behind the horizon.
+const HORIZON_RETRY: Duration = Duration::from_millis(3);
+
 /// The chainer's loop: chain batches as the log grows, woken by appends, polling as backstop.
 pub async fn run(
     pool: Pool,
@@ -121,18 +124,22 @@ pub async fn run(
 ) {
     while !*shutdown.borrow() {
         wake.borrow_and_update();
+        // (pause, whether a commit ends it early)
         let pause = match chain_step(&pool, BATCH).await {
-            Ok(ChainStep::Chained(_)) => None,
-            Ok(ChainStep::CaughtUp { pending: true }) => Some(Duration::from_millis(3)),
-            Ok(ChainStep::CaughtUp { pending: false } | ChainStep::Busy) => Some(poll),
+            Ok(ChainStep::Chained(n)) if n as i64 >= BATCH => None,
+            // Everything below the horizon is chained: the next commit wakes the loop; the
+            // timeout covers events the horizon held back.
+            Ok(ChainStep::Chained(_)) => Some((HORIZON_RETRY, true)),
+            Ok(ChainStep::CaughtUp { pending: true }) => Some((HORIZON_RETRY, false)),
+            Ok(ChainStep::CaughtUp { pending: false } | ChainStep::Busy) => Some((poll, true)),
             Err(error) => {
                 tracing::warn!(%error, "chain step failed; retrying");
-                Some(Duration::from_millis(500))
+                Some((Duration::from_millis(500), true))
             }
         };
-        if let Some(pause) = pause {
+        if let Some((pause, wakes)) = pause {
             tokio::select! {
-                _ = wake.changed(), if pause > Duration::from_millis(3) => {}
+                _ = wake.changed(), if wakes => {}
                 _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => {}
             }

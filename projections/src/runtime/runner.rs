@@ -43,6 +43,24 @@ impl Default for RuntimeConfig {
     }
 }
 
+/// How the projector loop waits before its next step.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// Until a commit wakes it, at most this long.
+    WakeOr(Duration),
+    /// This long, whatever commits meanwhile (events wait behind the horizon: a commit would only
+    /// make the loop spin).
+    Sleep(Duration),
+}
+
+impl Wait {
+    fn at_most(self) -> Duration {
+        match self {
+            Wait::WakeOr(d) | Wait::Sleep(d) => d,
+        }
+    }
+}
+
 /// The projector runtime of one process.
 #[derive(Clone)]
 pub struct ProjectionRuntime {
@@ -195,19 +213,24 @@ impl ProjectionRuntime {
                     for name in &step.stragglers {
                         self.step_straggler(name, &mut isolating).await;
                     }
-                    if step.events > 0 || !step.stragglers.is_empty() {
+                    if step.events as i64 >= self.config.batch_size || !step.stragglers.is_empty() {
                         None
+                    } else if step.events > 0 {
+                        // Everything committed below the horizon was read: the next commit
+                        // wakes the loop, and the short timeout covers events the horizon held
+                        // back (a step that reads nothing then says whether any wait).
+                        Some(Wait::WakeOr(self.config.horizon_retry))
                     } else if step.pending {
                         // Committed events wait behind an older transaction still running.
-                        Some(self.config.horizon_retry)
+                        Some(Wait::Sleep(self.config.horizon_retry))
                     } else {
-                        Some(self.config.poll_interval)
+                        Some(Wait::WakeOr(self.config.poll_interval))
                     }
                 }
                 Err(GroupError::Member { member, error, .. }) if error.is_transient() => {
                     tracing::warn!(projection = member, %error, "transient projection error; retrying");
                     backoff = (backoff * 2).min(Duration::from_secs(5));
-                    Some(backoff)
+                    Some(Wait::WakeOr(backoff))
                 }
                 Err(GroupError::Member {
                     member,
@@ -218,23 +241,28 @@ impl ProjectionRuntime {
                     isolating.start(member, Some(until));
                     None
                 }
-                Err(GroupError::SimulatedCrash) => Some(Duration::from_millis(10)),
+                Err(GroupError::SimulatedCrash) => Some(Wait::WakeOr(Duration::from_millis(10))),
                 Err(GroupError::Database(error)) => {
                     tracing::warn!(%error, "projection step failed; retrying");
                     backoff = (backoff * 2).min(Duration::from_secs(5));
-                    Some(backoff)
+                    Some(Wait::WakeOr(backoff))
                 }
             };
             if !isolating.is_empty() {
                 self.step_isolated(&mut isolating).await;
-                pause = pause.map(|p| p.min(self.config.horizon_retry));
+                pause = pause.map(|p| Wait::Sleep(p.at_most().min(self.config.horizon_retry)));
             }
-            if let Some(pause) = pause {
-                tokio::select! {
-                    _ = wake.changed(), if pause > self.config.horizon_retry => {}
+            match pause {
+                None => {}
+                Some(Wait::WakeOr(pause)) => tokio::select! {
+                    _ = wake.changed() => {}
                     _ = tokio::time::sleep(pause) => {}
                     _ = shutdown.changed() => {}
-                }
+                },
+                Some(Wait::Sleep(pause)) => tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.changed() => {}
+                },
             }
         }
     }
