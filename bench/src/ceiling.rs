@@ -155,12 +155,17 @@ pub async fn replay(
     with_read_models: bool,
 ) -> Result<Replayed, Box<dyn std::error::Error>> {
     let pool = Pool::connect(url, clients as u32).await?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut connections = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        connections.push(pool.get().await?);
+    }
+    // Backends that exit between two samples take their ticks along, so the CPU figure is
+    // sampled while exactly this run's connections live (the caller's pools are idle).
     let before = crate::cpu::sample();
     let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
     let mut tasks = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        let conn = pool.get().await?;
+    for conn in connections {
         let template = template.clone();
         tasks.push(tokio::spawn(async move {
             let (mut ok, mut errors) = (0u64, 0u64);
@@ -193,6 +198,8 @@ pub async fn replay(
     let elapsed = started.elapsed().as_secs_f64();
     let busy = crate::cpu::usage(&before, &crate::cpu::sample());
     pool.close();
+    // Let the backends exit before anything samples again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     Ok(Replayed {
         per_second: ok as f64 / elapsed,
         errors,
