@@ -188,6 +188,26 @@ async fn a_vm_and_a_container_application_are_released_with_their_services_as_ca
         .expect("the simulator");
     let kept = sim.stored(&stored).expect("stored");
     assert_eq!(kept.published, Some((false, 999)));
+    // The capability the release registered names the store's application and package.
+    wait_caught_up(&app.pool).await;
+    let shown = app
+        .request(
+            "GET",
+            &format!(
+                "/mec/developer/v2/capabilities/{}",
+                capability["id"].as_str().expect("id")
+            ),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (&shown.body["appId"], &shown.body["packageId"]),
+        (&json!(stored.app_id), &json!(stored.package_id)),
+        "{}",
+        shown.body
+    );
     assert_eq!(
         (kept.meta.name.as_str(), kept.meta.test_task_id.as_str()),
         ("released-vm", task.as_str())

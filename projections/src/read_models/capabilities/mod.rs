@@ -1,6 +1,8 @@
 //! `tbl_capability`: one row per live capability. A batch is folded into what it leaves of each
 //! capability it touched (a whole row, new fields for an existing row, or none) and written with
-//! three set-based statements; `select_count` follows the last selection event of the batch.
+//! three set-based statements; `select_count` follows the last selection event of the batch. A
+//! release (`ApplicationReleased`, read by its type only) gives the capabilities it registered
+//! the app store's application and package ids, after the batch's own rows are written.
 
 pub mod query;
 
@@ -8,6 +10,7 @@ use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;
 use db::{Conn, Sql};
+use domain::application::{Application, ApplicationEvent, ApplicationEventKind};
 use domain::capability::{Capability, CapabilityEvent, CapabilityFields};
 
 use crate::runtime::{BoxFuture, LogEvent, Projection, ProjectionError};
@@ -38,6 +41,10 @@ const UPDATE: &str = "UPDATE tbl_capability t SET name = u.name, name_en = u.nam
         guide_en, upload_time, host, port, protocol, user_id, icon, author, experience_url) \
     WHERE t.id = u.id AND t.id = ANY($1)";
 
+const RELEASED: &str = "UPDATE tbl_capability t SET app_id = u.app_id, package_id = u.package_id \
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, app_id, package_id) \
+    WHERE t.id = u.id AND t.id = ANY($1)";
+
 const SELECT_COUNTS: &str = "UPDATE tbl_capability t SET select_count = u.n \
     FROM unnest($1::text[], $2::int4[]) AS u(id, n) WHERE t.id = u.id AND t.id = ANY($1)";
 
@@ -63,7 +70,7 @@ impl Projection for CapabilitiesProjection {
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Capability::TYPE]
+        &[Capability::TYPE, Application::TYPE]
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -78,6 +85,7 @@ impl Projection for CapabilitiesProjection {
         Box::pin(async move {
             let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
             let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+            let released = store_ids_of_releases(events)?;
             for event in events
                 .iter()
                 .filter(|e| e.aggregate_type == Capability::TYPE)
@@ -118,7 +126,7 @@ impl Projection for CapabilitiesProjection {
                     }
                 }
             }
-            if changes.is_empty() && counts.is_empty() {
+            if changes.is_empty() && counts.is_empty() && released.is_empty() {
                 return Ok(());
             }
             let replaced: Vec<&str> = changes
@@ -174,9 +182,45 @@ impl Projection for CapabilitiesProjection {
                     .unzip();
                 conn.execute(SELECT_COUNTS, &[&ids, &counts]).await?;
             }
+            if !released.is_empty() {
+                let mut columns: (Vec<String>, Vec<String>, Vec<String>) = Default::default();
+                for (id, (app_id, package_id)) in released {
+                    columns.0.push(id);
+                    columns.1.push(app_id);
+                    columns.2.push(package_id);
+                }
+                conn.execute(RELEASED, &[&columns.0, &columns.1, &columns.2])
+                    .await?;
+            }
             Ok(())
         })
     }
+}
+
+/// Each capability a release of the batch registered, with the app store's application and
+/// package ids (the last release wins). Only `ApplicationReleased` events are decoded.
+fn store_ids_of_releases(
+    events: &[LogEvent],
+) -> Result<BTreeMap<String, (String, String)>, ProjectionError> {
+    let mut released = BTreeMap::new();
+    let kind = ApplicationEventKind::ApplicationReleased.name();
+    for event in events
+        .iter()
+        .filter(|e| e.aggregate_type == Application::TYPE && e.event_type == kind)
+    {
+        if let ApplicationEvent::ApplicationReleased { release } = event.decode()? {
+            for capability in release.capabilities {
+                released.insert(
+                    capability.id,
+                    (
+                        release.store_app_id.clone(),
+                        release.store_package_id.clone(),
+                    ),
+                );
+            }
+        }
+    }
+    Ok(released)
 }
 
 /// The rows to insert, column by column.
