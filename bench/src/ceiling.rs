@@ -209,16 +209,8 @@ pub async fn replay(
 
 /// A template's text with its ids replaced, ready to send.
 struct Command {
-    aggregate_type: String,
     app_id: String,
-    sequences: Vec<i64>,
-    types: Vec<String>,
-    versions: Vec<String>,
-    payloads: Vec<String>,
-    metadata: String,
-    scopes: Vec<String>,
-    keys: Vec<String>,
-    read_models: Vec<String>,
+    rows: CreateTemplate,
 }
 
 impl CreateTemplate {
@@ -246,16 +238,19 @@ impl CreateTemplate {
         };
         let renamed_all = |texts: &[String]| texts.iter().map(|t| rename(t)).collect();
         Command {
-            aggregate_type: self.aggregate_type.clone(),
             app_id: fresh[0].1.clone(),
-            sequences: self.sequences.clone(),
-            types: self.types.clone(),
-            versions: self.versions.clone(),
-            payloads: renamed_all(&self.payloads),
-            metadata: rename(&self.metadata),
-            scopes: self.scopes.clone(),
-            keys: renamed_all(&self.keys),
-            read_models: renamed_all(&self.read_models),
+            rows: CreateTemplate {
+                aggregate_type: self.aggregate_type.clone(),
+                sequences: self.sequences.clone(),
+                types: self.types.clone(),
+                versions: self.versions.clone(),
+                payloads: renamed_all(&self.payloads),
+                metadata: rename(&self.metadata),
+                scopes: self.scopes.clone(),
+                keys: renamed_all(&self.keys),
+                read_models: renamed_all(&self.read_models),
+                replaced: fresh.into_iter().map(|(_, new)| new).collect(),
+            },
         }
     }
 }
@@ -263,11 +258,13 @@ impl CreateTemplate {
 impl Command {
     async fn append(&self, conn: &db::Client) -> Result<(), db::DbError> {
         let payloads: Vec<serde_json::Value> = self
+            .rows
             .payloads
             .iter()
             .map(|p| serde_json::from_str(p).unwrap_or_default())
             .collect();
-        let metadata: serde_json::Value = serde_json::from_str(&self.metadata).unwrap_or_default();
+        let metadata: serde_json::Value =
+            serde_json::from_str(&self.rows.metadata).unwrap_or_default();
         let none: Vec<String> = Vec::new();
         let no_text: Option<&str> = None;
         let no_status: Option<i16> = None;
@@ -275,17 +272,17 @@ impl Command {
         conn.query_one(
             append_statement(),
             &[
-                &self.aggregate_type,
+                &self.rows.aggregate_type,
                 &self.app_id,
-                &self.sequences,
-                &self.types,
-                &self.versions,
+                &self.rows.sequences,
+                &self.rows.types,
+                &self.rows.versions,
                 &payloads,
                 &metadata,
                 &none,
                 &none,
-                &self.scopes,
-                &self.keys,
+                &self.rows.scopes,
+                &self.rows.keys,
                 &no_text,
                 &no_text,
                 &no_text,
@@ -301,18 +298,18 @@ impl Command {
         conn.query_one(
             APPEND_AND_READ_MODELS,
             &[
-                &self.aggregate_type,
+                &self.rows.aggregate_type,
                 &self.app_id,
-                &self.sequences,
-                &self.types,
-                &self.versions,
-                &self.payloads,
-                &self.metadata,
-                &self.scopes,
-                &self.keys,
-                &self.read_models[0],
-                &self.read_models[1],
-                &self.read_models[2],
+                &self.rows.sequences,
+                &self.rows.types,
+                &self.rows.versions,
+                &self.rows.payloads,
+                &self.rows.metadata,
+                &self.rows.scopes,
+                &self.rows.keys,
+                &self.rows.read_models[0],
+                &self.rows.read_models[1],
+                &self.rows.read_models[2],
             ],
         )
         .await?;

@@ -84,6 +84,19 @@ fn release_path(app_id: &str) -> String {
     format!("/mec/developer/v2/applications/{app_id}/action/release")
 }
 
+/// A capability as its owner reads it, by the id a release answered with.
+async fn capability_of(app: &TestApp, token: &str, capability: &Value) -> crate::helpers::Reply {
+    let id = capability["id"].as_str().expect("id");
+    app.request(
+        "GET",
+        &format!("/mec/developer/v2/capabilities/{id}"),
+        Some(token),
+        None,
+        &[],
+    )
+    .await
+}
+
 async fn capability_names(app: &TestApp) -> Vec<String> {
     let admin = app.admin();
     let all = app
@@ -149,18 +162,7 @@ async fn a_vm_and_a_container_application_are_released_with_their_services_as_ca
         (&capability["groupId"], &capability["name"]),
         (&json!(VIDEO_GROUP), &json!("locator service"))
     );
-    let shown = app
-        .request(
-            "GET",
-            &format!(
-                "/mec/developer/v2/capabilities/{}",
-                capability["id"].as_str().expect("id")
-            ),
-            Some(&alice),
-            None,
-            &[],
-        )
-        .await;
+    let shown = capability_of(&app, &alice, capability).await;
     assert_eq!(
         (shown.status, &shown.body["host"], &shown.body["port"]),
         (200, &json!("locator"), &json!(8080)),
@@ -190,18 +192,7 @@ async fn a_vm_and_a_container_application_are_released_with_their_services_as_ca
     assert_eq!(kept.published, Some((false, 999)));
     // The capability the release registered names the store's application and package.
     wait_caught_up(&app.pool).await;
-    let shown = app
-        .request(
-            "GET",
-            &format!(
-                "/mec/developer/v2/capabilities/{}",
-                capability["id"].as_str().expect("id")
-            ),
-            Some(&alice),
-            None,
-            &[],
-        )
-        .await;
+    let shown = capability_of(&app, &alice, capability).await;
     assert_eq!(
         (&shown.body["appId"], &shown.body["packageId"]),
         (&json!(stored.app_id), &json!(stored.package_id)),
