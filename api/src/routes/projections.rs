@@ -40,11 +40,12 @@ pub struct RebuildQuery {
 /// Rebuild a projection from the start of the log. In place (the default), its tables are
 /// emptied and refilled while the server keeps running (queries see partial results until it
 /// has caught up); with `blueGreen=true` the live tables answer in full until the rebuilt ones
-/// replace them (`GET /api/v1/projections` shows the progress; 409 while one runs).
+/// replace them (`GET /api/v1/projections` shows the progress). Either answers 409 while a
+/// blue-green rebuild of the projection runs.
 #[utoipa::path(
     post, path = "/api/v1/projections/{name}/rebuild", tag = "operations",
     params(("name" = String, Path), RebuildQuery),
-    responses((status = 202, description = "reset; catching up"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 202, description = "reset; catching up"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "a blue-green rebuild of the projection is running", body = ErrorBody)),
     security(("access_token" = []), ("bearer" = []))
 )]
 pub async fn rebuild(
@@ -56,16 +57,16 @@ pub async fn rebuild(
     caller.admin()?;
     let name = known(&state, &name)?;
     let runtime = state.runtime.clone();
+    let running = projections::runtime::blue_green::running(runtime.pool(), name)
+        .await
+        .map_err(|e| ApiError::database(&e))?;
+    if running {
+        return Err(ApiError::new(
+            ErrorCode::RebuildRunning,
+            format!("a blue-green rebuild of {name} is running"),
+        ));
+    }
     if query.blue_green.unwrap_or(false) {
-        let running = projections::runtime::blue_green::running(runtime.pool(), name)
-            .await
-            .map_err(|e| ApiError::database(&e))?;
-        if running {
-            return Err(ApiError::new(
-                ErrorCode::RebuildRunning,
-                format!("a blue-green rebuild of {name} is running"),
-            ));
-        }
         tokio::spawn(async move {
             match runtime.rebuild_blue_green(name, |_| {}).await {
                 Ok(events) => {
