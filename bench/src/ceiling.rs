@@ -28,6 +28,14 @@ const READ_MODELS: &[(&str, &str)] = &[
 /// One create of the run, as rows whose ids are replaced on every replay.
 #[derive(Clone)]
 pub struct CreateTemplate {
+    rows: Rows,
+    /// Every id and name of the template, replaced by a fresh one on each replay.
+    replaced: Vec<String>,
+}
+
+/// What one replayed command sends.
+#[derive(Clone)]
+struct Rows {
     aggregate_type: String,
     sequences: Vec<i64>,
     types: Vec<String>,
@@ -38,8 +46,6 @@ pub struct CreateTemplate {
     keys: Vec<String>,
     /// Each read-model table's rows as a JSON array.
     read_models: Vec<String>,
-    /// Every id and name of the template, replaced by a fresh one on each replay.
-    replaced: Vec<String>,
 }
 
 /// What a replay run measured.
@@ -49,16 +55,21 @@ pub struct Replayed {
     pub postgres_cpu: f64,
 }
 
-/// The newest application create of the log (its first event's transaction).
+/// The newest application create of the log (its first event's transaction) whose read-model
+/// rows are all written (with read-your-writes off the newest may not be projected yet).
 pub async fn template(pool: &Pool) -> Result<CreateTemplate, Box<dyn std::error::Error>> {
     let head = pool
-        .query_one(
-            "SELECT transaction_id::text AS txid, aggregate_id, aggregate_type FROM events \
-             WHERE aggregate_type = 'application' AND sequence = 1 \
-             ORDER BY global_position DESC LIMIT 1",
+        .query_opt(
+            "SELECT e.transaction_id::text AS txid, e.aggregate_id, e.aggregate_type, a.name \
+               FROM events e JOIN tbl_application a ON a.id = e.aggregate_id \
+              WHERE e.aggregate_type = 'application' AND e.sequence = 1 \
+                AND EXISTS (SELECT 1 FROM tbl_app_project p WHERE p.id = e.aggregate_id) \
+                AND EXISTS (SELECT 1 FROM tbl_network n WHERE n.app_id = e.aggregate_id) \
+              ORDER BY e.global_position DESC LIMIT 1",
             &[],
         )
-        .await?;
+        .await?
+        .ok_or("the run left no projected application create to replay")?;
     let txid: String = head.try_get("txid")?;
     let app_id: String = head.try_get("aggregate_id")?;
     let rows = pool
@@ -70,7 +81,9 @@ pub async fn template(pool: &Pool) -> Result<CreateTemplate, Box<dyn std::error:
             &[&txid, &app_id],
         )
         .await?;
-    let mut template = CreateTemplate {
+    let mut replaced = vec![app_id.clone()];
+    replaced.extend(head.try_get::<_, Option<String>>("name")?);
+    let mut t = Rows {
         aggregate_type: head.try_get("aggregate_type")?,
         sequences: Vec::new(),
         types: Vec::new(),
@@ -80,14 +93,13 @@ pub async fn template(pool: &Pool) -> Result<CreateTemplate, Box<dyn std::error:
         scopes: Vec::new(),
         keys: Vec::new(),
         read_models: Vec::new(),
-        replaced: vec![app_id.clone()],
     };
     for row in &rows {
-        template.sequences.push(row.try_get("sequence")?);
-        template.types.push(row.try_get("event_type")?);
-        template.versions.push(row.try_get("event_version")?);
-        template.payloads.push(row.try_get("payload")?);
-        template.metadata = row.try_get("metadata")?;
+        t.sequences.push(row.try_get("sequence")?);
+        t.types.push(row.try_get("event_type")?);
+        t.versions.push(row.try_get("event_version")?);
+        t.payloads.push(row.try_get("payload")?);
+        t.metadata = row.try_get("metadata")?;
     }
     for row in pool
         .query(
@@ -96,8 +108,8 @@ pub async fn template(pool: &Pool) -> Result<CreateTemplate, Box<dyn std::error:
         )
         .await?
     {
-        template.scopes.push(row.try_get("scope")?);
-        template.keys.push(row.try_get("key")?);
+        t.scopes.push(row.try_get("scope")?);
+        t.keys.push(row.try_get("key")?);
     }
     for (table, column) in READ_MODELS {
         let row = pool
@@ -110,25 +122,10 @@ pub async fn template(pool: &Pool) -> Result<CreateTemplate, Box<dyn std::error:
                 &[&app_id],
             )
             .await?;
-        template.read_models.push(row.try_get("rows")?);
-        template
-            .replaced
-            .extend(row.try_get::<_, Vec<String>>("ids")?);
+        t.read_models.push(row.try_get("rows")?);
+        replaced.extend(row.try_get::<_, Vec<String>>("ids")?);
     }
-    let name: Option<String> = pool
-        .query_one("SELECT name FROM tbl_application WHERE id = $1", &[&app_id])
-        .await?
-        .try_get("name")?;
-    template.replaced.extend(name);
-    if template.sequences.is_empty() {
-        return Err("the run left no application create to replay".into());
-    }
-    Ok(template)
-}
-
-/// The event store's append, as the server sends it (nothing to release, no idempotency key).
-fn append_statement() -> &'static str {
-    commands::store::APPEND_COMMAND
+    Ok(CreateTemplate { rows: t, replaced })
 }
 
 /// The append and the read models' rows in one statement.
@@ -210,8 +207,10 @@ pub async fn replay(
 /// A template's text with its ids replaced, ready to send.
 struct Command {
     app_id: String,
-    rows: CreateTemplate,
+    rows: Rows,
 }
+
+type ReplayError = Box<dyn std::error::Error + Send + Sync>;
 
 impl CreateTemplate {
     /// The template with every id and the name replaced by fresh ones of the same form.
@@ -237,40 +236,37 @@ impl CreateTemplate {
                 .fold(text.to_owned(), |text, (old, new)| text.replace(old, new))
         };
         let renamed_all = |texts: &[String]| texts.iter().map(|t| rename(t)).collect();
+        let t = &self.rows;
         Command {
             app_id: fresh[0].1.clone(),
-            rows: CreateTemplate {
-                aggregate_type: self.aggregate_type.clone(),
-                sequences: self.sequences.clone(),
-                types: self.types.clone(),
-                versions: self.versions.clone(),
-                payloads: renamed_all(&self.payloads),
-                metadata: rename(&self.metadata),
-                scopes: self.scopes.clone(),
-                keys: renamed_all(&self.keys),
-                read_models: renamed_all(&self.read_models),
-                replaced: fresh.into_iter().map(|(_, new)| new).collect(),
+            rows: Rows {
+                payloads: renamed_all(&t.payloads),
+                metadata: rename(&t.metadata),
+                keys: renamed_all(&t.keys),
+                read_models: renamed_all(&t.read_models),
+                ..t.clone()
             },
         }
     }
 }
 
 impl Command {
-    async fn append(&self, conn: &db::Client) -> Result<(), db::DbError> {
-        let payloads: Vec<serde_json::Value> = self
+    /// The event store's own statement, as the server sends it (nothing to release, no
+    /// idempotency key).
+    async fn append(&self, conn: &db::Client) -> Result<(), ReplayError> {
+        let payloads = self
             .rows
             .payloads
             .iter()
-            .map(|p| serde_json::from_str(p).unwrap_or_default())
-            .collect();
-        let metadata: serde_json::Value =
-            serde_json::from_str(&self.rows.metadata).unwrap_or_default();
+            .map(|p| serde_json::from_str(p))
+            .collect::<Result<Vec<serde_json::Value>, _>>()?;
+        let metadata: serde_json::Value = serde_json::from_str(&self.rows.metadata)?;
         let none: Vec<String> = Vec::new();
         let no_text: Option<&str> = None;
         let no_status: Option<i16> = None;
         let no_response: Option<&serde_json::Value> = None;
         conn.query_one(
-            append_statement(),
+            commands::store::APPEND_COMMAND,
             &[
                 &self.rows.aggregate_type,
                 &self.app_id,
@@ -294,7 +290,7 @@ impl Command {
         Ok(())
     }
 
-    async fn append_and_read_models(&self, conn: &db::Client) -> Result<(), db::DbError> {
+    async fn append_and_read_models(&self, conn: &db::Client) -> Result<(), ReplayError> {
         conn.query_one(
             APPEND_AND_READ_MODELS,
             &[

@@ -17,7 +17,7 @@ use std::time::Duration;
 use db::{Conn, DbError, Pool};
 use tokio::sync::watch;
 
-use crate::runtime::{close_batch, open_batch, Opening};
+use crate::runtime::{close_batch, open_batch, Opening, Wait};
 use hash::{Hash, GENESIS};
 
 /// The chainer's checkpoint row.
@@ -124,25 +124,22 @@ pub async fn run(
 ) {
     while !*shutdown.borrow() {
         wake.borrow_and_update();
-        // (pause, whether a commit ends it early)
         let pause = match chain_step(&pool, BATCH).await {
             Ok(ChainStep::Chained(n)) if n as i64 >= BATCH => None,
             // Everything below the horizon is chained: the next commit wakes the loop; the
             // timeout covers events the horizon held back.
-            Ok(ChainStep::Chained(_)) => Some((HORIZON_RETRY, true)),
-            Ok(ChainStep::CaughtUp { pending: true }) => Some((HORIZON_RETRY, false)),
-            Ok(ChainStep::CaughtUp { pending: false } | ChainStep::Busy) => Some((poll, true)),
+            Ok(ChainStep::Chained(_)) => Some(Wait::WakeOr(HORIZON_RETRY)),
+            Ok(ChainStep::CaughtUp { pending: true }) => Some(Wait::Sleep(HORIZON_RETRY)),
+            Ok(ChainStep::CaughtUp { pending: false } | ChainStep::Busy) => {
+                Some(Wait::WakeOr(poll))
+            }
             Err(error) => {
                 tracing::warn!(%error, "chain step failed; retrying");
-                Some((Duration::from_millis(500), true))
+                Some(Wait::WakeOr(Duration::from_millis(500)))
             }
         };
-        if let Some((pause, wakes)) = pause {
-            tokio::select! {
-                _ = wake.changed(), if wakes => {}
-                _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.changed() => {}
-            }
+        if let Some(pause) = pause {
+            pause.wait(&mut wake, &mut shutdown).await;
         }
     }
 }

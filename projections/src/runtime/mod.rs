@@ -11,6 +11,7 @@
 //! - [`blue_green`]: a rebuild into a schema of its own, swapped in at the head in one
 //!   transaction.
 //! - [`shadow`]: copies of a projection's tables in another schema, foreign keys included.
+//! - `wait`: how the projector and chainer loops wait between steps.
 
 mod admin;
 pub mod blue_green;
@@ -20,6 +21,7 @@ mod log;
 mod runner;
 pub mod shadow;
 mod step;
+mod wait;
 
 pub use admin::ProjectionStatus;
 pub use admin::{reset_checkpoint, AdminError};
@@ -29,6 +31,7 @@ pub use group::{group_step, GroupError, GroupStep};
 pub use log::{Checkpoint, LogEvent, SELECT_EVENTS};
 pub use runner::{ProjectionRuntime, RuntimeConfig};
 pub use step::{close_batch, open_batch, FailPoint, Opening, StepOutcome};
+pub(crate) use wait::Wait;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -16,6 +16,7 @@ use super::group::{group_step, group_step_with, read_ahead, GroupError, Prefetch
 use super::log::Checkpoint;
 use super::log::LogEvent;
 use super::step::{mark_failed, register, step, FailPoint, StepError, StepOutcome};
+use super::wait::Wait;
 use super::Projection;
 use crate::relay::RelayConfig;
 
@@ -39,24 +40,6 @@ impl Default for RuntimeConfig {
             poll_interval: Duration::from_millis(500),
             horizon_retry: Duration::from_millis(3),
             chain: true,
-        }
-    }
-}
-
-/// How the projector loop waits before its next step.
-#[derive(Debug, Clone, Copy)]
-enum Wait {
-    /// Until a commit wakes it, at most this long.
-    WakeOr(Duration),
-    /// This long, whatever commits meanwhile (events wait behind the horizon: a commit would only
-    /// make the loop spin).
-    Sleep(Duration),
-}
-
-impl Wait {
-    fn at_most(self) -> Duration {
-        match self {
-            Wait::WakeOr(d) | Wait::Sleep(d) => d,
         }
     }
 }
@@ -250,19 +233,10 @@ impl ProjectionRuntime {
             };
             if !isolating.is_empty() {
                 self.step_isolated(&mut isolating).await;
-                pause = pause.map(|p| Wait::Sleep(p.at_most().min(self.config.horizon_retry)));
+                pause = pause.map(|p| p.sleep_at_most(self.config.horizon_retry));
             }
-            match pause {
-                None => {}
-                Some(Wait::WakeOr(pause)) => tokio::select! {
-                    _ = wake.changed() => {}
-                    _ = tokio::time::sleep(pause) => {}
-                    _ = shutdown.changed() => {}
-                },
-                Some(Wait::Sleep(pause)) => tokio::select! {
-                    _ = tokio::time::sleep(pause) => {}
-                    _ = shutdown.changed() => {}
-                },
+            if let Some(pause) = pause {
+                pause.wait(&mut wake, &mut shutdown).await;
             }
         }
     }

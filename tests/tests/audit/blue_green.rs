@@ -180,13 +180,16 @@ async fn a_blue_green_rebuild_never_shows_a_partial_read_model() {
         )
         .await
         .expect("lock");
-    let refused = call(&app.base, "POST", path, Some(&admin), None, &[]).await;
-    assert_eq!(
-        (refused.status, refused.body["code"].as_str()),
-        (409, Some("REBUILD_RUNNING")),
-        "{}",
-        refused.body
-    );
+    let in_place = "/api/v1/projections/applications/rebuild";
+    for path in [path, in_place] {
+        let refused = call(&app.base, "POST", path, Some(&admin), None, &[]).await;
+        assert_eq!(
+            (refused.status, refused.body["code"].as_str()),
+            (409, Some("REBUILD_RUNNING")),
+            "{path}: {}",
+            refused.body
+        );
+    }
     holder
         .execute(
             "SELECT pg_advisory_unlock(727276, hashtext('applications'))",

@@ -183,14 +183,10 @@ impl Projection for CapabilitiesProjection {
                 conn.execute(SELECT_COUNTS, &[&ids, &counts]).await?;
             }
             if !released.is_empty() {
-                let mut columns: (Vec<String>, Vec<String>, Vec<String>) = Default::default();
-                for (id, (app_id, package_id)) in released {
-                    columns.0.push(id);
-                    columns.1.push(app_id);
-                    columns.2.push(package_id);
-                }
-                conn.execute(RELEASED, &[&columns.0, &columns.1, &columns.2])
-                    .await?;
+                let (ids, store_ids): (Vec<String>, Vec<(String, String)>) =
+                    released.into_iter().unzip();
+                let (apps, packages): (Vec<String>, Vec<String>) = store_ids.into_iter().unzip();
+                conn.execute(RELEASED, &[&ids, &apps, &packages]).await?;
             }
             Ok(())
         })
